@@ -1,0 +1,313 @@
+//! The catalog: letters, prisoners and missions, shipped in the binary and
+//! overlaid with the user's own files.
+
+mod countries;
+mod letters;
+mod missions;
+mod prisoners;
+mod sender;
+mod source;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+pub use countries::Countries;
+pub use letters::{FrontMatter, LetterTemplate};
+pub use missions::{Confidence, Head, Mission, MissionKind};
+pub use prisoners::{Prisoner, Status};
+pub use sender::Sender;
+pub use source::{entry_line, Origin};
+
+use crate::error::{Error, Result};
+use crate::template::Engine;
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_letters.rs"));
+    pub const PRISONERS: &str = include_str!("../../letters/prisoners.toml");
+    pub const EMBASSIES: &str = include_str!("../../embassies.toml");
+}
+
+/// Where the user's own data is, on top of what ships in the binary.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogPaths {
+    /// More templates (`*.hbs`) and optionally a `prisoners.toml`; same id replaces.
+    pub letters_dir: Option<PathBuf>,
+    /// Directory entries merged over the shipped ones by id.
+    pub embassies_file: Option<PathBuf>,
+}
+
+/// A data file as read, kept so `check` can point at lines after parsing.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub origin: Origin,
+    pub text: String,
+}
+
+pub struct Catalog {
+    pub templates: BTreeMap<String, LetterTemplate>,
+    pub prisoners: BTreeMap<String, Prisoner>,
+    /// Sorted by id.
+    pub missions: Vec<Mission>,
+    pub countries: Countries,
+    /// The files missions came from, and which file each mission id is in.
+    pub mission_files: Vec<SourceFile>,
+    pub mission_file_of: HashMap<String, usize>,
+    pub prisoner_files: Vec<SourceFile>,
+    pub prisoner_file_of: HashMap<String, usize>,
+    pub engine: Engine,
+}
+
+impl Catalog {
+    pub fn load(paths: &CatalogPaths) -> Result<Catalog> {
+        let mut catalog = Catalog {
+            templates: BTreeMap::new(),
+            prisoners: BTreeMap::new(),
+            missions: Vec::new(),
+            countries: Countries::builtin()?,
+            mission_files: Vec::new(),
+            mission_file_of: HashMap::new(),
+            prisoner_files: Vec::new(),
+            prisoner_file_of: HashMap::new(),
+            engine: Engine::default(),
+        };
+        for (name, text) in builtin::LETTERS {
+            let origin = Origin::builtin(&format!("letters/{name}"));
+            catalog.add_template(text, name, origin)?;
+        }
+        catalog.add_prisoners(SourceFile {
+            origin: Origin::builtin("letters/prisoners.toml"),
+            text: builtin::PRISONERS.to_string(),
+        })?;
+        let mut missions = BTreeMap::new();
+        catalog.add_missions(
+            SourceFile {
+                origin: Origin::builtin("embassies.toml"),
+                text: builtin::EMBASSIES.to_string(),
+            },
+            &mut missions,
+        )?;
+        if let Some(dir) = &paths.letters_dir {
+            catalog.add_letters_dir(dir)?;
+        }
+        if let Some(file) = &paths.embassies_file {
+            let text = read_text(file)?;
+            catalog.add_missions(
+                SourceFile {
+                    origin: Origin::file(file),
+                    text,
+                },
+                &mut missions,
+            )?;
+        }
+        catalog.missions = missions.into_values().collect();
+        Ok(catalog)
+    }
+
+    fn add_letters_dir(&mut self, dir: &Path) -> Result<()> {
+        let entries = std::fs::read_dir(dir).map_err(|err| {
+            Error::read(dir, &err).with_help("--letters takes a directory of *.hbs templates")
+        })?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .collect();
+        files.sort();
+        for path in files {
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if name == "prisoners.toml" {
+                let text = read_text(&path)?;
+                self.add_prisoners(SourceFile {
+                    origin: Origin::file(&path),
+                    text,
+                })?;
+            } else if name.ends_with(".hbs") {
+                let text = read_text(&path)?;
+                self.add_template(&text, name, Origin::file(&path))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn add_template(&mut self, text: &str, file_name: &str, origin: Origin) -> Result<()> {
+        let stem = file_name.trim_end_matches(".hbs");
+        let template = LetterTemplate::parse(text, stem, origin)?;
+        let id = template.front.id.clone();
+        self.engine.register(
+            &body_name(&id),
+            &template.body,
+            &template.origin,
+            template.body_offset,
+            None,
+        )?;
+        let subject_line = entry_line(text, &id, "subject").map_or(0, |l| l - 1);
+        self.engine.register(
+            &subject_name(&id),
+            &template.front.subject,
+            &template.origin,
+            subject_line,
+            Some("subject"),
+        )?;
+        self.templates.insert(id, template);
+        Ok(())
+    }
+
+    fn add_prisoners(&mut self, file: SourceFile) -> Result<()> {
+        let parsed: prisoners::File = toml::from_str(&file.text)
+            .map_err(|err| file.origin.toml_error(&file.text, &err, 0))?;
+        let index = self.prisoner_files.len();
+        let mut seen = HashMap::new();
+        for prisoner in parsed.prisoner {
+            if seen.insert(prisoner.id.clone(), ()).is_some() {
+                return Err(duplicate(&file, &prisoner.id));
+            }
+            self.prisoner_file_of.insert(prisoner.id.clone(), index);
+            self.prisoners.insert(prisoner.id.clone(), prisoner);
+        }
+        self.prisoner_files.push(file);
+        Ok(())
+    }
+
+    fn add_missions(&mut self, file: SourceFile, into: &mut BTreeMap<String, Mission>) -> Result<()> {
+        let parsed: missions::File = toml::from_str(&file.text)
+            .map_err(|err| file.origin.toml_error(&file.text, &err, 0))?;
+        let index = self.mission_files.len();
+        let mut seen = HashMap::new();
+        for mission in parsed.mission {
+            if seen.insert(mission.id.clone(), ()).is_some() {
+                return Err(duplicate(&file, &mission.id));
+            }
+            self.mission_file_of.insert(mission.id.clone(), index);
+            into.insert(mission.id.clone(), mission);
+        }
+        self.mission_files.push(file);
+        Ok(())
+    }
+
+    pub fn template(&self, id: &str) -> Result<&LetterTemplate> {
+        self.templates.get(id).ok_or_else(|| {
+            unknown("letter", id, self.templates.keys().map(String::as_str), "protest letters")
+        })
+    }
+
+    pub fn mission(&self, id: &str) -> Result<&Mission> {
+        self.missions.iter().find(|m| m.id == id).ok_or_else(|| {
+            unknown("mission", id, self.missions.iter().map(|m| m.id.as_str()), "protest embassies")
+        })
+    }
+
+    /// The file and line a mission's field is on, for messages about it.
+    pub fn mission_line(&self, id: &str, field: &str) -> (Origin, Option<usize>) {
+        locate(&self.mission_files, self.mission_file_of.get(id), id, field)
+    }
+
+    pub fn prisoner_line(&self, id: &str, field: &str) -> (Origin, Option<usize>) {
+        locate(&self.prisoner_files, self.prisoner_file_of.get(id), id, field)
+    }
+
+    /// The ISO code for a country the user typed, or an error that suggests names.
+    pub fn country_code(&self, input: &str) -> Result<String> {
+        match self.countries.resolve(input) {
+            Some(code) => Ok(code.to_string()),
+            None => {
+                let suggestions = self.countries.suggest(input);
+                let mut err = Error::usage(format!("`{input}` is not a country this tool knows"));
+                err = if suggestions.is_empty() {
+                    err.with_help("use an ISO 3166 code such as GB, or an English name such as \"United Kingdom\"")
+                } else {
+                    err.with_help(format!("did you mean {}?", quote_list(&suggestions)))
+                };
+                Err(err)
+            }
+        }
+    }
+
+    /// The mission a sender in `country` writes to: the embassy there, else any
+    /// mission there, else the mission whose head is accredited to the country.
+    pub fn mission_for_country(&self, code: &str) -> Result<&Mission> {
+        let here = || self.missions.iter().filter(move |m| m.country == code);
+        here()
+            .find(|m| m.kind == MissionKind::Embassy)
+            .or_else(|| here().find(|m| m.kind != MissionKind::PermanentMission))
+            .or_else(|| self.missions.iter().find(|m| m.accredited_to.iter().any(|c| c == code)))
+            .ok_or_else(|| {
+                let name = self.countries.name(code).unwrap_or(code);
+                Error::usage(format!("the directory has no mission of Kazakhstan in or accredited to {name}"))
+                    .with_help("`protest embassies` lists every mission; pick one with --to ID")
+            })
+    }
+}
+
+pub fn body_name(id: &str) -> String {
+    format!("{id}/body")
+}
+
+pub fn subject_name(id: &str) -> String {
+    format!("{id}/subject")
+}
+
+fn locate(files: &[SourceFile], index: Option<&usize>, id: &str, field: &str) -> (Origin, Option<usize>) {
+    match index.and_then(|&i| files.get(i)) {
+        Some(file) => (file.origin.clone(), entry_line(&file.text, id, field)),
+        None => (Origin("(unknown file)".into()), None),
+    }
+}
+
+fn duplicate(file: &SourceFile, id: &str) -> Error {
+    let line = file
+        .text
+        .match_indices(&format!("\"{id}\""))
+        .nth(1)
+        .map(|(pos, _)| source::line_of(&file.text, pos));
+    file.origin
+        .error_at(line, format!("id `{id}` is used twice"))
+        .with_help("ids must be unique within a file; change or remove one of them")
+}
+
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|err| Error::read(path, &err))?;
+    let text = String::from_utf8(bytes).map_err(|err| {
+        let line = source::line_of(&String::from_utf8_lossy(err.as_bytes()), err.utf8_error().valid_up_to());
+        Origin::file(path)
+            .error_at(Some(line), "not valid UTF-8 text")
+            .with_help("save the file as UTF-8 (in a spreadsheet: \"CSV UTF-8\")")
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
+/// An unknown id, with the closest known ids as suggestions.
+fn unknown<'a>(what: &str, id: &str, known: impl Iterator<Item = &'a str>, list: &str) -> Error {
+    let suggestions = suggest(id, known);
+    let help = if suggestions.is_empty() {
+        format!("`{list}` lists them")
+    } else {
+        format!("did you mean {}? `{list}` lists them all", quote_list(&suggestions))
+    };
+    Error::usage(format!("no {what} with id `{id}`")).with_help(help)
+}
+
+/// Up to three candidates close to `input`, best first.
+pub fn suggest<'a>(input: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let input = input.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .map(|c| {
+            let lower = c.to_lowercase();
+            let mut score = strsim::jaro_winkler(&input, &lower);
+            if lower.contains(&input) || input.contains(&lower) {
+                score = score.max(0.9);
+            }
+            (score, c)
+        })
+        .filter(|(score, _)| *score >= 0.8)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(3).map(|(_, c)| c.to_string()).collect()
+}
+
+fn quote_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    quoted.join(" or ")
+}

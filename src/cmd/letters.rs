@@ -1,0 +1,140 @@
+//! `protest letters`: the templates, and the people they name.
+
+use clap::{Args, Subcommand};
+use serde_json::{json, Value};
+
+use super::{print_json, DataArgs};
+use crate::catalog::{Catalog, LetterTemplate};
+use crate::error::Result;
+
+/// List the letters you can write, show one, or list the people they name
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Each letter is a template: TOML front matter (id, title, language, subject, prisoners,
+demands, source) and a Handlebars body. Write your own in a directory and pass it with
+--letters DIR; letters/README.md in the source lists every variable a template can use.")]
+pub struct LettersArgs {
+    #[command(subcommand)]
+    action: Option<Action>,
+    /// Print JSON for scripts: an array of objects, each with its `id`
+    #[arg(long, global = true)]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Action {
+    /// Show one letter: its front matter, the people it names and its body
+    Show {
+        /// The letter's id, as `protest letters` lists it
+        id: String,
+    },
+    /// List the people the letters name, with their last reported status
+    Prisoners,
+}
+
+pub fn run(data: &DataArgs, args: LettersArgs) -> Result<()> {
+    let catalog = data.load()?;
+    match args.action {
+        None => list(&catalog, args.json),
+        Some(Action::Show { id }) => show(&catalog, catalog.template(&id)?, args.json),
+        Some(Action::Prisoners) => prisoners(&catalog, args.json),
+    }
+}
+
+fn names(catalog: &Catalog, template: &LetterTemplate) -> Vec<String> {
+    template
+        .front
+        .prisoners
+        .iter()
+        .map(|id| catalog.prisoners.get(id).map_or_else(|| id.clone(), |p| p.name.clone()))
+        .collect()
+}
+
+fn summary(catalog: &Catalog, template: &LetterTemplate) -> Value {
+    let mut value = serde_json::to_value(&template.front).expect("front matter serialises");
+    value["prisoner_names"] = json!(names(catalog, template));
+    value["file"] = json!(template.origin.0);
+    value
+}
+
+fn list(catalog: &Catalog, json: bool) -> Result<()> {
+    if json {
+        let all: Vec<Value> = catalog.templates.values().map(|t| summary(catalog, t)).collect();
+        return print_json(&all);
+    }
+    let mut out = format!("{:<26} {:<6} {:<44} PRISONERS\n", "ID", "LANG", "TITLE");
+    for template in catalog.templates.values() {
+        let front = &template.front;
+        out.push_str(&format!(
+            "{:<26} {:<6} {:<44} {}\n",
+            front.id,
+            front.language,
+            front.title,
+            names(catalog, template).join(", ")
+        ));
+    }
+    out.push_str("\nWrite one with: protest write ID --to EMBASSY --name \"Your Name\"\n");
+    crate::output::write_stdout(out.as_bytes())
+}
+
+fn show(catalog: &Catalog, template: &LetterTemplate, json: bool) -> Result<()> {
+    if json {
+        let mut value = summary(catalog, template);
+        value["body"] = json!(template.body);
+        return print_json(&vec![value]);
+    }
+    let front = &template.front;
+    let mut out = format!("{}: {}\n", front.id, front.title);
+    out.push_str(&format!("language: {}\nsubject:  {}\n", front.language, front.subject));
+    if let Some(deadline) = &front.deadline {
+        out.push_str(&format!("deadline: {deadline}\n"));
+    }
+    if !front.tags.is_empty() {
+        out.push_str(&format!("tags:     {}\n", front.tags.join(", ")));
+    }
+    out.push_str(&format!("source:   {}\nfile:     {}\n", front.source, template.origin));
+    if !front.prisoners.is_empty() {
+        out.push_str("\nprisoners (status as last reported):\n");
+        for id in &front.prisoners {
+            match catalog.prisoners.get(id) {
+                Some(p) => out.push_str(&format!(
+                    "  {} - {} ({}): {}\n",
+                    p.name,
+                    p.status.as_str(),
+                    p.status_date,
+                    p.status_note
+                )),
+                None => out.push_str(&format!("  {id} - not in prisoners.toml\n")),
+            }
+        }
+    }
+    if !front.demands.is_empty() {
+        out.push_str("\ndemands:\n");
+        for demand in &front.demands {
+            out.push_str(&format!("  - {demand}\n"));
+        }
+    }
+    out.push_str("\n--- body ---\n");
+    out.push_str(&template.body);
+    crate::output::write_stdout(out.as_bytes())
+}
+
+fn prisoners(catalog: &Catalog, json: bool) -> Result<()> {
+    if json {
+        let all: Vec<_> = catalog.prisoners.values().collect();
+        return print_json(&all);
+    }
+    let mut out = format!("{:<24} {:<26} {:<13} {:<8} NOTE\n", "ID", "NAME", "STATUS", "AS OF");
+    for p in catalog.prisoners.values() {
+        out.push_str(&format!(
+            "{:<24} {:<26} {:<13} {:<8} {}\n",
+            p.id,
+            p.name,
+            p.status.as_str(),
+            p.status_date,
+            p.status_note
+        ));
+    }
+    out.push_str("\nStatuses are what the campaign last reported, not today's truth.\n");
+    crate::output::write_stdout(out.as_bytes())
+}

@@ -1,0 +1,89 @@
+//! The command line: one file per subcommand.
+
+mod check;
+mod completions;
+mod embassies;
+mod letters;
+mod write;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::catalog::{Catalog, CatalogPaths};
+use crate::error::Result;
+
+const EXAMPLES: &str = "\
+Examples:
+  protest letters                                   list the shipped letters
+  protest embassies --country GB                    the mission in the United Kingdom
+  protest write bokayev-ayanov --to gb-london --sender examples/sender.toml
+  protest write mamai --country \"United States\" --name \"Ann Lee\" -o letter.txt
+  protest write all-political-prisoners --all --sender me.toml --out letters/
+  protest check --letters my-letters/ --embassies my-embassies.toml
+
+Exit codes: 0 ok, 1 some letters of a batch failed, 2 usage, 65 bad data,
+66 input file missing, 73 output cannot be created, 74 write failed.";
+
+/// Write protest letters to Kazakhstan's embassies for the release of political prisoners.
+#[derive(Debug, Parser)]
+#[command(name = "protest", version, after_help = EXAMPLES, max_term_width = 100)]
+#[command(long_about = "\
+Write protest letters to Kazakhstan's embassies for the release of political prisoners.
+
+protest combines a letter template (the demands, the prisoners named) with the directory of
+Kazakhstan's missions abroad and your details, and writes a personalised letter as plain text.
+The shipped letters and directory are built in; add your own with --letters and --embassies.
+Nothing is sent and nothing leaves this computer: protest makes no network connections.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the user's own templates and directory entries are.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// A directory of your own templates (*.hbs) and prisoners.toml; a template with a shipped id replaces it
+    #[arg(long, global = true, value_name = "DIR")]
+    pub letters: Option<PathBuf>,
+    /// A TOML file of directory entries, merged over the shipped embassies by id
+    #[arg(long, global = true, value_name = "FILE")]
+    pub embassies: Option<PathBuf>,
+}
+
+impl DataArgs {
+    pub fn load(&self) -> Result<Catalog> {
+        Catalog::load(&CatalogPaths {
+            letters_dir: self.letters.clone(),
+            embassies_file: self.embassies.clone(),
+        })
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Write(write::WriteArgs),
+    Letters(letters::LettersArgs),
+    Embassies(embassies::EmbassiesArgs),
+    Check(check::CheckArgs),
+    Completions(completions::CompletionsArgs),
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Write(args) => write::run(&cli.data, args),
+        Command::Letters(args) => letters::run(&cli.data, args),
+        Command::Embassies(args) => embassies::run(&cli.data, args),
+        Command::Check(args) => check::run(&cli.data, args),
+        Command::Completions(args) => completions::run(args),
+    }
+}
+
+/// Prints `value` as pretty JSON followed by a newline.
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(value).expect("values serialise");
+    text.push('\n');
+    crate::output::write_stdout(text.as_bytes())
+}

@@ -1,0 +1,199 @@
+//! Calendar dates and how each letter language writes them.
+//!
+//! A letter only ever needs a day, never a time, so a small civil-date type
+//! does the job without a date-time dependency.
+
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, rejecting impossible days such as 2023-02-29.
+    pub fn parse(s: &str) -> Result<Date, String> {
+        let bad = || format!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2016-05-26");
+        let mut parts = s.trim().splitn(3, '-');
+        let (y, m, d) = match (parts.next(), parts.next(), parts.next()) {
+            (Some(y), Some(m), Some(d)) if y.len() == 4 && m.len() == 2 && d.len() == 2 => (y, m, d),
+            _ => return Err(bad()),
+        };
+        let (year, month, day) = match (y.parse(), m.parse(), d.parse()) {
+            (Ok(y), Ok(m), Ok(d)) => (y, m, d),
+            _ => return Err(bad()),
+        };
+        if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+            return Err(format!("`{s}` is not a day of the calendar"));
+        }
+        Ok(Date { year, month, day })
+    }
+
+    /// Today in UTC, or the day of `SOURCE_DATE_EPOCH` when it is set, so that
+    /// reproducible builds of a batch give the same letters.
+    pub fn today() -> Date {
+        let secs = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .unwrap_or_else(|| {
+                SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| d.as_secs() as i64)
+                    .unwrap_or(0)
+            });
+        Date::from_days_since_epoch(secs.div_euclid(86_400))
+    }
+
+    /// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// Days since 1970-01-01.
+    pub fn days_since_epoch(&self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// 0 = Monday … 6 = Sunday.
+    pub fn weekday(&self) -> u32 {
+        (self.days_since_epoch() + 3).rem_euclid(7) as u32
+    }
+
+    /// The date as an RFC 5322 `Date:` header value at midnight UTC.
+    pub fn rfc5322(&self) -> String {
+        const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        format!(
+            "{}, {} {} {:04} 00:00:00 +0000",
+            DAYS[self.weekday() as usize],
+            self.day,
+            &MONTHS_EN[self.month as usize - 1][..3],
+            self.year
+        )
+    }
+
+    /// Seconds since the Unix epoch at midnight UTC of this day.
+    pub fn unix_timestamp(&self) -> i64 {
+        self.days_since_epoch() * 86_400
+    }
+
+    /// Writes the date as readers of `language` (a BCP 47 tag) expect:
+    /// "26 May 2016" in British English, "May 26, 2016" in American English.
+    pub fn format(&self, language: &str) -> String {
+        let lang = language.to_ascii_lowercase();
+        let primary = lang.split(['-', '_']).next().unwrap_or("");
+        let (d, y) = (self.day, self.year);
+        let m = self.month as usize - 1;
+        match primary {
+            "en" if MONTH_FIRST_ENGLISH.contains(&lang.as_str()) => {
+                format!("{} {d}, {y}", MONTHS_EN[m])
+            }
+            "de" => format!("{d}. {} {y}", MONTHS_DE[m]),
+            "fr" => format!("{d} {} {y}", MONTHS_FR[m]),
+            "sv" => format!("{d} {} {y}", MONTHS_SV[m]),
+            "ru" => format!("{d} {} {y} г.", MONTHS_RU_GENITIVE[m]),
+            "kk" => format!("{y} жылғы {d} {}", MONTHS_KK[m]),
+            "en" => format!("{d} {} {y}", MONTHS_EN[m]),
+            _ => self.to_string(),
+        }
+    }
+}
+
+/// English-speaking regions that put the month before the day.
+const MONTH_FIRST_ENGLISH: [&str; 3] = ["en-us", "en-ph", "en-ca"];
+
+/// Languages whose dates [`Date::format`] writes in words; others get ISO 8601.
+pub const DATE_LANGUAGES: [&str; 6] = ["en", "de", "fr", "sv", "ru", "kk"];
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+];
+const MONTHS_DE: [&str; 12] = [
+    "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+    "November", "Dezember",
+];
+const MONTHS_FR: [&str; 12] = [
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre",
+];
+const MONTHS_SV: [&str; 12] = [
+    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+    "oktober", "november", "december",
+];
+const MONTHS_RU_GENITIVE: [&str; 12] = [
+    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+    "октября", "ноября", "декабря",
+];
+const MONTHS_KK: [&str; 12] = [
+    "қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек",
+    "қазан", "қараша", "желтоқсан",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_days() {
+        for days in [-1000, 0, 1, 16_947, 20_000, 60_000] {
+            assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
+        }
+        assert_eq!(Date::parse("2016-05-26").unwrap().days_since_epoch(), 16_947);
+    }
+
+    #[test]
+    fn formats_by_language() {
+        let d = Date::parse("2016-05-26").unwrap();
+        assert_eq!(d.format("en-GB"), "26 May 2016");
+        assert_eq!(d.format("en-US"), "May 26, 2016");
+        assert_eq!(d.format("de-DE"), "26. Mai 2016");
+        assert_eq!(d.format("ru"), "26 мая 2016 г.");
+        assert_eq!(d.rfc5322(), "Thu, 26 May 2016 00:00:00 +0000");
+    }
+
+    #[test]
+    fn rejects_impossible_days() {
+        assert!(Date::parse("2023-02-29").is_err());
+        assert!(Date::parse("2024-02-29").is_ok());
+        assert!(Date::parse("26/05/2016").is_err());
+    }
+}

@@ -1,0 +1,72 @@
+//! The composed letter: one structured document that every renderer reads.
+//!
+//! Composition decides *what* the letter says (who writes, to whom, the
+//! salutation that fits the recipient, the date in the reader's convention);
+//! renderers only decide *how* it looks. Nothing in here is format-specific.
+
+use crate::compose::date::Date;
+
+/// A finished letter, ready to render as text, email or PDF.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Letter {
+    /// Id of the template the letter was written from (e.g. `bokayev-ayanov`).
+    pub template_id: String,
+    /// BCP 47 language tag of the letter (e.g. `en-GB`).
+    pub language: String,
+    /// Who writes.
+    pub sender: SenderBlock,
+    /// The date the letter carries, and how it is written in the letter's language.
+    pub date: Date,
+    pub date_text: String,
+    /// Where the letter is written from (sender's town), shown before the date when known.
+    pub place: Option<String>,
+    /// Who receives it.
+    pub recipient: RecipientBlock,
+    pub subject: String,
+    /// E.g. "Your Excellency," (punctuation included).
+    pub salutation: String,
+    /// The body, in order.
+    pub body: Vec<Block>,
+    /// E.g. "Yours sincerely," (punctuation included).
+    pub closing: String,
+    /// Signature lines under the space to sign: name, then role, then organisation.
+    pub signature: Vec<String>,
+    /// Copies: campaign addresses or people, one per entry ("Name <addr>" or plain text).
+    pub cc: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SenderBlock {
+    pub name: String,
+    /// Lines under the name in the sender block: role, organisation, postal address lines.
+    pub lines: Vec<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// One-line return address for a window envelope ("A. Activist, 1 High St, Leeds LS1 1AA").
+    pub return_line: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RecipientBlock {
+    /// Directory id of the mission (e.g. `gb-london`).
+    pub mission_id: String,
+    /// Host country, ISO 3166-1 alpha-2 (upper case). Renderers pick paper size from it.
+    pub country: String,
+    /// The postal block in order: addressee, mission, address lines, country (when abroad).
+    pub lines: Vec<String>,
+    /// The mission's email address, when the directory has one.
+    pub email: Option<String>,
+    /// True when the directory has no postal address for the mission: `lines` then holds
+    /// only the addressee, mission name, city and country.
+    pub address_missing: bool,
+}
+
+/// A piece of the body.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", content = "text", rename_all = "lowercase")]
+pub enum Block {
+    /// A paragraph of running text, without line breaks.
+    Paragraph(String),
+    /// A bulleted list; each item is running text without line breaks.
+    List(Vec<String>),
+}

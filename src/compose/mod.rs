@@ -1,0 +1,292 @@
+//! Composition: template + prisoners + mission + sender -> one [`Letter`].
+//!
+//! Everything a renderer needs is decided here, once: the salutation that
+//! fits the recipient, the date in the reader's convention, whether the
+//! country goes on the address. Renderers only lay it out.
+
+pub mod date;
+mod letter;
+mod recipient;
+
+use serde_json::{json, Map, Value};
+
+pub use letter::{Block, Letter, RecipientBlock, SenderBlock};
+
+use crate::catalog::{body_name, subject_name, Catalog, LetterTemplate, Mission, Sender, Status};
+use crate::error::{Error, Result};
+use date::Date;
+
+/// What one letter is made from.
+pub struct Request<'a> {
+    pub template: &'a LetterTemplate,
+    pub mission: &'a Mission,
+    pub sender: &'a Sender,
+    pub date: Date,
+    /// The sender's own paragraph, added before the closing.
+    pub personal: Option<&'a str>,
+    /// More copies, on top of the template's `cc`.
+    pub cc: &'a [String],
+    /// Fields templates reach as `{{extra.NAME}}` (other columns of a senders CSV).
+    pub extra: &'a Map<String, Value>,
+    /// Write a release demand even for someone recorded as released.
+    pub force: bool,
+}
+
+pub fn compose(catalog: &Catalog, request: &Request) -> Result<Letter> {
+    let Request { template, mission, sender, .. } = *request;
+    let front = &template.front;
+    check_sender(sender)?;
+    let sender_country = match sender.country.as_deref().map(str::trim) {
+        Some("") | None => None,
+        Some(country) => Some(catalog.country_code(country).map_err(|err| Error {
+            kind: crate::error::ErrorKind::Data,
+            message: format!("sender country: {}", err.message),
+            ..err
+        })?),
+    };
+    let prisoners = prisoners(catalog, template, request.force)?;
+    let abroad = sender_country.as_deref() != Some(mission.country.as_str());
+    let date_text = request.date.format(&front.language);
+    let country_name = |code: &str| catalog.countries.name(code).unwrap_or(code).to_string();
+    let addressee = recipient::addressee(mission);
+
+    let data = json!({
+        "letter": {
+            "id": front.id,
+            "title": front.title,
+            "language": front.language,
+            "deadline": front.deadline.clone().unwrap_or_default(),
+            "tags": front.tags,
+        },
+        "sender": {
+            "name": sender.name,
+            "org": sender.org.clone().unwrap_or_default(),
+            "role": sender.role.clone().unwrap_or_default(),
+            "town": sender.town.clone().unwrap_or_default(),
+            "country": sender_country.clone().unwrap_or_default(),
+            "country_name": sender_country.as_deref().map(country_name).unwrap_or_default(),
+            "email": sender.email.clone().unwrap_or_default(),
+            "phone": sender.phone.clone().unwrap_or_default(),
+            "address": sender.address,
+        },
+        "recipient": {
+            "id": mission.id,
+            "mission": mission.name,
+            "city": mission.city,
+            "country": mission.country,
+            "country_name": country_name(&mission.country),
+            "addressee": addressee.join(", "),
+        },
+        "embassy": mission,
+        "prisoners": prisoners,
+        "demands": front.demands,
+        "date": date_text,
+        "extra": request.extra,
+    });
+
+    let subject = one_line(&catalog.engine.render(&subject_name(&front.id), &data)?);
+    let body_text = catalog.engine.render(&body_name(&front.id), &data)?;
+    let mut body = blocks(&body_text);
+    if let Some(personal) = request.personal.map(str::trim).filter(|p| !p.is_empty()) {
+        body.extend(blocks(personal));
+    }
+    if body.is_empty() {
+        return Err(template
+            .origin
+            .error_at(Some(template.body_offset + 1), "the letter body is empty")
+            .with_help("write the letter's paragraphs after the closing `+++`"));
+    }
+
+    let mut sender_lines: Vec<String> = [&sender.role, &sender.org]
+        .into_iter()
+        .flatten()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    sender_lines.extend(sender.address.iter().map(|l| l.trim().to_string()));
+    let sender_country_line = sender_country
+        .as_deref()
+        .filter(|_| abroad)
+        .map(country_name);
+    sender_lines.extend(sender_country_line.clone());
+
+    let mut return_parts = vec![sender.name.trim().to_string()];
+    return_parts.extend(sender.address.iter().map(|l| l.trim().to_string()));
+    return_parts.extend(sender_country_line);
+
+    let mut signature = vec![sender.name.trim().to_string()];
+    signature.extend(
+        [&sender.role, &sender.org]
+            .into_iter()
+            .flatten()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+    );
+
+    let mut cc = front.cc.clone();
+    cc.extend(request.cc.iter().cloned());
+
+    Ok(Letter {
+        template_id: front.id.clone(),
+        language: front.language.clone(),
+        sender: SenderBlock {
+            name: sender.name.trim().to_string(),
+            lines: sender_lines,
+            email: sender.email.clone().filter(|e| !e.trim().is_empty()),
+            phone: sender.phone.clone().filter(|p| !p.trim().is_empty()),
+            return_line: return_parts.join(", "),
+        },
+        date: request.date,
+        date_text,
+        place: sender
+            .town
+            .clone()
+            .filter(|t| !t.trim().is_empty() && !front.language.starts_with("en")),
+        recipient: RecipientBlock {
+            mission_id: mission.id.clone(),
+            country: mission.country.clone(),
+            lines: recipient::lines(mission, addressee, abroad.then(|| country_name(&mission.country))),
+            email: mission.email.clone(),
+            address_missing: !mission.has_postal_address(),
+        },
+        subject,
+        salutation: front
+            .salutation
+            .clone()
+            .unwrap_or_else(|| recipient::salutation(mission, &front.language)),
+        body,
+        closing: front
+            .closing
+            .clone()
+            .unwrap_or_else(|| recipient::closing(&front.language).to_string()),
+        signature,
+        cc,
+    })
+}
+
+/// The template's prisoners, refusing a release demand for anyone recorded as
+/// released: such a letter would discredit the campaign.
+fn prisoners(catalog: &Catalog, template: &LetterTemplate, force: bool) -> Result<Vec<Value>> {
+    let mut out = Vec::new();
+    for id in &template.front.prisoners {
+        let Some(prisoner) = catalog.prisoners.get(id) else {
+            let suggestions = crate::catalog::suggest(id, catalog.prisoners.keys().map(String::as_str));
+            let err = template.origin.error_at(
+                template.front_line("prisoners"),
+                format!("prisoners: no person with id `{id}` in prisoners.toml"),
+            );
+            return Err(match suggestions.first() {
+                Some(s) => err.with_help(format!("did you mean `{s}`? `protest letters --prisoners` lists them")),
+                None => err.with_help("add the person to prisoners.toml in your --letters directory"),
+            });
+        };
+        if prisoner.status == Status::Released && !force {
+            return Err(Error::data(format!(
+                "letter `{}` demands the release of {}, who is recorded as released ({}: {})",
+                template.front.id, prisoner.name, prisoner.status_date, prisoner.status_note
+            ))
+            .with_help(
+                "a letter demanding the release of a freed person discredits the campaign; \
+                 pass --force if you know better",
+            ));
+        }
+        let mut value = serde_json::to_value(prisoner).expect("a prisoner serialises");
+        value["status"] = Value::String(prisoner.status.as_str().to_string());
+        out.push(value);
+    }
+    Ok(out)
+}
+
+/// Sender values end up on address lines and in headers: a line break or
+/// other control character there would make a broken letter.
+fn check_sender(sender: &Sender) -> Result<()> {
+    if sender.name.trim().is_empty() {
+        return Err(Error::usage("the sender has no name")
+            .with_help("pass --name \"Your Name\", or set name = \"...\" in the --sender file"));
+    }
+    let fields = [
+        ("name", Some(&sender.name)),
+        ("role", sender.role.as_ref()),
+        ("org", sender.org.as_ref()),
+        ("town", sender.town.as_ref()),
+        ("country", sender.country.as_ref()),
+        ("email", sender.email.as_ref()),
+        ("phone", sender.phone.as_ref()),
+    ];
+    let address = sender.address.iter().map(|line| ("address", Some(line)));
+    for (field, value) in fields.into_iter().chain(address) {
+        if let Some(c) = value.and_then(|v| v.chars().find(|c| is_forbidden(*c))) {
+            return Err(Error::data(format!(
+                "the sender {field} contains the control character U+{:04X}",
+                c as u32
+            ))
+            .with_help("remove line breaks, tabs and invisible direction marks; give each address line separately"));
+        }
+    }
+    Ok(())
+}
+
+/// Control characters, and the bidirectional overrides that can make a name
+/// display as something other than what it is.
+pub fn is_forbidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+/// A rendered subject, on one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Splits a rendered body into paragraphs and lists. Paragraphs are separated
+/// by blank lines; a paragraph whose lines start with "- " is a list, and a
+/// line that does not start with "- " continues the item above it.
+fn blocks(text: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut chunk: Vec<&str> = Vec::new();
+    for line in text.lines().chain(std::iter::once("")) {
+        let line = line.trim();
+        if !line.is_empty() {
+            chunk.push(line);
+            continue;
+        }
+        if chunk.is_empty() {
+            continue;
+        }
+        if chunk[0].starts_with("- ") {
+            let mut items: Vec<String> = Vec::new();
+            for line in &chunk {
+                match line.strip_prefix("- ") {
+                    Some(item) => items.push(one_line(item)),
+                    None => {
+                        let last = items.last_mut().expect("a list starts with an item");
+                        last.push(' ');
+                        last.push_str(&one_line(line));
+                    }
+                }
+            }
+            out.push(Block::List(items));
+        } else {
+            out.push(Block::Paragraph(one_line(&chunk.join(" "))));
+        }
+        chunk.clear();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_paragraphs_and_lists() {
+        let text = "First line\n  goes on.\n\n\n- one\n  more\n- two\n\nLast.\n";
+        assert_eq!(
+            blocks(text),
+            vec![
+                Block::Paragraph("First line goes on.".into()),
+                Block::List(vec!["one more".into(), "two".into()]),
+                Block::Paragraph("Last.".into()),
+            ]
+        );
+    }
+}

@@ -1,0 +1,114 @@
+//! One error type for the whole pipeline, carrying the exit code the user sees.
+//!
+//! Exit codes follow BSD `sysexits.h` so that scripts can tell bad data from a
+//! missing file from an unwritable output without parsing messages.
+
+use std::fmt;
+use std::path::Path;
+
+/// What went wrong, in the terms a script cares about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Wrong command-line usage (an unknown id, a contradictory flag). Exit 2.
+    Usage,
+    /// A template, TOML or CSV file is malformed, or the data cannot make a correct letter. Exit 65.
+    Data,
+    /// An input file does not exist or cannot be read. Exit 66.
+    NoInput,
+    /// An output file or directory cannot be created, or already exists. Exit 73.
+    CantCreate,
+    /// Writing failed part way (disk full, I/O error). Exit 74.
+    Io,
+    /// Some letters of a batch failed (`--keep-going` finished the rest). Exit 1.
+    Partial,
+    /// The user cancelled an interactive session. Exit 130.
+    Cancelled,
+}
+
+impl ErrorKind {
+    pub fn exit_code(self) -> i32 {
+        match self {
+            ErrorKind::Partial => 1,
+            ErrorKind::Usage => 2,
+            ErrorKind::Data => 65,
+            ErrorKind::NoInput => 66,
+            ErrorKind::CantCreate => 73,
+            ErrorKind::Io => 74,
+            ErrorKind::Cancelled => 130,
+        }
+    }
+}
+
+/// An error with a message that says what is wrong and, where we can tell, how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Usage, message)
+    }
+
+    pub fn data(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Data, message)
+    }
+
+    /// Adds the line that tells the user how to fix it.
+    pub fn with_help(mut self, help: impl Into<String>) -> Error {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Reading `path` failed: missing or unreadable is exit 66, not UTF-8 is bad data.
+    pub fn read(path: &Path, err: &std::io::Error) -> Error {
+        match err.kind() {
+            std::io::ErrorKind::NotFound => Error::new(
+                ErrorKind::NoInput,
+                format!("{}: no such file", path.display()),
+            ),
+            std::io::ErrorKind::InvalidData => {
+                Error::data(format!("{}: not valid UTF-8 text", path.display()))
+                    .with_help("save the file as UTF-8 (in a spreadsheet: \"CSV UTF-8\")")
+            }
+            _ => Error::new(
+                ErrorKind::NoInput,
+                format!("{}: cannot read: {err}", path.display()),
+            ),
+        }
+    }
+
+    /// Creating or writing `path` failed.
+    pub fn write(path: &Path, err: &std::io::Error) -> Error {
+        let kind = match err.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::WriteZero => ErrorKind::Io,
+            _ if err.raw_os_error() == Some(27) => ErrorKind::Io, // EFBIG: file size limit
+            _ => ErrorKind::CantCreate,
+        };
+        Error::new(kind, format!("{}: cannot write: {err}", path.display()))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}

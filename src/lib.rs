@@ -1,0 +1,14 @@
+//! `protest` writes protest letters to Kazakhstan's diplomatic missions.
+//!
+//! The modules read as the pipeline: [`catalog`] loads letters, prisoners,
+//! missions and senders; [`compose`] turns them into one structured
+//! [`compose::Letter`]; [`render`] writes that letter as text, email or PDF;
+//! [`output`] puts the result on disk atomically.
+
+pub mod compose;
+pub mod error;
+pub mod render;
+pub mod catalog;
+pub mod template;
+pub mod cmd;
+pub mod output;
