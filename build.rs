@@ -13,12 +13,20 @@ fn main() {
         .collect();
     files.sort();
     let dir = std::env::current_dir().expect("current directory");
-    let mut code = String::from("/// Shipped templates: (file name, contents).\npub const LETTERS: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// Shipped templates: (file name, contents).\npub const LETTERS: &[(&str, &str)] = &[\n",
+    );
     for name in &files {
         let path = dir.join("letters").join(name);
-        writeln!(code, "    ({name:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+        writeln!(
+            code,
+            "    ({name:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .unwrap();
     }
     code.push_str("];\n");
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    std::fs::write(Path::new(&out).join("builtin_letters.rs"), code).expect("write builtin_letters.rs");
+    std::fs::write(Path::new(&out).join("builtin_letters.rs"), code)
+        .expect("write builtin_letters.rs");
 }

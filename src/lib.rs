@@ -5,10 +5,10 @@
 //! [`compose::Letter`]; [`render`] writes that letter as text, email or PDF;
 //! [`output`] puts the result on disk atomically.
 
+pub mod catalog;
+pub mod cmd;
 pub mod compose;
 pub mod error;
-pub mod render;
-pub mod catalog;
-pub mod template;
-pub mod cmd;
 pub mod output;
+pub mod render;
+pub mod template;

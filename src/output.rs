@@ -67,14 +67,20 @@ pub fn write_file(path: &Path, bytes: &[u8], overwrite: bool) -> Result<Written>
 }
 
 fn write_temporary(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = fs::OpenOptions::new().write(true).create_new(true).open(tmp)?;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(tmp)?;
     file.write_all(bytes)?;
     file.sync_data()
 }
 
 /// `.name.PID.tmp` beside `path`: same directory, so the rename is atomic.
 fn temporary_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
@@ -110,7 +116,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("letter.txt");
         assert_eq!(write_file(&path, b"one", false).unwrap(), Written::Created);
-        assert_eq!(write_file(&path, b"one", false).unwrap(), Written::Unchanged);
+        assert_eq!(
+            write_file(&path, b"one", false).unwrap(),
+            Written::Unchanged
+        );
         let err = write_file(&path, b"two", false).unwrap_err();
         assert_eq!(err.kind, ErrorKind::CantCreate);
         assert_eq!(fs::read(&path).unwrap(), b"one");

@@ -69,7 +69,10 @@ impl Countries {
 }
 
 fn fold(s: &str) -> String {
-    s.trim().trim_end_matches('.').to_lowercase().replace('.', "")
+    s.trim()
+        .trim_end_matches('.')
+        .to_lowercase()
+        .replace('.', "")
 }
 
 #[cfg(test)]

@@ -67,8 +67,17 @@ impl LetterTemplate {
         if front.id != file_stem {
             let line = super::source::key_line(front_text, "id").map(|line| line + 1);
             return Err(origin
-                .error_at(line, format!("id `{}` differs from the file name `{file_stem}.hbs`", front.id))
-                .with_help(format!("rename the file to `{}.hbs` or set id = \"{file_stem}\"", front.id)));
+                .error_at(
+                    line,
+                    format!(
+                        "id `{}` differs from the file name `{file_stem}.hbs`",
+                        front.id
+                    ),
+                )
+                .with_help(format!(
+                    "rename the file to `{}.hbs` or set id = \"{file_stem}\"",
+                    front.id
+                )));
         }
         let body_offset = front_text.lines().count() + 2;
         Ok(LetterTemplate {
@@ -122,6 +131,11 @@ mod tests {
     fn names_the_line_of_a_bad_key() {
         let text = GOOD.replace("title", "titel");
         let err = LetterTemplate::parse(&text, "t", Origin::builtin("t.hbs")).unwrap_err();
-        assert!(err.message.starts_with("t.hbs (built in):3: unknown field `titel`"), "{}", err.message);
+        assert!(
+            err.message
+                .starts_with("t.hbs (built in):3: unknown field `titel`"),
+            "{}",
+            err.message
+        );
     }
 }

@@ -168,7 +168,11 @@ impl Catalog {
         Ok(())
     }
 
-    fn add_missions(&mut self, file: SourceFile, into: &mut BTreeMap<String, Mission>) -> Result<()> {
+    fn add_missions(
+        &mut self,
+        file: SourceFile,
+        into: &mut BTreeMap<String, Mission>,
+    ) -> Result<()> {
         let parsed: missions::File = toml::from_str(&file.text)
             .map_err(|err| file.origin.toml_error(&file.text, &err, 0))?;
         let index = self.mission_files.len();
@@ -186,13 +190,23 @@ impl Catalog {
 
     pub fn template(&self, id: &str) -> Result<&LetterTemplate> {
         self.templates.get(id).ok_or_else(|| {
-            unknown("letter", id, self.templates.keys().map(String::as_str), "protest letters")
+            unknown(
+                "letter",
+                id,
+                self.templates.keys().map(String::as_str),
+                "protest letters",
+            )
         })
     }
 
     pub fn mission(&self, id: &str) -> Result<&Mission> {
         self.missions.iter().find(|m| m.id == id).ok_or_else(|| {
-            unknown("mission", id, self.missions.iter().map(|m| m.id.as_str()), "protest embassies")
+            unknown(
+                "mission",
+                id,
+                self.missions.iter().map(|m| m.id.as_str()),
+                "protest embassies",
+            )
         })
     }
 
@@ -202,7 +216,12 @@ impl Catalog {
     }
 
     pub fn prisoner_line(&self, id: &str, field: &str) -> (Origin, Option<usize>) {
-        locate(&self.prisoner_files, self.prisoner_file_of.get(id), id, field)
+        locate(
+            &self.prisoner_files,
+            self.prisoner_file_of.get(id),
+            id,
+            field,
+        )
     }
 
     /// The ISO code for a country the user typed, or an error that suggests names.
@@ -229,11 +248,17 @@ impl Catalog {
         here()
             .find(|m| m.kind == MissionKind::Embassy)
             .or_else(|| here().find(|m| m.kind != MissionKind::PermanentMission))
-            .or_else(|| self.missions.iter().find(|m| m.accredited_to.iter().any(|c| c == code)))
+            .or_else(|| {
+                self.missions
+                    .iter()
+                    .find(|m| m.accredited_to.iter().any(|c| c == code))
+            })
             .ok_or_else(|| {
                 let name = self.countries.name(code).unwrap_or(code);
-                Error::usage(format!("the directory has no mission of Kazakhstan in or accredited to {name}"))
-                    .with_help("`protest embassies` lists every mission; pick one with --to ID")
+                Error::usage(format!(
+                    "the directory has no mission of Kazakhstan in or accredited to {name}"
+                ))
+                .with_help("`protest embassies` lists every mission; pick one with --to ID")
             })
     }
 }
@@ -246,7 +271,12 @@ pub fn subject_name(id: &str) -> String {
     format!("{id}/subject")
 }
 
-fn locate(files: &[SourceFile], index: Option<&usize>, id: &str, field: &str) -> (Origin, Option<usize>) {
+fn locate(
+    files: &[SourceFile],
+    index: Option<&usize>,
+    id: &str,
+    field: &str,
+) -> (Origin, Option<usize>) {
     match index.and_then(|&i| files.get(i)) {
         Some(file) => (file.origin.clone(), entry_line(&file.text, id, field)),
         None => (Origin("(unknown file)".into()), None),
@@ -267,7 +297,10 @@ fn duplicate(file: &SourceFile, id: &str) -> Error {
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|err| Error::read(path, &err))?;
     let text = String::from_utf8(bytes).map_err(|err| {
-        let line = source::line_of(&String::from_utf8_lossy(err.as_bytes()), err.utf8_error().valid_up_to());
+        let line = source::line_of(
+            &String::from_utf8_lossy(err.as_bytes()),
+            err.utf8_error().valid_up_to(),
+        );
         Origin::file(path)
             .error_at(Some(line), "not valid UTF-8 text")
             .with_help("save the file as UTF-8 (in a spreadsheet: \"CSV UTF-8\")")
@@ -284,7 +317,10 @@ fn unknown<'a>(what: &str, id: &str, known: impl Iterator<Item = &'a str>, list:
     let help = if suggestions.is_empty() {
         format!("`{list}` lists them")
     } else {
-        format!("did you mean {}? `{list}` lists them all", quote_list(&suggestions))
+        format!(
+            "did you mean {}? `{list}` lists them all",
+            quote_list(&suggestions)
+        )
     };
     Error::usage(format!("no {what} with id `{id}`")).with_help(help)
 }
@@ -304,7 +340,11 @@ pub fn suggest<'a>(input: &str, candidates: impl Iterator<Item = &'a str>) -> Ve
         .filter(|(score, _)| *score >= 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.into_iter().take(3).map(|(_, c)| c.to_string()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, c)| c.to_string())
+        .collect()
 }
 
 fn quote_list(items: &[String]) -> String {

@@ -27,7 +27,9 @@ impl Origin {
     /// A TOML syntax or shape error, with the line it is on. `line_offset` is
     /// how many lines of the file come before `text` (front matter starts at 2).
     pub fn toml_error(&self, text: &str, err: &toml::de::Error, line_offset: usize) -> Error {
-        let line = err.span().map(|span| line_of(text, span.start) + line_offset);
+        let line = err
+            .span()
+            .map(|span| line_of(text, span.start) + line_offset);
         self.error_at(line, err.message().trim())
     }
 }
@@ -41,7 +43,11 @@ impl std::fmt::Display for Origin {
 /// 1-based line number of byte offset `pos` in `text`.
 pub fn line_of(text: &str, pos: usize) -> usize {
     let pos = pos.min(text.len());
-    text.as_bytes()[..pos].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..pos]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// The line of `key = …` inside the `[[table]]` entry whose `id` is `id`, for
@@ -63,7 +69,13 @@ pub fn key_line(text: &str, key: &str) -> Option<usize> {
 }
 
 /// Byte offset of the line `key = …` (with the given string value, if any) in `text[start..end]`.
-fn find_assignment(text: &str, start: usize, end: usize, key: &str, value: Option<&str>) -> Option<usize> {
+fn find_assignment(
+    text: &str,
+    start: usize,
+    end: usize,
+    key: &str,
+    value: Option<&str>,
+) -> Option<usize> {
     let mut offset = start;
     for line in text[start..end].split_inclusive('\n') {
         let trimmed = line.trim_start();

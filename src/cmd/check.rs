@@ -89,19 +89,39 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
 fn check_mission(catalog: &Catalog, m: &Mission, today: Date, findings: &mut Findings) {
     let at = |field: &str| catalog.mission_line(&m.id, field);
     let id_ok = !m.id.is_empty()
-        && m.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && m.id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !id_ok {
         let (origin, line) = at("id");
-        findings.error(&origin, line, format!("id `{}`: use lower-case letters, digits and hyphens", m.id));
+        findings.error(
+            &origin,
+            line,
+            format!("id `{}`: use lower-case letters, digits and hyphens", m.id),
+        );
     }
     if !catalog.countries.is_code(&m.country) {
         let (origin, line) = at("country");
-        findings.error(&origin, line, format!("{}: country `{}` is not an ISO 3166-1 alpha-2 code", m.id, m.country));
+        findings.error(
+            &origin,
+            line,
+            format!(
+                "{}: country `{}` is not an ISO 3166-1 alpha-2 code",
+                m.id, m.country
+            ),
+        );
     }
     for code in &m.accredited_to {
         if !catalog.countries.is_code(code) {
             let (origin, line) = at("accredited_to");
-            findings.error(&origin, line, format!("{}: accredited_to `{code}` is not an ISO 3166-1 alpha-2 code", m.id));
+            findings.error(
+                &origin,
+                line,
+                format!(
+                    "{}: accredited_to `{code}` is not an ISO 3166-1 alpha-2 code",
+                    m.id
+                ),
+            );
         }
     }
     for (field, email) in std::iter::once(("email", m.email.as_ref()))
@@ -109,25 +129,52 @@ fn check_mission(catalog: &Catalog, m: &Mission, today: Date, findings: &mut Fin
     {
         if let Some(email) = email.filter(|e| !is_email(e)) {
             let (origin, line) = at(field);
-            findings.error(&origin, line, format!("{}: {field} `{email}` is not an email address", m.id));
+            findings.error(
+                &origin,
+                line,
+                format!("{}: {field} `{email}` is not an email address", m.id),
+            );
         }
     }
-    if let Some(site) = m.website.as_ref().filter(|w| !w.starts_with("https://") && !w.starts_with("http://")) {
+    if let Some(site) = m
+        .website
+        .as_ref()
+        .filter(|w| !w.starts_with("https://") && !w.starts_with("http://"))
+    {
         let (origin, line) = at("website");
-        findings.error(&origin, line, format!("{}: website `{site}` must start with https://", m.id));
+        findings.error(
+            &origin,
+            line,
+            format!("{}: website `{site}` must start with https://", m.id),
+        );
     }
     if m.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
         let (origin, line) = at("id");
-        findings.error(&origin, line, format!("{}: no `source`: say where the data came from", m.id));
+        findings.error(
+            &origin,
+            line,
+            format!("{}: no `source`: say where the data came from", m.id),
+        );
     }
     if m.confidence.is_none() {
         let (origin, line) = at("id");
-        findings.error(&origin, line, format!("{}: no `confidence` (high, medium or low)", m.id));
+        findings.error(
+            &origin,
+            line,
+            format!("{}: no `confidence` (high, medium or low)", m.id),
+        );
     }
     match m.verified.as_deref().map(Date::parse) {
         None => {
             let (origin, line) = at("id");
-            findings.error(&origin, line, format!("{}: no `verified` date: when was the data last checked?", m.id));
+            findings.error(
+                &origin,
+                line,
+                format!(
+                    "{}: no `verified` date: when was the data last checked?",
+                    m.id
+                ),
+            );
         }
         Some(Err(err)) => {
             let (origin, line) = at("verified");
@@ -135,18 +182,33 @@ fn check_mission(catalog: &Catalog, m: &Mission, today: Date, findings: &mut Fin
         }
         Some(Ok(date)) if date > today => {
             let (origin, line) = at("verified");
-            findings.error(&origin, line, format!("{}: verified {date} is in the future", m.id));
+            findings.error(
+                &origin,
+                line,
+                format!("{}: verified {date} is in the future", m.id),
+            );
         }
         Some(Ok(date)) if today.days_since_epoch() - date.days_since_epoch() > STALE_AFTER_DAYS => {
             let (origin, line) = at("verified");
-            findings.warn(&origin, line, format!("{}: last verified {date}, over two years ago", m.id));
+            findings.warn(
+                &origin,
+                line,
+                format!("{}: last verified {date}, over two years ago", m.id),
+            );
         }
         Some(Ok(_)) => {}
     }
     if let Some(head) = &m.head {
         if Date::parse(&head.as_of).is_err() {
             let (origin, line) = at("as_of");
-            findings.error(&origin, line, format!("{}: head.as_of `{}` is not a YYYY-MM-DD date", m.id, head.as_of));
+            findings.error(
+                &origin,
+                line,
+                format!(
+                    "{}: head.as_of `{}` is not a YYYY-MM-DD date",
+                    m.id, head.as_of
+                ),
+            );
         }
     }
 }
@@ -156,10 +218,19 @@ fn check_prisoners(catalog: &Catalog, findings: &mut Findings) {
         let parts: Vec<&str> = p.status_date.split('-').collect();
         let well_formed = matches!(parts.len(), 1..=3)
             && parts[0].len() == 4
-            && parts.iter().all(|x| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit()));
+            && parts
+                .iter()
+                .all(|x| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit()));
         if !well_formed {
             let (origin, line) = catalog.prisoner_line(&p.id, "status_date");
-            findings.error(&origin, line, format!("{}: status_date `{}` is not YYYY, YYYY-MM or YYYY-MM-DD", p.id, p.status_date));
+            findings.error(
+                &origin,
+                line,
+                format!(
+                    "{}: status_date `{}` is not YYYY, YYYY-MM or YYYY-MM-DD",
+                    p.id, p.status_date
+                ),
+            );
         }
     }
 }
@@ -170,18 +241,36 @@ fn check_templates(catalog: &Catalog, findings: &mut Findings) {
     for template in catalog.templates.values() {
         let front = &template.front;
         if !is_language_tag(&front.language) {
-            findings.error(&template.origin, template.front_line("language"), format!("language `{}` is not a BCP 47 tag such as en-GB", front.language));
+            findings.error(
+                &template.origin,
+                template.front_line("language"),
+                format!(
+                    "language `{}` is not a BCP 47 tag such as en-GB",
+                    front.language
+                ),
+            );
         }
         if let Some(Err(err)) = front.deadline.as_deref().map(Date::parse) {
-            findings.error(&template.origin, template.front_line("deadline"), format!("deadline: {err}"));
+            findings.error(
+                &template.origin,
+                template.front_line("deadline"),
+                format!("deadline: {err}"),
+            );
         }
         for id in &front.prisoners {
             match catalog.prisoners.get(id) {
-                None => findings.error(&template.origin, template.front_line("prisoners"), format!("prisoners: no person with id `{id}`")),
+                None => findings.error(
+                    &template.origin,
+                    template.front_line("prisoners"),
+                    format!("prisoners: no person with id `{id}`"),
+                ),
                 Some(p) if p.status == Status::Released => findings.warn(
                     &template.origin,
                     template.front_line("prisoners"),
-                    format!("demands the release of {}, recorded as released ({})", p.name, p.status_date),
+                    format!(
+                        "demands the release of {}, recorded as released ({})",
+                        p.name, p.status_date
+                    ),
                 ),
                 Some(_) => {}
             }
@@ -202,7 +291,9 @@ fn check_templates(catalog: &Catalog, findings: &mut Findings) {
                     force: true,
                 };
                 if let Err(err) = compose(catalog, &request) {
-                    findings.errors.push(format!("{} (writing to {})", err.message, mission.id));
+                    findings
+                        .errors
+                        .push(format!("{} (writing to {})", err.message, mission.id));
                     break 'missions;
                 }
             }
@@ -237,7 +328,9 @@ pub fn is_email(s: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || "<>(),;:\"[]\\@".contains(c) && c != '@')
+        && !s.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || "<>(),;:\"[]\\@".contains(c) && c != '@'
+        })
         && !domain.contains('@')
 }
 

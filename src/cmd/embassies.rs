@@ -43,11 +43,18 @@ pub fn run(data: &DataArgs, args: EmbassiesArgs) -> Result<()> {
             crate::output::write_stdout(show(&catalog, mission).as_bytes())
         };
     }
-    let code = args.country.as_deref().map(|c| catalog.country_code(c)).transpose()?;
+    let code = args
+        .country
+        .as_deref()
+        .map(|c| catalog.country_code(c))
+        .transpose()?;
     let missions: Vec<&Mission> = catalog
         .missions
         .iter()
-        .filter(|m| code.as_deref().is_none_or(|c| m.country == c || m.accredited_to.iter().any(|a| a == c)))
+        .filter(|m| {
+            code.as_deref()
+                .is_none_or(|c| m.country == c || m.accredited_to.iter().any(|a| a == c))
+        })
         .collect();
     if args.json {
         let all: Vec<Value> = missions.iter().map(|m| entry(&catalog, m)).collect();
@@ -110,7 +117,11 @@ fn show(catalog: &Catalog, m: &Mission) -> String {
         out.push_str(&format!("{name:<13}{}\n", value.unwrap_or("(not known)")));
     };
     field(&mut out, "kind:", Some(m.kind.as_str()));
-    let country = format!("{} ({})", catalog.countries.name(&m.country).unwrap_or("?"), m.country);
+    let country = format!(
+        "{} ({})",
+        catalog.countries.name(&m.country).unwrap_or("?"),
+        m.country
+    );
     field(&mut out, "country:", Some(&country));
     match &m.address {
         Some(lines) if !lines.is_empty() => {
@@ -133,7 +144,14 @@ fn show(catalog: &Catalog, m: &Mission) -> String {
                 Some(hon) => format!("{hon} {}", h.name),
                 None => h.name.clone(),
             };
-            field(&mut out, "head:", Some(&format!("{name}, {} (as of {}; {})", h.title, h.as_of, h.source)));
+            field(
+                &mut out,
+                "head:",
+                Some(&format!(
+                    "{name}, {} (as of {}; {})",
+                    h.title, h.as_of, h.source
+                )),
+            );
         }
         None => field(&mut out, "head:", None),
     }

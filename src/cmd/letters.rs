@@ -9,10 +9,7 @@ use crate::error::Result;
 
 /// List the letters you can write, show one, or list the people they name
 #[derive(Debug, Args)]
-#[command(after_help = "\
-Each letter is a template: TOML front matter (id, title, language, subject, prisoners,
-demands, source) and a Handlebars body. Write your own in a directory and pass it with
---letters DIR; letters/README.md in the source lists every variable a template can use.")]
+#[command(after_help = TEMPLATE_HELP)]
 pub struct LettersArgs {
     #[command(subcommand)]
     action: Option<Action>,
@@ -20,6 +17,25 @@ pub struct LettersArgs {
     #[arg(long, global = true)]
     json: bool,
 }
+
+const TEMPLATE_HELP: &str = "\
+Each letter is a template file ID.hbs: TOML front matter between two `+++` lines (id, title,
+language, subject, source; optional prisoners, demands, salutation, closing, tags, deadline, cc),
+then a Handlebars body. Put your own in a directory and pass it with --letters DIR; the same id
+replaces a shipped letter. `protest letters show ID` prints a shipped one to start from.
+
+Paragraphs are separated by a blank line; a paragraph whose lines start with \"- \" is a list.
+Variables a template can use (a name it does not have is an error, never a blank):
+  {{sender.name}} {{sender.org}} {{sender.role}} {{sender.town}} {{sender.email}}
+  {{sender.phone}} {{sender.country}} {{sender.country_name}}      (empty when not given)
+  {{recipient.mission}} {{recipient.city}} {{recipient.country}} {{recipient.country_name}}
+  {{recipient.addressee}}  {{embassy.id}} {{embassy.kind}} and every directory field
+  {{date}}  {{letter.id}} {{letter.title}} {{letter.language}} {{letter.deadline}}
+  {{#each prisoners}}{{name}} {{description}} {{status}} {{status_date}} {{status_note}}{{/each}}
+  {{names prisoners}}   the names joined: \"A, B and C\"
+  {{#each demands}}- {{this}}  (newline)  {{/each}}   one list item per demand
+  {{extra.COLUMN}}      other columns of a --senders CSV
+  {{#if sender.org}}...{{else}}...{{/if}}";
 
 #[derive(Debug, Subcommand)]
 enum Action {
@@ -46,7 +62,12 @@ fn names(catalog: &Catalog, template: &LetterTemplate) -> Vec<String> {
         .front
         .prisoners
         .iter()
-        .map(|id| catalog.prisoners.get(id).map_or_else(|| id.clone(), |p| p.name.clone()))
+        .map(|id| {
+            catalog
+                .prisoners
+                .get(id)
+                .map_or_else(|| id.clone(), |p| p.name.clone())
+        })
         .collect()
 }
 
@@ -59,19 +80,35 @@ fn summary(catalog: &Catalog, template: &LetterTemplate) -> Value {
 
 fn list(catalog: &Catalog, json: bool) -> Result<()> {
     if json {
-        let all: Vec<Value> = catalog.templates.values().map(|t| summary(catalog, t)).collect();
+        let all: Vec<Value> = catalog
+            .templates
+            .values()
+            .map(|t| summary(catalog, t))
+            .collect();
         return print_json(&all);
     }
-    let mut out = format!("{:<26} {:<6} {:<44} PRISONERS\n", "ID", "LANG", "TITLE");
+    let id_width = catalog
+        .templates
+        .keys()
+        .map(|id| id.chars().count())
+        .max()
+        .unwrap_or(2);
+    let mut out = format!("{:<id_width$}  {:<6} TITLE\n", "ID", "LANG");
     for template in catalog.templates.values() {
         let front = &template.front;
         out.push_str(&format!(
-            "{:<26} {:<6} {:<44} {}\n",
-            front.id,
-            front.language,
-            front.title,
-            names(catalog, template).join(", ")
+            "{:<id_width$}  {:<6} {}\n",
+            front.id, front.language, front.title
         ));
+        let names = names(catalog, template);
+        if !names.is_empty() {
+            out.push_str(&format!(
+                "{:<id_width$}  {:<6} naming {}\n",
+                "",
+                "",
+                names.join(", ")
+            ));
+        }
     }
     out.push_str("\nWrite one with: protest write ID --to EMBASSY --name \"Your Name\"\n");
     crate::output::write_stdout(out.as_bytes())
@@ -85,14 +122,20 @@ fn show(catalog: &Catalog, template: &LetterTemplate, json: bool) -> Result<()> 
     }
     let front = &template.front;
     let mut out = format!("{}: {}\n", front.id, front.title);
-    out.push_str(&format!("language: {}\nsubject:  {}\n", front.language, front.subject));
+    out.push_str(&format!(
+        "language: {}\nsubject:  {}\n",
+        front.language, front.subject
+    ));
     if let Some(deadline) = &front.deadline {
         out.push_str(&format!("deadline: {deadline}\n"));
     }
     if !front.tags.is_empty() {
         out.push_str(&format!("tags:     {}\n", front.tags.join(", ")));
     }
-    out.push_str(&format!("source:   {}\nfile:     {}\n", front.source, template.origin));
+    out.push_str(&format!(
+        "source:   {}\nfile:     {}\n",
+        front.source, template.origin
+    ));
     if !front.prisoners.is_empty() {
         out.push_str("\nprisoners (status as last reported):\n");
         for id in &front.prisoners {
@@ -124,7 +167,10 @@ fn prisoners(catalog: &Catalog, json: bool) -> Result<()> {
         let all: Vec<_> = catalog.prisoners.values().collect();
         return print_json(&all);
     }
-    let mut out = format!("{:<24} {:<26} {:<13} {:<8} NOTE\n", "ID", "NAME", "STATUS", "AS OF");
+    let mut out = format!(
+        "{:<24} {:<26} {:<13} {:<8} NOTE\n",
+        "ID", "NAME", "STATUS", "AS OF"
+    );
     for p in catalog.prisoners.values() {
         out.push_str(&format!(
             "{:<24} {:<26} {:<13} {:<8} {}\n",

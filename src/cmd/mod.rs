@@ -64,7 +64,7 @@ impl DataArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    Write(write::WriteArgs),
+    Write(Box<write::WriteArgs>),
     Letters(letters::LettersArgs),
     Embassies(embassies::EmbassiesArgs),
     Check(check::CheckArgs),
@@ -73,7 +73,7 @@ pub enum Command {
 
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Write(args) => write::run(&cli.data, args),
+        Command::Write(args) => write::run(&cli.data, *args),
         Command::Letters(args) => letters::run(&cli.data, args),
         Command::Embassies(args) => embassies::run(&cli.data, args),
         Command::Check(args) => check::run(&cli.data, args),

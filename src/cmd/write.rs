@@ -37,7 +37,12 @@ pub struct WriteArgs {
     #[arg(long, value_name = "ID", help_heading = "Recipient")]
     to: Vec<String>,
     /// Write to Kazakhstan's mission in this country: an ISO code (GB) or a name (\"United Kingdom\")
-    #[arg(long, value_name = "COUNTRY", help_heading = "Recipient", conflicts_with = "all")]
+    #[arg(
+        long,
+        value_name = "COUNTRY",
+        help_heading = "Recipient",
+        conflicts_with = "all"
+    )]
     country: Option<String>,
     /// Write one letter to every mission in the directory
     #[arg(long, help_heading = "Recipient", conflicts_with = "to")]
@@ -72,7 +77,12 @@ pub struct WriteArgs {
     #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Content")]
     date: Option<String>,
     /// A paragraph in your own words, added before the closing
-    #[arg(long, value_name = "TEXT", help_heading = "Content", conflicts_with = "personal_file")]
+    #[arg(
+        long,
+        value_name = "TEXT",
+        help_heading = "Content",
+        conflicts_with = "personal_file"
+    )]
     personal: Option<String>,
     /// Read the personal paragraph from a file (- for standard input)
     #[arg(long, value_name = "FILE", help_heading = "Content")]
@@ -89,7 +99,13 @@ pub struct WriteArgs {
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text, help_heading = "Output")]
     format: Format,
     /// Write the letter to FILE (- for standard output)
-    #[arg(short = 'o', long = "output", value_name = "FILE", help_heading = "Output", conflicts_with = "out")]
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        help_heading = "Output",
+        conflicts_with = "out"
+    )]
     output: Option<PathBuf>,
     /// Write each letter to its own file in DIR, with a manifest.jsonl
     #[arg(long, value_name = "DIR", help_heading = "Output")]
@@ -174,7 +190,11 @@ fn sender(args: &WriteArgs) -> Result<Sender> {
     Ok(from_file.overlay(flags))
 }
 
-fn recipients<'c>(catalog: &'c Catalog, args: &WriteArgs, sender: &Sender) -> Result<Vec<&'c Mission>> {
+fn recipients<'c>(
+    catalog: &'c Catalog,
+    args: &WriteArgs,
+    sender: &Sender,
+) -> Result<Vec<&'c Mission>> {
     if args.all {
         return Ok(catalog.missions.iter().collect());
     }
@@ -187,7 +207,9 @@ fn recipients<'c>(catalog: &'c Catalog, args: &WriteArgs, sender: &Sender) -> Re
     }
     if missions.is_empty() {
         match sender.country.as_deref() {
-            Some(country) => missions.push(catalog.mission_for_country(&catalog.country_code(country)?)?),
+            Some(country) => {
+                missions.push(catalog.mission_for_country(&catalog.country_code(country)?)?)
+            }
             None => {
                 return Err(Error::usage("who is the letter to?").with_help(
                     "pass --to ID (see `protest embassies`), --country COUNTRY or --all, \
@@ -258,7 +280,14 @@ fn write_dir(dir: &Path, args: &WriteArgs, letters: &[Letter]) -> Result<()> {
             Err(err) if err.kind == ErrorKind::CantCreate => {
                 eprintln!("error: {err}");
                 failures += 1;
-                manifest_entry(letter, args.format, &name, None, Written::Unchanged, Some(&err.message))
+                manifest_entry(
+                    letter,
+                    args.format,
+                    &name,
+                    None,
+                    Written::Unchanged,
+                    Some(&err.message),
+                )
             }
             Err(err) => return Err(err),
         };
@@ -273,7 +302,10 @@ fn write_dir(dir: &Path, args: &WriteArgs, letters: &[Letter]) -> Result<()> {
         failures
     );
     if failures > 0 {
-        return Err(Error::new(ErrorKind::Partial, format!("{failures} letters were not written")));
+        return Err(Error::new(
+            ErrorKind::Partial,
+            format!("{failures} letters were not written"),
+        ));
     }
     Ok(())
 }

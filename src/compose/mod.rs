@@ -33,7 +33,12 @@ pub struct Request<'a> {
 }
 
 pub fn compose(catalog: &Catalog, request: &Request) -> Result<Letter> {
-    let Request { template, mission, sender, .. } = *request;
+    let Request {
+        template,
+        mission,
+        sender,
+        ..
+    } = *request;
     let front = &template.front;
     check_sender(sender)?;
     let sender_country = match sender.country.as_deref().map(str::trim) {
@@ -145,7 +150,11 @@ pub fn compose(catalog: &Catalog, request: &Request) -> Result<Letter> {
         recipient: RecipientBlock {
             mission_id: mission.id.clone(),
             country: mission.country.clone(),
-            lines: recipient::lines(mission, addressee, abroad.then(|| country_name(&mission.country))),
+            lines: recipient::lines(
+                mission,
+                addressee,
+                abroad.then(|| country_name(&mission.country)),
+            ),
             email: mission.email.clone(),
             address_missing: !mission.has_postal_address(),
         },
@@ -170,19 +179,24 @@ fn prisoners(catalog: &Catalog, template: &LetterTemplate, force: bool) -> Resul
     let mut out = Vec::new();
     for id in &template.front.prisoners {
         let Some(prisoner) = catalog.prisoners.get(id) else {
-            let suggestions = crate::catalog::suggest(id, catalog.prisoners.keys().map(String::as_str));
+            let suggestions =
+                crate::catalog::suggest(id, catalog.prisoners.keys().map(String::as_str));
             let err = template.origin.error_at(
                 template.front_line("prisoners"),
                 format!("prisoners: no person with id `{id}` in prisoners.toml"),
             );
             return Err(match suggestions.first() {
-                Some(s) => err.with_help(format!("did you mean `{s}`? `protest letters --prisoners` lists them")),
-                None => err.with_help("add the person to prisoners.toml in your --letters directory"),
+                Some(s) => err.with_help(format!(
+                    "did you mean `{s}`? `protest letters --prisoners` lists them"
+                )),
+                None => {
+                    err.with_help("add the person to prisoners.toml in your --letters directory")
+                }
             });
         };
         if prisoner.status == Status::Released && !force {
             return Err(Error::data(format!(
-                "letter `{}` demands the release of {}, who is recorded as released ({}: {})",
+                "letter `{}` demands the release of {}, who is recorded as released (as of {}: {})",
                 template.front.id, prisoner.name, prisoner.status_date, prisoner.status_note
             ))
             .with_help(
@@ -229,7 +243,8 @@ fn check_sender(sender: &Sender) -> Result<()> {
 /// Control characters, and the bidirectional overrides that can make a name
 /// display as something other than what it is.
 pub fn is_forbidden(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
 /// A rendered subject, on one line.

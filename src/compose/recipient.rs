@@ -29,7 +29,10 @@ pub fn addressee(mission: &Mission) -> Vec<String> {
         name.push(' ');
     }
     name.push_str(&head.name);
-    let title = format!("{} of the Republic of Kazakhstan", head.title.replace('-', " "));
+    let title = format!(
+        "{} of the Republic of Kazakhstan",
+        head.title.replace('-', " ")
+    );
     vec![name, title]
 }
 

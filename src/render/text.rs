@@ -61,7 +61,12 @@ pub fn render_body(letter: &Letter) -> String {
     }
     if !letter.cc.is_empty() {
         out.push('\n');
-        push_wrapped(&mut out, &format!("cc: {}", letter.cc.join(", ")), "", "    ");
+        push_wrapped(
+            &mut out,
+            &format!("cc: {}", letter.cc.join(", ")),
+            "",
+            "    ",
+        );
     }
     out
 }

@@ -81,8 +81,7 @@ impl Engine {
                 RenderErrorReason::TemplateError(err) => return template_error_at(placement, err),
                 other => other.to_string(),
             };
-            let help = "the variables a template can use are listed in letters/README.md \
-                        (`protest letters --help` shows where)";
+            let help = "`protest letters --help` lists the variables a template can use";
             match placement {
                 Some(p) => at(p, err.line_no, &message).with_help(help),
                 None => Error::data(message).with_help(help),
@@ -100,8 +99,15 @@ fn template_error_at(placement: Option<&Placement>, err: &TemplateError) -> Erro
 
 fn template_error(placement: &Placement, err: &TemplateError) -> Error {
     let line = err.pos().map(|(line, _)| line);
-    let reason = err.reason().to_string();
-    let help = if reason.contains("was opened, but") || reason.contains("invalid handlebars syntax") {
+    let reason = match err.reason() {
+        // The parser's own message lists grammar rules, which helps nobody writing a letter.
+        handlebars::TemplateErrorReason::InvalidSyntax(_) => {
+            "invalid Handlebars syntax: an unclosed {{#if}} or {{#each}}, or a stray {{".to_string()
+        }
+        other => other.to_string(),
+    };
+    let help = if reason.contains("was opened, but") || reason.contains("invalid handlebars syntax")
+    {
         "every {{#each}} and {{#if}} needs its {{/each}} or {{/if}}; a literal {{ is written \\{{"
     } else {
         "see letters/README.md for the template syntax"

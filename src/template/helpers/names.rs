@@ -21,7 +21,9 @@ pub fn names(
     let items = param
         .value()
         .as_array()
-        .ok_or(RenderErrorReason::InvalidParamType("a list such as `prisoners`"))?;
+        .ok_or(RenderErrorReason::InvalidParamType(
+            "a list such as `prisoners`",
+        ))?;
     let names: Vec<&str> = items
         .iter()
         .filter_map(|item| match item {

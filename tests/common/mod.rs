@@ -1,0 +1,32 @@
+//! Helpers shared by the integration tests: run the built binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn protest() -> Command {
+    let mut cmd = Command::cargo_bin("protest").expect("the protest binary is built");
+    cmd.env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn example_sender() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sender.toml")
+}
+
+/// Runs and returns (exit code, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let output = cmd.output().expect("protest runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    )
+}
