@@ -5,6 +5,7 @@
 //! [`compose::Letter`]; [`render`] writes that letter as text, email or PDF;
 //! [`output`] puts the result on disk atomically.
 
+pub mod batch;
 pub mod catalog;
 pub mod cmd;
 pub mod compose;

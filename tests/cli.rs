@@ -220,7 +220,7 @@ fn no_name_no_recipient_and_missing_files_have_their_own_messages() {
     let (code, _, err) = run(protest().args(["write", "mamai", "--name", "A"]));
     assert_eq!(
         (code, err.lines().next().unwrap()),
-        (2, "error: who is the letter to?")
+        (2, "error: who is the letter to? the sender has no country")
     );
     let (code, _, err) = run(protest().args([
         "write",

@@ -7,11 +7,12 @@ use clap::Args;
 use serde_json::Map;
 
 use super::DataArgs;
+use crate::batch::{self, Destination, Plan, Recipients, Senders};
 use crate::catalog::{read_text, Catalog, Confidence, Mission, Origin, Sender};
-use crate::compose::{compose, date::Date, Letter, Request};
-use crate::error::{Error, ErrorKind, Result};
-use crate::output::{self, Written};
-use crate::render::{self, Format};
+use crate::compose::{compose, date::Date, Request};
+use crate::error::{Error, Result};
+use crate::render::pdf::{Paper, PdfOptions};
+use crate::render::{Format, RenderOptions};
 
 /// Write a letter to one mission, to the mission in a country, or to every mission
 #[derive(Debug, Args)]
@@ -23,12 +24,21 @@ Who it is from: --sender FILE (TOML, see examples/sender.toml) and/or --name, --
 --address (once per line), --town, --email, --phone. Flags override the file.
 
 Where it goes: one letter to standard output, or -o FILE; several letters to --out DIR, one file
-each, with a manifest.jsonl. Existing files are never replaced without --force.
+each, with a manifest.jsonl. Existing files are never replaced without --force; a re-run after an
+interruption skips the letters already written. mbox and mailto put every letter in one output;
+--combine FILE puts every letter in one PDF.
+
+A batch from a CSV (--senders): a header row, then one sender a row. Columns named name, org,
+role, address (or address1, address2, …), town, country, email, phone are the sender's; a
+`personal` column adds the member's own paragraph; any other column reaches the template as
+{{extra.COLUMN}}. Without --to/--country/--all, each sender writes to the mission in their country.
 
 Examples:
   protest write bokayev-ayanov --to gb-london --sender examples/sender.toml
   protest write mamai --country UK --name \"Ann Lee\" --org \"Unite Leeds\" -o mamai.txt
-  protest write all-political-prisoners --all --sender me.toml --out letters/")]
+  protest write all-political-prisoners --all --sender me.toml --out letters/
+  protest write mamai --to gb-london --senders branch.csv --format eml --out drafts/
+  protest write bokayev-ayanov --all --sender me.toml --combine print.pdf --duplex")]
 pub struct WriteArgs {
     /// The letter to write (its id: `protest letters` lists them)
     letter: String,
@@ -99,52 +109,175 @@ pub struct WriteArgs {
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text, help_heading = "Output")]
     format: Format,
     /// Write the letter to FILE (- for standard output)
-    #[arg(
-        short = 'o',
-        long = "output",
-        value_name = "FILE",
-        help_heading = "Output",
-        conflicts_with = "out"
-    )]
+    #[arg(short = 'o', long = "output", value_name = "FILE", help_heading = "Output", conflicts_with_all = ["out", "combine"])]
     output: Option<PathBuf>,
     /// Write each letter to its own file in DIR, with a manifest.jsonl
-    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        help_heading = "Output",
+        conflicts_with = "combine"
+    )]
     out: Option<PathBuf>,
+    /// How --out names each file, a Handlebars pattern
+    /// [default: {{letter.id}}-{{embassy.id}}, or {{embassy.id}}-{{sender.name}} with --senders]
+    #[arg(
+        long,
+        value_name = "PATTERN",
+        help_heading = "Output",
+        requires = "out"
+    )]
+    file_name: Option<String>,
     /// Print the composed letters as JSON instead of rendering them
     #[arg(long, help_heading = "Output")]
     json: bool,
+
+    /// Paper size [default: from the recipient's country: letter for the US and Canada, else A4]
+    #[arg(long, value_enum, help_heading = "PDF")]
+    paper: Option<Paper>,
+    /// Print fold marks (and the punch-hole mark on A4) at the left edge
+    #[arg(long, help_heading = "PDF")]
+    fold_marks: bool,
+    /// Put every letter in one print-ready PDF, each starting on a new page
+    #[arg(long, value_name = "FILE", help_heading = "PDF")]
+    combine: Option<PathBuf>,
+    /// With --combine: start every letter on a front page, for double-sided printing
+    #[arg(long, help_heading = "PDF", requires = "combine")]
+    duplex: bool,
+
+    /// Attach the PDF of the letter to each email draft
+    #[arg(long, help_heading = "Email")]
+    attach_pdf: bool,
+    /// Stop with an error at a mission without an email address, instead of skipping it
+    #[arg(long, help_heading = "Email")]
+    strict: bool,
+
+    /// A CSV file of senders, one letter each (- for standard input); see --help
+    #[arg(
+        long,
+        value_name = "FILE.csv",
+        help_heading = "Batch",
+        conflicts_with = "sender"
+    )]
+    senders: Option<PathBuf>,
+    /// Print what would be written, and the first letter in full; write nothing
+    #[arg(long, help_heading = "Batch")]
+    dry_run: bool,
+    /// When a letter fails, write the others before exiting with 1
+    #[arg(long, help_heading = "Batch")]
+    keep_going: bool,
+    /// Threads to render with [default: one per core]; the output is the same whatever N
+    #[arg(long, short = 'j', value_name = "N", help_heading = "Batch")]
+    jobs: Option<usize>,
 }
 
 pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     let catalog = data.load()?;
     let template = catalog.template(&args.letter)?;
-    let sender = sender(&args)?;
-    let missions = recipients(&catalog, &args, &sender)?;
     let date = match &args.date {
         Some(text) => Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}")))?,
         None => Date::today(),
     };
-    let personal = personal(&args)?;
+    let senders = match &args.senders {
+        Some(path) => Senders::csv(path.clone())?,
+        None => Senders::One(sender(&args)?),
+    };
+    let recipients = recipients(&catalog, &args)?;
+    let fixed: Vec<&Mission> = match &recipients {
+        Recipients::Fixed(missions) => missions.clone(),
+        Recipients::SenderCountry => Vec::new(),
+    };
+    if args.json {
+        return print_letters(&catalog, template, &senders, &recipients, date, &args);
+    }
+    let format = if args.combine.is_some() {
+        Format::Pdf
+    } else {
+        args.format
+    };
+    if !format.is_email() {
+        for mission in &fixed {
+            warn_about_address(mission);
+        }
+    }
+    let destination = match (&args.out, &args.output, &args.combine) {
+        (Some(dir), _, _) => Destination::Dir {
+            dir: dir.clone(),
+            pattern: args.file_name.clone(),
+        },
+        (_, Some(path), _) | (_, _, Some(path)) if path != Path::new("-") => {
+            Destination::File(path.clone())
+        }
+        _ => Destination::Stdout,
+    };
+    let plan = Plan {
+        catalog: &catalog,
+        template,
+        senders,
+        recipients,
+        date,
+        personal: personal(&args)?,
+        cc: args.cc.clone(),
+        force: args.force,
+        format,
+        options: RenderOptions {
+            pdf: PdfOptions {
+                paper: args.paper,
+                fold_marks: args.fold_marks,
+                duplex: args.duplex,
+            },
+            attach_pdf: args.attach_pdf,
+        },
+        destination,
+        strict: args.strict,
+        keep_going: args.keep_going,
+        jobs: args.jobs,
+        dry_run: args.dry_run,
+    };
+    batch::run(&plan).map(|_| ())
+}
+
+/// `--json`: the composed letters themselves, for scripts.
+fn print_letters(
+    catalog: &Catalog,
+    template: &crate::catalog::LetterTemplate,
+    senders: &Senders,
+    recipients: &Recipients,
+    date: Date,
+    args: &WriteArgs,
+) -> Result<()> {
+    let Senders::One(sender) = senders else {
+        return Err(Error::usage(
+            "--json writes the letters of one sender; it cannot be used with --senders",
+        )
+        .with_help("use --out DIR: its manifest.jsonl lists every letter"));
+    };
+    let missions = match recipients {
+        Recipients::Fixed(missions) => missions.clone(),
+        Recipients::SenderCountry => {
+            let country = sender.country.as_deref().unwrap_or_default();
+            vec![catalog.mission_for_country(&catalog.country_code(country)?)?]
+        }
+    };
+    let personal = personal(args)?;
     let extra = Map::new();
     let mut letters = Vec::with_capacity(missions.len());
-    for mission in &missions {
-        let request = Request {
-            template,
-            mission,
-            sender: &sender,
-            date,
-            personal: personal.as_deref(),
-            cc: &args.cc,
-            extra: &extra,
-            force: args.force,
-        };
-        letters.push(compose(&catalog, &request)?);
-        warn_about_address(mission);
+    for mission in missions {
+        letters.push(compose(
+            catalog,
+            &Request {
+                template,
+                mission,
+                sender,
+                date,
+                personal: personal.as_deref(),
+                cc: &args.cc,
+                extra: &extra,
+                force: args.force,
+            },
+        )?);
     }
-    if args.json {
-        return super::print_json(&letters);
-    }
-    deliver(&args, &letters)
+    super::print_json(&letters)
 }
 
 /// Says, before the letter is written, when its address cannot be trusted.
@@ -190,15 +323,11 @@ fn sender(args: &WriteArgs) -> Result<Sender> {
     Ok(from_file.overlay(flags))
 }
 
-fn recipients<'c>(
-    catalog: &'c Catalog,
-    args: &WriteArgs,
-    sender: &Sender,
-) -> Result<Vec<&'c Mission>> {
+fn recipients<'c>(catalog: &'c Catalog, args: &WriteArgs) -> Result<Recipients<'c>> {
     if args.all {
-        return Ok(catalog.missions.iter().collect());
+        return Ok(Recipients::Fixed(catalog.missions.iter().collect()));
     }
-    let mut missions = Vec::new();
+    let mut missions: Vec<&Mission> = Vec::new();
     for id in &args.to {
         missions.push(catalog.mission(id)?);
     }
@@ -206,20 +335,11 @@ fn recipients<'c>(
         missions.push(catalog.mission_for_country(&catalog.country_code(country)?)?);
     }
     if missions.is_empty() {
-        match sender.country.as_deref() {
-            Some(country) => {
-                missions.push(catalog.mission_for_country(&catalog.country_code(country)?)?)
-            }
-            None => {
-                return Err(Error::usage("who is the letter to?").with_help(
-                    "pass --to ID (see `protest embassies`), --country COUNTRY or --all, \
-                     or set country in the sender file",
-                ))
-            }
-        }
+        return Ok(Recipients::SenderCountry);
     }
-    missions.dedup_by_key(|m| m.id.clone());
-    Ok(missions)
+    let mut seen = std::collections::HashSet::new();
+    missions.retain(|m| seen.insert(m.id.clone()));
+    Ok(Recipients::Fixed(missions))
 }
 
 fn personal(args: &WriteArgs) -> Result<Option<String>> {
@@ -235,105 +355,4 @@ fn personal(args: &WriteArgs) -> Result<Option<String>> {
         (None, Some(path)) => read_text(path).map(Some),
         (None, None) => Ok(None),
     }
-}
-
-/// Renders and writes the letters where the user asked.
-fn deliver(args: &WriteArgs, letters: &[Letter]) -> Result<()> {
-    let to_stdout = args.output.as_deref() == Some(Path::new("-"));
-    match (&args.output, &args.out) {
-        (_, Some(dir)) => write_dir(dir, args, letters),
-        (Some(_), None) | (None, None) if letters.len() > 1 => Err(Error::usage(format!(
-            "{} letters need a directory: pass --out DIR",
-            letters.len()
-        ))),
-        (Some(path), None) if !to_stdout => {
-            let bytes = render_one(args.format, &letters[0])?;
-            output::write_file(path, &bytes, args.force)?;
-            eprintln!("wrote {}", path.display());
-            Ok(())
-        }
-        _ => output::write_stdout(&render_one(args.format, &letters[0])?),
-    }
-}
-
-fn render_one(format: Format, letter: &Letter) -> Result<Vec<u8>> {
-    match format {
-        Format::Text => Ok(render::text::render(letter).into_bytes()),
-    }
-}
-
-fn write_dir(dir: &Path, args: &WriteArgs, letters: &[Letter]) -> Result<()> {
-    output::ensure_dir(dir)?;
-    let mut manifest = String::new();
-    let mut failures = 0;
-    for letter in letters {
-        let name = format!(
-            "{}-{}.{}",
-            letter.template_id,
-            letter.recipient.mission_id,
-            args.format.extension()
-        );
-        let path = dir.join(&name);
-        let bytes = render_one(args.format, letter)?;
-        let entry = match output::write_file(&path, &bytes, args.force) {
-            Ok(written) => manifest_entry(letter, args.format, &name, Some(&bytes), written, None),
-            Err(err) if err.kind == ErrorKind::CantCreate => {
-                eprintln!("error: {err}");
-                failures += 1;
-                manifest_entry(
-                    letter,
-                    args.format,
-                    &name,
-                    None,
-                    Written::Unchanged,
-                    Some(&err.message),
-                )
-            }
-            Err(err) => return Err(err),
-        };
-        manifest.push_str(&entry);
-        manifest.push('\n');
-    }
-    output::write_file(&dir.join("manifest.jsonl"), manifest.as_bytes(), true)?;
-    eprintln!(
-        "wrote {} letters to {} ({} failed)",
-        letters.len() - failures,
-        dir.display(),
-        failures
-    );
-    if failures > 0 {
-        return Err(Error::new(
-            ErrorKind::Partial,
-            format!("{failures} letters were not written"),
-        ));
-    }
-    Ok(())
-}
-
-fn manifest_entry(
-    letter: &Letter,
-    format: Format,
-    path: &str,
-    bytes: Option<&[u8]>,
-    written: Written,
-    error: Option<&str>,
-) -> String {
-    use sha2::Digest;
-    let sha256 = bytes.map(|b| {
-        sha2::Sha256::digest(b)
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect::<String>()
-    });
-    let value = serde_json::json!({
-        "letter": letter.template_id,
-        "recipient": letter.recipient.mission_id,
-        "sender": letter.sender.name,
-        "format": format,
-        "path": path,
-        "sha256": sha256,
-        "status": if error.is_some() { "failed" } else { match written { Written::Created => "created", Written::Replaced => "replaced", Written::Unchanged => "unchanged" } },
-        "error": error,
-    });
-    value.to_string()
 }

@@ -107,7 +107,10 @@ pub fn render_eml(letter: &Letter, opts: &EmailOptions) -> Result<Vec<u8>> {
         hasher.update((bytes.len() as u64).to_le_bytes());
         hasher.update(bytes);
     };
-    for mailbox in std::iter::once(&from).chain(std::iter::once(&to)).chain(&cc) {
+    for mailbox in std::iter::once(&from)
+        .chain(std::iter::once(&to))
+        .chain(&cc)
+    {
         feed(mailbox.name.unwrap_or("").as_bytes());
         feed(mailbox.addr.as_bytes());
     }
@@ -158,9 +161,8 @@ pub fn render_eml(letter: &Letter, opts: &EmailOptions) -> Result<Vec<u8>> {
         _ => builder.body(text),
     };
 
-    let mut out = Vec::with_capacity(
-        1024 + letter.subject.len() * 2 + opts.attachment_pdf.as_ref().map_or(0, |p| p.len() * 4 / 3 + p.len() / 38),
-    );
+    // `serialize` reserves its own estimate of the length up front.
+    let mut out = Vec::new();
     builder.serialize(&mut out);
     Ok(out)
 }
@@ -175,7 +177,9 @@ pub fn append_mbox(mbox: &mut Vec<u8>, eml: &[u8], letter: &Letter) {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let envelope = match letter.sender.email.as_deref() {
-        Some(email) if check_address(email).is_ok() && !email.chars().any(char::is_control) => email,
+        Some(email) if check_address(email).is_ok() && !email.chars().any(char::is_control) => {
+            email
+        }
         _ => "MAILER-DAEMON",
     };
     let date = letter.date;
@@ -293,7 +297,11 @@ fn recipient_mailbox(letter: &Letter) -> Result<Mailbox<'_>> {
 /// names such as "Amnesty International" stay in the body's cc line only),
 /// then every `--cc` value, which must be an address. Duplicates, and copies
 /// to the `To` address, are dropped.
-fn cc_mailboxes<'a>(letter: &'a Letter, opts: &'a EmailOptions, to: &str) -> Result<Vec<Mailbox<'a>>> {
+fn cc_mailboxes<'a>(
+    letter: &'a Letter,
+    opts: &'a EmailOptions,
+    to: &str,
+) -> Result<Vec<Mailbox<'a>>> {
     let mut out: Vec<Mailbox<'a>> = Vec::with_capacity(letter.cc.len() + opts.cc.len());
     let entries = letter
         .cc
@@ -309,8 +317,9 @@ fn cc_mailboxes<'a>(letter: &'a Letter, opts: &'a EmailOptions, to: &str) -> Res
         let field = || format!("{kind} \"{}\"", entry.escape_debug());
         check_header_value(&field(), entry, source)?;
         let Some(mailbox) = parse_cc(entry).map_err(|reason| {
-            Error::data(format!("the {} is not an email address: {reason}", field()))
-                .with_help(format!("write it as `Name <address>` or `address` in {source}"))
+            Error::data(format!("the {} is not an email address: {reason}", field())).with_help(
+                format!("write it as `Name <address>` or `address` in {source}"),
+            )
         })?
         else {
             if from_option {
@@ -331,9 +340,12 @@ fn cc_mailboxes<'a>(letter: &'a Letter, opts: &'a EmailOptions, to: &str) -> Res
 }
 
 /// `Name <addr>`, `"Name" <addr>` or `addr`; `Ok(None)` for plain text that
-/// is not meant as an address (no `@` and no `<`).
+/// is not meant as an address (no `@`).
 fn parse_cc(entry: &str) -> Result<Option<Mailbox<'_>>, &'static str> {
     let entry = entry.trim();
+    if !entry.contains('@') {
+        return Ok(None);
+    }
     if let Some(open) = entry.find('<') {
         let Some(inner) = entry[open + 1..].strip_suffix('>') else {
             return Err("the address in <> must come last");
@@ -350,9 +362,6 @@ fn parse_cc(entry: &str) -> Result<Option<Mailbox<'_>>, &'static str> {
             addr: inner,
         }));
     }
-    if !entry.contains('@') {
-        return Ok(None);
-    }
     check_address(entry)?;
     Ok(Some(Mailbox {
         name: None,
@@ -361,8 +370,9 @@ fn parse_cc(entry: &str) -> Result<Option<Mailbox<'_>>, &'static str> {
 }
 
 /// A minimal syntax check, enough to keep an address one address: one `@`,
-/// something on either side, no spaces, and none of the characters that
-/// delimit addresses in a header.
+/// something on either side, no spaces, none of the characters that delimit
+/// addresses in a header, and ASCII only (a raw UTF-8 address would make an
+/// 8-bit header that needs SMTPUTF8 all the way).
 fn check_address(addr: &str) -> Result<(), &'static str> {
     if addr.is_empty() {
         return Err("it is empty");
@@ -375,6 +385,11 @@ fn check_address(addr: &str) -> Result<(), &'static str> {
     }
     if addr.contains([',', ';', '"', '(', ')', '[', ']', '\\', ':']) {
         return Err("it contains one of , ; \" ( ) [ ] \\ :");
+    }
+    if !addr.is_ascii() {
+        return Err(
+            "it contains non-ASCII characters (write an internationalised domain in its xn-- form)",
+        );
     }
     match addr.split_once('@') {
         Some((local, domain)) if !domain.contains('@') => {
@@ -424,7 +439,11 @@ fn check_header_value(field: &str, value: &str, source: &str) -> Result<()> {
 /// need RFC 2231 parameters, which some clients still show garbled.
 fn attachment_file_name(letter: &Letter) -> String {
     let mut name = String::with_capacity(64);
-    if letter.subject.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+    if letter
+        .subject
+        .bytes()
+        .all(|b| b.is_ascii_graphic() || b == b' ')
+    {
         for word in letter.subject.split(' ').filter(|w| !w.is_empty()) {
             if name.len() + word.len() > 72 {
                 break;
@@ -483,7 +502,8 @@ fn push_hex(out: &mut String, bytes: &[u8]) {
 fn percent_encode(out: &mut String, value: &str, keep: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in value.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep.contains(&b) {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep.contains(&b)
+        {
             out.push(b as char);
         } else {
             out.push('%');
@@ -515,29 +535,56 @@ mod tests {
     fn cc_entries() {
         assert_eq!(
             parse_cc("Amnesty International <uk@amnesty.test>"),
-            Ok(Some(Mailbox { name: Some("Amnesty International"), addr: "uk@amnesty.test" }))
+            Ok(Some(Mailbox {
+                name: Some("Amnesty International"),
+                addr: "uk@amnesty.test"
+            }))
         );
         assert_eq!(
             parse_cc(" \"Freedom, Now\" <f@n.test> "),
-            Ok(Some(Mailbox { name: Some("Freedom, Now"), addr: "f@n.test" }))
+            Ok(Some(Mailbox {
+                name: Some("Freedom, Now"),
+                addr: "f@n.test"
+            }))
         );
-        assert_eq!(parse_cc("x@y.test"), Ok(Some(Mailbox { name: None, addr: "x@y.test" })));
+        assert_eq!(
+            parse_cc("x@y.test"),
+            Ok(Some(Mailbox {
+                name: None,
+                addr: "x@y.test"
+            }))
+        );
         assert_eq!(parse_cc("Human Rights Watch"), Ok(None));
         assert!(parse_cc("Name <x@y.test> trailing").is_err());
         assert!(parse_cc("Name <x@@y.test>").is_err());
+        assert_eq!(parse_cc("Friends <of> Kazakhstan"), Ok(None));
+        assert!(check_address("әлия@example.test").is_err());
     }
 
     #[test]
     fn control_characters() {
-        for (c, what) in [('\n', "a line break (U+000A)"), ('\r', "a line break (U+000D)"),
-            ('\u{85}', "a line break (U+0085)"), ('\t', "a tab (U+0009)"),
-            ('\0', "a control character (U+0000)"), ('\u{7f}', "a control character (U+007F)"),
-            ('\u{9b}', "a control character (U+009B)")]
-        {
+        for (c, what) in [
+            ('\n', "a line break (U+000A)"),
+            ('\r', "a line break (U+000D)"),
+            ('\u{85}', "a line break (U+0085)"),
+            ('\t', "a tab (U+0009)"),
+            ('\0', "a control character (U+0000)"),
+            ('\u{7f}', "a control character (U+007F)"),
+            ('\u{9b}', "a control character (U+009B)"),
+        ] {
             let err = check_header_value("subject", &format!("a{c}b"), "x").unwrap_err();
-            assert_eq!(err.message, format!("the subject contains {what}; a header cannot hold one"));
+            assert_eq!(
+                err.message,
+                format!("the subject contains {what}; a header cannot hold one")
+            );
         }
-        for ok in ["a\u{2028}b", "a\u{2029}b", "a\u{202e}b", "a\u{200f}b", "Әлия Қасымова"] {
+        for ok in [
+            "a\u{2028}b",
+            "a\u{2029}b",
+            "a\u{202e}b",
+            "a\u{200f}b",
+            "Әлия Қасымова",
+        ] {
             assert!(check_header_value("subject", ok, "x").is_ok(), "{ok:?}");
         }
     }

@@ -1,7 +1,8 @@
 //! Plain-text letters, wrapped at 72 columns by display width.
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::compose::{Block, Letter};
-use textwrap::Options;
 
 /// The column plain-text letters wrap at. Widths count display columns, so a
 /// Cyrillic or Kazakh name takes the room it takes on screen, not its bytes.
@@ -76,20 +77,35 @@ fn push_line(out: &mut String, line: &str) {
     out.push('\n');
 }
 
+/// Greedy (first-fit) wrapping by display width: what a typewriter does, and
+/// fast enough for a batch of a hundred thousand letters. A word longer than
+/// the line (a URL) stands alone on its line rather than being broken.
 fn push_wrapped(out: &mut String, text: &str, first_indent: &str, rest_indent: &str) {
-    let options = Options::new(WIDTH)
-        .initial_indent(first_indent)
-        .subsequent_indent(rest_indent)
-        .break_words(false);
-    for line in textwrap::wrap(text, options) {
-        push_line(out, &line);
+    let mut indent = first_indent;
+    let mut width = 0;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let word_width = word.width();
+        if width > 0 && width + 1 + word_width > WIDTH {
+            out.push('\n');
+            width = 0;
+            indent = rest_indent;
+        }
+        if width == 0 {
+            out.push_str(indent);
+            width = indent.width();
+        } else {
+            out.push(' ');
+            width += 1;
+        }
+        out.push_str(word);
+        width += word_width;
     }
+    out.push('\n');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use unicode_width::UnicodeWidthStr;
 
     #[test]
     fn wraps_by_display_width_not_bytes() {
@@ -103,5 +119,18 @@ mod tests {
         }
         // Cyrillic takes two bytes a letter: a byte-counting wrap would give twice the lines.
         assert!(lines[0].width() > WIDTH - 16, "{:?} is too short", lines[0]);
+    }
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::*;
+
+    #[test]
+    fn hangs_list_items_and_keeps_long_words_whole() {
+        let mut out = String::new();
+        let url = "https://www.gov.kz/memleket/entities/mfa-london/press/news/details/123456789";
+        push_wrapped(&mut out, &format!("see {url} now"), "  - ", "    ");
+        assert_eq!(out, format!("  - see\n    {url}\n    now\n"));
     }
 }

@@ -1,0 +1,673 @@
+//! Running a write: every (sender, mission) pair composed, rendered and
+//! written, in parallel, in bounded memory, with the same bytes whatever the
+//! number of threads.
+//!
+//! A run reads its senders twice. The first pass checks every row, resolves
+//! every recipient and names every file, so that bad data or two letters
+//! with the same name stop the run before anything is written. The second
+//! pass works through the jobs a chunk at a time: composed and rendered in
+//! parallel, written atomically, and recorded in order in the manifest.
+
+pub mod naming;
+pub mod senders;
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::json;
+use sha2::Digest;
+
+use crate::catalog::{Catalog, LetterTemplate, Mission, Sender};
+use crate::compose::{compose, date::Date, Letter, Request};
+use crate::error::{Error, ErrorKind, Result};
+use crate::output::{self, Written};
+use crate::render::{self, Format, RenderOptions};
+use senders::{SenderReader, SenderRow};
+
+/// Where senders come from.
+pub enum Senders {
+    One(Sender),
+    /// A CSV file; `-` is standard input, read once into memory so it can be read twice.
+    Csv {
+        path: PathBuf,
+        stdin: Option<Arc<[u8]>>,
+    },
+}
+
+impl Senders {
+    pub fn csv(path: PathBuf) -> Result<Senders> {
+        if path != Path::new("-") {
+            return Ok(Senders::Csv { path, stdin: None });
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|err| Error::read(Path::new("<stdin>"), &err))?;
+        Ok(Senders::Csv {
+            path,
+            stdin: Some(bytes.into()),
+        })
+    }
+
+    /// Calls `each` with every row, in order.
+    fn for_each(&self, mut each: impl FnMut(SenderRow) -> Result<()>) -> Result<()> {
+        match self {
+            Senders::One(sender) => each(SenderRow {
+                row: 1,
+                line: 0,
+                sender: sender.clone(),
+                ..SenderRow::default()
+            }),
+            Senders::Csv { path, stdin } => {
+                let mut reader = match stdin {
+                    Some(bytes) => SenderReader::from_bytes(bytes.clone())?,
+                    None => SenderReader::open(path)?,
+                };
+                while let Some(row) = reader.next_row() {
+                    each(row?)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn is_csv(&self) -> bool {
+        matches!(self, Senders::Csv { .. })
+    }
+}
+
+/// Who each letter goes to.
+pub enum Recipients<'c> {
+    /// The same missions for every sender (`--to`, `--country`, `--all`).
+    Fixed(Vec<&'c Mission>),
+    /// The mission in each sender's own country.
+    SenderCountry,
+}
+
+/// Where the rendered letters go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    Stdout,
+    File(PathBuf),
+    /// One file per letter, named from `pattern` (Handlebars), with a manifest.
+    Dir {
+        dir: PathBuf,
+        pattern: Option<String>,
+    },
+}
+
+pub struct Plan<'c> {
+    pub catalog: &'c Catalog,
+    pub template: &'c LetterTemplate,
+    pub senders: Senders,
+    pub recipients: Recipients<'c>,
+    pub date: Date,
+    /// A personal paragraph for every letter (a CSV row's own replaces it).
+    pub personal: Option<String>,
+    pub cc: Vec<String>,
+    pub force: bool,
+    pub format: Format,
+    pub options: RenderOptions,
+    pub destination: Destination,
+    /// A mission without an email is an error for email formats, not a skip.
+    pub strict: bool,
+    pub keep_going: bool,
+    /// Threads; `None` uses every core.
+    pub jobs: Option<usize>,
+    pub dry_run: bool,
+}
+
+/// What a run did, for the summary line and `--json`.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Summary {
+    pub letters: usize,
+    pub written: usize,
+    pub unchanged: usize,
+    pub skipped: usize,
+    pub failed: usize,
+}
+
+/// One letter to make.
+struct Job<'c> {
+    row: Arc<SenderRow>,
+    mission: &'c Mission,
+    file_name: Option<String>,
+}
+
+enum Outcome {
+    /// `letter` is kept for outputs that gather letters (mbox, combined PDF).
+    Done {
+        bytes: Vec<u8>,
+        written: Option<Written>,
+        letter: Option<Box<Letter>>,
+    },
+    Skipped(String),
+    Failed(Error),
+}
+
+/// Jobs handled together: enough to keep both cores busy, few enough that
+/// memory stays flat however long the batch.
+const CHUNK: usize = 512;
+
+pub fn run(plan: &Plan) -> Result<Summary> {
+    let names = first_pass(plan)?;
+    let total = names.count;
+    if total == 0 {
+        return Err(Error::usage(
+            "no letters to write: the senders file has no rows",
+        ));
+    }
+    let many = total > 1;
+    match &plan.destination {
+        Destination::Stdout | Destination::File(_) if many && !plan.format.concatenates() => {
+            return Err(
+                Error::usage(format!("{total} letters need a directory: pass --out DIR"))
+                    .with_help(match plan.format {
+                        Format::Pdf => "or --combine FILE for one print-ready PDF",
+                        _ => "or --format mbox for one file of email drafts",
+                    }),
+            );
+        }
+        _ => {}
+    }
+    if plan.dry_run {
+        return dry_run(plan, total);
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(plan.jobs.unwrap_or(0))
+        .build()
+        .map_err(|err| Error::new(ErrorKind::Io, format!("cannot start threads: {err}")))?;
+    pool.install(|| second_pass(plan, total))
+}
+
+/// What the first pass learned.
+struct FirstPass {
+    count: usize,
+}
+
+/// Checks every row and names every file before anything is written.
+fn first_pass(plan: &Plan) -> Result<FirstPass> {
+    let namer = plan.destination_pattern().map(Namer::new).transpose()?;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut count = 0;
+    plan.senders.for_each(|row| {
+        let row = Arc::new(row);
+        for mission in plan.missions_for(&row)? {
+            if count == 0 {
+                // A template that cannot make one letter cannot make any: say so
+                // before anything is written, not once per letter.
+                let job = Job {
+                    row: row.clone(),
+                    mission,
+                    file_name: None,
+                };
+                compose_job(plan, &job)?;
+            }
+            count += 1;
+            if let Some(namer) = &namer {
+                let name = namer.name(plan, &row, mission)?;
+                if let Some(first) = seen.insert(name.clone(), row.row) {
+                    return Err(Error::data(format!(
+                        "two letters would be written to `{name}` (rows {first} and {})",
+                        row.row
+                    ))
+                    .with_help("make --name give each letter its own name, e.g. add {{row}}"));
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(FirstPass { count })
+}
+
+fn second_pass(plan: &Plan, total: usize) -> Result<Summary> {
+    let namer = plan.destination_pattern().map(Namer::new).transpose()?;
+    let mut sink = Sink::open(plan)?;
+    let progress = progress_bar(total);
+    let mut summary = Summary {
+        letters: total,
+        ..Summary::default()
+    };
+    let mut first_error: Option<Error> = None;
+    let mut chunk: Vec<Job> = Vec::with_capacity(CHUNK);
+    let mut flush =
+        |chunk: &mut Vec<Job>, sink: &mut Sink, summary: &mut Summary| -> Result<bool> {
+            let outcomes: Vec<Outcome> = chunk
+                .par_iter()
+                .map(|job| make(plan, &sink.dir, job))
+                .collect();
+            for (job, outcome) in chunk.iter().zip(outcomes) {
+                sink.record(plan, job, &outcome, summary)?;
+                if let Outcome::Failed(err) = outcome {
+                    if plan.keep_going {
+                        eprintln!(
+                            "error: {} to {}: {err}",
+                            job.row.sender.name, job.mission.id
+                        );
+                    }
+                    if first_error.is_none() {
+                        first_error = Some(err);
+                    }
+                }
+            }
+            progress.inc(chunk.len() as u64);
+            chunk.clear();
+            Ok(first_error.is_none() || plan.keep_going)
+        };
+    let mut stopped = false;
+    let result = plan.senders.for_each(|row| {
+        if stopped {
+            return Ok(());
+        }
+        let row = Arc::new(row);
+        for mission in plan.missions_for(&row)? {
+            let file_name = match &namer {
+                Some(namer) => Some(namer.name(plan, &row, mission)?),
+                None => None,
+            };
+            chunk.push(Job {
+                row: row.clone(),
+                mission,
+                file_name,
+            });
+            if chunk.len() == CHUNK && !flush(&mut chunk, &mut sink, &mut summary)? {
+                stopped = true;
+                return Ok(());
+            }
+        }
+        Ok(())
+    });
+    if result.is_ok() && !stopped && !chunk.is_empty() {
+        flush(&mut chunk, &mut sink, &mut summary)?;
+    }
+    progress.finish_and_clear();
+    sink.finish(plan, &summary)?;
+    result?;
+    if total > 1 || matches!(plan.destination, Destination::Dir { .. }) {
+        eprintln!("{}", summary_line(plan, &summary));
+    }
+    match first_error {
+        Some(_) if plan.keep_going => Err(Error::new(
+            ErrorKind::Partial,
+            format!("{} of {} letters failed", summary.failed, summary.letters),
+        )),
+        Some(err) => Err(err),
+        None => Ok(summary),
+    }
+}
+
+/// Composes, renders and (for a directory) writes one letter.
+fn make(plan: &Plan, dir: &Option<PathBuf>, job: &Job) -> Outcome {
+    let letter = match compose_job(plan, job) {
+        Ok(letter) => letter,
+        Err(err) => return Outcome::Failed(err),
+    };
+    if plan.format.is_email() && letter.recipient.email.is_none() {
+        let reason = format!("{}: no email address in the directory", job.mission.id);
+        return if plan.strict {
+            Outcome::Failed(
+                Error::data(reason).with_help("leave out --strict to skip such missions"),
+            )
+        } else {
+            Outcome::Skipped("no email address".into())
+        };
+    }
+    let gathered = dir.is_none() && matches!(plan.format, Format::Pdf | Format::Mbox);
+    if gathered && plan.format == Format::Pdf {
+        // A combined PDF is laid out once, from every letter, at the end.
+        return Outcome::Done {
+            bytes: Vec::new(),
+            written: None,
+            letter: Some(Box::new(letter)),
+        };
+    }
+    let bytes = match render::render(plan.format, &letter, &plan.options) {
+        Ok(bytes) => bytes,
+        Err(err) => return Outcome::Failed(err),
+    };
+    let written = match (dir, &job.file_name) {
+        (Some(dir), Some(name)) => match output::write_file(&dir.join(name), &bytes, plan.force) {
+            Ok(written) => Some(written),
+            Err(err) => return Outcome::Failed(err),
+        },
+        _ => None,
+    };
+    Outcome::Done {
+        bytes,
+        written,
+        letter: gathered.then(|| Box::new(letter)),
+    }
+}
+
+fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
+    let personal = job.row.personal.as_deref().or(plan.personal.as_deref());
+    compose(
+        plan.catalog,
+        &Request {
+            template: plan.template,
+            mission: job.mission,
+            sender: &job.row.sender,
+            date: plan.date,
+            personal,
+            cc: &plan.cc,
+            extra: &job.row.extra,
+            force: plan.force,
+        },
+    )
+    .map_err(|err| {
+        if plan.senders.is_csv() {
+            Error {
+                message: format!("row {}: {}", job.row.row, err.message),
+                ..err
+            }
+        } else {
+            err
+        }
+    })
+}
+
+impl Plan<'_> {
+    fn missions_for(&self, row: &SenderRow) -> Result<Vec<&Mission>> {
+        match &self.recipients {
+            Recipients::Fixed(missions) => Ok(missions.clone()),
+            Recipients::SenderCountry => {
+                let at_row = |err: Error| match self.senders.is_csv() {
+                    true => Error {
+                        message: format!("row {}: {}", row.row, err.message),
+                        ..err
+                    },
+                    false => err,
+                };
+                let Some(country) = row
+                    .sender
+                    .country
+                    .as_deref()
+                    .filter(|c| !c.trim().is_empty())
+                else {
+                    return Err(at_row(Error::usage("who is the letter to? the sender has no country").with_help(
+                        "pass --to ID, --country COUNTRY or --all, or give each sender a country",
+                    )));
+                };
+                let code = self.catalog.country_code(country).map_err(at_row)?;
+                Ok(vec![self
+                    .catalog
+                    .mission_for_country(&code)
+                    .map_err(at_row)?])
+            }
+        }
+    }
+
+    fn destination_pattern(&self) -> Option<&str> {
+        match &self.destination {
+            Destination::Dir { pattern, .. } => {
+                Some(pattern.as_deref().unwrap_or(if self.senders.is_csv() {
+                    "{{embassy.id}}-{{sender.name}}"
+                } else {
+                    "{{letter.id}}-{{embassy.id}}"
+                }))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Renders `--name` patterns.
+struct Namer {
+    handlebars: handlebars::Handlebars<'static>,
+}
+
+impl Namer {
+    fn new(pattern: &str) -> Result<Namer> {
+        let mut handlebars = handlebars::Handlebars::new();
+        handlebars.set_strict_mode(true);
+        handlebars.register_escape_fn(handlebars::no_escape);
+        handlebars
+            .register_template_string("name", pattern)
+            .map_err(|err| Error::usage(format!("--name: {}", err.reason())))?;
+        Ok(Namer { handlebars })
+    }
+
+    fn name(&self, plan: &Plan, row: &SenderRow, mission: &Mission) -> Result<String> {
+        let data = json!({
+            "letter": { "id": plan.template.front.id, "language": plan.template.front.language },
+            "embassy": { "id": mission.id, "city": mission.city, "country": mission.country, "kind": mission.kind.as_str() },
+            "sender": {
+                "name": row.sender.name,
+                "org": row.sender.org.clone().unwrap_or_default(),
+                "town": row.sender.town.clone().unwrap_or_default(),
+                "country": row.sender.country.clone().unwrap_or_default(),
+            },
+            "extra": row.extra,
+            "row": row.row,
+        });
+        let rendered = self.handlebars.render("name", &data).map_err(|err| {
+            Error::usage(format!("--name: {}", err.reason())).with_help(
+                "a name can use {{letter.id}}, {{embassy.id}}, {{embassy.city}}, {{embassy.country}}, \
+                 {{sender.name}}, {{sender.org}}, {{sender.town}}, {{sender.country}}, {{row}} and {{extra.COLUMN}}",
+            )
+        })?;
+        Ok(naming::file_name(&rendered, plan.format.extension()))
+    }
+}
+
+/// Where rendered letters are put as they come.
+struct Sink {
+    dir: Option<PathBuf>,
+    manifest: Option<(PathBuf, std::io::BufWriter<std::fs::File>)>,
+    /// Concatenated output (mbox, mailto, one letter) for stdout or a file.
+    stream: Vec<u8>,
+    /// For a combined PDF: every letter, rendered together at the end.
+    letters: Vec<Letter>,
+}
+
+impl Sink {
+    fn open(plan: &Plan) -> Result<Sink> {
+        let mut sink = Sink {
+            dir: None,
+            manifest: None,
+            stream: Vec::new(),
+            letters: Vec::new(),
+        };
+        if let Destination::Dir { dir, .. } = &plan.destination {
+            output::ensure_dir(dir)?;
+            let tmp = dir.join(format!(".manifest.jsonl.{}.tmp", std::process::id()));
+            let file = std::fs::File::create(&tmp).map_err(|err| Error::write(&tmp, &err))?;
+            sink.manifest = Some((tmp, std::io::BufWriter::new(file)));
+            sink.dir = Some(dir.clone());
+        }
+        Ok(sink)
+    }
+
+    fn record(
+        &mut self,
+        plan: &Plan,
+        job: &Job,
+        outcome: &Outcome,
+        summary: &mut Summary,
+    ) -> Result<()> {
+        let (status, reason, sha256) = match outcome {
+            Outcome::Done {
+                bytes,
+                written,
+                letter,
+            } => {
+                match written {
+                    Some(Written::Unchanged) => summary.unchanged += 1,
+                    _ => summary.written += 1,
+                }
+                if self.dir.is_none() {
+                    self.append(plan, bytes, letter.as_deref())?;
+                }
+                let status = match written {
+                    Some(Written::Created) | None => "written",
+                    Some(Written::Replaced) => "replaced",
+                    Some(Written::Unchanged) => "unchanged",
+                };
+                (status, None, Some(hex(&sha2::Sha256::digest(bytes))))
+            }
+            Outcome::Skipped(reason) => {
+                summary.skipped += 1;
+                eprintln!("warning: skipped {}: {reason}", job.mission.id);
+                ("skipped", Some(reason.clone()), None)
+            }
+            Outcome::Failed(err) => {
+                summary.failed += 1;
+                ("failed", Some(err.message.clone()), None)
+            }
+        };
+        if let Some((tmp, manifest)) = &mut self.manifest {
+            let entry = json!({
+                "row": job.row.row,
+                "letter": plan.template.front.id,
+                "recipient": job.mission.id,
+                "sender": job.row.sender.name,
+                "format": plan.format,
+                "path": job.file_name,
+                "sha256": sha256,
+                "status": status,
+                "reason": reason,
+            });
+            writeln!(manifest, "{entry}").map_err(|err| Error::write(tmp, &err))?;
+        }
+        Ok(())
+    }
+
+    /// Adds one rendered letter to the concatenated output.
+    fn append(&mut self, plan: &Plan, bytes: &[u8], letter: Option<&Letter>) -> Result<()> {
+        match (plan.format, letter) {
+            (Format::Mbox, Some(letter)) => {
+                crate::render::email::append_mbox(&mut self.stream, bytes, letter)
+            }
+            (Format::Pdf, Some(letter)) => self.letters.push(letter.clone()),
+            _ => self.stream.extend_from_slice(bytes),
+        }
+        let streams = matches!(plan.destination, Destination::Stdout) && plan.format != Format::Pdf;
+        if streams && self.stream.len() > 1 << 20 {
+            output::write_stdout(&self.stream)?;
+            self.stream.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(mut self, plan: &Plan, summary: &Summary) -> Result<()> {
+        if let Some((tmp, manifest)) = self.manifest.take() {
+            let dir = self.dir.as_ref().expect("a manifest lives in a directory");
+            let file = manifest
+                .into_inner()
+                .map_err(|err| Error::write(&tmp, err.error()))?;
+            drop(file);
+            let path = dir.join("manifest.jsonl");
+            std::fs::rename(&tmp, &path).map_err(|err| Error::write(&path, &err))?;
+            return Ok(());
+        }
+        if plan.format == Format::Pdf && !self.letters.is_empty() {
+            self.stream = render::pdf::render_pdf(&self.letters, &plan.options.pdf)?;
+        }
+        if summary.written == 0 {
+            return Ok(());
+        }
+        match &plan.destination {
+            Destination::File(path) => {
+                output::write_file(path, &self.stream, plan.force)?;
+            }
+            _ => output::write_stdout(&self.stream)?,
+        }
+        Ok(())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
+    out
+}
+
+fn progress_bar(total: usize) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} letters {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn summary_line(plan: &Plan, s: &Summary) -> String {
+    let place = match &plan.destination {
+        Destination::Dir { dir, .. } => format!(" in {}", dir.display()),
+        Destination::File(path) => format!(" to {}", path.display()),
+        Destination::Stdout => String::new(),
+    };
+    let letters = if s.letters == 1 { "letter" } else { "letters" };
+    format!(
+        "{} {letters}{place}: {} written, {} already there, {} skipped, {} failed",
+        s.letters, s.written, s.unchanged, s.skipped, s.failed
+    )
+}
+
+/// Prints the plan and the first letter in full, and writes nothing.
+fn dry_run(plan: &Plan, total: usize) -> Result<Summary> {
+    let namer = plan.destination_pattern().map(Namer::new).transpose()?;
+    let mut out = String::new();
+    let mut first: Option<Letter> = None;
+    let mut listed = 0;
+    let mut missions: Vec<String> = Vec::new();
+    plan.senders.for_each(|row| {
+        let row = Arc::new(row);
+        for mission in plan.missions_for(&row)? {
+            if !missions.contains(&mission.id) {
+                missions.push(mission.id.clone());
+            }
+            if listed < 10 {
+                let target = match &namer {
+                    Some(namer) => format!(" -> {}", namer.name(plan, &row, mission)?),
+                    None => String::new(),
+                };
+                out.push_str(&format!(
+                    "  {} to {}{target}\n",
+                    row.sender.name, mission.id
+                ));
+                listed += 1;
+            }
+            if first.is_none() {
+                let job = Job {
+                    row: row.clone(),
+                    mission,
+                    file_name: None,
+                };
+                first = Some(compose_job(plan, &job)?);
+            }
+        }
+        Ok(())
+    })?;
+    if total > listed {
+        out.push_str(&format!("  … and {} more\n", total - listed));
+    }
+    let destination = match &plan.destination {
+        Destination::Dir { dir, .. } => format!("files in {}", dir.display()),
+        Destination::File(path) => path.display().to_string(),
+        Destination::Stdout => "standard output".into(),
+    };
+    let mut text = format!(
+        "Would write {total} letters ({}) to {} missions, to {destination}:\n{out}",
+        plan.format.name(),
+        missions.len()
+    );
+    if let Some(letter) = &first {
+        text.push_str("\nThe first letter:\n\n");
+        text.push_str(&render::text::render(letter));
+    }
+    output::write_stdout(text.as_bytes())?;
+    Ok(Summary {
+        letters: total,
+        ..Summary::default()
+    })
+}

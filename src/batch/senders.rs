@@ -1,0 +1,238 @@
+//! Senders from a CSV file: one member a row, streamed, never all in memory.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::catalog::{Origin, Sender};
+use crate::error::{Error, Result};
+
+/// One sender, with what else their row carries.
+#[derive(Debug, Clone, Default)]
+pub struct SenderRow {
+    /// 1-based data row (the header is row 0), for messages and the manifest.
+    pub row: usize,
+    /// The line of the file the row starts on.
+    pub line: usize,
+    pub sender: Sender,
+    /// Other columns, reaching templates as `{{extra.COLUMN}}`.
+    pub extra: Map<String, Value>,
+    /// The member's own paragraph (`personal` column).
+    pub personal: Option<String>,
+}
+
+/// What a header names.
+#[derive(Debug, Clone, PartialEq)]
+enum Column {
+    Name,
+    Org,
+    Role,
+    Address,
+    Town,
+    Country,
+    Email,
+    Phone,
+    Personal,
+    Extra(String),
+}
+
+fn column_for(header: &str) -> Column {
+    let key: String = header
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '_' })
+        .collect();
+    let key = key.trim_matches('_').to_string();
+    match key.as_str() {
+        "name" | "full_name" | "sender" | "member" => Column::Name,
+        "org" | "organisation" | "organization" | "branch" | "union" => Column::Org,
+        "role" | "position" | "job_title" => Column::Role,
+        "town" | "city" | "place" => Column::Town,
+        "country" => Column::Country,
+        "email" | "e_mail" | "mail" => Column::Email,
+        "phone" | "telephone" | "tel" | "mobile" => Column::Phone,
+        "personal" | "personal_paragraph" | "message" => Column::Personal,
+        k if k.starts_with("address")
+            || k == "street"
+            || k == "postcode"
+            || k == "postal_code"
+            || k == "zip" =>
+        {
+            Column::Address
+        }
+        _ => Column::Extra(key),
+    }
+}
+
+/// Reads senders row by row.
+pub struct SenderReader {
+    origin: Origin,
+    columns: Vec<Column>,
+    headers: Vec<String>,
+    reader: csv::Reader<Box<dyn Read + Send>>,
+    row: usize,
+}
+
+impl SenderReader {
+    /// Opens a senders CSV file.
+    pub fn open(path: &Path) -> Result<SenderReader> {
+        let file = File::open(path).map_err(|err| Error::read(path, &err))?;
+        SenderReader::new(Origin::file(path), Box::new(file))
+    }
+
+    /// Senders already read into memory (standard input).
+    pub fn from_bytes(bytes: std::sync::Arc<[u8]>) -> Result<SenderReader> {
+        SenderReader::new(
+            Origin("<stdin>".into()),
+            Box::new(std::io::Cursor::new(bytes)),
+        )
+    }
+
+    /// The delimiter is found from the header line, because spreadsheets in
+    /// much of Europe export with semicolons.
+    fn new(origin: Origin, input: Box<dyn Read + Send>) -> Result<SenderReader> {
+        let mut buffered = BufReader::new(input);
+        let header_line = {
+            let buf = buffered
+                .fill_buf()
+                .map_err(|err| origin.error_at(None, format!("cannot read: {err}")))?;
+            let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
+            String::from_utf8_lossy(&buf[..end]).into_owned()
+        };
+        if header_line.trim_start_matches('\u{feff}').trim().is_empty() {
+            return Err(origin.error_at(Some(1), "the file is empty: no header row").with_help(
+                "the first row names the columns: name, org, role, address, town, country, email, phone, personal",
+            ));
+        }
+        let delimiter = [b',', b';', b'\t']
+            .into_iter()
+            .max_by_key(|d| header_line.bytes().filter(|b| b == d).count())
+            .unwrap_or(b',');
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(false)
+            .from_reader(Box::new(buffered) as Box<dyn Read + Send>);
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|err| csv_error(&origin, &err))?
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+            .collect();
+        let columns: Vec<Column> = headers.iter().map(|h| column_for(h)).collect();
+        if !columns.contains(&Column::Name) {
+            return Err(origin
+                .error_at(
+                    Some(1),
+                    format!("no `name` column (the columns are: {})", headers.join(", ")),
+                )
+                .with_help("name the column with each sender's name `name`"));
+        }
+        Ok(SenderReader {
+            origin,
+            columns,
+            headers,
+            reader,
+            row: 0,
+        })
+    }
+
+    /// The next row, or `None` at the end of the file.
+    pub fn next_row(&mut self) -> Option<Result<SenderRow>> {
+        let mut record = csv::StringRecord::new();
+        match self.reader.read_record(&mut record) {
+            Ok(false) => return None,
+            Ok(true) => {}
+            Err(err) => return Some(Err(csv_error(&self.origin, &err))),
+        }
+        self.row += 1;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        Some(self.parse(&record, line))
+    }
+
+    fn parse(&self, record: &csv::StringRecord, line: usize) -> Result<SenderRow> {
+        let mut out = SenderRow {
+            row: self.row,
+            line,
+            ..SenderRow::default()
+        };
+        let at = |header: &str, message: String| {
+            self.origin.error_at(
+                Some(line),
+                format!("row {}, column `{header}`: {message}", self.row),
+            )
+        };
+        for ((column, header), value) in self.columns.iter().zip(&self.headers).zip(record.iter()) {
+            let value = value.trim();
+            // A personal paragraph may run over several lines; nothing else may.
+            let multiline = *column == Column::Personal;
+            let forbidden = |c: char| {
+                crate::compose::is_forbidden(c) && !(multiline && (c == '\n' || c == '\r'))
+            };
+            if let Some(c) = value.chars().find(|&c| forbidden(c)) {
+                return Err(at(
+                    header,
+                    format!("contains the control character U+{:04X}", c as u32),
+                )
+                .with_help("remove line breaks and invisible characters from the cell"));
+            }
+            if value.is_empty() {
+                continue;
+            }
+            let owned = Some(value.to_string());
+            match column {
+                Column::Name => out.sender.name = value.to_string(),
+                Column::Org => out.sender.org = owned,
+                Column::Role => out.sender.role = owned,
+                Column::Address => out.sender.address.push(value.to_string()),
+                Column::Town => out.sender.town = owned,
+                Column::Country => out.sender.country = owned,
+                Column::Email => out.sender.email = owned,
+                Column::Phone => out.sender.phone = owned,
+                Column::Personal => out.personal = owned,
+                Column::Extra(key) => {
+                    out.extra
+                        .insert(key.clone(), Value::String(value.to_string()));
+                }
+            }
+        }
+        if out.sender.name.is_empty() {
+            let header = self
+                .columns
+                .iter()
+                .position(|c| *c == Column::Name)
+                .map_or("name", |i| self.headers[i].as_str());
+            return Err(at(header, "is empty".into()).with_help("every sender needs a name"));
+        }
+        // Missing extra columns still exist for templates, as empty text.
+        for column in &self.columns {
+            if let Column::Extra(key) = column {
+                out.extra
+                    .entry(key.clone())
+                    .or_insert_with(|| Value::String(String::new()));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn csv_error(origin: &Origin, err: &csv::Error) -> Error {
+    let line = err.position().map(|p| p.line() as usize);
+    let message = match err.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "row {} has {len} fields where the header has {expected_len}",
+            err.position().map_or(0, |p| p.record())
+        ),
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
+        _ => err.to_string(),
+    };
+    let help = match err.kind() {
+        csv::ErrorKind::Utf8 { .. } => "save the file as UTF-8 (in a spreadsheet: \"CSV UTF-8\")",
+        _ => "every row needs as many cells as the header; quote a cell that holds the delimiter",
+    };
+    origin.error_at(line, message).with_help(help)
+}
