@@ -11,7 +11,7 @@ use textwrap::wrap_algorithms::{wrap_first_fit, wrap_optimal_fit, Penalties};
 use super::font::{check, clean, Style};
 use super::Paper;
 use crate::compose::{Block, Letter};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 pub const fn mm(v: f32) -> f32 {
     v * 72.0 / 25.4
@@ -66,7 +66,8 @@ pub struct Geometry {
 /// DL or C5/6 window envelope per DIN 680): address field 20 mm from the left
 /// and 45 mm from the top, 85 x 45 mm; its upper 17.7 mm are the return-address
 /// and notes zone, the lower 27.3 mm the address zone; text inset 5 mm;
-/// information block from 125 mm, 50 mm down; fold marks at 105 and 210 mm,
+/// information block 50 mm down (from 120 mm, DIN says 125, to give long
+/// sender lines room); fold marks at 105 and 210 mm,
 /// hole mark at 148.5 mm.
 pub static A4: Geometry = Geometry {
     width: mm(210.0),
@@ -84,10 +85,10 @@ pub static A4: Geometry = Geometry {
     window_text_top: mm(46.5),
     window_text_bottom: mm(89.0),
     address_zone_top: mm(62.7),
-    info_x: mm(125.0),
+    info_x: mm(120.0),
     info_top: mm(50.0),
     cont_top: mm(20.0),
-    body_bottom: mm(277.0),
+    body_bottom: mm(281.0),
     footer_baseline: mm(287.0),
     folds: [mm(105.0), mm(210.0)],
     hole: Some(mm(148.5)),
@@ -137,15 +138,15 @@ impl Paper {
 }
 
 // Type sizes (pt) and spacing.
-const BODY: f32 = 10.5;
-const BODY_LEADING: f32 = 14.0;
-const PARA_GAP: f32 = 7.0;
+const BODY: f32 = 10.0;
+const BODY_LEADING: f32 = 12.75;
+const PARA_GAP: f32 = 6.0;
 const ITEM_GAP: f32 = 2.5;
-const INFO: f32 = 9.0;
-const INFO_NAME: f32 = 10.0;
-const INFO_LEADING: f32 = 12.0;
+const INFO: f32 = 8.5;
+const INFO_NAME: f32 = 9.5;
+const INFO_LEADING: f32 = 11.0;
 const RETURN: f32 = 7.0;
-const ADDRESS_SIZES: [f32; 6] = [10.5, 10.0, 9.5, 9.0, 8.5, 8.0];
+const ADDRESS_SIZES: [f32; 5] = [10.0, 9.5, 9.0, 8.5, 8.0];
 const FOOTER: f32 = 8.0;
 const CC: f32 = 9.0;
 const CC_LEADING: f32 = 11.5;
@@ -377,7 +378,7 @@ impl FlowLine {
 fn push_block(out: &mut Vec<FlowLine>, gap: f32, lines: Vec<Vec<(f32, Style, String)>>) {
     let n = lines.len();
     for (i, texts) in lines.into_iter().enumerate() {
-        let keep = (i == 0 && n >= 2) || (n >= 2 && i == n - 2);
+        let keep = n >= 2 && (i == 0 || i == n - 2);
         out.push(FlowLine::new(if i == 0 { gap } else { 0.0 }, keep, texts));
     }
 }
@@ -399,6 +400,104 @@ pub fn page_label(language: &str, n: usize, of: usize) -> String {
     }
 }
 
+/// The envelope window: the return address, one small underlined line at the
+/// top, and the recipient under it, at the largest size that fits. When even
+/// the smallest size does not fit, the return line gives way; an address that
+/// still does not fit is an error, as a letter whose address the window cuts
+/// off would not arrive.
+fn address(l: &Letter, g: &Geometry, page: &mut Page) -> Result<()> {
+    let face = Style::Regular.face();
+    let rec: Vec<String> = l
+        .recipient
+        .lines
+        .iter()
+        .map(|s| clean(s).trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let ret = clean(&l.sender.return_line).trim().to_string();
+    let ret_size = if ret.is_empty() {
+        0.0
+    } else {
+        let natural = face.width(&ret, RETURN);
+        (RETURN * g.window_text_w / natural).clamp(5.0, RETURN)
+    };
+    let mut candidates: Vec<(bool, f32, f32)> = Vec::new();
+    for with_return in [!ret.is_empty(), false] {
+        for &size in &ADDRESS_SIZES {
+            candidates.push((with_return, size, size * 1.2));
+        }
+        candidates.push((with_return, 8.0, 8.8));
+        if ret.is_empty() {
+            break;
+        }
+    }
+    let last = candidates.len() - 1;
+    for (i, &(with_return, size, leading)) in candidates.iter().enumerate() {
+        let top = if with_return {
+            g.window_text_top + ret_size * 0.95 + 1.2 + 3.0
+        } else {
+            g.window_text_top
+        };
+        // Wrapping an address line is the last resort.
+        let whole = rec.iter().all(|s| face.width(s, size) <= g.window_text_w);
+        if !whole && size > 8.0 {
+            continue;
+        }
+        let lines: Vec<String> = rec
+            .iter()
+            .flat_map(|s| wrap(s, Style::Regular, size, g.window_text_w))
+            .collect();
+        let height = leading * (lines.len().max(1) - 1) as f32 + size * (0.95 + DESCENT);
+        if top + height > g.window_text_bottom + 0.01 {
+            if i == last {
+                return Err(Error::data(format!(
+                    "the recipient address ({} lines) does not fit in the envelope window",
+                    lines.len()
+                ))
+                .with_help("shorten the mission's address to at most six lines"));
+            }
+            continue;
+        }
+        if with_return {
+            let y = g.window_text_top + ret_size * 0.95;
+            let w = face.width(&ret, ret_size).min(g.window_text_w);
+            page.texts.push(Text {
+                x: g.window_text_x,
+                y,
+                style: Style::Regular,
+                size: ret_size,
+                grey: 0.0,
+                text: ret.clone(),
+            });
+            page.rules.push(Rule {
+                x1: g.window_text_x,
+                y1: y + 1.2,
+                x2: g.window_text_x + w,
+                y2: y + 1.2,
+                width: 0.4,
+                grey: 0.0,
+            });
+        }
+        // In the address zone when there is room, else as high as it must go.
+        let start = g
+            .address_zone_top
+            .min(g.window_text_bottom - height)
+            .max(top);
+        for (i, line) in lines.into_iter().enumerate() {
+            page.texts.push(Text {
+                x: g.window_text_x,
+                y: start + size * 0.95 + leading * i as f32,
+                style: Style::Regular,
+                size,
+                grey: 0.0,
+                text: line,
+            });
+        }
+        return Ok(());
+    }
+    unreachable!("the last candidate returns")
+}
+
 /// Lays out one letter on `paper`, with optional fold marks.
 pub fn layout(l: &Letter, paper: Paper, fold_marks: bool) -> Result<Vec<Page>> {
     check_letter(l)?;
@@ -408,167 +507,92 @@ pub fn layout(l: &Letter, paper: Paper, fold_marks: bool) -> Result<Vec<Page>> {
         height: g.height,
         ..Page::default()
     };
-    let text_w = g.right - g.left;
+    address(l, g, &mut first)?;
+    let info_bottom = sender_block(l, g, &mut first);
+    let date_baseline = date_line(l, g, info_bottom, &mut first);
+    let flow = flow(l, g);
+    let mut pages = paginate(&flow, g, first, date_baseline);
+    decorate(&mut pages, g, &l.language, fold_marks);
+    Ok(pages)
+}
 
-    // Return address: one small underlined line at the top of the window.
-    let return_line = clean(&l.sender.return_line).trim().to_string();
-    let mut addr_top = g.window_text_top;
-    if !return_line.is_empty() {
-        let natural = Style::Regular.face().width(&return_line, RETURN);
-        let size = if natural > g.window_text_w {
-            (RETURN * g.window_text_w / natural).max(5.0)
-        } else {
-            RETURN
-        };
-        let y = g.window_text_top + size * 0.95;
-        let w = Style::Regular
-            .face()
-            .width(&return_line, size)
-            .min(g.window_text_w);
-        first.texts.push(Text {
-            x: g.window_text_x,
-            y,
-            style: Style::Regular,
-            size,
-            grey: 0.0,
-            text: return_line,
-        });
-        first.rules.push(Rule {
-            x1: g.window_text_x,
-            y1: y + 1.2,
-            x2: g.window_text_x + w,
-            y2: y + 1.2,
-            width: 0.4,
-            grey: 0.0,
-        });
-        addr_top = y + 1.2 + 3.0;
-    }
-
-    // Recipient: the largest size at which every line fits the window's
-    // width and all lines its height.
-    let rec: Vec<String> = l
-        .recipient
-        .lines
-        .iter()
-        .map(|s| clean(s).trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let face = Style::Regular.face();
-    let mut chosen = None;
-    for &size in &ADDRESS_SIZES {
-        let leading = size * 1.2;
-        let lines: Vec<String> = rec
-            .iter()
-            .flat_map(|s| wrap(s, Style::Regular, size, g.window_text_w))
-            .collect();
-        let height = leading * (lines.len().max(1) - 1) as f32 + size * (0.95 + DESCENT);
-        let fits_width = rec.iter().all(|s| face.width(s, size) <= g.window_text_w);
-        if fits_width && addr_top + height <= g.window_text_bottom {
-            chosen = Some((size, leading, lines, height));
-            break;
-        }
-    }
-    let (size, leading, lines, height) = chosen.unwrap_or_else(|| {
-        let size = ADDRESS_SIZES[ADDRESS_SIZES.len() - 1];
-        let lines: Vec<String> = rec
-            .iter()
-            .flat_map(|s| wrap(s, Style::Regular, size, g.window_text_w))
-            .collect();
-        let height = size * 1.1 * (lines.len().max(1) - 1) as f32 + size * (0.95 + DESCENT);
-        (size, size * 1.1, lines, height)
-    });
-    // In the address zone when there is room, else as high as it must go.
-    let top = g
-        .address_zone_top
-        .max(addr_top)
-        .min(g.window_text_bottom - height)
-        .max(addr_top);
-    for (i, line) in lines.into_iter().enumerate() {
-        first.texts.push(Text {
-            x: g.window_text_x,
-            y: top + size * 0.95 + leading * i as f32,
-            style: Style::Regular,
-            size,
-            grey: 0.0,
-            text: line,
-        });
-    }
-
-    // Sender block: name in bold, then the lines, email and phone.
-    let info_w = g.right - g.info_x;
+/// The sender (information) block: name in bold, then the lines, email and
+/// phone. Returns where it ends.
+fn sender_block(l: &Letter, g: &Geometry, page: &mut Page) -> f32 {
+    let width = g.right - g.info_x;
     let mut y = g.info_top + INFO_NAME * 0.95;
-    let mut info_bottom = g.info_top;
-    for line in wrap(&l.sender.name, Style::Bold, INFO_NAME, info_w) {
-        first.texts.push(Text {
-            x: g.info_x,
-            y,
-            style: Style::Bold,
-            size: INFO_NAME,
-            grey: 0.0,
-            text: line,
-        });
-        info_bottom = y + INFO * DESCENT;
-        y += INFO_LEADING;
-    }
+    let mut bottom = g.info_top;
+    let name = wrap(&l.sender.name, Style::Bold, INFO_NAME, width);
+    let name = name.into_iter().map(|s| (Style::Bold, INFO_NAME, s));
     let rest = l
         .sender
         .lines
         .iter()
         .chain(&l.sender.email)
         .chain(&l.sender.phone);
-    for s in rest {
-        for line in wrap(s, Style::Regular, INFO, info_w) {
-            first.texts.push(Text {
-                x: g.info_x,
-                y,
-                style: Style::Regular,
-                size: INFO,
-                grey: 0.0,
-                text: line,
-            });
-            info_bottom = y + INFO * DESCENT;
-            y += INFO_LEADING;
-        }
+    let rest = rest.flat_map(|s| wrap(s, Style::Regular, INFO, width));
+    for (style, size, text) in name.chain(rest.map(|s| (Style::Regular, INFO, s))) {
+        page.texts.push(Text {
+            x: g.info_x,
+            y,
+            style,
+            size,
+            grey: 0.0,
+            text,
+        });
+        bottom = y + size * DESCENT;
+        y += INFO_LEADING;
     }
+    bottom
+}
 
-    // Place and date, right-aligned under the window and the sender block.
+/// Place and date, right-aligned under the window and the sender block.
+/// Returns the baseline of its (last) line.
+fn date_line(l: &Letter, g: &Geometry, info_bottom: f32, page: &mut Page) -> f32 {
     let date = match &l.place {
         Some(p) if !p.trim().is_empty() => format!("{}, {}", p.trim(), l.date_text.trim()),
         _ => l.date_text.trim().to_string(),
     };
-    let date = clean(&date).into_owned();
-    let date_y = (g.window.y + g.window.h).max(info_bottom) + BODY_LEADING;
-    let mut prev = date_y;
-    if !date.is_empty() {
-        let w = face.width(&date, BODY);
-        for line in wrap(&date, Style::Regular, BODY, text_w) {
-            let lw = face.width(&line, BODY).min(w);
-            first.texts.push(Text {
-                x: g.right - lw,
-                y: prev,
-                style: Style::Regular,
-                size: BODY,
-                grey: 0.0,
-                text: line,
-            });
-            prev += BODY_LEADING;
+    let mut y = (g.window.y + g.window.h).max(info_bottom + BODY_LEADING);
+    let lines = wrap(&date, Style::Regular, BODY, g.right - g.left);
+    let n = lines.len();
+    for (i, line) in lines.into_iter().enumerate() {
+        let w = Style::Regular.face().width(&line, BODY);
+        page.texts.push(Text {
+            x: g.right - w,
+            y,
+            style: Style::Regular,
+            size: BODY,
+            grey: 0.0,
+            text: line,
+        });
+        if i + 1 < n {
+            y += BODY_LEADING;
         }
-        prev -= BODY_LEADING;
     }
+    y
+}
 
-    // The flow: subject, salutation, body, closing, signature, copies.
+/// The flowing part of the letter, line by line: subject, salutation, body,
+/// closing, signature and copies, with the rules for where a page may break.
+fn flow(l: &Letter, g: &Geometry) -> Vec<FlowLine> {
+    let text_w = g.right - g.left;
     let mut flow: Vec<FlowLine> = Vec::new();
-    let subject = wrap(&l.subject, Style::Bold, BODY, text_w);
-    let n_subject = subject.len();
-    for (i, s) in subject.into_iter().enumerate() {
-        let gap = if i == 0 { BODY_LEADING } else { 0.0 };
-        flow.push(FlowLine::new(gap, true, vec![(g.left, Style::Bold, s)]));
-    }
-    let after_subject = if n_subject > 0 { BODY_LEADING } else { 0.0 };
-    let salutation = wrap(&l.salutation, Style::Regular, BODY, text_w);
-    for (i, s) in salutation.into_iter().enumerate() {
-        let gap = if i == 0 { after_subject } else { 0.0 };
-        flow.push(FlowLine::new(gap, true, vec![(g.left, Style::Regular, s)]));
+    // Subject and salutation stay with the first lines of the body.
+    let mut gap = BODY_LEADING;
+    for (style, text) in [(Style::Bold, &l.subject), (Style::Regular, &l.salutation)] {
+        let lines = wrap(text, style, BODY, text_w);
+        for (i, s) in lines.into_iter().enumerate() {
+            flow.push(FlowLine::new(
+                if i == 0 { gap } else { 0.0 },
+                true,
+                vec![(g.left, style, s)],
+            ));
+            gap = 0.0;
+        }
+        if !flow.is_empty() {
+            gap = BODY_LEADING;
+        }
     }
     let body_start = flow.len();
     let mut gap = PARA_GAP;
@@ -599,39 +623,32 @@ pub fn layout(l: &Letter, paper: Paper, fold_marks: bool) -> Result<Vec<Page>> {
     // The closing never opens a page alone: the last two lines of the body
     // travel with it, and it stays with the signature.
     let n = flow.len();
-    if n > body_start {
-        flow[n - 1].keep = true;
-        if n - 1 > body_start {
-            flow[n - 2].keep = true;
-        }
-    } else if n > 0 {
+    if n > body_start + 1 {
+        flow[n - 2].keep = true;
+    }
+    if n > 0 {
         flow[n - 1].keep = true;
     }
     let closing = wrap(&l.closing, Style::Regular, BODY, text_w);
-    let n_closing = closing.len();
+    let gap = PARA_GAP + BODY_LEADING * 0.5;
+    let sign_gap = if closing.is_empty() { gap } else { SIGN_SPACE };
     for (i, s) in closing.into_iter().enumerate() {
-        let gap = if i == 0 {
-            PARA_GAP + BODY_LEADING * 0.5
-        } else {
-            0.0
-        };
-        flow.push(FlowLine::new(gap, true, vec![(g.left, Style::Regular, s)]));
+        flow.push(FlowLine::new(
+            if i == 0 { gap } else { 0.0 },
+            true,
+            vec![(g.left, Style::Regular, s)],
+        ));
     }
-    let sig: Vec<String> = l
+    let signature: Vec<String> = l
         .signature
         .iter()
         .flat_map(|s| wrap(s, Style::Regular, BODY, text_w))
         .collect();
-    let sign_gap = if n_closing > 0 {
-        SIGN_SPACE
-    } else {
-        PARA_GAP + BODY_LEADING * 0.5
-    };
-    if sig.is_empty() {
+    if signature.is_empty() {
         // Keep the space to sign even without a printed name.
         flow.push(FlowLine::new(sign_gap, true, Vec::new()));
     }
-    for (i, s) in sig.into_iter().enumerate() {
+    for (i, s) in signature.into_iter().enumerate() {
         let gap = if i == 0 { sign_gap } else { 0.0 };
         flow.push(FlowLine::new(gap, true, vec![(g.left, Style::Regular, s)]));
     }
@@ -639,38 +656,39 @@ pub fn layout(l: &Letter, paper: Paper, fold_marks: bool) -> Result<Vec<Page>> {
     if let Some(last) = flow.last_mut() {
         last.keep = !l.cc.is_empty();
     }
-    if !l.cc.is_empty() {
-        let label = "cc:";
-        let indent = (face.width(label, CC) + face.width("  ", CC)).max(mm(10.0));
-        for (i, entry) in l.cc.iter().enumerate() {
-            let lines = wrap(entry, Style::Regular, CC, text_w - indent);
-            let n = lines.len();
-            for (j, s) in lines.into_iter().enumerate() {
-                let mut texts = vec![(g.left + indent, Style::Regular, s)];
-                if i == 0 && j == 0 {
-                    texts.insert(0, (g.left, Style::Regular, label.to_string()));
-                }
-                let gap = if i == 0 && j == 0 { BODY_LEADING } else { 0.0 };
-                // Keep each entry whole, and the first with the label.
-                let mut line = FlowLine::new(gap, j + 1 < n, texts);
-                line.size = CC;
-                line.leading = CC_LEADING;
-                flow.push(line);
+    let face = Style::Regular.face();
+    let label = "cc:";
+    let indent = (face.width(label, CC) + face.width("  ", CC)).max(mm(10.0));
+    for (i, entry) in l.cc.iter().enumerate() {
+        let lines = wrap(entry, Style::Regular, CC, text_w - indent);
+        let n = lines.len();
+        for (j, s) in lines.into_iter().enumerate() {
+            let first = i == 0 && j == 0;
+            let mut texts = vec![(g.left + indent, Style::Regular, s)];
+            if first {
+                texts.insert(0, (g.left, Style::Regular, label.to_string()));
             }
+            // Each entry stays whole.
+            let mut line = FlowLine::new(if first { BODY_LEADING } else { 0.0 }, j + 1 < n, texts);
+            line.size = CC;
+            line.leading = CC_LEADING;
+            flow.push(line);
         }
     }
+    flow
+}
 
-    // Pagination.
+/// Fills pages with the flow, the first under the header (whose last
+/// baseline is `after`), breaking only where a break is allowed.
+fn paginate(flow: &[FlowLine], g: &Geometry, first: Page, after: f32) -> Vec<Page> {
     let mut pages = vec![first];
+    let mut prev = Some(after);
     let mut start = 0;
-    let mut prev: Option<f32> = Some(prev);
     while start < flow.len() {
-        let on_first = pages.len() == 1;
+        // What fits from `start` on.
         let mut placed = Vec::new();
         let mut cursor = prev;
-        let mut end = start;
-        while end < flow.len() {
-            let line = &flow[end];
+        for line in &flow[start..] {
             let y = match cursor {
                 Some(b) => b + line.gap + line.leading,
                 None => g.cont_top + line.size * 0.95,
@@ -680,16 +698,15 @@ pub fn layout(l: &Letter, paper: Paper, fold_marks: bool) -> Result<Vec<Page>> {
             }
             placed.push(y);
             cursor = Some(y);
-            end += 1;
         }
+        let end = start + placed.len();
         let stop = if end == flow.len() {
             end
         } else {
-            // Break after the last line that allows it.
             match (start + 1..=end).rev().find(|&b| !flow[b - 1].keep) {
                 Some(b) => b,
                 // Nothing may break under the header: start the flow on page 2.
-                None if on_first => start,
+                None if pages.len() == 1 => start,
                 // A chain longer than a page, or a line taller than it.
                 None => end.max(start + 1),
             }
@@ -720,13 +737,16 @@ pub fn layout(l: &Letter, paper: Paper, fold_marks: bool) -> Result<Vec<Page>> {
             prev = None;
         }
     }
+    pages
+}
 
-    // Page numbers, fold and hole marks.
+/// Page numbers (when there is more than one page), fold and hole marks.
+fn decorate(pages: &mut [Page], g: &Geometry, language: &str, fold_marks: bool) {
     let total = pages.len();
     for (i, page) in pages.iter_mut().enumerate() {
         if total > 1 {
-            let label = page_label(&l.language, i + 1, total);
-            let w = face.width(&label, FOOTER);
+            let label = page_label(language, i + 1, total);
+            let w = Style::Regular.face().width(&label, FOOTER);
             page.texts.push(Text {
                 x: g.right - w,
                 y: g.footer_baseline,
@@ -737,21 +757,16 @@ pub fn layout(l: &Letter, paper: Paper, fold_marks: bool) -> Result<Vec<Page>> {
             });
         }
         if fold_marks {
-            for &y in &g.folds {
+            let marks = g
+                .folds
+                .iter()
+                .map(|&y| (y, mm(9.0)))
+                .chain(g.hole.map(|y| (y, mm(11.0))));
+            for (y, end) in marks {
                 page.rules.push(Rule {
                     x1: mm(4.0),
                     y1: y,
-                    x2: mm(9.0),
-                    y2: y,
-                    width: 0.5,
-                    grey: GREY,
-                });
-            }
-            if let Some(y) = g.hole {
-                page.rules.push(Rule {
-                    x1: mm(4.0),
-                    y1: y,
-                    x2: mm(11.0),
+                    x2: end,
                     y2: y,
                     width: 0.5,
                     grey: GREY,
@@ -759,7 +774,6 @@ pub fn layout(l: &Letter, paper: Paper, fold_marks: bool) -> Result<Vec<Page>> {
             }
         }
     }
-    Ok(pages)
 }
 
 #[cfg(test)]
@@ -794,6 +808,92 @@ mod tests {
         for l in &lines {
             assert!(Style::Regular.face().width(l, 10.5) <= 150.01);
         }
+    }
+
+    fn bare(country: &str, recipient: &[&str]) -> Letter {
+        use crate::compose::{RecipientBlock, SenderBlock};
+        let date = crate::compose::date::Date::parse("2024-01-31").unwrap();
+        Letter {
+            template_id: "t".into(),
+            language: "en-GB".into(),
+            sender: SenderBlock {
+                name: "A".into(),
+                lines: vec![],
+                email: None,
+                phone: None,
+                return_line: String::new(),
+            },
+            date,
+            date_text: date.format("en-GB"),
+            place: None,
+            recipient: RecipientBlock {
+                mission_id: "m".into(),
+                country: country.into(),
+                lines: recipient.iter().map(|s| s.to_string()).collect(),
+                email: None,
+                address_missing: false,
+            },
+            subject: String::new(),
+            salutation: String::new(),
+            body: vec![],
+            closing: String::new(),
+            signature: vec![],
+            cc: vec![],
+        }
+    }
+
+    #[test]
+    fn a_bare_letter_still_lays_out() {
+        let pages = layout(&bare("GB", &[]), Paper::A4, false).unwrap();
+        assert_eq!(pages.len(), 1);
+        assert!(pages[0].texts.iter().any(|t| t.text == "31 January 2024"));
+    }
+
+    #[test]
+    fn a_long_address_shrinks_to_stay_in_the_window() {
+        let lines = [
+            "His Excellency the Ambassador Extraordinary and Plenipotentiary",
+            "of the Republic of Kazakhstan",
+            "Embassy of the Republic of Kazakhstan",
+            "Consular Section",
+            "Attention: Office of the Ambassador",
+            "Building 7, Entrance B",
+            "1401 16th Street NW",
+            "Washington, DC 20036",
+        ];
+        for (paper, n) in [(Paper::A4, 8), (Paper::Letter, 5), (Paper::Letter, 7)] {
+            let lines = &lines[lines.len() - n..];
+            let g = paper.geometry();
+            let mut l = bare("US", lines);
+            l.sender.return_line = "A. Activist, 1 High St, Leeds".into();
+            let pages = layout(&l, paper, false).unwrap();
+            let face = Style::Regular.face();
+            let mut found = 0;
+            for t in &pages[0].texts {
+                if t.x == g.window_text_x {
+                    found += 1;
+                    assert!(
+                        t.x >= g.window.x
+                            && t.x + face.width(&t.text, t.size) <= g.window.x + g.window.w
+                    );
+                    assert!(t.y - t.size * 0.9 >= g.window.y, "{paper:?} {t:?}");
+                    assert!(
+                        t.y + t.size * DESCENT <= g.window.y + g.window.h,
+                        "{paper:?} {t:?}"
+                    );
+                }
+            }
+            // The return line gives way to a sixth line in the No. 10 window.
+            let with_return = pages[0]
+                .texts
+                .iter()
+                .any(|t| t.text.starts_with("A. Activist"));
+            assert_eq!(with_return, paper == Paper::A4 || n <= 5, "{paper:?} {n}");
+            assert!(found >= n, "{paper:?}: {found}");
+        }
+        let err = layout(&bare("US", &lines), Paper::Letter, false).unwrap_err();
+        assert!(err.message.contains("window"), "{}", err.message);
+        {}
     }
 
     #[test]
