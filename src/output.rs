@@ -30,10 +30,11 @@ pub fn write_file(path: &Path, bytes: &[u8], overwrite: bool) -> Result<Written>
                 format!("{}: is a directory", path.display()),
             ));
         }
+        // The same bytes are left alone, --force or not: a re-run rewrites nothing.
+        if fs::read(path).is_ok_and(|old| old == bytes) {
+            return Ok(Written::Unchanged);
+        }
         if !overwrite {
-            if fs::read(path).is_ok_and(|old| old == bytes) {
-                return Ok(Written::Unchanged);
-            }
             return Err(Error::new(
                 ErrorKind::CantCreate,
                 format!("{}: already exists", path.display()),
@@ -46,14 +47,12 @@ pub fn write_file(path: &Path, bytes: &[u8], overwrite: bool) -> Result<Written>
         if overwrite {
             fs::rename(&tmp, path)
         } else {
-            // A hard link fails if the name was taken meanwhile: no clobbering by a race.
-            fs::hard_link(&tmp, path).or_else(|err| match err.kind() {
-                std::io::ErrorKind::AlreadyExists => Err(err),
-                _ => fs::rename(&tmp, path),
-            })
+            rename_no_replace(&tmp, path)
         }
     });
-    let _ = fs::remove_file(&tmp);
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
     match result {
         Ok(()) if existing.is_some() => Ok(Written::Replaced),
         Ok(()) => Ok(Written::Created),
@@ -66,13 +65,88 @@ pub fn write_file(path: &Path, bytes: &[u8], overwrite: bool) -> Result<Written>
     }
 }
 
+/// Writes a file only its owner may read (mode 0600 on Unix), such as the
+/// saved sender profile: atomically, replacing any file already there. The
+/// directory is created, readable only by its owner, if it does not exist.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<Written> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            let mut builder = fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(dir).map_err(|err| Error::write(dir, &err))?;
+        }
+    }
+    let existed = path.exists();
+    let tmp = temporary_path(path);
+    let result = private_temporary(&tmp)
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.sync_data()
+        })
+        .and_then(|()| fs::rename(&tmp, path));
+    let _ = fs::remove_file(&tmp);
+    match result {
+        Ok(()) if existed => Ok(Written::Replaced),
+        Ok(()) => Ok(Written::Created),
+        Err(err) => Err(Error::write(path, &err)),
+    }
+}
+
+/// A new temporary file, readable by its owner only from the moment it exists.
+fn private_temporary(tmp: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(tmp)
+}
+
+/// Renames unless `to` exists, in one step, so that a file created meanwhile
+/// by someone else is never replaced. Linux has this as a flag of rename;
+/// elsewhere (or on a file system without it) a hard link does the same,
+/// at the price of a second directory update.
+fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c = |p: &Path| {
+            std::ffi::CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other)
+        };
+        let (c_from, c_to) = (c(from)?, c(to)?);
+        // SAFETY: both are valid NUL-terminated paths that outlive the call.
+        let rc = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                c_from.as_ptr(),
+                libc::AT_FDCWD,
+                c_to.as_ptr(),
+                libc::RENAME_NOREPLACE,
+            )
+        };
+        if rc == 0 {
+            return Ok(());
+        }
+        let err = std::io::Error::last_os_error();
+        if !matches!(err.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) {
+            return Err(err);
+        }
+    }
+    fs::hard_link(from, to)?;
+    fs::remove_file(from)
+}
+
+/// No fsync: the rename already guarantees that a killed or interrupted run
+/// never leaves half a letter under its name, and syncing every file of a
+/// 100,000-letter batch costs minutes for protection only against a power
+/// cut, after which a re-run mends the batch anyway.
 fn write_temporary(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(tmp)?;
-    file.write_all(bytes)?;
-    file.sync_data()
+    file.write_all(bytes)
 }
 
 /// `.name.PID.tmp` beside `path`: same directory, so the rename is atomic.
@@ -82,6 +156,38 @@ fn temporary_path(path: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Removes from `dir` the temporary files (`.name.PID.tmp`) of runs that
+/// were killed before they could. A file whose process still runs is left
+/// alone where that can be known (`/proc`), and so is anything not named
+/// like our temporaries: letters never start with a dot.
+pub fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let own = std::process::id();
+    let proc_fs = Path::new("/proc/self").exists();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(temporary_pid) else {
+            continue;
+        };
+        let running = pid == own || (proc_fs && Path::new("/proc").join(pid.to_string()).exists());
+        if !running && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The process id in a name made by [`temporary_path`].
+fn temporary_pid(name: &str) -> Option<u32> {
+    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (stem, pid) = inner.rsplit_once('.')?;
+    if stem.is_empty() || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
 }
 
 /// Creates the output directory (and parents) if needed.
@@ -126,6 +232,39 @@ mod tests {
         assert_eq!(write_file(&path, b"two", true).unwrap(), Written::Replaced);
         assert_eq!(fs::read(&path).unwrap(), b"two");
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn only_our_temporary_names_are_recognised() {
+        assert_eq!(temporary_pid(".gb-london-Ann.txt.4242.tmp"), Some(4242));
+        assert_eq!(temporary_pid(".manifest.jsonl.7.tmp"), Some(7));
+        for name in [
+            ".notes.tmp",
+            ".x.abc.tmp",
+            "a.txt.12.tmp",
+            "..12.tmp",
+            ".x.12.tmp~",
+        ] {
+            assert_eq!(temporary_pid(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn private_files_are_replaced_atomically_and_readable_only_by_their_owner() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config/protest/profile.toml");
+        assert_eq!(write_private(&path, b"one").unwrap(), Written::Created);
+        assert_eq!(write_private(&path, b"two").unwrap(), Written::Replaced);
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(path.parent().unwrap()), 0o700);
+        }
+        let leftovers: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
     }
 }

@@ -195,6 +195,9 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
     plan.senders.for_each(|row| {
         let row = Arc::new(row);
         for mission in plan.missions_for(&row)? {
+            if plan.strict && plan.format.is_email() && mission.email.is_none() {
+                return Err(no_email_error(mission));
+            }
             if count == 0 {
                 // A template that cannot make one letter cannot make any: say so
                 // before anything is written, not once per letter.
@@ -213,7 +216,9 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
                         "two letters would be written to `{name}` (rows {first} and {})",
                         row.row
                     ))
-                    .with_help("make --name give each letter its own name, e.g. add {{row}}"));
+                    .with_help(
+                        "make --file-name give each letter its own name, e.g. add {{row}}",
+                    ));
                 }
             }
         }
@@ -305,11 +310,8 @@ fn make(plan: &Plan, dir: &Option<PathBuf>, job: &Job) -> Outcome {
         Err(err) => return Outcome::Failed(err),
     };
     if plan.format.is_email() && letter.recipient.email.is_none() {
-        let reason = format!("{}: no email address in the directory", job.mission.id);
         return if plan.strict {
-            Outcome::Failed(
-                Error::data(reason).with_help("leave out --strict to skip such missions"),
-            )
+            Outcome::Failed(no_email_error(job.mission))
         } else {
             Outcome::Skipped("no email address".into())
         };
@@ -339,6 +341,11 @@ fn make(plan: &Plan, dir: &Option<PathBuf>, job: &Job) -> Outcome {
         written,
         letter: gathered.then(|| Box::new(letter)),
     }
+}
+
+fn no_email_error(mission: &Mission) -> Error {
+    Error::data(format!("{}: no email address in the directory", mission.id))
+        .with_help("leave out --strict to skip such missions")
 }
 
 fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
@@ -413,7 +420,7 @@ impl Plan<'_> {
     }
 }
 
-/// Renders `--name` patterns.
+/// Renders `--file-name` patterns.
 struct Namer {
     handlebars: handlebars::Handlebars<'static>,
 }
@@ -425,7 +432,7 @@ impl Namer {
         handlebars.register_escape_fn(handlebars::no_escape);
         handlebars
             .register_template_string("name", pattern)
-            .map_err(|err| Error::usage(format!("--name: {}", err.reason())))?;
+            .map_err(|err| Error::usage(format!("--file-name: {}", err.reason())))?;
         Ok(Namer { handlebars })
     }
 
@@ -443,7 +450,7 @@ impl Namer {
             "row": row.row,
         });
         let rendered = self.handlebars.render("name", &data).map_err(|err| {
-            Error::usage(format!("--name: {}", err.reason())).with_help(
+            Error::usage(format!("--file-name: {}", err.reason())).with_help(
                 "a name can use {{letter.id}}, {{embassy.id}}, {{embassy.city}}, {{embassy.country}}, \
                  {{sender.name}}, {{sender.org}}, {{sender.town}}, {{sender.country}}, {{row}} and {{extra.COLUMN}}",
             )
@@ -472,6 +479,8 @@ impl Sink {
         };
         if let Destination::Dir { dir, .. } = &plan.destination {
             output::ensure_dir(dir)?;
+            // A run that was killed may have left its temporary files.
+            output::remove_stale_temporaries(dir);
             let tmp = dir.join(format!(".manifest.jsonl.{}.tmp", std::process::id()));
             let file = std::fs::File::create(&tmp).map_err(|err| Error::write(&tmp, &err))?;
             sink.manifest = Some((tmp, std::io::BufWriter::new(file)));
@@ -524,7 +533,8 @@ impl Sink {
                 "recipient": job.mission.id,
                 "sender": job.row.sender.name,
                 "format": plan.format,
-                "path": job.file_name,
+                // A skipped letter has no file.
+                "path": if status == "skipped" { None } else { job.file_name.as_deref() },
                 "sha256": sha256,
                 "status": status,
                 "reason": reason,
@@ -657,9 +667,15 @@ fn dry_run(plan: &Plan, total: usize) -> Result<Summary> {
         Destination::Stdout => "standard output".into(),
     };
     let mut text = format!(
-        "Would write {total} letters ({}) to {} missions, to {destination}:\n{out}",
+        "Would write {total} {} ({}) to {} {}, to {destination}:\n{out}",
+        if total == 1 { "letter" } else { "letters" },
         plan.format.name(),
-        missions.len()
+        missions.len(),
+        if missions.len() == 1 {
+            "mission"
+        } else {
+            "missions"
+        },
     );
     if let Some(letter) = &first {
         text.push_str("\nThe first letter:\n\n");

@@ -117,7 +117,7 @@ impl SenderReader {
             .from_reader(Box::new(buffered) as Box<dyn Read + Send>);
         let headers: Vec<String> = reader
             .headers()
-            .map_err(|err| csv_error(&origin, &err))?
+            .map_err(|err| csv_error(&origin, &[], &err))?
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
             .collect();
@@ -145,7 +145,7 @@ impl SenderReader {
         match self.reader.read_record(&mut record) {
             Ok(false) => return None,
             Ok(true) => {}
-            Err(err) => return Some(Err(csv_error(&self.origin, &err))),
+            Err(err) => return Some(Err(csv_error(&self.origin, &self.headers, &err))),
         }
         self.row += 1;
         let line = record.position().map_or(0, |p| p.line() as usize);
@@ -218,16 +218,22 @@ impl SenderReader {
     }
 }
 
-fn csv_error(origin: &Origin, err: &csv::Error) -> Error {
+/// `headers` names the columns of a data row's error (empty for the header row's).
+fn csv_error(origin: &Origin, headers: &[String], err: &csv::Error) -> Error {
     let line = err.position().map(|p| p.line() as usize);
+    let record = err.position().map_or(0, |p| p.record());
     let message = match err.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!(
-            "row {} has {len} fields where the header has {expected_len}",
-            err.position().map_or(0, |p| p.record())
-        ),
-        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
+        } => format!("row {record} has {len} fields where the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { err, .. } if record > 0 => {
+            let column = headers.get(err.field()).map_or_else(
+                || format!("{}", err.field() + 1),
+                |header| format!("`{header}`"),
+            );
+            format!("row {record}, column {column}: not valid UTF-8")
+        }
+        csv::ErrorKind::Utf8 { .. } => "the header row is not valid UTF-8".to_string(),
         _ => err.to_string(),
     };
     let help = match err.kind() {

@@ -1,0 +1,936 @@
+//! Batches as a user runs them: a branch's CSV of senders, one file per letter
+//! with a manifest, every format, interrupted and resumed, checked the way a
+//! user would check the result.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{protest, run};
+use mail_parser::mailbox::mbox::MessageIterator;
+use mail_parser::MessageParser;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+const DATE: &str = "2020-01-01";
+
+/// `n` members of one branch: `name,org,email`, no country.
+fn members(n: usize) -> String {
+    let mut csv = String::from("name,org,email\n");
+    for i in 0..n {
+        csv.push_str(&format!("Member {i:04},Unite Leeds,m{i}@example.org\n"));
+    }
+    csv
+}
+
+fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+/// `protest write mamai --date DATE ARGS…`.
+fn write_cmd(args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = protest();
+    cmd.args(["write", "mamai", "--date", DATE]).args(args);
+    cmd
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// The files in `dir` by name (letters and the manifest), not recursing.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            assert!(e.file_type().unwrap().is_file(), "{:?}", e.path());
+            (
+                e.file_name().into_string().unwrap(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The letters in `dir`: every file but the manifest and dot-files.
+fn letters(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut all = files(dir);
+    all.retain(|name, _| name != "manifest.jsonl" && !name.starts_with('.'));
+    all
+}
+
+fn manifest(dir: &Path) -> Vec<Value> {
+    std::fs::read_to_string(dir.join("manifest.jsonl"))
+        .expect("the run wrote manifest.jsonl")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each manifest line is JSON"))
+        .collect()
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Checks the manifest against the directory: `letters` entries, in row order;
+/// every letter written is there with the recorded sha256, and every file in
+/// the directory is in the manifest exactly once. Returns the entries.
+fn check_manifest(dir: &Path, format: &str, count: usize) -> Vec<Value> {
+    let entries = manifest(dir);
+    let on_disk = letters(dir);
+    assert_eq!(entries.len(), count, "one manifest entry per letter");
+    let mut row = 1;
+    let mut listed = BTreeSet::new();
+    // A letter that failed because a file of the user's has its name.
+    let mut not_ours = BTreeSet::new();
+    for entry in &entries {
+        let this = entry["row"].as_u64().expect("a row number");
+        assert!(this == row || this == row + 1, "rows in order: {entry}");
+        row = this;
+        assert_eq!(entry["format"], format, "{entry}");
+        assert!(entry["recipient"].is_string() && entry["sender"].is_string());
+        match entry["status"].as_str().unwrap() {
+            "written" | "unchanged" | "replaced" => {
+                let path = entry["path"].as_str().expect("a written letter has a path");
+                assert!(listed.insert(path.to_string()), "{path} listed twice");
+                let bytes = on_disk.get(path).unwrap_or_else(|| {
+                    panic!("{path} is in the manifest but not in the directory")
+                });
+                assert_eq!(entry["sha256"], sha256(bytes), "{path}");
+                assert!(entry["reason"].is_null());
+            }
+            "skipped" => {
+                assert!(
+                    entry["path"].is_null() && entry["sha256"].is_null(),
+                    "{entry}"
+                );
+                assert!(entry["reason"].is_string(), "{entry}");
+            }
+            "failed" => {
+                assert!(
+                    entry["reason"].is_string() && entry["sha256"].is_null(),
+                    "{entry}"
+                );
+                if let Some(path) = entry["path"].as_str() {
+                    not_ours.insert(path.to_string());
+                }
+            }
+            other => panic!("unknown status {other}"),
+        }
+    }
+    let names: BTreeSet<String> = on_disk
+        .keys()
+        .filter(|name| !not_ours.contains(*name))
+        .cloned()
+        .collect();
+    assert_eq!(
+        names, listed,
+        "the directory holds exactly the letters listed"
+    );
+    entries
+}
+
+/// The summary line on stderr: "N letters in DIR: … written, … already there, …".
+fn summary(err: &str) -> &str {
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains(" already there, "))
+        .collect();
+    assert_eq!(lines.len(), 1, "one summary line in:\n{err}");
+    lines[0]
+}
+
+/// A text letter from a sender without an organisation ends with their signature.
+fn is_complete_text_letter(bytes: &[u8], name: &str) -> bool {
+    let text = std::str::from_utf8(bytes).unwrap();
+    text.starts_with(&format!("{name}\n"))
+        && text.ends_with(&format!("\nYours sincerely,\n\n\n\n{name}\n"))
+}
+
+fn assert_no_letters(dir: &Path) {
+    if dir.exists() {
+        let left = files(dir);
+        assert!(left.is_empty(), "nothing may be written: {:?}", left.keys());
+    }
+}
+
+/// Every file under `root`, recursively.
+fn walk(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(root).unwrap() {
+        let entry = entry.unwrap();
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
+            out.extend(walk(&entry.path()));
+        } else {
+            out.push(entry.path());
+        }
+    }
+    out
+}
+
+fn assert_valid_pdf(bytes: &[u8], path: &Path, author: &str) {
+    assert!(bytes.starts_with(b"%PDF-"), "{}", path.display());
+    assert!(
+        bytes.trim_ascii_end().ends_with(b"%%EOF"),
+        "{} is cut short",
+        path.display()
+    );
+    // poppler, where installed, reads it and finds the sender.
+    if let Ok(out) = StdCommand::new("pdfinfo").arg(path).output() {
+        let info = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "pdfinfo {}: {info}", path.display());
+        assert!(
+            info.contains(&format!("Author:          {author}\n")),
+            "{info}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The senders file
+
+#[test]
+fn csv_columns_fill_the_sender_block_extra_fields_and_personal_paragraphs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let letters_dir = tmp.path().join("letters");
+    std::fs::create_dir(&letters_dir).unwrap();
+    write(
+        &letters_dir,
+        "branch.hbs",
+        "+++\nid = \"branch\"\ntitle = \"T\"\nlanguage = \"en-GB\"\nsubject = \"Free {{names prisoners}}\"\n\
+         prisoners = [\"zhanbolat-mamai\"]\nsource = \"test\"\n+++\n\
+         As member {{extra.membership_no}} of {{sender.org}} I ask you to free {{names prisoners}}.\n",
+    );
+    // A spreadsheet's export: a BOM, semicolons, headers as people write them,
+    // and a quoted cell holding the delimiter.
+    let csv = write(
+        tmp.path(),
+        "branch.csv",
+        "\u{feff}Name;Organisation;Position;Address 1;Address 2;E-mail;Telephone;Country;Membership No;Personal\n\
+         Ann Lee;\"Unite; Leeds Branch\";Branch Secretary;12 Example Street;Leeds LS1 1AA;ann@example.org;+44 113 000;GB;1234;I met Mr Mamai's wife in Almaty.\n\
+         Bob Roe;GMB;;;;;;GB;98;\n",
+    );
+    let out = tmp.path().join("out");
+    let (code, _, err) = run(protest()
+        .args(["write", "branch", "--date", DATE, "--senders", s(&csv)])
+        .args(["--letters", s(&letters_dir), "--out", s(&out)]));
+    assert_eq!(code, 0, "{err}");
+    let written = letters(&out);
+    assert_eq!(
+        written.keys().collect::<Vec<_>>(),
+        ["gb-london-Ann-Lee.txt", "gb-london-Bob-Roe.txt"]
+    );
+    let ann = std::str::from_utf8(&written["gb-london-Ann-Lee.txt"]).unwrap();
+    assert!(
+        ann.starts_with(
+            "Ann Lee\nBranch Secretary\nUnite; Leeds Branch\n12 Example Street\nLeeds LS1 1AA\nann@example.org\n+44 113 000\n\n"
+        ),
+        "{ann}"
+    );
+    assert!(
+        ann.contains("As member 1234 of Unite; Leeds Branch I ask you to free Zhanbolat Mamai."),
+        "{ann}"
+    );
+    assert!(
+        ann.contains("\nI met Mr Mamai's wife in Almaty.\n"),
+        "{ann}"
+    );
+    let bob = std::str::from_utf8(&written["gb-london-Bob-Roe.txt"]).unwrap();
+    assert!(bob.starts_with("Bob Roe\nGMB\n\n"), "{bob}");
+    assert!(bob.contains("As member 98 of GMB I ask"), "{bob}");
+    assert!(
+        !bob.contains("Almaty"),
+        "one member's paragraph is theirs alone"
+    );
+    let entries = check_manifest(&out, "text", 2);
+    assert_eq!(entries[0]["sender"], "Ann Lee");
+    assert_eq!(entries[0]["letter"], "branch");
+}
+
+#[test]
+fn each_sender_writes_to_the_embassy_in_their_own_country() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = write(
+        tmp.path(),
+        "s.csv",
+        "name,country\nAnn Lee,GB\nHans Weber,Germany\nCai Li,United Kingdom\n",
+    );
+    let out = tmp.path().join("out");
+    let (code, _, err) = run(&mut write_cmd(&["--senders", s(&csv), "--out", s(&out)]));
+    assert_eq!(code, 0, "{err}");
+    let recipients: Vec<Value> = check_manifest(&out, "text", 3)
+        .iter()
+        .map(|e| e["recipient"].clone())
+        .collect();
+    assert_eq!(recipients, ["gb-london", "de-berlin", "gb-london"]);
+    let written = letters(&out);
+    let berlin = String::from_utf8(written["de-berlin-Hans-Weber.txt"].clone()).unwrap();
+    assert!(
+        berlin.contains("Nordendstraße 14-17\n13156 Berlin\n"),
+        "{berlin}"
+    );
+    let london = String::from_utf8(written["gb-london-Cai-Li.txt"].clone()).unwrap();
+    assert!(
+        london.contains("125 Pall Mall\nLondon SW1Y 5EA\n"),
+        "{london}"
+    );
+}
+
+#[test]
+fn bad_rows_are_named_by_row_and_column_and_nothing_is_written() {
+    let good = "name,org,country\nAnn Lee,Unite,GB\nBob Roe,Unite,GB\n";
+    let cases: [(&str, Vec<u8>, &str); 5] = [
+        (
+            "empty name",
+            format!("{good},Unite,GB\n").into(),
+            "row 3, column `name`: is empty",
+        ),
+        (
+            "ragged row",
+            format!("{good}Cy Dee,Unite,GB,extra\n").into(),
+            "row 3 has 4 fields where the header has 3",
+        ),
+        (
+            "invalid UTF-8",
+            [good.as_bytes(), b"Cy Dee,Un\xffite,GB\n"].concat(),
+            "row 3, column `org`: not valid UTF-8",
+        ),
+        (
+            "control character",
+            format!("{good}Cy Dee,\"Un\u{7}ite\",GB\n").into(),
+            "row 3, column `org`: contains the control character U+0007",
+        ),
+        (
+            "line break in a name",
+            format!("{good}\"Cy\nDee\",Unite,GB\n").into(),
+            "row 3, column `name`: contains the control character U+000A",
+        ),
+    ];
+    for (what, csv, expected) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let csv = write(tmp.path(), "branch.csv", csv);
+        let out = tmp.path().join("out");
+        let (code, stdout, err) = run(&mut write_cmd(&["--senders", s(&csv), "--out", s(&out)]));
+        assert_eq!(code, 65, "{what}: {err}");
+        assert_eq!(stdout, "");
+        assert!(
+            err.starts_with(&format!("error: {}:4: {expected}\n", csv.display())),
+            "{what}: {err}"
+        );
+        assert!(err.contains("help: "), "{what}: {err}");
+        assert_no_letters(&out);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// File names
+
+#[test]
+fn file_names_from_senders_never_leave_the_output_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hostile = [
+        "../../evil",
+        "/etc/x",
+        "CON",
+        "a/b",
+        "..",
+        "..\\..\\windows",
+        ".hidden",
+        "nul.txt",
+    ];
+    let mut csv = String::from("name,country\n");
+    for name in hostile {
+        csv.push_str(&format!("\"{name}\",GB\n"));
+    }
+    let csv = write(tmp.path(), "s.csv", csv);
+    let root = tmp.path().join("a/b");
+    let out = root.join("out");
+    for (dir, pattern) in [
+        ("names", "{{sender.name}}"),
+        ("escape", "../../{{sender.name}}/{{row}}"),
+    ] {
+        let dir = out.join(dir);
+        let (code, _, err) = run(&mut write_cmd(&[
+            "--senders",
+            s(&csv),
+            "--out",
+            s(&dir),
+            "--file-name",
+            pattern,
+        ]));
+        assert_eq!(code, 0, "{pattern}: {err}");
+        let entries = check_manifest(&dir, "text", hostile.len());
+        for entry in &entries {
+            let path = entry["path"].as_str().unwrap();
+            assert!(
+                !path.contains(['/', '\\']) && !path.starts_with('.'),
+                "{path}"
+            );
+            let stem = path.split('.').next().unwrap().to_ascii_uppercase();
+            assert!(!["CON", "NUL"].contains(&stem.as_str()), "{path}");
+        }
+    }
+    // Nothing anywhere under the temporary directory but the two output
+    // directories' files and the CSV.
+    for file in walk(tmp.path()) {
+        if file == csv {
+            continue;
+        }
+        let parent = file.parent().unwrap();
+        assert!(
+            parent == out.join("names") || parent == out.join("escape"),
+            "{} is outside the output directory",
+            file.display()
+        );
+    }
+    assert_eq!(walk(tmp.path()).len(), 1 + 2 * (hostile.len() + 1));
+}
+
+#[test]
+fn two_letters_with_one_name_stop_the_run_before_anything_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The same name, and two names that are the same once made safe.
+    for (csv, first, second, name) in [
+        (
+            "name,country\nAnn Lee,GB\nBob,GB\nAnn Lee,GB\n",
+            1,
+            3,
+            "gb-london-Ann-Lee.txt",
+        ),
+        ("name,country\nA/b,GB\nA b,GB\n", 1, 2, "gb-london-A-b.txt"),
+    ] {
+        let csv = write(tmp.path(), "s.csv", csv);
+        let out = tmp.path().join("out");
+        let (code, _, err) = run(&mut write_cmd(&["--senders", s(&csv), "--out", s(&out)]));
+        assert_eq!(code, 65, "{err}");
+        assert!(
+            err.starts_with(&format!(
+                "error: two letters would be written to `{name}` (rows {first} and {second})\n"
+            )),
+            "{err}"
+        );
+        assert!(
+            err.contains("--file-name"),
+            "the help names the flag: {err}"
+        );
+        assert!(!out.exists(), "nothing is written, not even the directory");
+    }
+    // Told how, every letter gets its own name.
+    let out = tmp.path().join("numbered");
+    let (code, _, err) = run(&mut write_cmd(&[
+        "--senders",
+        s(&tmp.path().join("s.csv")),
+        "--out",
+        s(&out),
+        "--file-name",
+        "{{row}}-{{sender.name}}",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        letters(&out).keys().collect::<Vec<_>>(),
+        ["1-A-b.txt", "2-A-b.txt"]
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Existing files, failures, re-runs
+
+#[test]
+fn a_users_file_is_never_overwritten_and_keep_going_writes_the_rest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = 600;
+    let csv = write(
+        tmp.path(),
+        "s.csv",
+        members(rows).replace(",Unite Leeds,", ",,"),
+    );
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let mine = write(&out, "gb-london-Member-0000.txt", "my own notes\n");
+    let args = ["--to", "gb-london", "--senders", s(&csv), "--out", s(&out)];
+
+    // Without --keep-going the run stops at the failure…
+    let (code, _, err) = run(&mut write_cmd(&args));
+    assert_eq!(code, 73, "{err}");
+    assert!(
+        err.contains(&format!("error: {}: already exists\n", mine.display()))
+            && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "my own notes\n");
+    let first = letters(&out).len() - 1;
+    assert!(
+        first < rows - 1 && !out.join("gb-london-Member-0599.txt").exists(),
+        "the run stopped: {first} letters written"
+    );
+    let entries = manifest(&out);
+    assert_eq!(entries[0]["status"], "failed");
+    assert!(entries[0]["reason"]
+        .as_str()
+        .unwrap()
+        .ends_with("already exists"));
+
+    // …with --keep-going it writes every other letter first, and exits 1.
+    let (code, _, err) = run(write_cmd(&args).arg("--keep-going"));
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "my own notes\n");
+    assert!(err.ends_with("error: 1 of 600 letters failed\n"), "{err}");
+    assert_eq!(
+        summary(&err),
+        format!(
+            "600 letters in {}: {} written, {first} already there, 0 skipped, 1 failed",
+            out.display(),
+            rows - 1 - first
+        )
+    );
+    let entries = check_manifest(&out, "text", rows);
+    for (i, (name, bytes)) in letters(&out).iter().enumerate() {
+        if i > 0 {
+            assert!(
+                is_complete_text_letter(bytes, &format!("Member {i:04}")),
+                "{name}"
+            );
+        }
+    }
+    assert_eq!(entries[0]["status"], "failed");
+    assert_eq!(entries[0]["path"], "gb-london-Member-0000.txt");
+
+    // --force replaces it, and only it.
+    let (code, _, err) = run(write_cmd(&args).arg("--force"));
+    assert_eq!(code, 0, "{err}");
+    assert!(is_complete_text_letter(
+        &std::fs::read(&mine).unwrap(),
+        "Member 0000"
+    ));
+    assert_eq!(
+        summary(&err),
+        format!(
+            "600 letters in {}: 1 written, 599 already there, 0 skipped, 0 failed",
+            out.display()
+        )
+    );
+    let entries = check_manifest(&out, "text", rows);
+    assert_eq!(entries[0]["status"], "replaced");
+    assert!(entries[1..].iter().all(|e| e["status"] == "unchanged"));
+}
+
+#[test]
+fn a_killed_run_leaves_only_whole_letters_and_a_rerun_completes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = 600;
+    let csv = write(
+        tmp.path(),
+        "s.csv",
+        members(rows).replace(",Unite Leeds,", ",,"),
+    );
+    let out = tmp.path().join("out");
+    let args = [
+        "write",
+        "mamai",
+        "--date",
+        DATE,
+        "--to",
+        "gb-london",
+        "--senders",
+        s(&csv),
+        "--out",
+        s(&out),
+    ];
+    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_protest"))
+        .args(args)
+        .args(["--jobs", "1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        // Only names: the run is still renaming files in and out.
+        let named = std::fs::read_dir(&out).map_or(0, |entries| {
+            entries
+                .flatten()
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".txt"))
+                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                .count()
+        });
+        if named >= 10 {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run finished before it could be interrupted"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no letters appeared"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    child.wait().unwrap();
+
+    // Whatever carries a letter's name is a whole letter.
+    let survivors = letters(&out);
+    assert!(survivors.len() < rows, "the run was interrupted part way");
+    for (name, bytes) in &survivors {
+        let member = name
+            .trim_start_matches("gb-london-")
+            .trim_end_matches(".txt")
+            .replace('-', " ");
+        assert!(
+            is_complete_text_letter(bytes, &member),
+            "{name} is half written"
+        );
+    }
+    // A half-written temporary file of a run long gone, and a user's own dot-files.
+    write(
+        &out,
+        ".gb-london-Member-0599.txt.4194399.tmp",
+        "Member 0599\nYour Exc",
+    );
+    write(&out, ".notes.tmp", "mine");
+    write(&out, ".draft.v2.tmp", "mine");
+
+    let (code, _, err) = run(protest().args(args));
+    assert_eq!(code, 0, "{err}");
+    let k = survivors.len();
+    assert_eq!(
+        summary(&err),
+        format!(
+            "{rows} letters in {}: {} written, {k} already there, 0 skipped, 0 failed",
+            out.display(),
+            rows - k
+        )
+    );
+    let all = files(&out);
+    let dot: Vec<&String> = all.keys().filter(|n| n.starts_with('.')).collect();
+    assert_eq!(
+        dot,
+        [".draft.v2.tmp", ".notes.tmp"],
+        "stray temporary files are cleaned up"
+    );
+    let written = letters(&out);
+    assert_eq!(written.len(), rows);
+    for (i, (name, bytes)) in written.iter().enumerate() {
+        assert_eq!(name, &format!("gb-london-Member-{i:04}.txt"));
+        assert!(
+            is_complete_text_letter(bytes, &format!("Member {i:04}")),
+            "{name}"
+        );
+        if let Some(before) = survivors.get(name) {
+            assert_eq!(before, bytes);
+        }
+    }
+    let entries = check_manifest(&out, "text", rows);
+    let unchanged = entries
+        .iter()
+        .filter(|e| e["status"] == "unchanged")
+        .count();
+    let new = entries.iter().filter(|e| e["status"] == "written").count();
+    assert_eq!((unchanged, new), (k, rows - k));
+}
+
+// ---------------------------------------------------------------------------
+// Skips, --strict, --dry-run
+
+#[test]
+fn missions_without_email_are_skipped_with_a_reason_unless_strict() {
+    let (code, listing, _) = run(protest().args(["embassies", "--json"]));
+    assert_eq!(code, 0);
+    let missions: Vec<Value> = serde_json::from_str(&listing).unwrap();
+    let without: BTreeSet<&str> = missions
+        .iter()
+        .filter(|m| m["email"].as_str().is_none_or(str::is_empty))
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert!(!without.is_empty() && without.len() < missions.len());
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("drafts");
+    let args = [
+        "--all",
+        "--name",
+        "Ann Lee",
+        "--email",
+        "ann@example.org",
+        "--format",
+        "eml",
+    ];
+    let (code, _, err) = run(write_cmd(&args).args(["--out", s(&out)]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        summary(&err),
+        format!(
+            "{} letters in {}: {} written, 0 already there, {} skipped, 0 failed",
+            missions.len(),
+            out.display(),
+            missions.len() - without.len(),
+            without.len()
+        )
+    );
+    let entries = check_manifest(&out, "eml", missions.len());
+    for entry in &entries {
+        let id = entry["recipient"].as_str().unwrap();
+        if without.contains(id) {
+            assert_eq!(entry["status"], "skipped", "{entry}");
+            assert_eq!(entry["reason"], "no email address", "{entry}");
+            assert!(err.contains(&format!("warning: skipped {id}: no email address\n")));
+        } else {
+            assert_eq!(entry["status"], "written", "{entry}");
+        }
+    }
+    assert_eq!(letters(&out).len(), missions.len() - without.len());
+
+    // --strict: an error, before anything is written.
+    let strict = tmp.path().join("strict");
+    let (code, _, err) = run(write_cmd(&args).args(["--strict", "--out", s(&strict)]));
+    assert_eq!(code, 65, "{err}");
+    let first = missions
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .find(|id| without.contains(id))
+        .unwrap();
+    assert!(
+        err.starts_with(&format!(
+            "error: {first}: no email address in the directory\n"
+        )),
+        "{err}"
+    );
+    assert!(!strict.exists(), "nothing is written");
+}
+
+#[test]
+fn dry_run_prints_the_plan_and_the_first_letter_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut csv = String::from("name,country\n");
+    for i in 0..300 {
+        csv.push_str(&format!(
+            "Member {i:04},{}\n",
+            ["GB", "DE", "Germany"][i % 3]
+        ));
+    }
+    let csv = write(tmp.path(), "s.csv", csv);
+    let out = tmp.path().join("out");
+    let (code, plan, err) = run(&mut write_cmd(&[
+        "--senders",
+        s(&csv),
+        "--out",
+        s(&out),
+        "--dry-run",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.exists(), "a dry run creates nothing");
+    assert!(
+        plan.starts_with(&format!(
+            "Would write 300 letters (text) to 2 missions, to files in {}:\n  \
+             Member 0000 to gb-london -> gb-london-Member-0000.txt\n  \
+             Member 0001 to de-berlin -> de-berlin-Member-0001.txt\n",
+            out.display()
+        )),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("  … and 290 more\n\nThe first letter:\n\n"),
+        "{plan}"
+    );
+
+    // The first letter is shown exactly as it will be written.
+    let (code, _, err) = run(&mut write_cmd(&["--senders", s(&csv), "--out", s(&out)]));
+    assert_eq!(code, 0, "{err}");
+    let first = String::from_utf8(letters(&out)["gb-london-Member-0000.txt"].clone()).unwrap();
+    assert!(plan.ends_with(&format!("\n\n{first}")), "{plan}");
+    check_manifest(&out, "text", 300);
+}
+
+// ---------------------------------------------------------------------------
+// Every format, a branch at a time; the same bytes whatever the threads
+
+/// Runs one batch with `--jobs 1` and `--jobs 4` into `DIR/j1` and `DIR/j4`,
+/// checks both runs succeed and every file (the manifest too) is identical.
+fn batch_twice(tmp: &Path, args: &[&str]) -> (PathBuf, String) {
+    let mut dirs = Vec::new();
+    let mut first_err = String::new();
+    for jobs in ["1", "4"] {
+        let out = tmp.join(format!("j{jobs}"));
+        let (code, stdout, err) = run(write_cmd(args).args(["--jobs", jobs, "--out", s(&out)]));
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(stdout, "");
+        assert!(
+            !err.contains('\r') && !err.contains('\u{1b}'),
+            "no progress bar when stderr is not a terminal: {err:?}"
+        );
+        if first_err.is_empty() {
+            first_err = err;
+        }
+        dirs.push(out);
+    }
+    let (one, four) = (files(&dirs[0]), files(&dirs[1]));
+    assert_eq!(
+        one.keys().collect::<Vec<_>>(),
+        four.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &one {
+        assert!(
+            bytes == &four[name],
+            "{name} differs between --jobs 1 and --jobs 4"
+        );
+    }
+    (dirs.swap_remove(0), first_err)
+}
+
+#[test]
+fn text_batch_one_file_per_member_with_a_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = 300;
+    let csv = write(tmp.path(), "s.csv", members(rows));
+    let (out, err) = batch_twice(tmp.path(), &["--to", "gb-london", "--senders", s(&csv)]);
+    assert_eq!(
+        err,
+        format!(
+            "{rows} letters in {}: {rows} written, 0 already there, 0 skipped, 0 failed\n",
+            out.display()
+        )
+    );
+    let entries = check_manifest(&out, "text", rows);
+    let written = letters(&out);
+    for (i, entry) in entries.iter().enumerate() {
+        let name = format!("Member {i:04}");
+        assert_eq!(entry["row"], i + 1);
+        assert_eq!(entry["sender"], name);
+        assert_eq!(entry["recipient"], "gb-london");
+        assert_eq!(entry["status"], "written");
+        let text = std::str::from_utf8(&written[entry["path"].as_str().unwrap()]).unwrap();
+        assert!(
+            text.starts_with(&format!("{name}\nUnite Leeds\nm{i}@example.org\n\n")),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(&format!("\nYours sincerely,\n\n\n\n{name}\nUnite Leeds\n")),
+            "{text}"
+        );
+        assert!(text.contains("\n125 Pall Mall\nLondon SW1Y 5EA\n"));
+    }
+}
+
+#[test]
+fn eml_batch_one_draft_per_member_from_their_own_address() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = 300;
+    let csv = write(tmp.path(), "s.csv", members(rows));
+    let (out, _) = batch_twice(
+        tmp.path(),
+        &["--to", "gb-london", "--senders", s(&csv), "--format", "eml"],
+    );
+    let entries = check_manifest(&out, "eml", rows);
+    let written = letters(&out);
+    for (i, entry) in entries.iter().enumerate() {
+        let eml = &written[entry["path"].as_str().unwrap()];
+        let msg = MessageParser::default()
+            .parse(eml)
+            .expect("the draft parses");
+        let from = msg.from().unwrap().first().unwrap();
+        assert_eq!(from.name(), Some(format!("Member {i:04}").as_str()));
+        assert_eq!(from.address(), Some(format!("m{i}@example.org").as_str()));
+        assert_eq!(
+            msg.to().unwrap().first().unwrap().address(),
+            Some("london@mfa.kz")
+        );
+        assert_eq!(
+            msg.subject(),
+            Some("Release of the journalist Zhanbolat Mamai")
+        );
+        let body = msg.body_text(0).unwrap();
+        assert!(body.contains(&format!("Member {i:04}")), "{body}");
+    }
+}
+
+#[test]
+fn pdf_batch_one_valid_pdf_per_member() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = 20;
+    let csv = write(tmp.path(), "s.csv", members(rows));
+    let (out, _) = batch_twice(
+        tmp.path(),
+        &["--to", "gb-london", "--senders", s(&csv), "--format", "pdf"],
+    );
+    let entries = check_manifest(&out, "pdf", rows);
+    for (i, entry) in entries.iter().enumerate() {
+        let path = out.join(entry["path"].as_str().unwrap());
+        assert_valid_pdf(
+            &std::fs::read(&path).unwrap(),
+            &path,
+            &format!("Member {i:04}"),
+        );
+    }
+}
+
+#[test]
+fn mbox_and_mailto_batches_put_every_letter_in_one_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = 300;
+    let csv = write(tmp.path(), "s.csv", members(rows));
+    for format in ["mbox", "mailto"] {
+        let mut outputs = Vec::new();
+        for jobs in ["1", "4"] {
+            let file = tmp.path().join(format!("{format}-{jobs}"));
+            let (code, stdout, err) = run(&mut write_cmd(&[
+                "--to",
+                "gb-london",
+                "--senders",
+                s(&csv),
+                "--format",
+                format,
+                "--jobs",
+                jobs,
+                "-o",
+                s(&file),
+            ]));
+            assert_eq!(code, 0, "{err}");
+            assert_eq!(stdout, "");
+            assert_eq!(
+                summary(&err),
+                format!(
+                    "{rows} letters to {}: {rows} written, 0 already there, 0 skipped, 0 failed",
+                    file.display()
+                )
+            );
+            outputs.push(std::fs::read(&file).unwrap());
+        }
+        assert!(outputs[0] == outputs[1], "{format}: --jobs 1 and 4 differ");
+        let bytes = &outputs[0];
+        if format == "mbox" {
+            let messages: Vec<_> = MessageIterator::new(bytes.as_slice())
+                .map(|m| m.expect("the mbox reads back"))
+                .collect();
+            assert_eq!(messages.len(), rows);
+            for (i, m) in messages.iter().enumerate() {
+                assert_eq!(m.from(), format!("m{i}@example.org"));
+                let msg = MessageParser::default().parse(m.contents()).unwrap();
+                assert_eq!(
+                    msg.to().unwrap().first().unwrap().address(),
+                    Some("london@mfa.kz")
+                );
+            }
+        } else {
+            let text = std::str::from_utf8(bytes).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            assert_eq!(lines.len(), rows, "one line per letter");
+            for (i, line) in lines.iter().enumerate() {
+                assert!(line.starts_with("mailto:london@mfa.kz?"), "{line}");
+                assert!(
+                    line.contains(&format!("Member%20{i:04}")),
+                    "line {i} is member {i}'s"
+                );
+            }
+        }
+    }
+}
