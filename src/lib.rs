@@ -11,5 +11,6 @@ pub mod cmd;
 pub mod compose;
 pub mod error;
 pub mod output;
+pub mod profile;
 pub mod render;
 pub mod template;

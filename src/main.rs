@@ -6,6 +6,10 @@ fn main() -> ExitCode {
     let cli = protest::cmd::Cli::parse();
     match protest::cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.kind == protest::error::ErrorKind::Cancelled => {
+            eprintln!("{err}");
+            ExitCode::from(err.kind.exit_code() as u8)
+        }
         Err(err) => {
             eprintln!("error: {err}");
             ExitCode::from(err.kind.exit_code() as u8)

@@ -1,6 +1,11 @@
 //! The person or branch who signs the letter.
 
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
+
+use super::{read_text, Origin};
+use crate::error::Result;
 
 /// Sender details, from `--sender FILE` and flags. Only the name is required.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +33,17 @@ pub struct Sender {
 }
 
 impl Sender {
+    /// Reads a sender file (`--sender FILE`, the saved profile): TOML with the
+    /// fields above. An unknown or mistyped key is an error naming its line.
+    pub fn from_file(path: &Path) -> Result<Sender> {
+        let text = read_text(path)?;
+        toml::from_str(&text).map_err(|err| {
+            Origin::file(path).toml_error(&text, &err, 0).with_help(
+                "a sender file has name, and optionally role, org, address = [lines], town, country, email, phone",
+            )
+        })
+    }
+
     /// Fields set in `over` replace those here: flags override the sender file.
     pub fn overlay(mut self, over: Sender) -> Sender {
         if !over.name.is_empty() {

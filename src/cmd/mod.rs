@@ -4,6 +4,9 @@ mod check;
 mod completions;
 mod embassies;
 mod letters;
+mod profile;
+mod prompt;
+mod wizard;
 mod write;
 
 use std::path::PathBuf;
@@ -14,7 +17,11 @@ use crate::catalog::{Catalog, CatalogPaths};
 use crate::error::Result;
 
 const EXAMPLES: &str = "\
+In a terminal, `protest` alone starts the guided mode: it asks which letter, who it is from and
+which embassy it goes to, shows the letter, and writes it. `protest profile` saves your details.
+
 Examples:
+  protest                                           the guided mode: one letter, step by step
   protest letters                                   list the shipped letters
   protest embassies --country GB                    the mission in the United Kingdom
   protest write bokayev-ayanov --to gb-london --sender examples/sender.toml
@@ -23,7 +30,7 @@ Examples:
   protest check --letters my-letters/ --embassies my-embassies.toml
 
 Exit codes: 0 ok, 1 some letters of a batch failed, 2 usage, 65 bad data,
-66 input file missing, 73 output cannot be created, 74 write failed.";
+66 input file missing, 73 output cannot be created, 74 write failed, 130 cancelled.";
 
 /// Write protest letters to Kazakhstan's embassies for the release of political prisoners.
 #[derive(Debug, Parser)]
@@ -34,12 +41,15 @@ Write protest letters to Kazakhstan's embassies for the release of political pri
 protest combines a letter template (the demands, the prisoners named) with the directory of
 Kazakhstan's missions abroad and your details, and writes a personalised letter as plain text.
 The shipped letters and directory are built in; add your own with --letters and --embassies.
-Nothing is sent and nothing leaves this computer: protest makes no network connections.")]
+Nothing is sent and nothing leaves this computer: protest makes no network connections.
+
+Run `protest` alone in a terminal for the guided mode, which asks its questions one by one.")]
 pub struct Cli {
     #[command(flatten)]
     pub data: DataArgs,
+    /// What to do; without one, in a terminal, the guided mode
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// Where the user's own templates and directory entries are.
@@ -69,15 +79,22 @@ pub enum Command {
     Embassies(embassies::EmbassiesArgs),
     Check(check::CheckArgs),
     Completions(completions::CompletionsArgs),
+    Wizard(wizard::WizardArgs),
+    Profile(profile::ProfileArgs),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
-    match cli.command {
+    let Some(command) = cli.command else {
+        return wizard::run(&cli.data, wizard::WizardArgs {});
+    };
+    match command {
         Command::Write(args) => write::run(&cli.data, *args),
         Command::Letters(args) => letters::run(&cli.data, args),
         Command::Embassies(args) => embassies::run(&cli.data, args),
         Command::Check(args) => check::run(&cli.data, args),
         Command::Completions(args) => completions::run(args),
+        Command::Wizard(args) => wizard::run(&cli.data, args),
+        Command::Profile(args) => profile::run(&cli.data, args),
     }
 }
 

@@ -8,7 +8,7 @@ use serde_json::Map;
 
 use super::DataArgs;
 use crate::batch::{self, Destination, Plan, Recipients, Senders};
-use crate::catalog::{read_text, Catalog, Confidence, Mission, Origin, Sender};
+use crate::catalog::{read_text, Catalog, Confidence, Mission, Sender};
 use crate::compose::{compose, date::Date, Request};
 use crate::error::{Error, Result};
 use crate::render::pdf::{Paper, PdfOptions};
@@ -299,15 +299,7 @@ fn warn_about_address(mission: &Mission) {
 
 fn sender(args: &WriteArgs) -> Result<Sender> {
     let from_file = match &args.sender {
-        Some(path) => {
-            let text = read_text(path)?;
-            let origin = Origin::file(path);
-            toml::from_str(&text).map_err(|err| {
-                origin.toml_error(&text, &err, 0).with_help(
-                    "a sender file has name, and optionally role, org, address = [lines], town, country, email, phone",
-                )
-            })?
-        }
+        Some(path) => Sender::from_file(path)?,
         None => Sender::default(),
     };
     let flags = Sender {

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Benchmarks of whole runs of the release binary, as a user would time them.
+# Usage: bench/run.sh [--quick]     (--quick: a tenth of the sizes)
+# Prints wall time and peak memory (max RSS) of each run. Data is generated
+# from a fixed seed, so every run measures the same work.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scale=1
+[ "${1:-}" = "--quick" ] && scale=10
+command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 1; }
+
+cargo build --release --quiet
+bin=target/release/protest
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export SOURCE_DATE_EPOCH=1464220800   # 2016-05-26: the same letters every run
+
+python3 bench/gen_senders.py $((100000 / scale)) > "$work/senders-100k.csv"
+python3 bench/gen_senders.py $((10000 / scale)) > "$work/senders-10k.csv"
+python3 bench/gen_senders.py $((1000 / scale)) > "$work/senders-1k.csv"
+
+printf '%s\n' "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sm)"
+printf '%-58s %9s %12s\n' "run" "seconds" "peak MB"
+
+measure() {
+  local label=$1; shift
+  local stats
+  # Best of three wall times; peak memory of the last run.
+  local best=""
+  for _ in 1 2 3; do
+    rm -rf "$work/out" "$work/combined.pdf"
+    stats=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+    local secs=${stats% *}
+    if [ -z "$best" ] || awk "BEGIN {exit !($secs < $best)}"; then best=$secs; fi
+  done
+  printf '%-58s %9s %12.1f\n' "$label" "$best" "$(awk "BEGIN {print ${stats#* } / 1024}")"
+}
+
+measure "one text letter (whole process)" \
+  $bin write bokayev-ayanov --to gb-london --sender examples/sender.toml -o "$work/out"
+measure "$((100000 / scale)) text letters, CSV senders, one embassy, --out" \
+  $bin write bokayev-ayanov --to gb-london --senders "$work/senders-100k.csv" --out "$work/out"
+measure "$((10000 / scale)) .eml drafts, --out" \
+  $bin write bokayev-ayanov --to gb-london --senders "$work/senders-10k.csv" --format eml --out "$work/out"
+measure "$((1000 / scale)) one-page PDFs, --out" \
+  $bin write mamai --to gb-london --senders "$work/senders-1k.csv" --format pdf --out "$work/out"
+measure "one combined $((1000 / scale))-page PDF, --combine" \
+  $bin write mamai --to gb-london --senders "$work/senders-1k.csv" --combine "$work/combined.pdf"

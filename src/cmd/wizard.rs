@@ -1,0 +1,580 @@
+//! `protest` alone in a terminal, or `protest wizard`: one letter, question
+//! by question, for someone who has never used a command line.
+//!
+//! Nothing is written before the last "Write these files?", and then only
+//! through [`batch::run`], atomically: Esc or Ctrl-C at any question exits
+//! with 130 and leaves nothing behind. At the end it prints the files and
+//! the `protest write` command that makes the same letter without questions.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde_json::Map;
+
+use super::prompt::{self, cancelled, describe_sender, interrupt, Prompter};
+use super::DataArgs;
+use crate::batch::{self, Destination, Plan, Recipients, Senders};
+use crate::catalog::{Catalog, Confidence, LetterTemplate, Mission, MissionKind, Sender, Status};
+use crate::compose::{compose, date::Date, Request};
+use crate::error::{Error, Result};
+use crate::profile;
+use crate::render::{self, Format, RenderOptions};
+
+/// Write one letter step by step, answering questions (the same as `protest` alone)
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Asks which letter, who it is from, which embassy it goes to, adds a paragraph in your own words
+if you like, shows the letter, and writes it as a PDF, an email draft or text. Your details come
+from the saved profile (`protest profile`), and are saved only if you say so at the end.
+Esc or Ctrl-C at any question stops without writing anything (exit 130).")]
+pub struct WizardArgs {}
+
+/// The message, and the commands to use instead, where nobody can answer.
+pub fn needs_terminal() -> Error {
+    prompt::needs_terminal(
+        "the guided mode",
+        "to write a letter without it: protest write LETTER --to ID --name NAME (see protest --help)",
+    )
+}
+
+pub fn run(data: &DataArgs, _args: WizardArgs) -> Result<()> {
+    if !prompt::is_interactive() {
+        return Err(needs_terminal());
+    }
+    let catalog = data.load()?;
+    let p = Prompter::new();
+    let date = Date::today();
+    let profile_path = profile::path().ok();
+    let saved = match profile_path.as_deref().map(profile::load).transpose() {
+        Ok(saved) => saved.flatten(),
+        Err(err) => {
+            p.note(&format!(
+                "your saved details cannot be read, so they are not used: {err}"
+            ));
+            None
+        }
+    };
+
+    p.say("protest writes a letter for the release of Kazakhstan's political prisoners.");
+    p.hint("Answer each question with Enter. Esc or Ctrl-C stops without writing anything.\n");
+
+    let mut template = choose_letter(&p, &catalog, date)?;
+    let mut sender = match &saved {
+        Some(saved) => {
+            p.say(&format!(
+                "Your saved details:\n{}",
+                describe_sender(&catalog, saved)
+            ));
+            match p.confirm("Sign the letter with these details?", true)? {
+                true => saved.clone(),
+                false => prompt::ask_sender(&p, &catalog, saved)?,
+            }
+        }
+        None => {
+            p.say("Your details, as they go on the letter. Only your name is needed.");
+            prompt::ask_sender(&p, &catalog, &Sender::default())?
+        }
+    };
+    let mut mission = choose_mission(&p, &catalog, &sender)?;
+    let mut personal = ask_personal(&p, "")?;
+
+    loop {
+        let letter = compose(
+            &catalog,
+            &Request {
+                template,
+                mission,
+                sender: &sender,
+                date,
+                personal: personal.as_deref(),
+                cc: &[],
+                extra: &Map::new(),
+                force: false,
+            },
+        )?;
+        let rule = "─".repeat(render::text::WIDTH);
+        p.say(&format!("\nThe letter:\n{rule}"));
+        p.say(render::text::render(&letter).trim_end());
+        p.say(&format!("{rule}\n"));
+        let choices = [
+            "It is right: go on".to_string(),
+            "Change my own paragraph".to_string(),
+            "Change my details".to_string(),
+            "Choose another embassy".to_string(),
+            "Choose another letter".to_string(),
+        ];
+        match p.select("Is the letter right?", &choices, 0)? {
+            0 => break,
+            1 => personal = ask_personal(&p, personal.as_deref().unwrap_or(""))?,
+            2 => sender = prompt::ask_sender(&p, &catalog, &sender)?,
+            3 => mission = choose_mission(&p, &catalog, &sender)?,
+            _ => template = choose_letter(&p, &catalog, date)?,
+        }
+    }
+
+    let formats = choose_formats(&p, mission, &sender)?;
+    let cwd = std::env::current_dir().map_err(|err| Error::read(Path::new("."), &err))?;
+    let (dir, files, replace) = choose_place(&p, &cwd, template, mission, &formats)?;
+    let names: Vec<String> = files.iter().map(|f| shown(&cwd, f)).collect();
+    if !p.confirm(&format!("Write {}?", names.join(" and ")), true)? {
+        return Err(cancelled());
+    }
+
+    let (written, interrupted) = interrupt::hold(|| -> Result<()> {
+        crate::output::ensure_dir(&dir)?;
+        for (format, path) in formats.iter().zip(&files) {
+            batch::run(&Plan {
+                catalog: &catalog,
+                template,
+                senders: Senders::One(sender.clone()),
+                recipients: Recipients::Fixed(vec![mission]),
+                date,
+                personal: personal.clone(),
+                cc: Vec::new(),
+                force: replace,
+                format: *format,
+                options: RenderOptions::default(),
+                destination: Destination::File(path.clone()),
+                strict: true,
+                keep_going: false,
+                jobs: Some(1),
+                dry_run: false,
+            })?;
+        }
+        Ok(())
+    });
+    written?;
+    p.say("");
+    for name in &names {
+        p.say(&format!("Written: {name}"));
+    }
+    if interrupted {
+        return Err(Error {
+            message: "cancelled after the letter was written".into(),
+            ..cancelled()
+        });
+    }
+
+    let mut from_profile = None;
+    if let Some(path) = &profile_path {
+        if saved.as_ref() == Some(&sender) {
+            from_profile = Some(path.clone());
+        } else {
+            let question = match saved {
+                Some(_) => "Save these details for next time, replacing the saved ones?",
+                None => "Save these details for next time?",
+            };
+            p.say(&format!(
+                "(They would be kept in {}, readable only by you.)",
+                tilde(path)
+            ));
+            // The letter is written by now: Esc here only means "no".
+            let save = match p.confirm(question, false) {
+                Err(err) if err.kind == crate::error::ErrorKind::Cancelled => false,
+                answer => answer?,
+            };
+            if save {
+                interrupt::hold(|| profile::save(path, &sender)).0?;
+                p.say(&format!("Saved: {}", tilde(path)));
+                from_profile = Some(path.clone());
+            }
+        }
+    }
+
+    let mut out = String::from("\nThe same, without the questions, next time:\n");
+    for (format, path) in formats.iter().zip(&files) {
+        let command = Equivalent {
+            data,
+            template,
+            mission,
+            sender: &sender,
+            profile: from_profile.as_deref(),
+            personal: personal.as_deref(),
+            format: *format,
+            output: &shown(&cwd, path),
+        };
+        out.push_str(&format!("  {}\n", command.line()));
+    }
+    if from_profile.is_none() && same_country(&catalog, &sender, mission) {
+        out.push_str(
+            "(A command cannot give your country as a flag, so its letter also names the country \
+             on the embassy's address; save your details with `protest profile edit` and use \
+             --sender to match exactly.)\n",
+        );
+    }
+    crate::output::write_stdout(out.as_bytes())
+}
+
+/// The letter to write, searched by title and the names of the people it is for.
+fn choose_letter<'c>(
+    p: &Prompter,
+    catalog: &'c Catalog,
+    today: Date,
+) -> Result<&'c LetterTemplate> {
+    let templates: Vec<&LetterTemplate> = catalog.templates.values().collect();
+    let items: Vec<String> = templates
+        .iter()
+        .map(|t| letter_item(catalog, t, today))
+        .collect();
+    loop {
+        p.hint("Type a title or a name to search, ↑↓ to move, Enter to choose.");
+        let index = p.search("Which letter?", &items, 0)?;
+        let template = templates[index];
+        let released: Vec<&str> = prisoners(catalog, template)
+            .filter(|(_, status)| *status == Some(Status::Released))
+            .map(|(name, _)| name)
+            .collect();
+        if !released.is_empty() {
+            p.note(&format!(
+                "this letter demands the release of {}, recorded as released: \
+                 such a letter would discredit the campaign. Choose another.",
+                released.join(" and ")
+            ));
+            continue;
+        }
+        for prisoner in template
+            .front
+            .prisoners
+            .iter()
+            .filter_map(|id| catalog.prisoners.get(id))
+        {
+            p.say(&format!(
+                "  {}: {} (as of {})",
+                prisoner.name,
+                prisoner.status.as_str(),
+                prisoner.status_date
+            ));
+        }
+        return Ok(template);
+    }
+}
+
+/// The people a letter names, with their last reported status.
+fn prisoners<'c>(
+    catalog: &'c Catalog,
+    template: &'c LetterTemplate,
+) -> impl Iterator<Item = (&'c str, Option<Status>)> {
+    template
+        .front
+        .prisoners
+        .iter()
+        .map(|id| match catalog.prisoners.get(id) {
+            Some(p) => (p.name.as_str(), Some(p.status)),
+            None => (id.as_str(), None),
+        })
+}
+
+/// "Title · deadline … · the people it names that the title does not name".
+fn letter_item(catalog: &Catalog, template: &LetterTemplate, today: Date) -> String {
+    let front = &template.front;
+    let mut item = front.title.clone();
+    if let Some(deadline) = &front.deadline {
+        let passed = Date::parse(deadline).is_ok_and(|d| d < today);
+        item.push_str(&format!(
+            " · deadline {deadline}{}",
+            if passed { " (passed)" } else { "" }
+        ));
+    }
+    // Surnames, so that more of them fit on the line.
+    let others: Vec<&str> = prisoners(catalog, template)
+        .map(|(name, _)| name)
+        .filter(|name| !front.title.contains(name))
+        .map(|name| name.rsplit(' ').next().unwrap_or(name))
+        .collect();
+    if !others.is_empty() {
+        item.push_str(&format!(" · {}", others.join(", ")));
+    }
+    if prisoners(catalog, template).any(|(_, s)| s == Some(Status::Released)) {
+        item.push_str(" · names someone since released");
+    }
+    item
+}
+
+/// The mission, the one in the sender's country first, searched by country or city.
+fn choose_mission<'c>(p: &Prompter, catalog: &'c Catalog, sender: &Sender) -> Result<&'c Mission> {
+    let nearest = sender
+        .country
+        .as_deref()
+        .and_then(|c| catalog.country_code(c).ok())
+        .and_then(|code| catalog.mission_for_country(&code).ok());
+    let country = |m: &Mission| {
+        catalog
+            .countries
+            .name(&m.country)
+            .unwrap_or(&m.country)
+            .to_string()
+    };
+    let mut missions: Vec<&Mission> = catalog.missions.iter().collect();
+    missions.sort_by_cached_key(|m| {
+        (
+            nearest.is_none_or(|n| n.id != m.id),
+            country(m),
+            m.city.clone(),
+        )
+    });
+    let items: Vec<String> = missions
+        .iter()
+        .map(|m| {
+            let mut item = format!("{} · {} · {} ({})", country(m), m.city, kind(m.kind), m.id);
+            if !m.has_postal_address() {
+                item.push_str(" · no postal address");
+            }
+            if m.email.is_none() {
+                item.push_str(" · no email");
+            }
+            if !m.accredited_to.is_empty() {
+                let also: Vec<&str> = m
+                    .accredited_to
+                    .iter()
+                    .map(|c| catalog.countries.name(c).unwrap_or(c))
+                    .collect();
+                item.push_str(&format!(" · also for {}", also.join(", ")));
+            }
+            item
+        })
+        .collect();
+    p.hint(match nearest {
+        Some(_) => "The first is the one for your country; type a country or city to search.",
+        None => "Type a country or city to search, ↑↓ to move, Enter to choose.",
+    });
+    let mission = missions[p.search("Which embassy?", &items, 0)?];
+    if !mission.has_postal_address() {
+        p.note(
+            "the directory has no postal address for this mission: a printed letter names only \
+             the city. Find the address on the mission's official page before posting it.",
+        );
+    } else if mission.confidence == Some(Confidence::Low) {
+        p.note(&format!(
+            "the postal address is of low confidence (verified {}): check it before posting.",
+            mission.verified.as_deref().unwrap_or("never")
+        ));
+    }
+    if mission.email.is_none() {
+        p.note("the directory has no email address for this mission: no email draft.");
+    }
+    Ok(mission)
+}
+
+fn kind(kind: MissionKind) -> &'static str {
+    match kind {
+        MissionKind::Embassy => "Embassy",
+        MissionKind::ConsulateGeneral => "Consulate-General",
+        MissionKind::Consulate => "Consulate",
+        MissionKind::PermanentMission => "Permanent Mission",
+    }
+}
+
+/// The sender's own paragraphs, or none.
+fn ask_personal(p: &Prompter, current: &str) -> Result<Option<String>> {
+    let question = match current.is_empty() {
+        true => {
+            p.hint("Letters in the writer's own words carry more weight than identical ones.");
+            "Add a paragraph of your own?"
+        }
+        false => "Keep a paragraph of your own?",
+    };
+    if !p.confirm(question, !current.is_empty())? {
+        return Ok(None);
+    }
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut old = current.split("\n\n").filter(|s| !s.trim().is_empty());
+    loop {
+        let prompt = match paragraphs.len() {
+            0 => "Your paragraph",
+            _ => "Another paragraph (empty when done)",
+        };
+        let required = paragraphs.is_empty();
+        let text = p.text(prompt, old.next().unwrap_or(""), required, |_| Ok(()))?;
+        if text.is_empty() {
+            break;
+        }
+        paragraphs.push(text);
+    }
+    Ok(Some(paragraphs.join("\n\n")))
+}
+
+/// The formats to write. Email drafts need an address at both ends.
+fn choose_formats(p: &Prompter, mission: &Mission, sender: &Sender) -> Result<Vec<Format>> {
+    let mut formats = vec![Format::Pdf];
+    let mut items = vec!["PDF, to print and post (.pdf)".to_string()];
+    match (&mission.email, &sender.email) {
+        (Some(_), Some(_)) => {
+            formats.push(Format::Eml);
+            items.push("Email draft, to open in your mail program and send (.eml)".into());
+        }
+        (None, _) => p.note("no email draft: the directory has no email address for this mission."),
+        (_, None) => p.note("no email draft: you gave no email address to send it from."),
+    }
+    formats.push(Format::Text);
+    items.push("Plain text (.txt)".into());
+    let ticked: Vec<bool> = formats.iter().map(|f| *f != Format::Text).collect();
+    p.hint("Space ticks or unticks, Enter goes on.");
+    let chosen = p.choose_some("Which files?", &items, &ticked)?;
+    Ok(chosen.into_iter().map(|i| formats[i]).collect())
+}
+
+/// The folder, and the file in it for each format; whether to replace files already there.
+fn choose_place(
+    p: &Prompter,
+    cwd: &Path,
+    template: &LetterTemplate,
+    mission: &Mission,
+    formats: &[Format],
+) -> Result<(PathBuf, Vec<PathBuf>, bool)> {
+    loop {
+        let answer = p.text("Folder to save in (Enter: this one)", "", false, |_| Ok(()))?;
+        let dir = match answer.as_str() {
+            "" => cwd.to_path_buf(),
+            _ => cwd.join(expand_home(&answer)),
+        };
+        if dir.is_file() {
+            p.note(&format!("{} is a file, not a folder.", dir.display()));
+            continue;
+        }
+        let stem = format!("{}-{}", template.front.id, mission.id);
+        let files: Vec<PathBuf> = formats
+            .iter()
+            .map(|f| dir.join(batch::naming::file_name(&stem, f.extension())))
+            .collect();
+        let existing: Vec<String> = files
+            .iter()
+            .filter(|f| f.exists())
+            .map(|f| shown(cwd, f))
+            .collect();
+        if existing.is_empty() {
+            return Ok((dir, files, false));
+        }
+        if p.confirm(
+            &format!("{} already there. Replace?", existing.join(" and ")),
+            false,
+        )? {
+            return Ok((dir, files, true));
+        }
+    }
+}
+
+/// `~/x` as the home directory's x.
+fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
+/// A path as the user should read and type it: relative to the current folder if inside it.
+fn shown(cwd: &Path, path: &Path) -> String {
+    path.strip_prefix(cwd).unwrap_or(path).display().to_string()
+}
+
+/// A path under the home directory as `~/…`.
+fn tilde(path: &Path) -> String {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    match home.as_deref().and_then(|h| path.strip_prefix(h).ok()) {
+        Some(rest) if !rest.as_os_str().is_empty() => format!("~/{}", rest.display()),
+        _ => path.display().to_string(),
+    }
+}
+
+/// True when the sender writes to the mission in their own country.
+fn same_country(catalog: &Catalog, sender: &Sender, mission: &Mission) -> bool {
+    sender
+        .country
+        .as_deref()
+        .and_then(|c| catalog.country_code(c).ok())
+        .is_some_and(|code| code == mission.country)
+}
+
+/// The `protest write` command that makes the same letter.
+struct Equivalent<'a> {
+    data: &'a DataArgs,
+    template: &'a LetterTemplate,
+    mission: &'a Mission,
+    sender: &'a Sender,
+    /// The saved profile, when the sender's details are the saved ones.
+    profile: Option<&'a Path>,
+    personal: Option<&'a str>,
+    format: Format,
+    output: &'a str,
+}
+
+impl Equivalent<'_> {
+    fn line(&self) -> String {
+        let mut words: Vec<String> = vec![
+            "protest".into(),
+            "write".into(),
+            quote(&self.template.front.id),
+            "--to".into(),
+            quote(&self.mission.id),
+        ];
+        if let Some(dir) = &self.data.letters {
+            words.extend(["--letters".into(), quote_path(dir)]);
+        }
+        if let Some(file) = &self.data.embassies {
+            words.extend(["--embassies".into(), quote_path(file)]);
+        }
+        match self.profile {
+            Some(path) => words.extend(["--sender".into(), quote_path(path)]),
+            None => {
+                let s = self.sender;
+                let mut flag = |name: &str, value: &str| {
+                    words.push(format!("--{name}"));
+                    words.push(quote(value));
+                };
+                flag("name", &s.name);
+                for (name, value) in [("org", &s.org), ("role", &s.role)] {
+                    if let Some(value) = value {
+                        flag(name, value);
+                    }
+                }
+                for line in &s.address {
+                    flag("address", line);
+                }
+                for (name, value) in [("town", &s.town), ("email", &s.email), ("phone", &s.phone)] {
+                    if let Some(value) = value {
+                        flag(name, value);
+                    }
+                }
+            }
+        }
+        if let Some(personal) = self.personal {
+            words.extend(["--personal".into(), quote(personal)]);
+        }
+        if self.format != Format::Text {
+            words.extend(["--format".into(), self.format.name().into()]);
+        }
+        words.extend(["-o".into(), quote(self.output)]);
+        words.join(" ")
+    }
+}
+
+/// A word as a POSIX shell reads it back unchanged.
+fn quote(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:@,+=%".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        return word.to_string();
+    }
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+/// A path, as `~/…` when under the home directory and the rest needs no quotes.
+fn quote_path(path: &Path) -> String {
+    let short = tilde(path);
+    match short.strip_prefix("~/") {
+        Some(rest) if quote(rest) == rest => short,
+        _ => quote(&path.display().to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_words_for_the_shell() {
+        assert_eq!(quote("gb-london"), "gb-london");
+        assert_eq!(quote("Ann Lee"), "'Ann Lee'");
+        assert_eq!(quote("O'Neil"), r"'O'\''Neil'");
+        assert_eq!(quote(""), "''");
+        assert_eq!(quote("$HOME"), "'$HOME'");
+    }
+}

@@ -1,0 +1,480 @@
+//! The guided mode and `protest profile` as a person meets them: the real
+//! binary in a pseudo-terminal, driven key by key. Every wait is bounded, so
+//! a prompt that never comes fails the test instead of hanging it.
+#![cfg(unix)]
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession;
+use expectrl::{ControlCode, Eof, Expect, Session};
+use mail_parser::MessageParser;
+
+use common::{protest, run};
+
+/// 2016-05-26, so that no test depends on the wall clock.
+const EPOCH: &str = "1464220800";
+const ENTER: &str = "\r";
+const DOWN: &str = "\x1b[B";
+const ESC: &str = "\x1b";
+
+/// A scratch home: `config` holds the profile, `out` is where the wizard runs.
+struct Home {
+    _dir: tempfile::TempDir,
+    config: PathBuf,
+    out: PathBuf,
+}
+
+impl Home {
+    fn new() -> Home {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config");
+        let out = dir.path().join("out");
+        fs::create_dir_all(&out).unwrap();
+        Home {
+            config,
+            out,
+            _dir: dir,
+        }
+    }
+
+    fn profile(&self) -> PathBuf {
+        self.config.join("protest/profile.toml")
+    }
+
+    /// `protest ARGS` in a 100×40 pseudo-terminal, in `out`.
+    fn spawn(&self, args: &[&str]) -> Wizard {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_protest"));
+        cmd.args(args)
+            .current_dir(&self.out)
+            .env("XDG_CONFIG_HOME", &self.config)
+            .env("HOME", self._dir.path())
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1")
+            .env_remove("CLICOLOR_FORCE");
+        let mut session = Session::spawn(cmd).expect("protest starts in a pseudo-terminal");
+        session.get_process_mut().set_window_size(100, 40).unwrap();
+        session.set_expect_timeout(Some(Duration::from_secs(10)));
+        Wizard {
+            session,
+            seen: String::new(),
+        }
+    }
+
+    fn files(&self) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(&self.out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+struct Wizard {
+    session: OsSession,
+    /// Everything the program printed so far, for failure messages.
+    seen: String,
+}
+
+impl Wizard {
+    /// Waits (10 s at most) for `text` on the screen.
+    fn expect(&mut self, text: &str) -> &mut Wizard {
+        match self.session.expect(text) {
+            Ok(found) => {
+                self.seen.push_str(&String::from_utf8_lossy(found.before()));
+                self.seen.push_str(text);
+            }
+            Err(err) => panic!(
+                "waited for {text:?}: {err}\n--- the screen so far ---\n{}",
+                self.seen
+            ),
+        }
+        self
+    }
+
+    fn send(&mut self, keys: &str) -> &mut Wizard {
+        self.session.send(keys).unwrap();
+        self
+    }
+
+    /// Waits for the prompt `text`, then types `keys`.
+    fn answer(&mut self, text: &str, keys: &str) -> &mut Wizard {
+        self.expect(text).send(keys)
+    }
+
+    /// Waits for the prompt `text`, then types `line` and Enter.
+    fn type_line(&mut self, text: &str, line: &str) -> &mut Wizard {
+        self.expect(text).send(line).send(ENTER)
+    }
+
+    /// Reads to the end of the output, then returns the exit code.
+    fn exit_code(&mut self) -> i32 {
+        match self.session.expect(Eof) {
+            Ok(found) => {
+                self.seen.push_str(&String::from_utf8_lossy(found.before()));
+                self.seen
+                    .push_str(&String::from_utf8_lossy(found.as_bytes()));
+            }
+            Err(err) => panic!("the program did not end: {err}\n{}", self.seen),
+        }
+        match self.session.get_process().wait().unwrap() {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!(
+                "the program did not exit normally: {other:?}\n{}",
+                self.seen
+            ),
+        }
+    }
+}
+
+/// The sender questions of a new user who signs with their full details.
+fn new_sender(w: &mut Wizard) {
+    w.answer("How do you want to sign?", ENTER)
+        .type_line("Your name", "Ann Lee")
+        .type_line("Organisation", "Unite Leeds Branch")
+        .type_line("Your role in it", "Branch Secretary")
+        .type_line("Postal address, line 1", "1 High Street")
+        .type_line("Address, line 2", "Leeds LS1 1AA")
+        .type_line("Address, line 3", "")
+        .type_line("Town", "Leeds")
+        .type_line("Country", "United Kingdom")
+        .type_line("Email", "ann@example.org")
+        .type_line("Phone", "");
+}
+
+#[test]
+fn the_guided_mode_writes_a_pdf_and_an_email_draft_and_shows_the_command() {
+    let home = Home::new();
+    let mut w = home.spawn(&[]);
+    w.expect("Which letter?").send("Zhanbolat");
+    w.answer("Free journalist Zhanbolat Mamai", ENTER)
+        .expect("Zhanbolat Mamai: detained");
+    new_sender(&mut w);
+    // The embassy in the sender's country comes first, and is chosen with Enter.
+    w.expect("Which embassy?")
+        .answer("United Kingdom · London · Embassy (gb-london)", ENTER)
+        .answer("Add a paragraph of your own?", "y")
+        .type_line(
+            "Your paragraph",
+            "As a nurse in Leeds I ask you to free him.",
+        )
+        .type_line("Another paragraph", "")
+        // The preview is the whole letter, with the paragraph and the signature.
+        .expect("As a nurse in Leeds I ask you to free him.")
+        .expect("Yours sincerely,")
+        .expect("Ann Lee\r\nBranch Secretary\r\nUnite Leeds Branch")
+        .answer("Is the letter right?", ENTER)
+        // PDF and email draft are ticked; plain text is not.
+        .expect("Which files?")
+        .answer("Email draft, to open in your mail program", ENTER)
+        .answer("Folder to save in", ENTER)
+        .answer("Write mamai-gb-london.pdf and mamai-gb-london.eml?", "y")
+        .expect("Written: mamai-gb-london.pdf")
+        .expect("Written: mamai-gb-london.eml")
+        .answer("Save these details for next time?", "y")
+        .expect("The same, without the questions, next time:")
+        .expect("protest write mamai --to gb-london --sender ~/config/protest/profile.toml")
+        .expect("--format eml -o mamai-gb-london.eml");
+    assert_eq!(w.exit_code(), 0, "{}", w.seen);
+
+    assert_eq!(home.files(), ["mamai-gb-london.eml", "mamai-gb-london.pdf"]);
+    let eml = fs::read(home.out.join("mamai-gb-london.eml")).unwrap();
+    let message = MessageParser::default()
+        .parse(&eml)
+        .expect("the draft parses");
+    let from = message.from().unwrap().first().unwrap();
+    assert_eq!(from.name(), Some("Ann Lee"));
+    assert_eq!(from.address(), Some("ann@example.org"));
+    assert!(message.subject().unwrap().contains("Zhanbolat Mamai"));
+    let body = message.body_text(0).unwrap();
+    assert!(
+        body.contains("As a nurse in Leeds I ask you to free him."),
+        "{body}"
+    );
+
+    let pdf = std::process::Command::new("pdftotext")
+        .arg(home.out.join("mamai-gb-london.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    let text = String::from_utf8_lossy(&pdf.stdout);
+    assert!(text.contains("Ann Lee"), "{text}");
+    assert!(text.contains("26 May 2016"), "{text}");
+
+    // The details were saved, privately, as a sender file.
+    let profile = home.profile();
+    let saved = fs::read_to_string(&profile).unwrap();
+    for line in [
+        "name = \"Ann Lee\"",
+        "address = [\"1 High Street\", \"Leeds LS1 1AA\"]",
+        "country = \"GB\"",
+        "email = \"ann@example.org\"",
+    ] {
+        assert!(saved.contains(line), "{saved}");
+    }
+    let mode = fs::metadata(&profile).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    // The command it printed makes the same draft, byte for byte.
+    let again = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(protest()
+        .current_dir(again.path())
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .args(["write", "mamai", "--to", "gb-london", "--sender"])
+        .arg(&profile)
+        .args(["--personal", "As a nurse in Leeds I ask you to free him."])
+        .args(["--format", "eml", "-o", "mamai-gb-london.eml"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        fs::read(again.path().join("mamai-gb-london.eml")).unwrap(),
+        eml
+    );
+}
+
+#[test]
+fn a_saved_profile_makes_the_next_letter_a_few_keys() {
+    let home = Home::new();
+    fs::create_dir_all(home.profile().parent().unwrap()).unwrap();
+    // Saved by the privacy mode: initials and town only.
+    fs::write(
+        home.profile(),
+        "name = \"A. L.\"\naddress = [\"Leeds\"]\ntown = \"Leeds\"\ncountry = \"GB\"\n",
+    )
+    .unwrap();
+    let mut w = home.spawn(&["wizard"]);
+    w.expect("Which letter?").send("Talgat");
+    w.answer("Free Max Bokayev and Talgat Ayanov", ENTER)
+        .expect("Your saved details:")
+        .expect("(signed with initials and town only)")
+        .answer("Sign the letter with these details?", "y")
+        .answer("United Kingdom · London", ENTER)
+        .answer("Add a paragraph of your own?", "n")
+        .answer("Is the letter right?", ENTER)
+        // No email address of the sender's: no email draft to offer.
+        .expect("no email draft: you gave no email address")
+        // Untick the PDF, tick plain text.
+        .answer("Which files?", " ")
+        .send(DOWN)
+        .send(" ")
+        .send(ENTER)
+        .answer("Folder to save in", "letters")
+        .send(ENTER)
+        .answer("Write letters/bokayev-ayanov-gb-london.txt?", "y")
+        .expect("Written: letters/bokayev-ayanov-gb-london.txt")
+        .expect("--sender ~/config/protest/profile.toml -o letters/bokayev-ayanov-gb-london.txt");
+    assert_eq!(w.exit_code(), 0, "{}", w.seen);
+    assert!(!w.seen.contains("Save these details"), "{}", w.seen);
+    let text = fs::read_to_string(home.out.join("letters/bokayev-ayanov-gb-london.txt")).unwrap();
+    assert!(text.starts_with("A. L.\nLeeds\n\n"), "{text}");
+    assert!(
+        text.trim_end().ends_with("Yours sincerely,\n\n\n\nA. L."),
+        "{text}"
+    );
+    assert!(text.contains("Max Bokayev"), "{text}");
+}
+
+#[test]
+fn profile_edit_saves_initials_and_town_only() {
+    let home = Home::new();
+    let mut w = home.spawn(&["profile", "edit"]);
+    w.answer("How do you want to sign?", DOWN)
+        .send(ENTER)
+        .type_line("Your name", "Ann Lee")
+        .expect("You will sign as A. L.")
+        .type_line("Town", "Leeds")
+        .type_line("Country", "Untied Kingdom")
+        .expect("did you mean `United Kingdom`?");
+    // Asked again, the code will do.
+    w.type_line("Country", "GB");
+    w.answer("Save these details in", "y").expect("Saved");
+    assert_eq!(w.exit_code(), 0, "{}", w.seen);
+    let saved = fs::read_to_string(home.profile()).unwrap();
+    let data: Vec<&str> = saved.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(
+        data,
+        [
+            "name = \"A. L.\"",
+            "address = [\"Leeds\"]",
+            "town = \"Leeds\"",
+            "country = \"GB\""
+        ]
+    );
+    let mode = fs::metadata(home.profile()).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    // Shown, and found, without a terminal.
+    let (code, out, err) = run(protest()
+        .env("XDG_CONFIG_HOME", &home.config)
+        .args(["profile", "show"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("A. L.") && out.contains("(signed with initials and town only)"),
+        "{out}"
+    );
+    let (code, out, _) = run(protest()
+        .env("XDG_CONFIG_HOME", &home.config)
+        .args(["profile", "--path"]));
+    assert_eq!((code, out.trim()), (0, home.profile().to_str().unwrap()));
+}
+
+#[test]
+fn profile_edit_starts_from_the_saved_details() {
+    let home = Home::new();
+    fs::create_dir_all(home.profile().parent().unwrap()).unwrap();
+    fs::write(
+        home.profile(),
+        "name = \"Ann Lee\"\norg = \"Unite\"\naddress = [\"1 High Street\"]\ntown = \"Leeds\"\ncountry = \"GB\"\n",
+    )
+    .unwrap();
+    let mut w = home.spawn(&["profile"]);
+    assert_eq!(w.exit_code(), 0, "`protest profile` shows: {}", w.seen);
+    assert!(w.seen.contains("Organisation Unite"), "{}", w.seen);
+
+    let mut w = home.spawn(&["profile", "edit"]);
+    // Enter keeps each saved value; only the email is new.
+    w.answer("How do you want to sign?", ENTER)
+        .answer("Your name", ENTER)
+        .answer("Organisation", ENTER)
+        .answer("Your role in it", ENTER)
+        .answer("Postal address, line 1", ENTER)
+        .answer("Address, line 2", ENTER)
+        .answer("Town", ENTER)
+        .answer("Country", ENTER)
+        .type_line("Email", "ann@example.org")
+        .answer("Phone", ENTER)
+        .answer("Save these details in", "y");
+    assert_eq!(w.exit_code(), 0, "{}", w.seen);
+    let saved: protest::catalog::Sender =
+        toml::from_str(&fs::read_to_string(home.profile()).unwrap()).unwrap();
+    assert_eq!(saved.name, "Ann Lee");
+    assert_eq!(saved.org.as_deref(), Some("Unite"));
+    assert_eq!(saved.address, ["1 High Street"]);
+    assert_eq!(saved.country.as_deref(), Some("GB"));
+    assert_eq!(saved.email.as_deref(), Some("ann@example.org"));
+}
+
+#[test]
+fn profile_delete_asks_first() {
+    let home = Home::new();
+    fs::create_dir_all(home.profile().parent().unwrap()).unwrap();
+    fs::write(home.profile(), "name = \"Ann Lee\"\n").unwrap();
+    let mut w = home.spawn(&["profile", "delete"]);
+    w.answer("Delete ", "n");
+    assert_eq!(w.exit_code(), 130, "{}", w.seen);
+    assert!(home.profile().exists());
+    let mut w = home.spawn(&["profile", "delete"]);
+    w.answer("Delete ", "y").expect("deleted");
+    assert_eq!(w.exit_code(), 0, "{}", w.seen);
+    assert!(!home.profile().exists());
+}
+
+/// True when the last thing done to the cursor was to show it.
+fn cursor_shown(screen: &str) -> bool {
+    screen.rfind("\x1b[?25h") > screen.rfind("\x1b[?25l")
+}
+
+#[test]
+fn ctrl_c_half_way_exits_130_with_the_cursor_shown_and_nothing_written() {
+    let home = Home::new();
+    let mut w = home.spawn(&[]);
+    w.expect("Which letter?").send("Zhanbolat");
+    w.answer("Free journalist", ENTER);
+    new_sender(&mut w);
+    // Ctrl-C while the list of embassies (which hides the cursor) is shown.
+    w.expect("Which embassy?").expect("gb-london");
+    w.session.send(ControlCode::EndOfText).unwrap();
+    assert_eq!(w.exit_code(), 130, "{}", w.seen);
+    assert!(w.seen.contains("\x1b[?25l"), "the list hid the cursor");
+    assert!(
+        cursor_shown(&w.seen),
+        "the cursor is shown again: {:?}",
+        w.seen
+    );
+    assert!(
+        w.seen.contains("cancelled: nothing was written"),
+        "{}",
+        w.seen
+    );
+    assert!(home.files().is_empty(), "{:?}", home.files());
+    assert!(!home.config.exists(), "nothing is saved");
+}
+
+#[test]
+fn esc_after_the_preview_exits_130_and_nothing_is_written() {
+    let home = Home::new();
+    let mut w = home.spawn(&[]);
+    w.expect("Which letter?").send("Talgat");
+    w.answer("Free Max Bokayev", ENTER);
+    new_sender(&mut w);
+    w.answer("Which embassy?", ENTER)
+        .answer("Add a paragraph of your own?", "n")
+        .expect("Yours sincerely,")
+        .expect("Is the letter right?")
+        .answer("Choose another letter", ESC);
+    assert_eq!(w.exit_code(), 130, "{}", w.seen);
+    assert!(
+        cursor_shown(&w.seen),
+        "the cursor is shown again: {:?}",
+        w.seen
+    );
+    assert!(
+        w.seen.contains("cancelled: nothing was written"),
+        "{}",
+        w.seen
+    );
+    assert!(home.files().is_empty(), "{:?}", home.files());
+    assert!(!home.config.exists(), "nothing is saved");
+}
+
+#[test]
+fn without_a_terminal_it_never_asks() {
+    let home = Home::new();
+    let no_terminal = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_protest"))
+            .args(args)
+            .current_dir(&home.out)
+            .env("XDG_CONFIG_HOME", &home.config)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let (code, out, _) = no_terminal(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Run `protest` alone in a terminal for the guided mode"),
+        "{out}"
+    );
+    for args in [&[][..], &["wizard"]] {
+        let (code, out, err) = no_terminal(args);
+        assert_eq!(code, 2, "{err}");
+        assert!(out.is_empty(), "{out}");
+        assert!(
+            err.contains("protest needs a terminal for the guided mode"),
+            "{err}"
+        );
+        assert!(
+            err.contains("protest write LETTER --to ID --name NAME"),
+            "{err}"
+        );
+    }
+    let (code, _, err) = no_terminal(&["profile", "edit"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = no_terminal(&["profile"]);
+    assert_eq!(code, 66, "{err}");
+    assert!(err.contains("no details are saved"), "{err}");
+    assert!(home.files().is_empty());
+    assert!(!Path::new(&home.config).exists());
+}
