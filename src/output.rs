@@ -35,11 +35,7 @@ pub fn write_file(path: &Path, bytes: &[u8], overwrite: bool) -> Result<Written>
             return Ok(Written::Unchanged);
         }
         if !overwrite {
-            return Err(Error::new(
-                ErrorKind::CantCreate,
-                format!("{}: already exists", path.display()),
-            )
-            .with_help("pass --force to replace it, or choose another name"));
+            return Err(already_exists(path));
         }
     }
     let tmp = temporary_path(path);
@@ -56,13 +52,84 @@ pub fn write_file(path: &Path, bytes: &[u8], overwrite: bool) -> Result<Written>
     match result {
         Ok(()) if existing.is_some() => Ok(Written::Replaced),
         Ok(()) => Ok(Written::Created),
-        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::new(
-            ErrorKind::CantCreate,
-            format!("{}: already exists", path.display()),
-        )
-        .with_help("pass --force to replace it, or choose another name")),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Err(already_exists(path)),
         Err(err) => Err(Error::write(path, &err)),
     }
+}
+
+/// A file written under a temporary name beside its place and put there by
+/// [`AtomicFile::commit`]; dropped uncommitted, it leaves nothing behind.
+/// For outputs too big to hold in memory (an mbox of a whole batch).
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    file: Option<std::io::BufWriter<fs::File>>,
+    overwrite: bool,
+}
+
+impl AtomicFile {
+    /// Fails at once if `path` exists and may not be replaced, rather than
+    /// after a whole batch has been rendered.
+    pub fn create(path: &Path, overwrite: bool) -> Result<AtomicFile> {
+        if !overwrite && path.symlink_metadata().is_ok() {
+            return Err(already_exists(path));
+        }
+        let tmp = temporary_path(path);
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|err| Error::write(path, &err))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+            file: Some(std::io::BufWriter::new(file)),
+            overwrite,
+        })
+    }
+
+    pub fn write_all(&mut self, bytes: &[u8]) -> Result<()> {
+        let file = self.file.as_mut().expect("not yet committed");
+        file.write_all(bytes)
+            .map_err(|err| Error::write(&self.path, &err))
+    }
+
+    pub fn commit(mut self) -> Result<()> {
+        let file = self.file.take().expect("committed once");
+        let result = file
+            .into_inner()
+            .map_err(|err| std::io::Error::new(err.error().kind(), err.error().to_string()))
+            .and_then(|_| match self.overwrite {
+                true => fs::rename(&self.tmp, &self.path),
+                false => rename_no_replace(&self.tmp, &self.path),
+            });
+        match result {
+            Ok(()) => Ok(()),
+            Err(err) => {
+                let _ = fs::remove_file(&self.tmp);
+                match err.kind() {
+                    std::io::ErrorKind::AlreadyExists => Err(already_exists(&self.path)),
+                    _ => Err(Error::write(&self.path, &err)),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+fn already_exists(path: &Path) -> Error {
+    Error::new(
+        ErrorKind::CantCreate,
+        format!("{}: already exists", path.display()),
+    )
+    .with_help("pass --force to replace it, or choose another name")
 }
 
 /// Writes a file only its owner may read (mode 0600 on Unix), such as the

@@ -11,19 +11,19 @@
 pub mod naming;
 pub mod senders;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde_json::json;
+use serde_json::{json, Value};
 use sha2::Digest;
 
 use crate::catalog::{Catalog, LetterTemplate, Mission, Sender};
-use crate::compose::{compose, date::Date, Letter, Request};
+use crate::compose::{compose_with, date::Date, mission_data, Letter, Request};
 use crate::error::{Error, ErrorKind, Result};
-use crate::output::{self, Written};
+use crate::output::{self, AtomicFile, Written};
 use crate::render::{self, Format, RenderOptions};
 use senders::{SenderReader, SenderRow};
 
@@ -139,7 +139,9 @@ struct Job<'c> {
 enum Outcome {
     /// `letter` is kept for outputs that gather letters (mbox, combined PDF).
     Done {
+        /// The rendered letter, for outputs that gather (empty once written to its own file).
         bytes: Vec<u8>,
+        sha256: Option<String>,
         written: Option<Written>,
         letter: Option<Box<Letter>>,
     },
@@ -152,7 +154,10 @@ enum Outcome {
 const CHUNK: usize = 512;
 
 pub fn run(plan: &Plan) -> Result<Summary> {
-    let names = first_pass(plan)?;
+    clear_mission_data();
+    let names = first_pass(plan);
+    clear_mission_data();
+    let names = names?;
     let total = names.count;
     if total == 0 {
         return Err(Error::usage(
@@ -173,13 +178,17 @@ pub fn run(plan: &Plan) -> Result<Summary> {
         _ => {}
     }
     if plan.dry_run {
-        return dry_run(plan, total);
+        let summary = dry_run(plan, total);
+        clear_mission_data();
+        return summary;
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.jobs.unwrap_or(0))
         .build()
         .map_err(|err| Error::new(ErrorKind::Io, format!("cannot start threads: {err}")))?;
-    pool.install(|| second_pass(plan, total))
+    let summary = pool.install(|| second_pass(plan, total));
+    clear_mission_data();
+    summary
 }
 
 /// What the first pass learned.
@@ -321,6 +330,7 @@ fn make(plan: &Plan, dir: &Option<PathBuf>, job: &Job) -> Outcome {
         // A combined PDF is laid out once, from every letter, at the end.
         return Outcome::Done {
             bytes: Vec::new(),
+            sha256: None,
             written: None,
             letter: Some(Box::new(letter)),
         };
@@ -329,16 +339,23 @@ fn make(plan: &Plan, dir: &Option<PathBuf>, job: &Job) -> Outcome {
         Ok(bytes) => bytes,
         Err(err) => return Outcome::Failed(err),
     };
-    let written = match (dir, &job.file_name) {
-        (Some(dir), Some(name)) => match output::write_file(&dir.join(name), &bytes, plan.force) {
-            Ok(written) => Some(written),
-            Err(err) => return Outcome::Failed(err),
-        },
-        _ => None,
-    };
+    if let (Some(dir), Some(name)) = (dir, &job.file_name) {
+        // Hashed here, on the worker thread, and not kept: memory stays flat.
+        let sha256 = hex(&sha2::Sha256::digest(&bytes));
+        return match output::write_file(&dir.join(name), &bytes, plan.force) {
+            Ok(written) => Outcome::Done {
+                bytes: Vec::new(),
+                sha256: Some(sha256),
+                written: Some(written),
+                letter: None,
+            },
+            Err(err) => Outcome::Failed(err),
+        };
+    }
     Outcome::Done {
         bytes,
-        written,
+        sha256: None,
+        written: None,
         letter: gathered.then(|| Box::new(letter)),
     }
 }
@@ -350,29 +367,69 @@ fn no_email_error(mission: &Mission) -> Error {
 
 fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
     let personal = job.row.personal.as_deref().or(plan.personal.as_deref());
-    compose(
-        plan.catalog,
-        &Request {
-            template: plan.template,
-            mission: job.mission,
-            sender: &job.row.sender,
-            date: plan.date,
-            personal,
-            cc: &plan.cc,
-            extra: &job.row.extra,
-            force: plan.force,
-        },
-    )
-    .map_err(|err| {
-        if plan.senders.is_csv() {
-            Error {
-                message: format!("row {}: {}", job.row.row, err.message),
-                ..err
+    let request = Request {
+        template: plan.template,
+        mission: job.mission,
+        sender: &job.row.sender,
+        date: plan.date,
+        personal,
+        cc: &plan.cc,
+        extra: &job.row.extra,
+        force: plan.force,
+    };
+    let key = DataKey {
+        run: plan as *const Plan as usize,
+        mission: job.mission as *const Mission as usize,
+    };
+    MISSION_DATA
+        .with(|cell| {
+            let mut cell = cell.borrow_mut();
+            if cell.as_ref().is_none_or(|(cached, _)| *cached != key) {
+                let data = mission_data(
+                    plan.catalog,
+                    plan.template,
+                    job.mission,
+                    plan.date,
+                    plan.force,
+                )?;
+                *cell = Some((key, data));
             }
-        } else {
-            err
-        }
-    })
+            let (_, data) = cell.as_mut().expect("filled above");
+            compose_with(plan.catalog, &request, data)
+        })
+        .map_err(|err| {
+            if plan.senders.is_csv() {
+                Error {
+                    message: format!("row {}: {}", job.row.row, err.message),
+                    ..err
+                }
+            } else {
+                err
+            }
+        })
+}
+
+/// Which plan and mission a worker's cached template data belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct DataKey {
+    run: usize,
+    mission: usize,
+}
+
+thread_local! {
+    /// Each worker's template data for the mission it wrote to last: only the
+    /// sender's part changes from one letter of a batch to the next, so the
+    /// rest (mission, prisoners, demands) is built once per mission, not per
+    /// letter. Cleared when a run ends, so no later plan at the same address
+    /// can see it.
+    static MISSION_DATA: RefCell<Option<(DataKey, Value)>> = const { RefCell::new(None) };
+}
+
+/// Forgets this thread's cached template data. A run's worker threads end
+/// with its pool; the thread that called [`run`] keeps living, so it forgets
+/// before and after each run.
+fn clear_mission_data() {
+    MISSION_DATA.with(|cell| cell.borrow_mut().take());
 }
 
 impl Plan<'_> {
@@ -462,9 +519,11 @@ impl Namer {
 /// Where rendered letters are put as they come.
 struct Sink {
     dir: Option<PathBuf>,
-    manifest: Option<(PathBuf, std::io::BufWriter<std::fs::File>)>,
+    manifest: Option<AtomicFile>,
     /// Concatenated output (mbox, mailto, one letter) for stdout or a file.
     stream: Vec<u8>,
+    /// Where a long mbox or list of links goes as it grows, so memory stays flat.
+    spool: Option<AtomicFile>,
     /// For a combined PDF: every letter, rendered together at the end.
     letters: Vec<Letter>,
 }
@@ -475,15 +534,19 @@ impl Sink {
             dir: None,
             manifest: None,
             stream: Vec::new(),
+            spool: None,
             letters: Vec::new(),
         };
+        if let Destination::File(path) = &plan.destination {
+            if matches!(plan.format, Format::Mbox | Format::Mailto) {
+                sink.spool = Some(AtomicFile::create(path, plan.force)?);
+            }
+        }
         if let Destination::Dir { dir, .. } = &plan.destination {
             output::ensure_dir(dir)?;
             // A run that was killed may have left its temporary files.
             output::remove_stale_temporaries(dir);
-            let tmp = dir.join(format!(".manifest.jsonl.{}.tmp", std::process::id()));
-            let file = std::fs::File::create(&tmp).map_err(|err| Error::write(&tmp, &err))?;
-            sink.manifest = Some((tmp, std::io::BufWriter::new(file)));
+            sink.manifest = Some(AtomicFile::create(&dir.join("manifest.jsonl"), true)?);
             sink.dir = Some(dir.clone());
         }
         Ok(sink)
@@ -499,6 +562,7 @@ impl Sink {
         let (status, reason, sha256) = match outcome {
             Outcome::Done {
                 bytes,
+                sha256,
                 written,
                 letter,
             } => {
@@ -514,7 +578,7 @@ impl Sink {
                     Some(Written::Replaced) => "replaced",
                     Some(Written::Unchanged) => "unchanged",
                 };
-                (status, None, Some(hex(&sha2::Sha256::digest(bytes))))
+                (status, None, sha256.clone())
             }
             Outcome::Skipped(reason) => {
                 summary.skipped += 1;
@@ -526,7 +590,7 @@ impl Sink {
                 ("failed", Some(err.message.clone()), None)
             }
         };
-        if let Some((tmp, manifest)) = &mut self.manifest {
+        if let Some(manifest) = &mut self.manifest {
             let entry = json!({
                 "row": job.row.row,
                 "letter": plan.template.front.id,
@@ -539,7 +603,9 @@ impl Sink {
                 "status": status,
                 "reason": reason,
             });
-            writeln!(manifest, "{entry}").map_err(|err| Error::write(tmp, &err))?;
+            let mut line = entry.to_string();
+            line.push('\n');
+            manifest.write_all(line.as_bytes())?;
         }
         Ok(())
     }
@@ -553,30 +619,32 @@ impl Sink {
             (Format::Pdf, Some(letter)) => self.letters.push(letter.clone()),
             _ => self.stream.extend_from_slice(bytes),
         }
-        let streams = matches!(plan.destination, Destination::Stdout) && plan.format != Format::Pdf;
-        if streams && self.stream.len() > 1 << 20 {
-            output::write_stdout(&self.stream)?;
-            self.stream.clear();
+        if self.stream.len() > 1 << 20 {
+            if let Some(spool) = &mut self.spool {
+                spool.write_all(&self.stream)?;
+                self.stream.clear();
+            } else if matches!(plan.destination, Destination::Stdout) && plan.format != Format::Pdf
+            {
+                output::write_stdout(&self.stream)?;
+                self.stream.clear();
+            }
         }
         Ok(())
     }
 
     fn finish(mut self, plan: &Plan, summary: &Summary) -> Result<()> {
-        if let Some((tmp, manifest)) = self.manifest.take() {
-            let dir = self.dir.as_ref().expect("a manifest lives in a directory");
-            let file = manifest
-                .into_inner()
-                .map_err(|err| Error::write(&tmp, err.error()))?;
-            drop(file);
-            let path = dir.join("manifest.jsonl");
-            std::fs::rename(&tmp, &path).map_err(|err| Error::write(&path, &err))?;
-            return Ok(());
-        }
-        if plan.format == Format::Pdf && !self.letters.is_empty() {
-            self.stream = render::pdf::render_pdf(&self.letters, &plan.options.pdf)?;
+        if let Some(manifest) = self.manifest.take() {
+            return manifest.commit();
         }
         if summary.written == 0 {
             return Ok(());
+        }
+        if let Some(mut spool) = self.spool.take() {
+            spool.write_all(&self.stream)?;
+            return spool.commit();
+        }
+        if plan.format == Format::Pdf && !self.letters.is_empty() {
+            self.stream = render::pdf::render_pdf(&self.letters, &plan.options.pdf)?;
         }
         match &plan.destination {
             Destination::File(path) => {

@@ -33,6 +33,58 @@ pub struct Request<'a> {
 }
 
 pub fn compose(catalog: &Catalog, request: &Request) -> Result<Letter> {
+    let mut data = mission_data(
+        catalog,
+        request.template,
+        request.mission,
+        request.date,
+        request.force,
+    )?;
+    compose_with(catalog, request, &mut data)
+}
+
+/// The template data that does not depend on the sender: the same for every
+/// letter of a batch to one mission, so a batch builds it once per mission
+/// and [`compose_with`] adds each sender to it.
+pub fn mission_data(
+    catalog: &Catalog,
+    template: &LetterTemplate,
+    mission: &Mission,
+    date: Date,
+    force: bool,
+) -> Result<Value> {
+    let front = &template.front;
+    let prisoners = prisoners(catalog, template, force)?;
+    let country_name = catalog
+        .countries
+        .name(&mission.country)
+        .unwrap_or(&mission.country);
+    Ok(json!({
+        "letter": {
+            "id": front.id,
+            "title": front.title,
+            "language": front.language,
+            "deadline": front.deadline.clone().unwrap_or_default(),
+            "tags": front.tags,
+        },
+        "recipient": {
+            "id": mission.id,
+            "mission": mission.name,
+            "city": mission.city,
+            "country": mission.country,
+            "country_name": country_name,
+            "addressee": recipient::addressee(mission).join(", "),
+        },
+        "embassy": mission,
+        "prisoners": prisoners,
+        "demands": front.demands,
+        "date": date.format(&front.language),
+    }))
+}
+
+/// Composes a letter from `data`, made by [`mission_data`] for the same
+/// template, mission and date; the sender's part of it is replaced.
+pub fn compose_with(catalog: &Catalog, request: &Request, data: &mut Value) -> Result<Letter> {
     let Request {
         template,
         mission,
@@ -49,21 +101,15 @@ pub fn compose(catalog: &Catalog, request: &Request) -> Result<Letter> {
             ..err
         })?),
     };
-    let prisoners = prisoners(catalog, template, request.force)?;
     let abroad = sender_country.as_deref() != Some(mission.country.as_str());
     let date_text = request.date.format(&front.language);
     let country_name = |code: &str| catalog.countries.name(code).unwrap_or(code).to_string();
     let addressee = recipient::addressee(mission);
 
-    let data = json!({
-        "letter": {
-            "id": front.id,
-            "title": front.title,
-            "language": front.language,
-            "deadline": front.deadline.clone().unwrap_or_default(),
-            "tags": front.tags,
-        },
-        "sender": {
+    let fields = data.as_object_mut().expect("mission_data makes an object");
+    fields.insert(
+        "sender".into(),
+        json!({
             "name": sender.name,
             "org": sender.org.clone().unwrap_or_default(),
             "role": sender.role.clone().unwrap_or_default(),
@@ -73,24 +119,12 @@ pub fn compose(catalog: &Catalog, request: &Request) -> Result<Letter> {
             "email": sender.email.clone().unwrap_or_default(),
             "phone": sender.phone.clone().unwrap_or_default(),
             "address": sender.address,
-        },
-        "recipient": {
-            "id": mission.id,
-            "mission": mission.name,
-            "city": mission.city,
-            "country": mission.country,
-            "country_name": country_name(&mission.country),
-            "addressee": addressee.join(", "),
-        },
-        "embassy": mission,
-        "prisoners": prisoners,
-        "demands": front.demands,
-        "date": date_text,
-        "extra": request.extra,
-    });
+        }),
+    );
+    fields.insert("extra".into(), Value::Object(request.extra.clone()));
 
-    let subject = one_line(&catalog.engine.render(&subject_name(&front.id), &data)?);
-    let body_text = catalog.engine.render(&body_name(&front.id), &data)?;
+    let subject = one_line(&catalog.engine.render(&subject_name(&front.id), data)?);
+    let body_text = catalog.engine.render(&body_name(&front.id), data)?;
     let mut body = blocks(&body_text);
     if let Some(personal) = request.personal.map(str::trim).filter(|p| !p.is_empty()) {
         body.extend(blocks(personal));
@@ -214,7 +248,7 @@ fn prisoners(catalog: &Catalog, template: &LetterTemplate, force: bool) -> Resul
 /// Sender values end up on address lines and in headers: a line break or
 /// other control character there would make a broken letter.
 fn check_sender(sender: &Sender) -> Result<()> {
-    if sender.name.trim().is_empty() {
+    if !crate::catalog::is_visible(&sender.name) {
         return Err(Error::usage("the sender has no name")
             .with_help("pass --name \"Your Name\", or set name = \"...\" in the --sender file"));
     }
@@ -227,6 +261,16 @@ fn check_sender(sender: &Sender) -> Result<()> {
         ("email", sender.email.as_ref()),
         ("phone", sender.phone.as_ref()),
     ];
+    if let Some(n) = sender
+        .address
+        .iter()
+        .position(|l| !crate::catalog::is_visible(l))
+    {
+        return Err(
+            Error::data(format!("the sender address line {} is empty", n + 1))
+                .with_help("remove the empty line, or give it text"),
+        );
+    }
     let address = sender.address.iter().map(|line| ("address", Some(line)));
     for (field, value) in fields.into_iter().chain(address) {
         if let Some(c) = value.and_then(|v| v.chars().find(|c| is_forbidden(*c))) {
@@ -245,11 +289,28 @@ fn check_sender(sender: &Sender) -> Result<()> {
 pub fn is_forbidden(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+        || matches!(
+            c,
+            '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{feff}' | '\u{2060}'
+                ..='\u{2064}'
+        )
 }
 
-/// A rendered subject, on one line.
+/// Text on one line: runs of white space, line breaks included, become one space.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    push_words(&mut out, text);
+    out
+}
+
+/// Appends the words of `text` to `out`, one space between each.
+fn push_words(out: &mut String, text: &str) {
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
 }
 
 /// Splits a rendered body into paragraphs and lists. Paragraphs are separated
@@ -273,15 +334,17 @@ fn blocks(text: &str) -> Vec<Block> {
                 match line.strip_prefix("- ") {
                     Some(item) => items.push(one_line(item)),
                     None => {
-                        let last = items.last_mut().expect("a list starts with an item");
-                        last.push(' ');
-                        last.push_str(&one_line(line));
+                        push_words(items.last_mut().expect("a list starts with an item"), line);
                     }
                 }
             }
             out.push(Block::List(items));
         } else {
-            out.push(Block::Paragraph(one_line(&chunk.join(" "))));
+            let mut paragraph = String::with_capacity(chunk.iter().map(|l| l.len() + 1).sum());
+            for line in &chunk {
+                push_words(&mut paragraph, line);
+            }
+            out.push(Block::Paragraph(paragraph));
         }
         chunk.clear();
     }
