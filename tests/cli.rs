@@ -369,3 +369,30 @@ fn completions_are_generated_for_bash() {
         &out[..200.min(out.len())]
     );
 }
+
+#[test]
+fn the_senders_country_decides_the_country_line_and_the_default_mission() {
+    let (code, out, err) =
+        run(protest().args(["write", "mamai", "--name", "A", "--from-country", "Germany"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Nordendstraße 14-17\n13156 Berlin\n\n"),
+        "no country line at home:\n{out}"
+    );
+    let (code, out, _) = run(protest().args([
+        "write",
+        "mamai",
+        "--name",
+        "A",
+        "--from-country",
+        "DE",
+        "--to",
+        "gb-london",
+    ]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("A\nGermany\n"),
+        "the sender's country abroad:\n{out}"
+    );
+    assert!(out.contains("London SW1Y 5EA\nUNITED KINGDOM\n"), "{out}");
+}

@@ -123,6 +123,8 @@ pub struct Plan<'c> {
 #[derive(Debug, Default, serde::Serialize)]
 pub struct Summary {
     pub letters: usize,
+    /// mailto links longer than some mail clients take.
+    pub long_links: usize,
     pub written: usize,
     pub unchanged: usize,
     pub skipped: usize,
@@ -143,6 +145,8 @@ enum Outcome {
         bytes: Vec<u8>,
         sha256: Option<String>,
         written: Option<Written>,
+        /// A mailto link longer than some mail clients take.
+        long_link: bool,
         letter: Option<Box<Letter>>,
     },
     Skipped(String),
@@ -299,6 +303,14 @@ fn second_pass(plan: &Plan, total: usize) -> Result<Summary> {
     progress.finish_and_clear();
     sink.finish(plan, &summary)?;
     result?;
+    if summary.long_links > 0 {
+        eprintln!(
+            "warning: {} of the mailto links are longer than {} characters, which some mail \
+             clients cut; --format eml makes drafts with no such limit",
+            summary.long_links,
+            crate::render::email::MAILTO_WARN_LEN
+        );
+    }
     if total > 1 || matches!(plan.destination, Destination::Dir { .. }) {
         eprintln!("{}", summary_line(plan, &summary));
     }
@@ -332,6 +344,7 @@ fn make(plan: &Plan, dir: &Option<PathBuf>, job: &Job) -> Outcome {
             bytes: Vec::new(),
             sha256: None,
             written: None,
+            long_link: false,
             letter: Some(Box::new(letter)),
         };
     }
@@ -339,6 +352,9 @@ fn make(plan: &Plan, dir: &Option<PathBuf>, job: &Job) -> Outcome {
         Ok(bytes) => bytes,
         Err(err) => return Outcome::Failed(err),
     };
+    let long_link =
+        plan.format == Format::Mailto && bytes.len() > crate::render::email::MAILTO_WARN_LEN + 1;
+
     if let (Some(dir), Some(name)) = (dir, &job.file_name) {
         // Hashed here, on the worker thread, and not kept: memory stays flat.
         let sha256 = hex(&sha2::Sha256::digest(&bytes));
@@ -347,6 +363,7 @@ fn make(plan: &Plan, dir: &Option<PathBuf>, job: &Job) -> Outcome {
                 bytes: Vec::new(),
                 sha256: Some(sha256),
                 written: Some(written),
+                long_link,
                 letter: None,
             },
             Err(err) => Outcome::Failed(err),
@@ -356,6 +373,7 @@ fn make(plan: &Plan, dir: &Option<PathBuf>, job: &Job) -> Outcome {
         bytes,
         sha256: None,
         written: None,
+        long_link,
         letter: gathered.then(|| Box::new(letter)),
     }
 }
@@ -564,8 +582,10 @@ impl Sink {
                 bytes,
                 sha256,
                 written,
+                long_link,
                 letter,
             } => {
+                summary.long_links += usize::from(*long_link);
                 match written {
                     Some(Written::Unchanged) => summary.unchanged += 1,
                     _ => summary.written += 1,

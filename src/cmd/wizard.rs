@@ -195,13 +195,6 @@ pub fn run(data: &DataArgs, _args: WizardArgs) -> Result<()> {
         };
         out.push_str(&format!("  {}\n", command.line()));
     }
-    if from_profile.is_none() && same_country(&catalog, &sender, mission) {
-        out.push_str(
-            "(A command cannot give your country as a flag, so its letter also names the country \
-             on the embassy's address; save your details with `protest profile edit` and use \
-             --sender to match exactly.)\n",
-        );
-    }
     crate::output::write_stdout(out.as_bytes())
 }
 
@@ -475,15 +468,6 @@ fn tilde(path: &Path) -> String {
     }
 }
 
-/// True when the sender writes to the mission in their own country.
-fn same_country(catalog: &Catalog, sender: &Sender, mission: &Mission) -> bool {
-    sender
-        .country
-        .as_deref()
-        .and_then(|c| catalog.country_code(c).ok())
-        .is_some_and(|code| code == mission.country)
-}
-
 /// The `protest write` command that makes the same letter.
 struct Equivalent<'a> {
     data: &'a DataArgs,
@@ -529,7 +513,12 @@ impl Equivalent<'_> {
                 for line in &s.address {
                     flag("address", line);
                 }
-                for (name, value) in [("town", &s.town), ("email", &s.email), ("phone", &s.phone)] {
+                for (name, value) in [
+                    ("town", &s.town),
+                    ("from-country", &s.country),
+                    ("email", &s.email),
+                    ("phone", &s.phone),
+                ] {
                     if let Some(value) = value {
                         flag(name, value);
                     }

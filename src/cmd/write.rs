@@ -21,7 +21,7 @@ Who it is to: --to ID (repeatable), --country COUNTRY (the mission in that count
 accredited to it), or --all. Without them, the letter goes to the mission in the sender's country.
 
 Who it is from: --sender FILE (TOML, see examples/sender.toml) and/or --name, --org, --role,
---address (once per line), --town, --email, --phone. Flags override the file.
+--address (once per line), --town, --from-country, --email, --phone. Flags override the file.
 
 Where it goes: one letter to standard output, or -o FILE; several letters to --out DIR, one file
 each, with a manifest.jsonl. Existing files are never replaced without --force; a re-run after an
@@ -76,6 +76,10 @@ pub struct WriteArgs {
     /// The sender's town (written before the date in letters whose custom is to)
     #[arg(long, help_heading = "Sender")]
     town: Option<String>,
+    /// The sender's country (code or name): decides whether addresses carry a country line,
+    /// and picks the mission when no recipient is given
+    #[arg(long, value_name = "COUNTRY", help_heading = "Sender")]
+    from_country: Option<String>,
     /// The sender's email address
     #[arg(long, help_heading = "Sender")]
     email: Option<String>,
@@ -308,7 +312,7 @@ fn sender(args: &WriteArgs) -> Result<Sender> {
         org: args.org.clone(),
         address: args.address.clone(),
         town: args.town.clone(),
-        country: None,
+        country: args.from_country.clone(),
         email: args.email.clone(),
         phone: args.phone.clone(),
     };

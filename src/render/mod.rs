@@ -68,7 +68,8 @@ pub struct RenderOptions {
 }
 
 /// One letter in one format. For mbox this is the letter's message, which
-/// the caller appends to the mailbox; for mailto, the link and a newline.
+/// the caller appends to the mailbox; for mailto, the link and a newline
+/// (the caller warns when it is longer than [`email::MAILTO_WARN_LEN`]).
 pub fn render(format: Format, letter: &Letter, options: &RenderOptions) -> Result<Vec<u8>> {
     match format {
         Format::Text => Ok(text::render(letter).into_bytes()),
@@ -86,14 +87,6 @@ pub fn render(format: Format, letter: &Letter, options: &RenderOptions) -> Resul
         }
         Format::Mailto => {
             let mut link = email::render_mailto(letter, &email::EmailOptions::default())?;
-            if link.len() > email::MAILTO_WARN_LEN {
-                eprintln!(
-                    "warning: {}: the mailto link is {} characters long; some mail clients cut links over {}",
-                    letter.recipient.mission_id,
-                    link.len(),
-                    email::MAILTO_WARN_LEN
-                );
-            }
             link.push('\n');
             Ok(link.into_bytes())
         }
