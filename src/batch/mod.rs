@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 use sha2::Digest;
 
 use crate::catalog::{Catalog, LetterTemplate, Mission, Sender};
@@ -440,7 +440,7 @@ thread_local! {
     /// rest (mission, prisoners, demands) is built once per mission, not per
     /// letter. Cleared when a run ends, so no later plan at the same address
     /// can see it.
-    static MISSION_DATA: RefCell<Option<(DataKey, Value)>> = const { RefCell::new(None) };
+    static MISSION_DATA: RefCell<Option<(DataKey, handlebars::Context)>> = const { RefCell::new(None) };
 }
 
 /// Forgets this thread's cached template data. A run's worker threads end
@@ -524,7 +524,7 @@ impl Namer {
             "extra": row.extra,
             "row": row.row,
         });
-        let rendered = self.handlebars.render("name", &data).map_err(|err| {
+        let rendered = self.handlebars.render_with_context("name", &handlebars::Context::from(data)).map_err(|err| {
             Error::usage(format!("--file-name: {}", err.reason())).with_help(
                 "a name can use {{letter.id}}, {{embassy.id}}, {{embassy.city}}, {{embassy.country}}, \
                  {{sender.name}}, {{sender.org}}, {{sender.town}}, {{sender.country}}, {{row}} and {{extra.COLUMN}}",

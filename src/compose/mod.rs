@@ -8,6 +8,7 @@ pub mod date;
 mod letter;
 mod recipient;
 
+use handlebars::Context;
 use serde_json::{json, Map, Value};
 
 pub use letter::{Block, Letter, RecipientBlock, SenderBlock};
@@ -52,14 +53,14 @@ pub fn mission_data(
     mission: &Mission,
     date: Date,
     force: bool,
-) -> Result<Value> {
+) -> Result<Context> {
     let front = &template.front;
     let prisoners = prisoners(catalog, template, force)?;
     let country_name = catalog
         .countries
         .name(&mission.country)
         .unwrap_or(&mission.country);
-    Ok(json!({
+    Ok(Context::from(json!({
         "letter": {
             "id": front.id,
             "title": front.title,
@@ -79,12 +80,12 @@ pub fn mission_data(
         "prisoners": prisoners,
         "demands": front.demands,
         "date": date.format(&front.language),
-    }))
+    })))
 }
 
 /// Composes a letter from `data`, made by [`mission_data`] for the same
 /// template, mission and date; the sender's part of it is replaced.
-pub fn compose_with(catalog: &Catalog, request: &Request, data: &mut Value) -> Result<Letter> {
+pub fn compose_with(catalog: &Catalog, request: &Request, data: &mut Context) -> Result<Letter> {
     let Request {
         template,
         mission,
@@ -106,7 +107,10 @@ pub fn compose_with(catalog: &Catalog, request: &Request, data: &mut Value) -> R
     let country_name = |code: &str| catalog.countries.name(code).unwrap_or(code).to_string();
     let addressee = recipient::addressee(mission);
 
-    let fields = data.as_object_mut().expect("mission_data makes an object");
+    let fields = data
+        .data_mut()
+        .as_object_mut()
+        .expect("mission_data makes an object");
     fields.insert(
         "sender".into(),
         json!({
@@ -296,16 +300,18 @@ pub fn is_forbidden(c: char) -> bool {
         )
 }
 
-/// Text on one line: runs of white space, line breaks included, become one space.
+/// Text on one line: runs of ASCII white space, line breaks included, become one space.
 fn one_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     push_words(&mut out, text);
     out
 }
 
-/// Appends the words of `text` to `out`, one space between each.
+/// Appends the words of `text` to `out`, one space between each. Only ASCII
+/// white space separates words: a no-break space (as in "5\u{a0}years") is
+/// part of the text and must stay where the writer put it.
 fn push_words(out: &mut String, text: &str) {
-    for word in text.split_whitespace() {
+    for word in text.split_ascii_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -320,7 +326,7 @@ fn blocks(text: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut chunk: Vec<&str> = Vec::new();
     for line in text.lines().chain(std::iter::once("")) {
-        let line = line.trim();
+        let line = line.trim_ascii();
         if !line.is_empty() {
             chunk.push(line);
             continue;
@@ -354,6 +360,14 @@ fn blocks(text: &str) -> Vec<Block> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keeps_no_break_spaces() {
+        assert_eq!(
+            one_line(" five\u{a0}years \n in\tprison "),
+            "five\u{a0}years in prison"
+        );
+    }
 
     #[test]
     fn splits_paragraphs_and_lists() {

@@ -84,7 +84,12 @@ fn push_wrapped(out: &mut String, text: &str, first_indent: &str, rest_indent: &
     let mut indent = first_indent;
     let mut width = 0;
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let word_width = word.width();
+        // Most words are ASCII, where the width is the length: skip the tables.
+        let word_width = if word.is_ascii() {
+            word.len()
+        } else {
+            word.width()
+        };
         if width > 0 && width + 1 + word_width > WIDTH {
             out.push('\n');
             width = 0;

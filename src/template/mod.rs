@@ -20,6 +20,7 @@ struct Placement {
     field: Option<&'static str>,
 }
 
+#[derive(Clone)]
 pub struct Engine {
     handlebars: Handlebars<'static>,
     placements: HashMap<String, Placement>,
@@ -61,32 +62,45 @@ impl Engine {
         Ok(())
     }
 
-    pub fn render(&self, name: &str, data: &serde_json::Value) -> Result<String> {
-        self.handlebars.render(name, data).map_err(|err| {
-            let placement = err
-                .template_name
-                .as_ref()
-                .and_then(|n| self.placements.get(n))
-                .or_else(|| self.placements.get(name));
-            let message = match err.reason() {
-                RenderErrorReason::MissingVariable(Some(path)) => {
-                    format!("`{path}` is not a variable the letter data has")
+    /// Renders with a [`Context`](handlebars::Context) the caller keeps, so
+    /// that the letter data is not copied for every template rendered.
+    pub fn render(&self, name: &str, context: &handlebars::Context) -> Result<String> {
+        self.handlebars
+            .render_with_context(name, context)
+            .map_err(|err| {
+                let placement = err
+                    .template_name
+                    .as_ref()
+                    .and_then(|n| self.placements.get(n))
+                    .or_else(|| self.placements.get(name));
+                let message = match err.reason() {
+                    RenderErrorReason::MissingVariable(Some(path)) => {
+                        format!("`{path}` is not a variable the letter data has")
+                    }
+                    RenderErrorReason::MissingVariable(None) => {
+                        "the template uses a variable the letter data does not have".to_string()
+                    }
+                    RenderErrorReason::HelperNotFound(helper) => {
+                        let message = format!("unknown helper `{helper}`");
+                        let help = "a template can use `names` and Handlebars' own helpers \
+                                (if, unless, each, with, lookup, eq, ne, and, or, not); \
+                                see `protest letters --help`";
+                        return match placement {
+                            Some(p) => at(p, err.line_no, &message).with_help(help),
+                            None => Error::data(message).with_help(help),
+                        };
+                    }
+                    RenderErrorReason::TemplateError(err) => {
+                        return template_error_at(placement, err)
+                    }
+                    other => other.to_string(),
+                };
+                let help = "`protest letters --help` lists the variables a template can use";
+                match placement {
+                    Some(p) => at(p, err.line_no, &message).with_help(help),
+                    None => Error::data(message).with_help(help),
                 }
-                RenderErrorReason::MissingVariable(None) => {
-                    "the template uses a variable the letter data does not have".to_string()
-                }
-                RenderErrorReason::HelperNotFound(helper) => {
-                    format!("unknown helper `{helper}`")
-                }
-                RenderErrorReason::TemplateError(err) => return template_error_at(placement, err),
-                other => other.to_string(),
-            };
-            let help = "`protest letters --help` lists the variables a template can use";
-            match placement {
-                Some(p) => at(p, err.line_no, &message).with_help(help),
-                None => Error::data(message).with_help(help),
-            }
-        })
+            })
     }
 }
 
@@ -106,7 +120,7 @@ fn template_error(placement: &Placement, err: &TemplateError) -> Error {
         }
         other => other.to_string(),
     };
-    let help = if reason.contains("was opened, but") || reason.contains("invalid handlebars syntax")
+    let help = if reason.contains("was opened, but") || reason.contains("invalid Handlebars syntax")
     {
         "every {{#each}} and {{#if}} needs its {{/each}} or {{/if}}; a literal {{ is written \\{{"
     } else {
