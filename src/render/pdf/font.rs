@@ -8,10 +8,11 @@
 //! binary; each document embeds only the glyphs it uses.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use printpdf::{FontMetrics, FontType, ParsedFont, PdfFontMetricsStub};
 
+use super::memo::Memo;
 use crate::error::{Error, Result};
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../../fonts/DejaVuSerif.ttf");
@@ -63,6 +64,8 @@ pub struct Face {
     sparse: HashMap<u32, (u16, u16)>,
     font_metrics: FontMetrics,
     pdf_metrics: PdfFontMetricsStub,
+    /// Subset font programs by glyph list.
+    programs: Memo<Vec<u16>, Arc<Vec<u8>>>,
     /// Ascender in em.
     pub ascent: f32,
 }
@@ -94,6 +97,7 @@ impl Face {
             ascent: f32::from(parsed.font_metrics.ascent) / f32::from(parsed.units_per_em),
             font_metrics: parsed.font_metrics,
             pdf_metrics: parsed.pdf_font_metrics,
+            programs: Memo::new(64),
         }
     }
 
@@ -151,26 +155,30 @@ impl Face {
                 self.postscript_name
             ))
         };
-        let font = ReadScope::new(self.bytes)
-            .read::<FontData<'_>>()
-            .map_err(|e| fail(&e))?;
-        let provider = font.table_provider(0).map_err(|e| fail(&e))?;
-        // allsorts' PDF profile without `name`: a PDF font program needs no name
-        // table (ISO 32000-1, 9.9), and DejaVu's, which carries the whole licence,
-        // would add 3.5 KB per face to every letter.
-        let profile = SubsetProfile::Custom(vec![
-            tag::CMAP,
-            tag::HEAD,
-            tag::CVT,
-            tag::FPGM,
-            tag::HHEA,
-            tag::HMTX,
-            tag::MAXP,
-            tag::POST,
-            tag::PREP,
-        ]);
-        let program =
-            subset(&provider, &ids, &profile, CmapTarget::Unicode).map_err(|e| fail(&e))?;
+        // Letters of a batch mostly use the same glyphs: subset each set once.
+        let program = self.programs.get_or_try_insert(ids.clone(), || {
+            let font = ReadScope::new(self.bytes)
+                .read::<FontData<'_>>()
+                .map_err(|e| fail(&e))?;
+            let provider = font.table_provider(0).map_err(|e| fail(&e))?;
+            // allsorts' PDF profile without `name`: a PDF font program needs no name
+            // table (ISO 32000-1, 9.9), and DejaVu's, which carries the whole licence,
+            // would add 3.5 KB per face to every letter.
+            let profile = SubsetProfile::Custom(vec![
+                tag::CMAP,
+                tag::HEAD,
+                tag::CVT,
+                tag::FPGM,
+                tag::HHEA,
+                tag::HMTX,
+                tag::MAXP,
+                tag::POST,
+                tag::PREP,
+            ]);
+            subset(&provider, &ids, &profile, CmapTarget::Unicode)
+                .map(Arc::new)
+                .map_err(|e| fail(&e))
+        })?;
 
         let mut codepoint_to_glyph = BTreeMap::new();
         let mut glyph_widths = BTreeMap::new();
@@ -184,7 +192,7 @@ impl Face {
         }
 
         Ok(ParsedFont {
-            original_bytes: program,
+            original_bytes: program.to_vec(),
             font_index: 0,
             font_name: Some(format!("{}+{}", subset_tag(&ids), self.postscript_name)),
             codepoint_to_glyph,

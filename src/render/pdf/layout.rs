@@ -516,14 +516,16 @@ pub fn layout(l: &Letter, paper: Paper, fold_marks: bool) -> Result<Vec<Page>> {
     Ok(pages)
 }
 
-/// The sender (information) block: name in bold, then the lines, email and
-/// phone. Returns where it ends.
+/// The sender (information) block: name (a size larger, not bold: the bold
+/// face then holds only the subject, the same for every letter of a batch, so
+/// its font subset is made once), then the lines, email and phone. Returns
+/// where it ends.
 fn sender_block(l: &Letter, g: &Geometry, page: &mut Page) -> f32 {
     let width = g.right - g.info_x;
     let mut y = g.info_top + INFO_NAME * 0.95;
     let mut bottom = g.info_top;
-    let name = wrap(&l.sender.name, Style::Bold, INFO_NAME, width);
-    let name = name.into_iter().map(|s| (Style::Bold, INFO_NAME, s));
+    let name = wrap(&l.sender.name, Style::Regular, INFO_NAME, width);
+    let name = name.into_iter().map(|s| (Style::Regular, INFO_NAME, s));
     let rest = l
         .sender
         .lines
