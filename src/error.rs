@@ -97,7 +97,42 @@ impl Error {
             _ if err.raw_os_error() == Some(27) => ErrorKind::Io, // EFBIG: file size limit
             _ => ErrorKind::CantCreate,
         };
-        Error::new(kind, format!("{}: cannot write: {err}", path.display()))
+        let error = Error::new(kind, format!("{}: cannot write: {err}", path.display()));
+        // Say which part of the path is wrong, which the system's message does not.
+        let parents = || {
+            path.ancestors()
+                .skip(1)
+                .filter(|p| !p.as_os_str().is_empty())
+        };
+        match err.raw_os_error() {
+            Some(20) => match parents().find(|p| p.is_file()) {
+                // ENOTDIR
+                Some(file) => Error::new(
+                    kind,
+                    format!(
+                        "{}: cannot write: {} is a file, not a directory",
+                        path.display(),
+                        file.display()
+                    ),
+                )
+                .with_help("choose an output path inside a directory"),
+                None => error,
+            },
+            Some(2) => match parents().find(|p| !p.exists()) {
+                // ENOENT
+                Some(missing) => Error::new(
+                    kind,
+                    format!(
+                        "{}: cannot write: the directory {} does not exist",
+                        path.display(),
+                        missing.display()
+                    ),
+                )
+                .with_help("create it first, or write with --out DIR, which creates it"),
+                None => error,
+            },
+            _ => error,
+        }
     }
 }
 

@@ -10,6 +10,8 @@ pub mod catalog;
 pub mod cmd;
 pub mod compose;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod output;
 pub mod profile;
 pub mod render;

@@ -297,7 +297,7 @@ fn bad_rows_are_named_by_row_and_column_and_nothing_is_written() {
         (
             "ragged row",
             format!("{good}Cy Dee,Unite,GB,extra\n").into(),
-            "row 3 has 4 fields where the header has 3",
+            "row 3 has 4 cells where the header has 3",
         ),
         (
             "invalid UTF-8",

@@ -38,6 +38,24 @@ enum Column {
     Extra(String),
 }
 
+impl Column {
+    /// What the column gives, for messages.
+    fn describe(&self) -> String {
+        match self {
+            Column::Name => "sender's name".into(),
+            Column::Org => "organisation".into(),
+            Column::Role => "role".into(),
+            Column::Address => "address".into(),
+            Column::Town => "town".into(),
+            Column::Country => "country".into(),
+            Column::Email => "email address".into(),
+            Column::Phone => "phone number".into(),
+            Column::Personal => "personal paragraph".into(),
+            Column::Extra(key) => format!("template field {{{{extra.{key}}}}}"),
+        }
+    }
+}
+
 fn column_for(header: &str) -> Column {
     let key: String = header
         .trim()
@@ -74,7 +92,15 @@ pub struct SenderReader {
     headers: Vec<String>,
     reader: csv::Reader<Box<dyn Read + Send>>,
     row: usize,
+    /// The first row, read ahead to tell a file without senders at once.
+    pending: Option<csv::StringRecord>,
 }
+
+/// The longest cell, in characters, for a one-line field (a name, an
+/// address line) and for the `personal` paragraph. Longer is a mistake: a
+/// paste gone wrong, a whole document in one cell.
+const MAX_FIELD: usize = 300;
+const MAX_PERSONAL: usize = 10_000;
 
 impl SenderReader {
     /// Opens a senders CSV file.
@@ -122,6 +148,26 @@ impl SenderReader {
             .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
             .collect();
         let columns: Vec<Column> = headers.iter().map(|h| column_for(h)).collect();
+        for (i, column) in columns.iter().enumerate() {
+            if *column == Column::Address {
+                continue;
+            }
+            if let Some(j) = columns[..i].iter().position(|c| c == column) {
+                return Err(origin
+                    .error_at(
+                        Some(1),
+                        format!(
+                            "the columns `{}` (column {}) and `{}` (column {}) both give the {}",
+                            headers[j],
+                            j + 1,
+                            headers[i],
+                            i + 1,
+                            column.describe()
+                        ),
+                    )
+                    .with_help("rename or remove one of them"));
+            }
+        }
         if !columns.contains(&Column::Name) {
             return Err(origin
                 .error_at(
@@ -130,23 +176,42 @@ impl SenderReader {
                 )
                 .with_help("name the column with each sender's name `name`"));
         }
+        let mut first = csv::StringRecord::new();
+        let has_rows = reader
+            .read_record(&mut first)
+            .map_err(|err| csv_error(&origin, &headers, &err))?;
+        if !has_rows {
+            return Err(origin
+                .error_at(
+                    Some(1),
+                    "no senders: the file has a header row and nothing else",
+                )
+                .with_help("add one row per sender below the header"));
+        }
         Ok(SenderReader {
             origin,
             columns,
             headers,
             reader,
             row: 0,
+            pending: Some(first),
         })
     }
 
     /// The next row, or `None` at the end of the file.
     pub fn next_row(&mut self) -> Option<Result<SenderRow>> {
-        let mut record = csv::StringRecord::new();
-        match self.reader.read_record(&mut record) {
-            Ok(false) => return None,
-            Ok(true) => {}
-            Err(err) => return Some(Err(csv_error(&self.origin, &self.headers, &err))),
-        }
+        let record = match self.pending.take() {
+            Some(record) => record,
+            None => {
+                let mut record = csv::StringRecord::new();
+                match self.reader.read_record(&mut record) {
+                    Ok(false) => return None,
+                    Ok(true) => {}
+                    Err(err) => return Some(Err(csv_error(&self.origin, &self.headers, &err))),
+                }
+                record
+            }
+        };
         self.row += 1;
         let line = record.position().map_or(0, |p| p.line() as usize);
         Some(self.parse(&record, line))
@@ -181,6 +246,17 @@ impl SenderReader {
             if value.is_empty() {
                 continue;
             }
+            let limit = if multiline { MAX_PERSONAL } else { MAX_FIELD };
+            let length = value.chars().count();
+            if length > limit {
+                return Err(at(
+                    header,
+                    format!(
+                        "is {length} characters long, more than the {limit} a letter can carry"
+                    ),
+                )
+                .with_help("check the cell: a quote left open swallows the rows after it"));
+            }
             let owned = Some(value.to_string());
             match column {
                 Column::Name => out.sender.name = value.to_string(),
@@ -198,7 +274,7 @@ impl SenderReader {
                 }
             }
         }
-        if out.sender.name.is_empty() {
+        if !crate::catalog::is_visible(&out.sender.name) {
             let header = self
                 .columns
                 .iter()
@@ -225,7 +301,10 @@ fn csv_error(origin: &Origin, headers: &[String], err: &csv::Error) -> Error {
     let message = match err.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!("row {record} has {len} fields where the header has {expected_len}"),
+        } => format!(
+            "row {record} has {len} {} where the header has {expected_len}",
+            if *len == 1 { "cell" } else { "cells" }
+        ),
         csv::ErrorKind::Utf8 { err, .. } if record > 0 => {
             let column = headers.get(err.field()).map_or_else(
                 || format!("{}", err.field() + 1),
@@ -238,7 +317,7 @@ fn csv_error(origin: &Origin, headers: &[String], err: &csv::Error) -> Error {
     };
     let help = match err.kind() {
         csv::ErrorKind::Utf8 { .. } => "save the file as UTF-8 (in a spreadsheet: \"CSV UTF-8\")",
-        _ => "every row needs as many cells as the header; quote a cell that holds the delimiter",
+        _ => "every row needs as many cells as the header: quote a cell that holds the delimiter, and close every quote you open",
     };
     origin.error_at(line, message).with_help(help)
 }

@@ -7,6 +7,7 @@ mod missions;
 mod prisoners;
 mod sender;
 mod source;
+mod validate;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ pub use missions::{Confidence, Head, Mission, MissionKind};
 pub use prisoners::{Prisoner, Status};
 pub use sender::Sender;
 pub use source::{entry_line, Origin};
+pub use validate::is_visible;
 
 use crate::error::{Error, Result};
 use crate::template::Engine;
@@ -43,6 +45,7 @@ pub struct SourceFile {
     pub text: String,
 }
 
+#[derive(Clone)]
 pub struct Catalog {
     pub templates: BTreeMap<String, LetterTemplate>,
     pub prisoners: BTreeMap<String, Prisoner>,
@@ -78,29 +81,46 @@ impl Catalog {
             origin: Origin::builtin("letters/prisoners.toml"),
             text: builtin::PRISONERS.to_string(),
         })?;
-        let mut missions = BTreeMap::new();
-        catalog.add_missions(
-            SourceFile {
-                origin: Origin::builtin("embassies.toml"),
-                text: builtin::EMBASSIES.to_string(),
-            },
-            &mut missions,
-        )?;
+        catalog.add_embassies(SourceFile {
+            origin: Origin::builtin("embassies.toml"),
+            text: builtin::EMBASSIES.to_string(),
+        })?;
         if let Some(dir) = &paths.letters_dir {
             catalog.add_letters_dir(dir)?;
         }
         if let Some(file) = &paths.embassies_file {
-            let text = read_text(file)?;
-            catalog.add_missions(
-                SourceFile {
-                    origin: Origin::file(file),
-                    text,
-                },
-                &mut missions,
-            )?;
+            let text = read_text(file).map_err(|err| match err.help {
+                Some(_) => err,
+                None => err.with_help("--embassies takes a TOML file of [[mission]] entries"),
+            })?;
+            catalog.add_embassies(SourceFile {
+                origin: Origin::file(file),
+                text,
+            })?;
         }
-        catalog.missions = missions.into_values().collect();
         Ok(catalog)
+    }
+
+    /// Only what ships in the binary: [`Catalog::load`] without the user's files.
+    pub fn builtin() -> Result<Catalog> {
+        Catalog::load(&CatalogPaths::default())
+    }
+
+    /// Merges directory entries (the text of an embassies TOML file) over
+    /// those loaded, by id, as `--embassies FILE` does. On an error nothing
+    /// of the file is merged.
+    pub fn add_embassies(&mut self, file: SourceFile) -> Result<()> {
+        let mut missions: BTreeMap<String, Mission> = std::mem::take(&mut self.missions)
+            .into_iter()
+            .map(|m| (m.id.clone(), m))
+            .collect();
+        let before = missions.clone();
+        let result = self.add_missions(file, &mut missions);
+        self.missions = match result {
+            Ok(()) => missions.into_values().collect(),
+            Err(_) => before.into_values().collect(),
+        };
+        result
     }
 
     fn add_letters_dir(&mut self, dir: &Path) -> Result<()> {
@@ -129,9 +149,16 @@ impl Catalog {
         Ok(())
     }
 
-    fn add_template(&mut self, text: &str, file_name: &str, origin: Origin) -> Result<()> {
+    /// Parses a template (`file_name` is `ID.hbs`) and registers it, replacing
+    /// one with the same id, as a file in `--letters DIR` does.
+    pub fn add_template(&mut self, text: &str, file_name: &str, origin: Origin) -> Result<()> {
         let stem = file_name.trim_end_matches(".hbs");
         let template = LetterTemplate::parse(text, stem, origin)?;
+        let front = serde_json::to_value(&template.front).expect("front matter serialises");
+        validate::entry_text(&template.origin, "", &front, &|key| {
+            template.front_line(key)
+        })?;
+        validate::body_text(&template.origin, &template.body, template.body_offset)?;
         let id = template.front.id.clone();
         self.engine.register(
             &body_name(&id),
@@ -157,6 +184,11 @@ impl Catalog {
             .map_err(|err| file.origin.toml_error(&file.text, &err, 0))?;
         let index = self.prisoner_files.len();
         let mut seen = HashMap::new();
+        for prisoner in &parsed.prisoner {
+            let value = serde_json::to_value(prisoner).expect("a person serialises");
+            let locate = validate::in_entry(&file.text, &prisoner.id);
+            validate::entry_text(&file.origin, &prisoner.id, &value, &locate)?;
+        }
         for prisoner in parsed.prisoner {
             if seen.insert(prisoner.id.clone(), ()).is_some() {
                 return Err(duplicate(&file, &prisoner.id));
@@ -175,12 +207,26 @@ impl Catalog {
     ) -> Result<()> {
         let parsed: missions::File = toml::from_str(&file.text)
             .map_err(|err| file.origin.toml_error(&file.text, &err, 0))?;
-        let index = self.mission_files.len();
+        if parsed.mission.is_empty() {
+            return Err(file
+                .origin
+                .error_at(None, "no directory entries: the file has no [[mission]]")
+                .with_help(
+                    "each entry starts with a line [[mission]] followed by id, kind, country, city and name; \
+                     see embassies.toml",
+                ));
+        }
         let mut seen = HashMap::new();
-        for mission in parsed.mission {
+        for mission in &parsed.mission {
             if seen.insert(mission.id.clone(), ()).is_some() {
                 return Err(duplicate(&file, &mission.id));
             }
+            let value = serde_json::to_value(mission).expect("a mission serialises");
+            let locate = validate::in_entry(&file.text, &mission.id);
+            validate::entry_text(&file.origin, &mission.id, &value, &locate)?;
+        }
+        let index = self.mission_files.len();
+        for mission in parsed.mission {
             self.mission_file_of.insert(mission.id.clone(), index);
             into.insert(mission.id.clone(), mission);
         }
@@ -303,7 +349,9 @@ pub fn read_text(path: &Path) -> Result<String> {
         );
         Origin::file(path)
             .error_at(Some(line), "not valid UTF-8 text")
-            .with_help("save the file as UTF-8 (in a spreadsheet: \"CSV UTF-8\")")
+            .with_help(
+                "save the file as UTF-8 text (in a word processor: \"Plain Text\", encoding UTF-8)",
+            )
     })?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),

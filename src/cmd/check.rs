@@ -75,13 +75,19 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
     }
     if findings.errors.is_empty() {
         if !args.json {
-            println!("ok: {counts} ({} warnings)", findings.warnings.len());
+            println!(
+                "ok: {counts} ({})",
+                plural(findings.warnings.len(), "warning")
+            );
         }
         Ok(())
     } else {
         Err(Error::new(
             ErrorKind::Data,
-            format!("check found {} errors in {counts}", findings.errors.len()),
+            format!(
+                "check found {} in {counts}",
+                plural(findings.errors.len(), "error")
+            ),
         ))
     }
 }
@@ -317,6 +323,13 @@ fn sample_senders() -> [Sender; 2] {
         ..Sender::default()
     };
     [branch, person]
+}
+
+fn plural(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    }
 }
 
 /// local@domain.tld, with nothing a header could trip on.

@@ -94,6 +94,7 @@ pub fn compose_with(catalog: &Catalog, request: &Request, data: &mut Context) ->
     } = *request;
     let front = &template.front;
     check_sender(sender)?;
+    check_personal(request.personal)?;
     let sender_country = match sender.country.as_deref().map(str::trim) {
         Some("") | None => None,
         Some(country) => Some(catalog.country_code(country).map_err(|err| Error {
@@ -286,6 +287,22 @@ fn check_sender(sender: &Sender) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The sender's own paragraph may have line breaks, nothing else invisible.
+fn check_personal(personal: Option<&str>) -> Result<()> {
+    let bad = personal.and_then(|p| {
+        p.chars()
+            .find(|&c| is_forbidden(c) && !matches!(c, '\n' | '\r' | '\t'))
+    });
+    match bad {
+        Some(c) => Err(Error::data(format!(
+            "the personal paragraph contains the control character U+{:04X}",
+            c as u32
+        ))
+        .with_help("remove invisible characters and direction marks from it")),
+        None => Ok(()),
+    }
 }
 
 /// Control characters, and the bidirectional overrides that can make a name
