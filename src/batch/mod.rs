@@ -252,12 +252,26 @@ fn second_pass(plan: &Plan, total: usize) -> Result<Summary> {
     let mut chunk: Vec<Job> = Vec::with_capacity(CHUNK);
     let mut flush =
         |chunk: &mut Vec<Job>, sink: &mut Sink, summary: &mut Summary| -> Result<bool> {
-            let outcomes: Vec<Outcome> = chunk
-                .par_iter()
-                .map(|job| make(plan, &sink.dir, job))
+            // Naming, making and describing each letter all happen on the workers;
+            // only the recording, in order, is left to this thread.
+            let with_manifest = sink.manifest.is_some();
+            let outcomes: Vec<(Outcome, Option<String>)> = chunk
+                .par_iter_mut()
+                .map(|job| {
+                    let outcome = match namer.as_ref().map(|n| n.name(plan, &job.row, job.mission))
+                    {
+                        Some(Err(err)) => Outcome::Failed(err),
+                        named => {
+                            job.file_name = named.and_then(Result::ok);
+                            make(plan, &sink.dir, job)
+                        }
+                    };
+                    let line = with_manifest.then(|| manifest_line(plan, job, &outcome));
+                    (outcome, line)
+                })
                 .collect();
-            for (job, outcome) in chunk.iter().zip(outcomes) {
-                sink.record(plan, job, &outcome, summary)?;
+            for (job, (outcome, line)) in chunk.iter().zip(outcomes) {
+                sink.record(plan, job, &outcome, line, summary)?;
                 if let Outcome::Failed(err) = outcome {
                     if plan.keep_going {
                         eprintln!(
@@ -281,14 +295,10 @@ fn second_pass(plan: &Plan, total: usize) -> Result<Summary> {
         }
         let row = Arc::new(row);
         for mission in plan.missions_for(&row)? {
-            let file_name = match &namer {
-                Some(namer) => Some(namer.name(plan, &row, mission)?),
-                None => None,
-            };
             chunk.push(Job {
                 row: row.clone(),
                 mission,
-                file_name,
+                file_name: None,
             });
             if chunk.len() == CHUNK && !flush(&mut chunk, &mut sink, &mut summary)? {
                 stopped = true;
@@ -575,15 +585,16 @@ impl Sink {
         plan: &Plan,
         job: &Job,
         outcome: &Outcome,
+        manifest_line: Option<String>,
         summary: &mut Summary,
     ) -> Result<()> {
-        let (status, reason, sha256) = match outcome {
+        match outcome {
             Outcome::Done {
                 bytes,
-                sha256,
                 written,
                 long_link,
                 letter,
+                ..
             } => {
                 summary.long_links += usize::from(*long_link);
                 match written {
@@ -593,38 +604,14 @@ impl Sink {
                 if self.dir.is_none() {
                     self.append(plan, bytes, letter.as_deref())?;
                 }
-                let status = match written {
-                    Some(Written::Created) | None => "written",
-                    Some(Written::Replaced) => "replaced",
-                    Some(Written::Unchanged) => "unchanged",
-                };
-                (status, None, sha256.clone())
             }
             Outcome::Skipped(reason) => {
                 summary.skipped += 1;
                 eprintln!("warning: skipped {}: {reason}", job.mission.id);
-                ("skipped", Some(reason.clone()), None)
             }
-            Outcome::Failed(err) => {
-                summary.failed += 1;
-                ("failed", Some(err.message.clone()), None)
-            }
-        };
-        if let Some(manifest) = &mut self.manifest {
-            let entry = json!({
-                "row": job.row.row,
-                "letter": plan.template.front.id,
-                "recipient": job.mission.id,
-                "sender": job.row.sender.name,
-                "format": plan.format,
-                // A skipped letter has no file.
-                "path": if status == "skipped" { None } else { job.file_name.as_deref() },
-                "sha256": sha256,
-                "status": status,
-                "reason": reason,
-            });
-            let mut line = entry.to_string();
-            line.push('\n');
+            Outcome::Failed(_) => summary.failed += 1,
+        }
+        if let (Some(manifest), Some(line)) = (&mut self.manifest, manifest_line) {
             manifest.write_all(line.as_bytes())?;
         }
         Ok(())
@@ -674,6 +661,39 @@ impl Sink {
         }
         Ok(())
     }
+}
+
+/// One line of `manifest.jsonl`: what became of a letter, and where it is.
+fn manifest_line(plan: &Plan, job: &Job, outcome: &Outcome) -> String {
+    let (status, reason, sha256) = match outcome {
+        Outcome::Done {
+            sha256, written, ..
+        } => {
+            let status = match written {
+                Some(Written::Created) | None => "written",
+                Some(Written::Replaced) => "replaced",
+                Some(Written::Unchanged) => "unchanged",
+            };
+            (status, None, sha256.as_deref())
+        }
+        Outcome::Skipped(reason) => ("skipped", Some(reason.as_str()), None),
+        Outcome::Failed(err) => ("failed", Some(err.message.as_str()), None),
+    };
+    let entry = json!({
+        "row": job.row.row,
+        "letter": plan.template.front.id,
+        "recipient": job.mission.id,
+        "sender": job.row.sender.name,
+        "format": plan.format,
+        // A skipped letter has no file.
+        "path": if status == "skipped" { None } else { job.file_name.as_deref() },
+        "sha256": sha256,
+        "status": status,
+        "reason": reason,
+    });
+    let mut line = entry.to_string();
+    line.push('\n');
+    line
 }
 
 fn hex(bytes: &[u8]) -> String {
