@@ -38,17 +38,28 @@ pub fn write_file(path: &Path, bytes: &[u8], overwrite: bool) -> Result<Written>
             return Err(already_exists(path));
         }
     }
-    let tmp = temporary_path(path);
-    let result = write_temporary(&tmp, bytes).and_then(|()| {
-        if overwrite {
-            fs::rename(&tmp, path)
-        } else {
-            rename_no_replace(&tmp, path)
+    let linked = match existing {
+        None => write_unnamed_then_link(path, bytes),
+        Some(_) => Ok(false),
+    };
+    let result = match linked {
+        Ok(true) => Ok(()),
+        Ok(false) => {
+            let tmp = temporary_path(path);
+            let result = write_temporary(&tmp, bytes).and_then(|()| {
+                if overwrite {
+                    fs::rename(&tmp, path)
+                } else {
+                    rename_no_replace(&tmp, path)
+                }
+            });
+            if result.is_err() {
+                let _ = fs::remove_file(&tmp);
+            }
+            result
         }
-    });
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
+        Err(err) => Err(err),
+    };
     match result {
         Ok(()) if existing.is_some() => Ok(Written::Replaced),
         Ok(()) => Ok(Written::Created),
@@ -168,6 +179,69 @@ fn private_temporary(tmp: &Path) -> std::io::Result<fs::File> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(tmp)
+}
+
+/// Writes `bytes` into an unnamed file in `path`'s directory (Linux's
+/// O_TMPFILE) and names it only when it is complete; the link fails if the
+/// name is taken, so nothing is ever replaced. A run killed part way leaves
+/// nothing at all, and a letter costs one directory update instead of two.
+/// `Ok(false)` where the system or file system cannot do it.
+fn write_unnamed_then_link(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::ffi::OsStrExt;
+        use std::os::unix::fs::OpenOptionsExt;
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let opened = fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_TMPFILE)
+            .open(dir);
+        let mut file = match opened {
+            Ok(file) => file,
+            Err(err)
+                if matches!(
+                    err.raw_os_error(),
+                    Some(libc::EOPNOTSUPP | libc::EISDIR | libc::EINVAL)
+                ) =>
+            {
+                return Ok(false)
+            }
+            Err(err) => return Err(err),
+        };
+        file.write_all(bytes)?;
+        let fd_path = std::ffi::CString::new(format!("/proc/self/fd/{}", file.as_raw_fd()))
+            .map_err(std::io::Error::other)?;
+        let to =
+            std::ffi::CString::new(path.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+        // SAFETY: both are valid NUL-terminated paths that outlive the call.
+        let rc = unsafe {
+            libc::linkat(
+                libc::AT_FDCWD,
+                fd_path.as_ptr(),
+                libc::AT_FDCWD,
+                to.as_ptr(),
+                libc::AT_SYMLINK_FOLLOW,
+            )
+        };
+        if rc == 0 {
+            return Ok(true);
+        }
+        let err = std::io::Error::last_os_error();
+        // Without /proc the unnamed file cannot be named: use a temporary name.
+        if err.raw_os_error() == Some(libc::ENOENT) && !Path::new("/proc/self/fd").is_dir() {
+            return Ok(false);
+        }
+        Err(err)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (path, bytes);
+        Ok(false)
+    }
 }
 
 /// Renames unless `to` exists, in one step, so that a file created meanwhile
