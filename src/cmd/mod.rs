@@ -39,7 +39,8 @@ Exit codes: 0 ok, 1 some letters of a batch failed, 2 usage, 65 bad data,
 Write protest letters to Kazakhstan's embassies for the release of political prisoners.
 
 protest combines a letter template (the demands, the prisoners named) with the directory of
-Kazakhstan's missions abroad and your details, and writes a personalised letter as plain text.
+Kazakhstan's missions abroad and your details, and writes a personalised letter: plain text,
+an email draft (.eml, mbox, mailto) or a print-ready PDF, for one sender or a whole CSV of them.
 The shipped letters and directory are built in; add your own with --letters and --embassies.
 Nothing is sent and nothing leaves this computer: protest makes no network connections.
 
