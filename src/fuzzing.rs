@@ -6,10 +6,10 @@
 
 use std::sync::{Arc, OnceLock};
 
-use serde_json::Map;
+use serde_json::{Map, Value};
 
 use crate::batch::senders::SenderReader;
-use crate::catalog::{is_visible, Catalog, Mission, Origin, Sender, SourceFile};
+use crate::catalog::{is_visible, Catalog, LetterTemplate, Mission, Origin, Sender, SourceFile};
 use crate::compose::{compose, date::Date, is_forbidden, Letter, Request};
 use crate::render::{self, Format, RenderOptions};
 
@@ -60,19 +60,7 @@ pub fn template(text: &str) {
     for mission in ["gb-london", "se-stockholm"] {
         let mission = catalog.mission(mission).expect("a shipped mission");
         for sender in &senders {
-            let request = Request {
-                template,
-                mission,
-                sender,
-                date: date(),
-                personal: None,
-                cc: &[],
-                extra: &extra,
-                force: true,
-            };
-            if let Ok(letter) = compose(&catalog, &request) {
-                check_letter(&letter, &sender.name);
-            }
+            checked_letter(&catalog, template, mission, sender, None, &extra);
         }
     }
 }
@@ -122,18 +110,7 @@ pub fn directory(text: &str) {
     };
     let extra = Map::new();
     for mission in added.iter().take(20) {
-        let request = Request {
-            template,
-            mission,
-            sender: &sender,
-            date: date(),
-            personal: None,
-            cc: &[],
-            extra: &extra,
-            force: true,
-        };
-        if let Ok(letter) = compose(&catalog, &request) {
-            check_letter(&letter, &sender.name);
+        if let Some(letter) = checked_letter(&catalog, template, mission, &sender, None, &extra) {
             for line in &letter.recipient.lines {
                 assert!(is_visible(line), "an empty recipient line: {line:?}");
             }
@@ -157,20 +134,40 @@ pub fn senders(bytes: &[u8]) {
             continue;
         };
         assert!(is_visible(&row.sender.name), "a row without a name reads");
-        let request = Request {
+        let personal = row.personal.as_deref();
+        checked_letter(
+            catalog,
             template,
             mission,
-            sender: &row.sender,
-            date: date(),
-            personal: row.personal.as_deref(),
-            cc: &[],
-            extra: &row.extra,
-            force: true,
-        };
-        if let Ok(letter) = compose(catalog, &request) {
-            check_letter(&letter, &row.sender.name);
-        }
+            &row.sender,
+            personal,
+            &row.extra,
+        );
     }
+}
+
+/// The letter the command would write, checked, if the data makes one.
+fn checked_letter(
+    catalog: &Catalog,
+    template: &LetterTemplate,
+    mission: &Mission,
+    sender: &Sender,
+    personal: Option<&str>,
+    extra: &Map<String, Value>,
+) -> Option<Letter> {
+    let request = Request {
+        template,
+        mission,
+        sender,
+        date: date(),
+        personal,
+        cc: &[],
+        extra,
+        force: true,
+    };
+    let letter = compose(catalog, &request).ok()?;
+    check_letter(&letter, &sender.name);
+    Some(letter)
 }
 
 /// What every written letter must be: no control character or direction
