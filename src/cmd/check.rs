@@ -332,19 +332,13 @@ fn plural(n: usize, what: &str) -> String {
     }
 }
 
-/// local@domain.tld, with nothing a header could trip on.
-pub fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !s.chars().any(|c| {
-            c.is_whitespace() || c.is_control() || "<>(),;:\"[]\\@".contains(c) && c != '@'
+/// What an email header accepts (the drafts' own check), with a dotted
+/// domain: a mission's address is never on a bare host name.
+fn is_email(s: &str) -> bool {
+    crate::render::email::check_address(s).is_ok()
+        && s.rsplit_once('@').is_some_and(|(_, domain)| {
+            domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
         })
-        && !domain.contains('@')
 }
 
 fn is_language_tag(tag: &str) -> bool {

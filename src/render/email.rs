@@ -373,7 +373,7 @@ fn parse_cc(entry: &str) -> Result<Option<Mailbox<'_>>, &'static str> {
 /// something on either side, no spaces, none of the characters that delimit
 /// addresses in a header, and ASCII only (a raw UTF-8 address would make an
 /// 8-bit header that needs SMTPUTF8 all the way).
-fn check_address(addr: &str) -> Result<(), &'static str> {
+pub fn check_address(addr: &str) -> Result<(), &'static str> {
     if addr.is_empty() {
         return Err("it is empty");
     }
