@@ -57,6 +57,12 @@ impl Countries {
         self.by_code.get(code).map(|c| c.name.as_str())
     }
 
+    /// The English name for a code, or the code itself when it is none,
+    /// for showing a country that must not vanish from a line.
+    pub fn name_or_code<'a>(&'a self, code: &'a str) -> &'a str {
+        self.name(code).unwrap_or(code)
+    }
+
     pub fn is_code(&self, code: &str) -> bool {
         self.by_code.contains_key(code)
     }

@@ -300,7 +300,7 @@ impl Catalog {
                     .find(|m| m.accredited_to.iter().any(|c| c == code))
             })
             .ok_or_else(|| {
-                let name = self.countries.name(code).unwrap_or(code);
+                let name = self.countries.name_or_code(code);
                 Error::usage(format!(
                     "the directory has no mission of Kazakhstan in or accredited to {name}"
                 ))

@@ -70,7 +70,7 @@ pub fn run(data: &DataArgs, args: EmbassiesArgs) -> Result<()> {
             m.id,
             m.kind.as_str(),
             m.city,
-            catalog.countries.name(&m.country).unwrap_or(&m.country),
+            catalog.countries.name_or_code(&m.country),
             yes_no(m.has_postal_address()),
             yes_no(m.email.is_some()),
             m.verified.as_deref().unwrap_or("-"),
@@ -159,7 +159,7 @@ fn show(catalog: &Catalog, m: &Mission) -> String {
         let names: Vec<&str> = m
             .accredited_to
             .iter()
-            .map(|c| catalog.countries.name(c).unwrap_or(c))
+            .map(|c| catalog.countries.name_or_code(c))
             .collect();
         field(&mut out, "also covers:", Some(&names.join(", ")));
     }

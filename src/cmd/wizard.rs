@@ -319,7 +319,7 @@ fn choose_mission<'c>(p: &Prompter, catalog: &'c Catalog, sender: &Sender) -> Re
                 let also: Vec<&str> = m
                     .accredited_to
                     .iter()
-                    .map(|c| catalog.countries.name(c).unwrap_or(c))
+                    .map(|c| catalog.countries.name_or_code(c))
                     .collect();
                 item.push_str(&format!(" · also for {}", also.join(", ")));
             }

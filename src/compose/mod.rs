@@ -105,7 +105,7 @@ pub fn compose_with(catalog: &Catalog, request: &Request, data: &mut Context) ->
     };
     let abroad = sender_country.as_deref() != Some(mission.country.as_str());
     let date_text = request.date.format(&front.language);
-    let country_name = |code: &str| catalog.countries.name(code).unwrap_or(code).to_string();
+    let country_name = |code: &str| catalog.countries.name_or_code(code).to_string();
     let addressee = recipient::addressee(mission);
 
     let fields = data
