@@ -1,8 +1,11 @@
 //! Putting letters on disk: atomically, never over a user's file by surprise.
 
+use std::ffi::OsStr;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+#[cfg(target_os = "linux")]
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -22,50 +25,201 @@ pub enum Written {
 /// temporary file beside it, then linked or renamed into place. An existing
 /// file with other contents is an error unless `overwrite`.
 pub fn write_file(path: &Path, bytes: &[u8], overwrite: bool) -> Result<Written> {
-    let existing = path.symlink_metadata().ok();
-    if let Some(meta) = &existing {
-        if meta.is_dir() {
-            return Err(Error::new(
-                ErrorKind::CantCreate,
-                format!("{}: is a directory", path.display()),
-            ));
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().ok_or_else(|| {
+        Error::new(
+            ErrorKind::CantCreate,
+            format!("{}: not a file name", path.display()),
+        )
+    })?;
+    OutputDir::open(dir)
+        .map_err(|err| Error::write(path, &err))?
+        .write(name, bytes, overwrite)
+}
+
+/// A directory that letters are written into, held open: a batch of a
+/// hundred thousand letters then costs no walk of the directory's path per
+/// letter, and each letter is made the cheapest atomic way the system has.
+pub struct OutputDir {
+    path: PathBuf,
+    #[cfg(target_os = "linux")]
+    fd: std::os::fd::OwnedFd,
+    /// Whether files can be made unnamed (Linux's O_TMPFILE) and linked in.
+    #[cfg(target_os = "linux")]
+    unnamed: AtomicBool,
+    /// Whether an unnamed file can be linked by its descriptor alone
+    /// (recent kernels, or with CAP_DAC_READ_SEARCH) rather than through /proc.
+    #[cfg(target_os = "linux")]
+    link_by_fd: AtomicBool,
+}
+
+impl OutputDir {
+    pub fn open(path: &Path) -> std::io::Result<OutputDir> {
+        #[cfg(target_os = "linux")]
+        let fd = {
+            use std::os::unix::fs::OpenOptionsExt;
+            fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_DIRECTORY)
+                .open(path)?
+                .into()
+        };
+        #[cfg(not(target_os = "linux"))]
+        if !path.is_dir() {
+            return Err(std::io::Error::from(std::io::ErrorKind::NotFound));
         }
-        // The same bytes are left alone, --force or not: a re-run rewrites nothing.
-        if fs::read(path).is_ok_and(|old| old == bytes) {
-            return Ok(Written::Unchanged);
-        }
+        Ok(OutputDir {
+            path: path.to_path_buf(),
+            #[cfg(target_os = "linux")]
+            fd,
+            #[cfg(target_os = "linux")]
+            unnamed: AtomicBool::new(true),
+            #[cfg(target_os = "linux")]
+            link_by_fd: AtomicBool::new(true),
+        })
+    }
+
+    /// Writes the file `name` in this directory, as [`write_file`] does.
+    pub fn write(&self, name: &OsStr, bytes: &[u8], overwrite: bool) -> Result<Written> {
+        let path = self.path.join(name);
         if !overwrite {
-            return Err(already_exists(path));
-        }
-    }
-    let linked = match existing {
-        None => write_unnamed_then_link(path, bytes),
-        Some(_) => Ok(false),
-    };
-    let result = match linked {
-        Ok(true) => Ok(()),
-        Ok(false) => {
-            let tmp = temporary_path(path);
-            let result = write_temporary(&tmp, bytes).and_then(|()| {
-                if overwrite {
-                    fs::rename(&tmp, path)
-                } else {
-                    rename_no_replace(&tmp, path)
+            return match self.create(name, &path, bytes) {
+                Ok(()) => Ok(Written::Created),
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                    unchanged_or_taken(&path, bytes)
                 }
-            });
-            if result.is_err() {
-                let _ = fs::remove_file(&tmp);
-            }
-            result
+                Err(err) => Err(Error::write(&path, &err)),
+            };
         }
-        Err(err) => Err(err),
-    };
-    match result {
-        Ok(()) if existing.is_some() => Ok(Written::Replaced),
-        Ok(()) => Ok(Written::Created),
-        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Err(already_exists(path)),
-        Err(err) => Err(Error::write(path, &err)),
+        if path.symlink_metadata().is_err() {
+            match self.create(name, &path, bytes) {
+                Ok(()) => return Ok(Written::Created),
+                // Made meanwhile by someone else: replaced below, as asked.
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(err) => return Err(Error::write(&path, &err)),
+            }
+        }
+        match unchanged_or_taken(&path, bytes) {
+            Ok(written) => return Ok(written),
+            Err(err) if path.is_dir() => return Err(err),
+            Err(_) => {}
+        }
+        let tmp = temporary_path(&path);
+        let result = write_temporary(&tmp, bytes).and_then(|()| fs::rename(&tmp, &path));
+        if let Err(err) = result {
+            let _ = fs::remove_file(&tmp);
+            return Err(Error::write(&path, &err));
+        }
+        Ok(Written::Replaced)
     }
+
+    /// Makes `name` with `bytes`, failing with `AlreadyExists` if the name is
+    /// taken: a run killed part way leaves either the whole file or nothing.
+    fn create(&self, name: &OsStr, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        #[cfg(target_os = "linux")]
+        if self.unnamed.load(Ordering::Relaxed) {
+            match self.create_unnamed(name, bytes) {
+                Ok(true) => return Ok(()),
+                Ok(false) => self.unnamed.store(false, Ordering::Relaxed),
+                Err(err) => return Err(err),
+            }
+        }
+        let tmp = temporary_path(path);
+        let result = write_temporary(&tmp, bytes).and_then(|()| rename_no_replace(&tmp, path));
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// Writes `bytes` into an unnamed file in the directory (O_TMPFILE) and
+    /// names it only when it is complete; the link fails if the name is
+    /// taken, so nothing is ever replaced, and a letter costs one directory
+    /// update instead of two. `Ok(false)` where the system or file system
+    /// cannot do it.
+    #[cfg(target_os = "linux")]
+    fn create_unnamed(&self, name: &OsStr, bytes: &[u8]) -> std::io::Result<bool> {
+        use std::os::fd::{AsRawFd, FromRawFd};
+        use std::os::unix::ffi::OsStrExt;
+        let dir = self.fd.as_raw_fd();
+        // SAFETY: a valid directory descriptor and a NUL-terminated path.
+        let fd = unsafe {
+            libc::openat(
+                dir,
+                c".".as_ptr(),
+                libc::O_TMPFILE | libc::O_WRONLY | libc::O_CLOEXEC,
+                0o666,
+            )
+        };
+        if fd < 0 {
+            let err = std::io::Error::last_os_error();
+            return match err.raw_os_error() {
+                Some(libc::EOPNOTSUPP | libc::EISDIR | libc::EINVAL) => Ok(false),
+                _ => Err(err),
+            };
+        }
+        // SAFETY: `fd` was just opened and is owned by nobody else.
+        let mut file = unsafe { fs::File::from_raw_fd(fd) };
+        file.write_all(bytes)?;
+        let to = std::ffi::CString::new(name.as_bytes()).map_err(std::io::Error::other)?;
+        if self.link_by_fd.load(Ordering::Relaxed) {
+            // SAFETY: valid descriptors and NUL-terminated paths that outlive the call.
+            let rc =
+                unsafe { libc::linkat(fd, c"".as_ptr(), dir, to.as_ptr(), libc::AT_EMPTY_PATH) };
+            if rc == 0 {
+                return Ok(true);
+            }
+            let err = std::io::Error::last_os_error();
+            // Older kernels refuse an empty path to unprivileged users.
+            if err.raw_os_error() != Some(libc::ENOENT) {
+                return Err(err);
+            }
+            self.link_by_fd.store(false, Ordering::Relaxed);
+        }
+        let fd_path =
+            std::ffi::CString::new(format!("/proc/self/fd/{fd}")).map_err(std::io::Error::other)?;
+        // SAFETY: valid descriptors and NUL-terminated paths that outlive the call.
+        let rc = unsafe {
+            libc::linkat(
+                libc::AT_FDCWD,
+                fd_path.as_ptr(),
+                dir,
+                to.as_ptr(),
+                libc::AT_SYMLINK_FOLLOW,
+            )
+        };
+        if rc == 0 {
+            return Ok(true);
+        }
+        let err = std::io::Error::last_os_error();
+        // Without /proc the unnamed file cannot be named: use a temporary name.
+        if err.raw_os_error() == Some(libc::ENOENT) && !Path::new("/proc/self/fd").is_dir() {
+            return Ok(false);
+        }
+        Err(err)
+    }
+}
+
+/// For a name already taken: the same bytes are left alone (a re-run
+/// rewrites nothing), anything else is the user's and an error.
+fn unchanged_or_taken(path: &Path, bytes: &[u8]) -> Result<Written> {
+    if path.is_dir() {
+        return Err(is_a_directory(path));
+    }
+    if fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(Written::Unchanged);
+    }
+    Err(already_exists(path))
+}
+
+fn is_a_directory(path: &Path) -> Error {
+    Error::new(
+        ErrorKind::CantCreate,
+        format!("{}: is a directory", path.display()),
+    )
 }
 
 /// A file written under a temporary name beside its place and put there by
@@ -179,69 +333,6 @@ fn private_temporary(tmp: &Path) -> std::io::Result<fs::File> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(tmp)
-}
-
-/// Writes `bytes` into an unnamed file in `path`'s directory (Linux's
-/// O_TMPFILE) and names it only when it is complete; the link fails if the
-/// name is taken, so nothing is ever replaced. A run killed part way leaves
-/// nothing at all, and a letter costs one directory update instead of two.
-/// `Ok(false)` where the system or file system cannot do it.
-fn write_unnamed_then_link(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        use std::os::unix::ffi::OsStrExt;
-        use std::os::unix::fs::OpenOptionsExt;
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
-        let opened = fs::OpenOptions::new()
-            .write(true)
-            .custom_flags(libc::O_TMPFILE)
-            .open(dir);
-        let mut file = match opened {
-            Ok(file) => file,
-            Err(err)
-                if matches!(
-                    err.raw_os_error(),
-                    Some(libc::EOPNOTSUPP | libc::EISDIR | libc::EINVAL)
-                ) =>
-            {
-                return Ok(false)
-            }
-            Err(err) => return Err(err),
-        };
-        file.write_all(bytes)?;
-        let fd_path = std::ffi::CString::new(format!("/proc/self/fd/{}", file.as_raw_fd()))
-            .map_err(std::io::Error::other)?;
-        let to =
-            std::ffi::CString::new(path.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
-        // SAFETY: both are valid NUL-terminated paths that outlive the call.
-        let rc = unsafe {
-            libc::linkat(
-                libc::AT_FDCWD,
-                fd_path.as_ptr(),
-                libc::AT_FDCWD,
-                to.as_ptr(),
-                libc::AT_SYMLINK_FOLLOW,
-            )
-        };
-        if rc == 0 {
-            return Ok(true);
-        }
-        let err = std::io::Error::last_os_error();
-        // Without /proc the unnamed file cannot be named: use a temporary name.
-        if err.raw_os_error() == Some(libc::ENOENT) && !Path::new("/proc/self/fd").is_dir() {
-            return Ok(false);
-        }
-        Err(err)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = (path, bytes);
-        Ok(false)
-    }
 }
 
 /// Renames unless `to` exists, in one step, so that a file created meanwhile
