@@ -23,7 +23,7 @@ use sha2::Digest;
 use crate::catalog::{Catalog, LetterTemplate, Mission, Sender};
 use crate::compose::{compose_with, date::Date, mission_data, Letter, Request};
 use crate::error::{Error, ErrorKind, Result};
-use crate::output::{self, AtomicFile, Written};
+use crate::output::{self, AtomicFile, OutputDir, Written};
 use crate::render::{self, Format, RenderOptions};
 use senders::{SenderReader, SenderRow};
 
@@ -51,30 +51,39 @@ impl Senders {
         })
     }
 
-    /// Calls `each` with every row, in order.
-    fn for_each(&self, mut each: impl FnMut(SenderRow) -> Result<()>) -> Result<()> {
-        match self {
-            Senders::One(sender) => each(SenderRow {
+    /// The rows, in order, read as they are asked for.
+    fn rows(&self) -> Result<Rows> {
+        Ok(match self {
+            Senders::One(sender) => Rows::One(Some(SenderRow {
                 row: 1,
                 line: 0,
                 sender: sender.clone(),
                 ..SenderRow::default()
+            })),
+            Senders::Csv { path, stdin } => Rows::Csv(match stdin {
+                Some(bytes) => SenderReader::from_bytes(bytes.clone())?,
+                None => SenderReader::open(path)?,
             }),
-            Senders::Csv { path, stdin } => {
-                let mut reader = match stdin {
-                    Some(bytes) => SenderReader::from_bytes(bytes.clone())?,
-                    None => SenderReader::open(path)?,
-                };
-                while let Some(row) = reader.next_row() {
-                    each(row?)?;
-                }
-                Ok(())
-            }
-        }
+        })
     }
 
     fn is_csv(&self) -> bool {
         matches!(self, Senders::Csv { .. })
+    }
+}
+
+/// Senders being read.
+enum Rows {
+    One(Option<SenderRow>),
+    Csv(SenderReader),
+}
+
+impl Rows {
+    fn next_row(&mut self) -> Option<Result<SenderRow>> {
+        match self {
+            Rows::One(row) => row.take().map(Ok),
+            Rows::Csv(reader) => reader.next_row(),
+        }
     }
 }
 
@@ -135,7 +144,8 @@ pub struct Summary {
 struct Job<'c> {
     row: Arc<SenderRow>,
     mission: &'c Mission,
-    file_name: Option<String>,
+    /// Its name in the output directory, from the first pass.
+    file_name: Option<Arc<str>>,
 }
 
 enum Outcome {
@@ -158,11 +168,23 @@ enum Outcome {
 const CHUNK: usize = 512;
 
 pub fn run(plan: &Plan) -> Result<Summary> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(plan.jobs.unwrap_or(0))
+        .build()
+        .map_err(|err| Error::new(ErrorKind::Io, format!("cannot start threads: {err}")))?;
     clear_mission_data();
-    let names = first_pass(plan);
+    let result = pool.install(|| run_passes(plan));
     clear_mission_data();
-    let names = names?;
-    let total = names.count;
+    result
+}
+
+fn run_passes(plan: &Plan) -> Result<Summary> {
+    let first = first_pass(plan);
+    // The first pass composed one letter on this thread; the pool's threads
+    // end with the run, but this one may be the caller's.
+    clear_mission_data();
+    let first = first?;
+    let total = first.count;
     if total == 0 {
         return Err(Error::usage(
             "no letters to write: the senders file has no rows",
@@ -182,66 +204,127 @@ pub fn run(plan: &Plan) -> Result<Summary> {
         _ => {}
     }
     if plan.dry_run {
-        let summary = dry_run(plan, total);
-        clear_mission_data();
-        return summary;
+        return dry_run(plan, first);
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(plan.jobs.unwrap_or(0))
-        .build()
-        .map_err(|err| Error::new(ErrorKind::Io, format!("cannot start threads: {err}")))?;
-    let summary = pool.install(|| second_pass(plan, total));
-    clear_mission_data();
-    summary
+    second_pass(plan, first)
 }
 
-/// What the first pass learned.
+/// What the first pass learned: enough to write, or to show the plan.
 struct FirstPass {
     count: usize,
+    /// Every letter's file name, in order (for a directory; empty otherwise).
+    names: Vec<Arc<str>>,
+    /// The missions written to, in the order first met.
+    missions: Vec<String>,
+    /// The first few letters, as `--dry-run` lists them: sender and mission.
+    listed: Vec<(String, String)>,
+    /// The first letter, composed: a template that cannot make one letter
+    /// cannot make any, and `--dry-run` shows it.
+    first_letter: Option<Letter>,
 }
 
-/// Checks every row and names every file before anything is written.
+/// Letters a dry run lists by name.
+const LISTED: usize = 10;
+
+/// Checks every row and names every file before anything is written. Errors
+/// come in the order of the rows, whatever the threads.
 fn first_pass(plan: &Plan) -> Result<FirstPass> {
     let namer = plan.destination_pattern().map(Namer::new).transpose()?;
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut count = 0;
-    plan.senders.for_each(|row| {
-        let row = Arc::new(row);
-        for mission in plan.missions_for(&row)? {
-            if plan.strict && plan.format.is_email() && mission.email.is_none() {
-                return Err(no_email_error(mission));
+    let mut seen: HashMap<Arc<str>, usize> = HashMap::new();
+    let mut first = FirstPass {
+        count: 0,
+        names: Vec::new(),
+        missions: Vec::new(),
+        listed: Vec::new(),
+        first_letter: None,
+    };
+    in_chunks(plan, |jobs| {
+        // Naming is the costly part: done on every core, checked in order.
+        let mut names: Vec<Result<String>> = match &namer {
+            Some(namer) => jobs
+                .par_iter()
+                .map(|job| namer.name(plan, &job.row, job.mission))
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut names = names.drain(..);
+        for job in jobs.iter() {
+            if plan.strict && plan.format.is_email() && job.mission.email.is_none() {
+                return Err(no_email_error(job.mission));
             }
-            if count == 0 {
-                // A template that cannot make one letter cannot make any: say so
-                // before anything is written, not once per letter.
-                let job = Job {
-                    row: row.clone(),
-                    mission,
-                    file_name: None,
-                };
-                compose_job(plan, &job)?;
+            if first.first_letter.is_none() {
+                first.first_letter = Some(compose_job(plan, job)?);
             }
-            count += 1;
-            if let Some(namer) = &namer {
-                let name = namer.name(plan, &row, mission)?;
-                if let Some(first) = seen.insert(name.clone(), row.row) {
+            first.count += 1;
+            if !first.missions.contains(&job.mission.id) {
+                first.missions.push(job.mission.id.clone());
+            }
+            if first.listed.len() < LISTED {
+                first
+                    .listed
+                    .push((job.row.sender.name.clone(), job.mission.id.clone()));
+            }
+            if let Some(name) = names.next() {
+                let name: Arc<str> = name?.into();
+                if let Some(earlier) = seen.insert(name.clone(), job.row.row) {
                     return Err(Error::data(format!(
-                        "two letters would be written to `{name}` (rows {first} and {})",
-                        row.row
+                        "two letters would be written to `{name}` (rows {earlier} and {})",
+                        job.row.row
                     ))
                     .with_help(
                         "make --file-name give each letter its own name, e.g. add {{row}}",
                     ));
                 }
+                first.names.push(name);
             }
         }
-        Ok(())
+        Ok(true)
     })?;
-    Ok(FirstPass { count })
+    Ok(first)
 }
 
-fn second_pass(plan: &Plan, total: usize) -> Result<Summary> {
-    let namer = plan.destination_pattern().map(Namer::new).transpose()?;
+/// Hands `each` the letters to make, a chunk at a time and in order, while
+/// the next chunk is read: reading the senders is serial, and would
+/// otherwise leave the other cores waiting. Stops when `each` says false.
+fn in_chunks<'c>(
+    plan: &Plan<'c>,
+    mut each: impl FnMut(&mut Vec<Job<'c>>) -> Result<bool> + Send,
+) -> Result<()> {
+    let mut rows = plan.senders.rows()?;
+    let mut jobs = next_jobs(plan, &mut rows)?;
+    while !jobs.is_empty() {
+        let (go_on, next) = rayon::join(|| each(&mut jobs), || next_jobs(plan, &mut rows));
+        // An error in this chunk comes before one in the rows after it.
+        if !go_on? {
+            return Ok(());
+        }
+        jobs = next?;
+    }
+    Ok(())
+}
+
+/// The next [`CHUNK`] or so letters to make, from as many rows as that takes.
+fn next_jobs<'c>(plan: &Plan<'c>, rows: &mut Rows) -> Result<Vec<Job<'c>>> {
+    let mut jobs = Vec::with_capacity(CHUNK);
+    while jobs.len() < CHUNK {
+        let Some(row) = rows.next_row() else {
+            break;
+        };
+        let row = Arc::new(row?);
+        for mission in plan.missions_for(&row)? {
+            jobs.push(Job {
+                row: row.clone(),
+                mission,
+                file_name: None,
+            });
+        }
+    }
+    Ok(jobs)
+}
+
+fn second_pass(plan: &Plan, first: FirstPass) -> Result<Summary> {
+    let total = first.count;
+    let mut names = first.names.into_iter();
     let mut sink = Sink::open(plan)?;
     let progress = progress_bar(total);
     let mut summary = Summary {
@@ -249,67 +332,41 @@ fn second_pass(plan: &Plan, total: usize) -> Result<Summary> {
         ..Summary::default()
     };
     let mut first_error: Option<Error> = None;
-    let mut chunk: Vec<Job> = Vec::with_capacity(CHUNK);
-    let mut flush =
-        |chunk: &mut Vec<Job>, sink: &mut Sink, summary: &mut Summary| -> Result<bool> {
-            // Naming, making and describing each letter all happen on the workers;
-            // only the recording, in order, is left to this thread.
-            let with_manifest = sink.manifest.is_some();
-            let outcomes: Vec<(Outcome, Option<String>)> = chunk
-                .par_iter_mut()
-                .map(|job| {
-                    let outcome = match namer.as_ref().map(|n| n.name(plan, &job.row, job.mission))
-                    {
-                        Some(Err(err)) => Outcome::Failed(err),
-                        named => {
-                            job.file_name = named.and_then(Result::ok);
-                            make(plan, &sink.dir, job)
-                        }
-                    };
-                    let line = with_manifest.then(|| manifest_line(plan, job, &outcome));
-                    (outcome, line)
-                })
-                .collect();
-            for (job, (outcome, line)) in chunk.iter().zip(outcomes) {
-                sink.record(plan, job, &outcome, line, summary)?;
-                if let Outcome::Failed(err) = outcome {
-                    if plan.keep_going {
-                        eprintln!(
-                            "error: {} to {}: {err}",
-                            job.row.sender.name, job.mission.id
-                        );
-                    }
-                    if first_error.is_none() {
-                        first_error = Some(err);
-                    }
+    let result = in_chunks(plan, |jobs| {
+        if sink.dir.is_some() {
+            for job in jobs.iter_mut() {
+                job.file_name = names.next();
+            }
+        }
+        // Making and describing each letter happen on the workers; only
+        // the recording, in order, is left to this thread.
+        let with_manifest = sink.manifest.is_some();
+        let dir = sink.dir.as_ref();
+        let outcomes: Vec<(Outcome, Option<String>)> = jobs
+            .par_iter()
+            .map(|job| {
+                let outcome = make(plan, dir, job);
+                let line = with_manifest.then(|| manifest_line(plan, job, &outcome));
+                (outcome, line)
+            })
+            .collect();
+        for (job, (outcome, line)) in jobs.iter().zip(outcomes) {
+            sink.record(plan, job, &outcome, line, &mut summary)?;
+            if let Outcome::Failed(err) = outcome {
+                if plan.keep_going {
+                    eprintln!(
+                        "error: {} to {}: {err}",
+                        job.row.sender.name, job.mission.id
+                    );
+                }
+                if first_error.is_none() {
+                    first_error = Some(err);
                 }
             }
-            progress.inc(chunk.len() as u64);
-            chunk.clear();
-            Ok(first_error.is_none() || plan.keep_going)
-        };
-    let mut stopped = false;
-    let result = plan.senders.for_each(|row| {
-        if stopped {
-            return Ok(());
         }
-        let row = Arc::new(row);
-        for mission in plan.missions_for(&row)? {
-            chunk.push(Job {
-                row: row.clone(),
-                mission,
-                file_name: None,
-            });
-            if chunk.len() == CHUNK && !flush(&mut chunk, &mut sink, &mut summary)? {
-                stopped = true;
-                return Ok(());
-            }
-        }
-        Ok(())
+        progress.inc(jobs.len() as u64);
+        Ok(first_error.is_none() || plan.keep_going)
     });
-    if result.is_ok() && !stopped && !chunk.is_empty() {
-        flush(&mut chunk, &mut sink, &mut summary)?;
-    }
     progress.finish_and_clear();
     sink.finish(plan, &summary)?;
     result?;
@@ -335,7 +392,7 @@ fn second_pass(plan: &Plan, total: usize) -> Result<Summary> {
 }
 
 /// Composes, renders and (for a directory) writes one letter.
-fn make(plan: &Plan, dir: &Option<PathBuf>, job: &Job) -> Outcome {
+fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
     let letter = match compose_job(plan, job) {
         Ok(letter) => letter,
         Err(err) => return Outcome::Failed(err),
@@ -365,10 +422,17 @@ fn make(plan: &Plan, dir: &Option<PathBuf>, job: &Job) -> Outcome {
     let long_link =
         plan.format == Format::Mailto && bytes.len() > crate::render::email::MAILTO_WARN_LEN + 1;
 
-    if let (Some(dir), Some(name)) = (dir, &job.file_name) {
+    if let Some(dir) = dir {
+        let Some(name) = &job.file_name else {
+            // The first pass named every row it read; this one read more.
+            return Outcome::Failed(
+                Error::data("the senders file changed while the run was reading it")
+                    .with_help("run the command again: letters already written are kept"),
+            );
+        };
         // Hashed here, on the worker thread, and not kept: memory stays flat.
         let sha256 = hex(&sha2::Sha256::digest(&bytes));
-        return match output::write_file(&dir.join(name), &bytes, plan.force) {
+        return match dir.write(std::ffi::OsStr::new(&**name), &bytes, plan.force) {
             Ok(written) => Outcome::Done {
                 bytes: Vec::new(),
                 sha256: Some(sha256),
@@ -460,8 +524,8 @@ fn clear_mission_data() {
     MISSION_DATA.with(|cell| cell.borrow_mut().take());
 }
 
-impl Plan<'_> {
-    fn missions_for(&self, row: &SenderRow) -> Result<Vec<&Mission>> {
+impl<'c> Plan<'c> {
+    fn missions_for(&self, row: &SenderRow) -> Result<Vec<&'c Mission>> {
         match &self.recipients {
             Recipients::Fixed(missions) => Ok(missions.clone()),
             Recipients::SenderCountry => {
@@ -546,7 +610,7 @@ impl Namer {
 
 /// Where rendered letters are put as they come.
 struct Sink {
-    dir: Option<PathBuf>,
+    dir: Option<OutputDir>,
     manifest: Option<AtomicFile>,
     /// Concatenated output (mbox, mailto, one letter) for stdout or a file.
     stream: Vec<u8>,
@@ -575,7 +639,7 @@ impl Sink {
             // A run that was killed may have left its temporary files.
             output::remove_stale_temporaries(dir);
             sink.manifest = Some(AtomicFile::create(&dir.join("manifest.jsonl"), true)?);
-            sink.dir = Some(dir.clone());
+            sink.dir = Some(OutputDir::open(dir).map_err(|err| Error::write(dir, &err))?);
         }
         Ok(sink)
     }
@@ -664,6 +728,20 @@ impl Sink {
 }
 
 /// One line of `manifest.jsonl`: what became of a letter, and where it is.
+#[derive(serde::Serialize)]
+struct ManifestEntry<'a> {
+    row: usize,
+    letter: &'a str,
+    recipient: &'a str,
+    sender: &'a str,
+    format: Format,
+    /// A skipped letter has no file.
+    path: Option<&'a str>,
+    sha256: Option<&'a str>,
+    status: &'a str,
+    reason: Option<&'a str>,
+}
+
 fn manifest_line(plan: &Plan, job: &Job, outcome: &Outcome) -> String {
     let (status, reason, sha256) = match outcome {
         Outcome::Done {
@@ -679,19 +757,18 @@ fn manifest_line(plan: &Plan, job: &Job, outcome: &Outcome) -> String {
         Outcome::Skipped(reason) => ("skipped", Some(reason.as_str()), None),
         Outcome::Failed(err) => ("failed", Some(err.message.as_str()), None),
     };
-    let entry = json!({
-        "row": job.row.row,
-        "letter": plan.template.front.id,
-        "recipient": job.mission.id,
-        "sender": job.row.sender.name,
-        "format": plan.format,
-        // A skipped letter has no file.
-        "path": if status == "skipped" { None } else { job.file_name.as_deref() },
-        "sha256": sha256,
-        "status": status,
-        "reason": reason,
-    });
-    let mut line = entry.to_string();
+    let entry = ManifestEntry {
+        row: job.row.row,
+        letter: &plan.template.front.id,
+        recipient: &job.mission.id,
+        sender: &job.row.sender.name,
+        format: plan.format,
+        path: job.file_name.as_deref().filter(|_| status != "skipped"),
+        sha256,
+        status,
+        reason,
+    };
+    let mut line = serde_json::to_string(&entry).expect("a manifest entry serialises");
     line.push('\n');
     line
 }
@@ -732,60 +809,32 @@ fn summary_line(plan: &Plan, s: &Summary) -> String {
 }
 
 /// Prints the plan and the first letter in full, and writes nothing.
-fn dry_run(plan: &Plan, total: usize) -> Result<Summary> {
-    let namer = plan.destination_pattern().map(Namer::new).transpose()?;
+fn dry_run(plan: &Plan, first: FirstPass) -> Result<Summary> {
+    let total = first.count;
     let mut out = String::new();
-    let mut first: Option<Letter> = None;
-    let mut listed = 0;
-    let mut missions: Vec<String> = Vec::new();
-    plan.senders.for_each(|row| {
-        let row = Arc::new(row);
-        for mission in plan.missions_for(&row)? {
-            if !missions.contains(&mission.id) {
-                missions.push(mission.id.clone());
-            }
-            if listed < 10 {
-                let target = match &namer {
-                    Some(namer) => format!(" -> {}", namer.name(plan, &row, mission)?),
-                    None => String::new(),
-                };
-                out.push_str(&format!(
-                    "  {} to {}{target}\n",
-                    row.sender.name, mission.id
-                ));
-                listed += 1;
-            }
-            if first.is_none() {
-                let job = Job {
-                    row: row.clone(),
-                    mission,
-                    file_name: None,
-                };
-                first = Some(compose_job(plan, &job)?);
-            }
-        }
-        Ok(())
-    })?;
-    if total > listed {
-        out.push_str(&format!("  … and {} more\n", total - listed));
+    for (i, (sender, mission)) in first.listed.iter().enumerate() {
+        let target = match first.names.get(i) {
+            Some(name) => format!(" -> {name}"),
+            None => String::new(),
+        };
+        out.push_str(&format!("  {sender} to {mission}{target}\n"));
+    }
+    if total > first.listed.len() {
+        out.push_str(&format!("  … and {} more\n", total - first.listed.len()));
     }
     let destination = match &plan.destination {
         Destination::Dir { dir, .. } => format!("files in {}", dir.display()),
         Destination::File(path) => path.display().to_string(),
         Destination::Stdout => "standard output".into(),
     };
+    let missions = first.missions.len();
     let mut text = format!(
-        "Would write {total} {} ({}) to {} {}, to {destination}:\n{out}",
+        "Would write {total} {} ({}) to {missions} {}, to {destination}:\n{out}",
         if total == 1 { "letter" } else { "letters" },
         plan.format.name(),
-        missions.len(),
-        if missions.len() == 1 {
-            "mission"
-        } else {
-            "missions"
-        },
+        if missions == 1 { "mission" } else { "missions" },
     );
-    if let Some(letter) = &first {
+    if let Some(letter) = &first.first_letter {
         text.push_str("\nThe first letter:\n\n");
         text.push_str(&render::text::render(letter));
     }
