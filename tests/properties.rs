@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use proptest::sample::select;
-use protest::catalog::{Catalog, Sender};
-use protest::compose::{compose, date::Date, Request};
+use protest::catalog::{Catalog, Origin, Sender};
+use protest::compose::{compose, compose_with, date::Date, MissionData, Request};
 use protest::render::{self, Format, RenderOptions};
 
 fn catalog() -> &'static Catalog {
@@ -109,5 +109,120 @@ fn pdf_is_deterministic() {
         let two =
             render::render(Format::Pdf, &letter_for(&sender, None).unwrap(), &options).unwrap();
         assert!(one == two, "{name}: two renderings differ");
+    }
+}
+
+/// The shipped letters, and letters that reach the sender's data every way
+/// Handlebars allows: a batch that renders a text once for several senders
+/// must give each of them exactly the letter they would get alone.
+fn catalog_with_sender_readers() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        let mut catalog = Catalog::builtin().unwrap();
+        let bodies = [
+            ("reads-name", "From {{sender.name}} of {{sender.org}}."),
+            (
+                "reads-with",
+                "{{#with sender}}From {{name}} in {{town}}.{{/with}}",
+            ),
+            (
+                "reads-lookup",
+                "From {{lookup sender \"name\"}}, {{lookup sender.address 0}}.",
+            ),
+            (
+                "reads-root",
+                "{{#each demands}}{{@root.sender.name}}: {{this}}\n{{/each}}",
+            ),
+            (
+                "reads-parent",
+                "{{#each demands}}{{../sender.role}}: {{this}}\n{{/each}}",
+            ),
+            (
+                "reads-this",
+                "{{#each this}}{{#if name}}{{name}} {{/if}}{{/each}}ends.",
+            ),
+            (
+                "reads-extra",
+                "{{#each extra as |value key|}}{{key}}={{value}} {{/each}}.",
+            ),
+            (
+                "reads-if",
+                "{{#if (eq sender.country \"GB\")}}Dear{{else}}Hello{{/if}} {{extra.branch}}.",
+            ),
+            ("reads-subject", "A letter."),
+        ];
+        for (id, body) in bodies {
+            let subject = match id {
+                "reads-subject" => "From {{sender.name}}",
+                _ => "A subject",
+            };
+            let text = format!(
+                "+++\nid = \"{id}\"\ntitle = \"t\"\nlanguage = \"en-GB\"\nsubject = \"{subject}\"\n\
+                 demands = [\"Free them\"]\nsource = \"test\"\n+++\n{body}\n"
+            );
+            catalog
+                .add_template(&text, &format!("{id}.hbs"), Origin("test".into()))
+                .unwrap();
+        }
+        catalog
+    })
+}
+
+/// Senders who share some fields and not others, as a branch's members do.
+fn a_member() -> impl Strategy<Value = (Sender, serde_json::Map<String, serde_json::Value>)> {
+    (
+        select(vec!["Ann Lee", "Bo Chen", "Жанболат Мамай"]),
+        prop::option::of(select(vec!["Unite Leeds", "GMB York"])),
+        prop::option::of(select(vec!["Steward", "Member"])),
+        prop::option::of(select(vec!["1 High St", "2 Mill Rd"])),
+        prop::option::of(select(vec!["GB", "DE"])),
+        select(vec!["", "North", "South"]),
+    )
+        .prop_map(|(name, org, role, street, country, branch)| {
+            let sender = Sender {
+                name: name.into(),
+                org: org.map(str::to_string),
+                role: role.map(str::to_string),
+                address: street.into_iter().map(str::to_string).collect(),
+                town: Some("Leeds".into()),
+                country: country.map(str::to_string),
+                ..Sender::default()
+            };
+            let mut extra = serde_json::Map::new();
+            extra.insert("branch".into(), branch.into());
+            (sender, extra)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_batch_gives_each_sender_the_letter_they_would_get_alone(
+        members in prop::collection::vec(a_member(), 1..12),
+    ) {
+        let catalog = catalog_with_sender_readers();
+        let mission = catalog.mission("gb-london").unwrap();
+        let date = Date::parse("2017-05-01").unwrap();
+        for (id, template) in &catalog.templates {
+            let mut shared = MissionData::new(catalog, template, mission, date, true).unwrap();
+            for (sender, extra) in &members {
+                let request = Request {
+                    template,
+                    mission,
+                    sender,
+                    date,
+                    personal: None,
+                    cc: &[],
+                    extra,
+                    force: true,
+                };
+                // A template may fail for some senders (a strict-mode miss): then
+                // it must fail in the batch too, with the same message.
+                let alone = compose(catalog, &request).map_err(|err| err.message);
+                let in_batch = compose_with(catalog, &request, &mut shared).map_err(|err| err.message);
+                prop_assert_eq!(&in_batch, &alone, "letter {} for {}", id, sender.name);
+            }
+        }
     }
 }

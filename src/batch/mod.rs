@@ -21,7 +21,7 @@ use serde_json::json;
 use sha2::Digest;
 
 use crate::catalog::{Catalog, LetterTemplate, Mission, Sender};
-use crate::compose::{compose_with, date::Date, mission_data, Letter, Request};
+use crate::compose::{compose_with, date::Date, Letter, MissionData, Request};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{self, AtomicFile, OutputDir, Written};
 use crate::render::{self, Format, RenderOptions};
@@ -477,7 +477,7 @@ fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
         .with(|cell| {
             let mut cell = cell.borrow_mut();
             if cell.as_ref().is_none_or(|(cached, _)| *cached != key) {
-                let data = mission_data(
+                let data = MissionData::new(
                     plan.catalog,
                     plan.template,
                     job.mission,
@@ -514,7 +514,7 @@ thread_local! {
     /// rest (mission, prisoners, demands) is built once per mission, not per
     /// letter. Cleared when a run ends, so no later plan at the same address
     /// can see it.
-    static MISSION_DATA: RefCell<Option<(DataKey, handlebars::Context)>> = const { RefCell::new(None) };
+    static MISSION_DATA: RefCell<Option<(DataKey, MissionData)>> = const { RefCell::new(None) };
 }
 
 /// Forgets this thread's cached template data. A run's worker threads end

@@ -8,6 +8,8 @@ pub mod date;
 mod letter;
 mod recipient;
 
+use std::collections::HashMap;
+
 use handlebars::Context;
 use serde_json::{json, Map, Value};
 
@@ -15,6 +17,7 @@ pub use letter::{Block, Letter, RecipientBlock, SenderBlock};
 
 use crate::catalog::{body_name, subject_name, Catalog, LetterTemplate, Mission, Sender, Status};
 use crate::error::{Error, Result};
+use crate::template::Reads;
 use date::Date;
 
 /// What one letter is made from.
@@ -34,7 +37,7 @@ pub struct Request<'a> {
 }
 
 pub fn compose(catalog: &Catalog, request: &Request) -> Result<Letter> {
-    let mut data = mission_data(
+    let mut data = MissionData::new(
         catalog,
         request.template,
         request.mission,
@@ -44,10 +47,92 @@ pub fn compose(catalog: &Catalog, request: &Request) -> Result<Letter> {
     compose_with(catalog, request, &mut data)
 }
 
-/// The template data that does not depend on the sender: the same for every
-/// letter of a batch to one mission, so a batch builds it once per mission
-/// and [`compose_with`] adds each sender to it.
-pub fn mission_data(
+/// What the letters of a batch to one mission share: the template data
+/// without the sender, and the subjects and bodies already rendered from it.
+/// A batch makes it once per mission, and [`compose_with`] adds each sender.
+pub struct MissionData {
+    context: Context,
+    /// The sender fields the letter's templates read, if that can be told.
+    reads: Reads,
+    /// Subject and body by the values of those fields: one rendering serves
+    /// every sender of a branch, who differ only in fields the text never uses.
+    rendered: HashMap<String, (String, Vec<Block>)>,
+}
+
+/// Renderings remembered per mission: enough for the few organisations of a
+/// mail-out, and no more however many senders differ in what the text reads.
+const RENDERED_KEPT: usize = 32;
+
+impl MissionData {
+    pub fn new(
+        catalog: &Catalog,
+        template: &LetterTemplate,
+        mission: &Mission,
+        date: Date,
+        force: bool,
+    ) -> Result<MissionData> {
+        let id = &template.front.id;
+        let reads = match (
+            catalog.engine.reads(&subject_name(id), SENDER_DATA),
+            catalog.engine.reads(&body_name(id), SENDER_DATA),
+        ) {
+            (Reads::Fields(mut subject), Reads::Fields(body)) => {
+                subject.extend(body);
+                Reads::Fields(subject)
+            }
+            _ => Reads::Anything,
+        };
+        Ok(MissionData {
+            context: mission_context(catalog, template, mission, date, force)?,
+            reads,
+            rendered: HashMap::new(),
+        })
+    }
+
+    /// The subject and body for the sender now in the context: rendered, or
+    /// as rendered for an earlier sender with the same values in every field
+    /// the templates read.
+    fn subject_and_body(
+        &mut self,
+        catalog: &Catalog,
+        template: &LetterTemplate,
+    ) -> Result<(String, Vec<Block>)> {
+        let key = match &self.reads {
+            Reads::Fields(fields) => Some(rendered_key(self.context.data(), fields)),
+            Reads::Anything => None,
+        };
+        if let Some(done) = key.as_ref().and_then(|key| self.rendered.get(key)) {
+            return Ok(done.clone());
+        }
+        let id = &template.front.id;
+        let subject = one_line(&catalog.engine.render(&subject_name(id), &self.context)?);
+        let body = blocks(&catalog.engine.render(&body_name(id), &self.context)?);
+        if let Some(key) = key.filter(|_| self.rendered.len() < RENDERED_KEPT) {
+            self.rendered.insert(key, (subject.clone(), body.clone()));
+        }
+        Ok((subject, body))
+    }
+}
+
+/// The top-level keys of the template data that change from sender to sender.
+const SENDER_DATA: &[&str] = &["sender", "extra"];
+
+/// The values of `fields` in `data`, as one string to look renderings up by.
+fn rendered_key(data: &Value, fields: &[Vec<String>]) -> String {
+    let values: Vec<Option<&Value>> = fields
+        .iter()
+        .map(|keys| {
+            keys.iter().try_fold(data, |value, key| match value {
+                Value::Array(items) => key.parse().ok().and_then(|i: usize| items.get(i)),
+                _ => value.get(key),
+            })
+        })
+        .collect();
+    serde_json::to_string(&values).expect("JSON values serialise")
+}
+
+/// The template data that does not depend on the sender.
+fn mission_context(
     catalog: &Catalog,
     template: &LetterTemplate,
     mission: &Mission,
@@ -83,9 +168,13 @@ pub fn mission_data(
     })))
 }
 
-/// Composes a letter from `data`, made by [`mission_data`] for the same
+/// Composes a letter from `data`, made by [`MissionData::new`] for the same
 /// template, mission and date; the sender's part of it is replaced.
-pub fn compose_with(catalog: &Catalog, request: &Request, data: &mut Context) -> Result<Letter> {
+pub fn compose_with(
+    catalog: &Catalog,
+    request: &Request,
+    data: &mut MissionData,
+) -> Result<Letter> {
     let Request {
         template,
         mission,
@@ -109,6 +198,7 @@ pub fn compose_with(catalog: &Catalog, request: &Request, data: &mut Context) ->
     let addressee = recipient::addressee(mission);
 
     let fields = data
+        .context
         .data_mut()
         .as_object_mut()
         .expect("mission_data makes an object");
@@ -128,9 +218,7 @@ pub fn compose_with(catalog: &Catalog, request: &Request, data: &mut Context) ->
     );
     fields.insert("extra".into(), Value::Object(request.extra.clone()));
 
-    let subject = one_line(&catalog.engine.render(&subject_name(&front.id), data)?);
-    let body_text = catalog.engine.render(&body_name(&front.id), data)?;
-    let mut body = blocks(&body_text);
+    let (subject, mut body) = data.subject_and_body(catalog, template)?;
     if let Some(personal) = request.personal.map(str::trim).filter(|p| !p.is_empty()) {
         body.extend(blocks(personal));
     }

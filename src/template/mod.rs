@@ -2,6 +2,7 @@
 //! a blank in a letter) and without HTML escaping (letters are not HTML).
 
 mod helpers;
+mod reads;
 
 use std::collections::HashMap;
 
@@ -9,6 +10,7 @@ use handlebars::{Handlebars, RenderErrorReason, TemplateError};
 
 use crate::catalog::Origin;
 use crate::error::{Error, Result};
+pub use reads::Reads;
 
 /// Where a registered template came from, to turn its line numbers into the file's.
 #[derive(Debug, Clone)]
@@ -60,6 +62,15 @@ impl Engine {
         }
         self.placements.insert(name.to_string(), placement);
         Ok(())
+    }
+
+    /// The fields under `roots` (top-level keys of the data) that the
+    /// template `name` reads: see [`Reads`].
+    pub fn reads(&self, name: &str, roots: &[&str]) -> Reads {
+        match self.handlebars.get_template(name) {
+            Some(template) => reads::reads_under(template, roots),
+            None => Reads::Anything,
+        }
     }
 
     /// Renders with a [`Context`](handlebars::Context) the caller keeps, so
