@@ -14,8 +14,8 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, LazyLock};
 
 use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, TextItem, TextMatrix,
+    FontId, Op, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt,
+    TextItem,
 };
 
 use crate::compose::Letter;
@@ -141,6 +141,7 @@ fn write_pdf(letters: &[Letter], opts: &PdfOptions, pages: &[Page]) -> Result<Ve
         format!("{} letters", letters.len())
     };
     let mut doc = PdfDocument::new(&title);
+    let mut faces: [Option<ParsedFont>; 2] = Default::default();
     for style in [Style::Regular, Style::Bold] {
         let chars = &mut used[style as usize];
         if !chars.is_empty() {
@@ -152,6 +153,7 @@ fn write_pdf(letters: &[Letter], opts: &PdfOptions, pages: &[Page]) -> Result<Ve
                 chars.extend(BATCH_STABLE_GLYPHS.chars());
             }
             let subset = style.face().subset(chars)?;
+            faces[style as usize] = Some(subset.clone());
             doc.resources
                 .fonts
                 .map
@@ -185,7 +187,19 @@ fn write_pdf(letters: &[Letter], opts: &PdfOptions, pages: &[Page]) -> Result<Ve
     info.creator = "protest".to_string();
     info.producer = format!("protest {} (printpdf)", env!("CARGO_PKG_VERSION"));
 
-    doc.pages = pages.iter().map(page_ops).collect();
+    // printpdf makes the font objects (widths, ToUnicode) from the glyphs its
+    // pages show, but encodes page content an operation at a time on one
+    // thread: most of the time of a 1,000-page document. So its first page
+    // shows every glyph once and the others nothing; then the content of
+    // every page, the first's too, is written here, in parallel.
+    doc.pages = pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| match i {
+            0 => sheet(page, glyph_carrier(&used)),
+            _ => sheet(page, Vec::new()),
+        })
+        .collect();
 
     let save = PdfSaveOptions {
         optimize: false,
@@ -206,6 +220,7 @@ fn write_pdf(letters: &[Letter], opts: &PdfOptions, pages: &[Page]) -> Result<Ve
         document_id(letters, opts),
         doc.metadata.info.author.is_empty(),
     );
+    set_contents(&mut pdf, pages, &faces)?;
     compress(&mut pdf);
     let mut out = Vec::with_capacity(32 * 1024);
     pdf.save_to(&mut out)
@@ -213,69 +228,105 @@ fn write_pdf(letters: &[Letter], opts: &PdfOptions, pages: &[Page]) -> Result<Ve
     Ok(out)
 }
 
-/// The content of one page as PDF operations.
-fn page_ops(page: &Page) -> PdfPage {
+/// A sheet of `page`'s size with `ops` on it.
+fn sheet(page: &Page, ops: Vec<Op>) -> PdfPage {
+    let mut sheet = PdfPage::new(printpdf::Mm(0.0), printpdf::Mm(0.0), ops);
+    let size = printpdf::Rect::from_wh(Pt(page.width), Pt(page.height));
+    sheet.media_box = size.clone();
+    sheet.trim_box = size.clone();
+    sheet.crop_box = size;
+    sheet
+}
+
+/// Every glyph of each face, shown once, so that printpdf describes them all.
+fn glyph_carrier(used: &[BTreeSet<char>; 2]) -> Vec<Op> {
+    let mut ops = vec![Op::StartTextSection];
+    for style in [Style::Regular, Style::Bold] {
+        let chars = &used[style as usize];
+        if !chars.is_empty() {
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(FontId(style.resource().to_string())),
+                size: Pt(10.0),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::Text(chars.iter().collect())],
+            });
+        }
+    }
+    ops.push(Op::EndTextSection);
+    ops
+}
+
+/// Replaces the content of each page of `pdf` with `pages`' own, in order.
+fn set_contents(
+    pdf: &mut lopdf::Document,
+    pages: &[Page],
+    faces: &[Option<ParsedFont>; 2],
+) -> Result<()> {
+    use rayon::prelude::*;
+    let streams: Vec<lopdf::ObjectId> = pdf
+        .get_pages()
+        .values()
+        .filter_map(|&page| {
+            let dict = pdf.get_dictionary(page).ok()?;
+            dict.get(b"Contents")
+                .and_then(lopdf::Object::as_reference)
+                .ok()
+        })
+        .collect();
+    if streams.len() != pages.len() {
+        return Err(Error::data("PDF writer: a page has no content stream"));
+    }
+    let contents: Vec<Vec<u8>> = pages.par_iter().map(|page| content(page, faces)).collect();
+    for (id, content) in streams.into_iter().zip(contents) {
+        if let Ok(lopdf::Object::Stream(stream)) = pdf.get_object_mut(id) {
+            stream.set_content(content);
+        }
+    }
+    Ok(())
+}
+
+/// The content stream of one page: its rules, then its text, each line placed
+/// by a text matrix and drawn as glyph ids of the embedded face (Identity-H).
+fn content(page: &Page, faces: &[Option<ParsedFont>; 2]) -> Vec<u8> {
+    use std::fmt::Write;
     let h = page.height;
-    let mut ops = Vec::with_capacity(page.texts.len() * 3 + page.rules.len() * 3 + 4);
+    let mut out = String::with_capacity(64 * (page.texts.len() + page.rules.len()) + 8);
     let mut stroke: Option<(f32, f32)> = None;
     for r in &page.rules {
         if stroke != Some((r.width, r.grey)) {
-            ops.push(Op::SetOutlineColor { col: grey(r.grey) });
-            ops.push(Op::SetOutlineThickness { pt: Pt(r.width) });
+            let _ = write!(out, "{} G\n{} w\n", r.grey, r.width);
             stroke = Some((r.width, r.grey));
         }
-        let point = |x: f32, y: f32| LinePoint {
-            p: Point {
-                x: Pt(x),
-                y: Pt(h - y),
-            },
-            bezier: false,
-        };
-        ops.push(Op::DrawLine {
-            line: Line {
-                points: vec![point(r.x1, r.y1), point(r.x2, r.y2)],
-                is_closed: false,
-            },
-        });
+        let _ = write!(out, "{} {} m\n{} {} l\nS\n", r.x1, h - r.y1, r.x2, h - r.y2);
     }
     if !page.texts.is_empty() {
-        ops.push(Op::StartTextSection);
-        let mut font: Option<(font::Style, f32)> = None;
+        out.push_str("BT\n");
+        let mut font: Option<(Style, f32)> = None;
         let mut fill = 0.0;
         for t in &page.texts {
             if font != Some((t.style, t.size)) {
-                ops.push(Op::SetFont {
-                    font: PdfFontHandle::External(FontId(t.style.resource().to_string())),
-                    size: Pt(t.size),
-                });
+                let _ = writeln!(out, "/{} {} Tf", t.style.resource(), t.size);
                 font = Some((t.style, t.size));
             }
             if t.grey != fill {
-                ops.push(Op::SetFillColor { col: grey(t.grey) });
+                let _ = writeln!(out, "{} g", t.grey);
                 fill = t.grey;
             }
-            ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(t.x), Pt(h - t.y)),
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::Text(t.text.clone())],
-            });
+            let _ = writeln!(out, "1 0 0 1 {} {} Tm", t.x, h - t.y);
+            out.push('<');
+            let face = faces[t.style as usize].as_ref();
+            for c in t.text.chars() {
+                let glyph = face
+                    .and_then(|f| f.lookup_glyph_index(c as u32))
+                    .unwrap_or(0);
+                let _ = write!(out, "{glyph:04x}");
+            }
+            out.push_str("> Tj\n");
         }
-        ops.push(Op::EndTextSection);
+        out.push_str("ET\n");
     }
-    let mut p = PdfPage::new(printpdf::Mm(0.0), printpdf::Mm(0.0), ops);
-    let sheet = printpdf::Rect::from_wh(Pt(page.width), Pt(h));
-    p.media_box = sheet.clone();
-    p.trim_box = sheet.clone();
-    p.crop_box = sheet;
-    p
-}
-
-fn grey(v: f32) -> Color {
-    Color::Greyscale(Greyscale {
-        percent: v,
-        icc_profile: None,
-    })
+    out.into_bytes()
 }
 
 /// A stable file identifier: a digest of what the document says and how it
