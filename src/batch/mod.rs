@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde_json::json;
 use sha2::Digest;
 
 use crate::catalog::{Catalog, LetterTemplate, Mission, Sender};
@@ -25,6 +24,7 @@ use crate::compose::{compose_with, date::Date, Letter, MissionData, Request};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{self, AtomicFile, OutputDir, Written};
 use crate::render::{self, Format, RenderOptions};
+use naming::Namer;
 use senders::{SenderReader, SenderRow};
 
 /// Where senders come from.
@@ -229,7 +229,10 @@ const LISTED: usize = 10;
 /// Checks every row and names every file before anything is written. Errors
 /// come in the order of the rows, whatever the threads.
 fn first_pass(plan: &Plan) -> Result<FirstPass> {
-    let namer = plan.destination_pattern().map(Namer::new).transpose()?;
+    let namer = plan
+        .destination_pattern()
+        .map(|pattern| Namer::new(pattern, plan.template, plan.format.extension()))
+        .transpose()?;
     let mut seen: HashMap<Arc<str>, usize> = HashMap::new();
     let mut first = FirstPass {
         count: 0,
@@ -243,7 +246,7 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
         let mut names: Vec<Result<String>> = match &namer {
             Some(namer) => jobs
                 .par_iter()
-                .map(|job| namer.name(plan, &job.row, job.mission))
+                .map(|job| namer.name(&job.row, job.mission))
                 .collect(),
             None => Vec::new(),
         };
@@ -566,45 +569,6 @@ impl<'c> Plan<'c> {
             }
             _ => None,
         }
-    }
-}
-
-/// Renders `--file-name` patterns.
-struct Namer {
-    handlebars: handlebars::Handlebars<'static>,
-}
-
-impl Namer {
-    fn new(pattern: &str) -> Result<Namer> {
-        let mut handlebars = handlebars::Handlebars::new();
-        handlebars.set_strict_mode(true);
-        handlebars.register_escape_fn(handlebars::no_escape);
-        handlebars
-            .register_template_string("name", pattern)
-            .map_err(|err| Error::usage(format!("--file-name: {}", err.reason())))?;
-        Ok(Namer { handlebars })
-    }
-
-    fn name(&self, plan: &Plan, row: &SenderRow, mission: &Mission) -> Result<String> {
-        let data = json!({
-            "letter": { "id": plan.template.front.id, "language": plan.template.front.language },
-            "embassy": { "id": mission.id, "city": mission.city, "country": mission.country, "kind": mission.kind.as_str() },
-            "sender": {
-                "name": row.sender.name,
-                "org": row.sender.org.clone().unwrap_or_default(),
-                "town": row.sender.town.clone().unwrap_or_default(),
-                "country": row.sender.country.clone().unwrap_or_default(),
-            },
-            "extra": row.extra,
-            "row": row.row,
-        });
-        let rendered = self.handlebars.render_with_context("name", &handlebars::Context::from(data)).map_err(|err| {
-            Error::usage(format!("--file-name: {}", err.reason())).with_help(
-                "a name can use {{letter.id}}, {{embassy.id}}, {{embassy.city}}, {{embassy.country}}, \
-                 {{sender.name}}, {{sender.org}}, {{sender.town}}, {{sender.country}}, {{row}} and {{extra.COLUMN}}",
-            )
-        })?;
-        Ok(naming::file_name(&rendered, plan.format.extension()))
     }
 }
 
