@@ -233,10 +233,8 @@ impl SenderReader {
             let value = value.trim();
             // A personal paragraph may run over several lines; nothing else may.
             let multiline = *column == Column::Personal;
-            let forbidden = |c: char| {
-                crate::compose::is_forbidden(c) && !(multiline && (c == '\n' || c == '\r'))
-            };
-            if let Some(c) = value.chars().find(|&c| forbidden(c)) {
+            let allowed: &[char] = if multiline { &['\n', '\r'] } else { &[] };
+            if let Some(c) = crate::compose::first_forbidden(value, allowed) {
                 return Err(at(
                     header,
                     format!("contains the control character U+{:04X}", c as u32),
@@ -247,7 +245,11 @@ impl SenderReader {
                 continue;
             }
             let limit = if multiline { MAX_PERSONAL } else { MAX_FIELD };
-            let length = value.chars().count();
+            let length = if value.is_ascii() {
+                value.len()
+            } else {
+                value.chars().count()
+            };
             if length > limit {
                 return Err(at(
                     header,

@@ -366,7 +366,7 @@ fn check_sender(sender: &Sender) -> Result<()> {
     }
     let address = sender.address.iter().map(|line| ("address", Some(line)));
     for (field, value) in fields.into_iter().chain(address) {
-        if let Some(c) = value.and_then(|v| v.chars().find(|c| is_forbidden(*c))) {
+        if let Some(c) = value.and_then(|v| first_forbidden(v, &[])) {
             return Err(Error::data(format!(
                 "the sender {field} contains the control character U+{:04X}",
                 c as u32
@@ -379,10 +379,7 @@ fn check_sender(sender: &Sender) -> Result<()> {
 
 /// The sender's own paragraph may have line breaks, nothing else invisible.
 fn check_personal(personal: Option<&str>) -> Result<()> {
-    let bad = personal.and_then(|p| {
-        p.chars()
-            .find(|&c| is_forbidden(c) && !matches!(c, '\n' | '\r' | '\t'))
-    });
+    let bad = personal.and_then(|p| first_forbidden(p, &['\n', '\r', '\t']));
     match bad {
         Some(c) => Err(Error::data(format!(
             "the personal paragraph contains the control character U+{:04X}",
@@ -391,6 +388,20 @@ fn check_personal(personal: Option<&str>) -> Result<()> {
         .with_help("remove invisible characters and direction marks from it")),
         None => Ok(()),
     }
+}
+
+/// The first character of `text` that [`is_forbidden`] and not in `allowed`.
+/// ASCII text, most of what a batch reads, is checked a byte at a time: its
+/// only forbidden characters are the control codes.
+pub fn first_forbidden(text: &str, allowed: &[char]) -> Option<char> {
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .map(char::from)
+            .find(|c| c.is_ascii_control() && !allowed.contains(c));
+    }
+    text.chars()
+        .find(|c| is_forbidden(*c) && !allowed.contains(c))
 }
 
 /// Control characters, and the bidirectional overrides that can make a name
