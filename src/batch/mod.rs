@@ -732,9 +732,10 @@ fn manifest_line(plan: &Plan, job: &Job, outcome: &Outcome) -> String {
         status,
         reason,
     };
-    let mut line = serde_json::to_string(&entry).expect("a manifest entry serialises");
-    line.push('\n');
-    line
+    let mut line = Vec::with_capacity(512);
+    serde_json::to_writer(&mut line, &entry).expect("a manifest entry serialises");
+    line.push(b'\n');
+    String::from_utf8(line).expect("JSON is UTF-8")
 }
 
 fn hex(bytes: &[u8]) -> String {

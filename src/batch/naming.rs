@@ -162,8 +162,8 @@ pub fn file_name(rendered: &str, extension: &str) -> String {
     let mut stem = String::with_capacity(rendered.len());
     let mut last_dash = true;
     for c in rendered.chars() {
-        let c = if c.is_whitespace() || crate::compose::is_forbidden(c) || "/\\:*?\"<>|".contains(c)
-        {
+        let unsafe_in_names = matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|');
+        let c = if unsafe_in_names || c.is_whitespace() || crate::compose::is_forbidden(c) {
             '-'
         } else {
             c

@@ -10,7 +10,8 @@ pub const WIDTH: usize = 72;
 
 /// The whole letter: sender block, date, recipient block, subject, then the body.
 pub fn render(letter: &Letter) -> String {
-    let mut out = String::with_capacity(2048);
+    // Most letters are 3-4 KB: room for one without growing.
+    let mut out = String::with_capacity(4096);
     push_line(&mut out, &letter.sender.name);
     for line in &letter.sender.lines {
         push_line(&mut out, line);
@@ -40,7 +41,7 @@ pub fn render(letter: &Letter) -> String {
 /// From the salutation to the cc list: what an email carries, where the
 /// address blocks are in the headers instead.
 pub fn render_body(letter: &Letter) -> String {
-    let mut out = String::with_capacity(2048);
+    let mut out = String::with_capacity(4096);
     push_body(&mut out, letter);
     out
 }
