@@ -354,8 +354,7 @@ fn second_pass(plan: &Plan, first: FirstPass) -> Result<Summary> {
             })
             .collect();
         for (job, (outcome, line)) in jobs.iter().zip(outcomes) {
-            sink.record(plan, job, &outcome, line, &mut summary)?;
-            if let Outcome::Failed(err) = outcome {
+            if let Some(err) = sink.record(plan, job, outcome, line, &mut summary)? {
                 if plan.keep_going {
                     eprintln!(
                         "error: {} to {}: {err}",
@@ -608,14 +607,18 @@ impl Sink {
         Ok(sink)
     }
 
+    /// Counts and keeps what became of a letter; returns its error if it failed.
     fn record(
         &mut self,
         plan: &Plan,
         job: &Job,
-        outcome: &Outcome,
+        outcome: Outcome,
         manifest_line: Option<String>,
         summary: &mut Summary,
-    ) -> Result<()> {
+    ) -> Result<Option<Error>> {
+        if let (Some(manifest), Some(line)) = (&mut self.manifest, manifest_line) {
+            manifest.write_all(line.as_bytes())?;
+        }
         match outcome {
             Outcome::Done {
                 bytes,
@@ -624,34 +627,35 @@ impl Sink {
                 letter,
                 ..
             } => {
-                summary.long_links += usize::from(*long_link);
+                summary.long_links += usize::from(long_link);
                 match written {
                     Some(Written::Unchanged) => summary.unchanged += 1,
                     _ => summary.written += 1,
                 }
                 if self.dir.is_none() {
-                    self.append(plan, bytes, letter.as_deref())?;
+                    self.append(plan, &bytes, letter)?;
                 }
+                Ok(None)
             }
             Outcome::Skipped(reason) => {
                 summary.skipped += 1;
                 eprintln!("warning: skipped {}: {reason}", job.mission.id);
+                Ok(None)
             }
-            Outcome::Failed(_) => summary.failed += 1,
+            Outcome::Failed(err) => {
+                summary.failed += 1;
+                Ok(Some(err))
+            }
         }
-        if let (Some(manifest), Some(line)) = (&mut self.manifest, manifest_line) {
-            manifest.write_all(line.as_bytes())?;
-        }
-        Ok(())
     }
 
     /// Adds one rendered letter to the concatenated output.
-    fn append(&mut self, plan: &Plan, bytes: &[u8], letter: Option<&Letter>) -> Result<()> {
+    fn append(&mut self, plan: &Plan, bytes: &[u8], letter: Option<Box<Letter>>) -> Result<()> {
         match (plan.format, letter) {
             (Format::Mbox, Some(letter)) => {
-                crate::render::email::append_mbox(&mut self.stream, bytes, letter)
+                crate::render::email::append_mbox(&mut self.stream, bytes, &letter)
             }
-            (Format::Pdf, Some(letter)) => self.letters.push(letter.clone()),
+            (Format::Pdf, Some(letter)) => self.letters.push(*letter),
             _ => self.stream.extend_from_slice(bytes),
         }
         if self.stream.len() > 1 << 20 {
