@@ -37,6 +37,8 @@ measure() {
   for _ in 1 2 3; do
     run=$((run + 1))
     local out="${out_dir:-$work}/out-$run"
+    # Flushed first, so that no run pays for writing back the one before.
+    sync
     /usr/bin/time -o "$work/time" -f '%e %M' "${@//OUT/$out}" >/dev/null 2>&1
     stats=$(tail -n 1 "$work/time")
     local secs=${stats% *}
