@@ -12,6 +12,7 @@ pub mod naming;
 pub mod senders;
 
 use std::cell::RefCell;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -471,24 +472,25 @@ fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
         extra: &job.row.extra,
         force: plan.force,
     };
-    let key = DataKey {
-        run: plan as *const Plan as usize,
-        mission: job.mission as *const Mission as usize,
-    };
+    let run = plan as *const Plan as usize;
+    let mission = job.mission as *const Mission as usize;
     MISSION_DATA
         .with(|cell| {
-            let mut cell = cell.borrow_mut();
-            if cell.as_ref().is_none_or(|(cached, _)| *cached != key) {
-                let data = MissionData::new(
+            let mut cache = cell.borrow_mut();
+            if cache.run != run {
+                cache.missions.clear();
+                cache.run = run;
+            }
+            let data = match cache.missions.entry(mission) {
+                Entry::Occupied(cached) => cached.into_mut(),
+                Entry::Vacant(place) => place.insert(MissionData::new(
                     plan.catalog,
                     plan.template,
                     job.mission,
                     plan.date,
                     plan.force,
-                )?;
-                *cell = Some((key, data));
-            }
-            let (_, data) = cell.as_mut().expect("filled above");
+                )?),
+            };
             compose_with(plan.catalog, &request, data)
         })
         .map_err(|err| {
@@ -503,27 +505,30 @@ fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
         })
 }
 
-/// Which plan and mission a worker's cached template data belongs to.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct DataKey {
+/// A worker's template data, by mission, for the run it belongs to.
+#[derive(Default)]
+struct MissionCache {
+    /// The address of the run's [`Plan`]; 0 for none.
     run: usize,
-    mission: usize,
+    /// By the address of the [`Mission`] in the catalog.
+    missions: HashMap<usize, MissionData>,
 }
 
 thread_local! {
-    /// Each worker's template data for the mission it wrote to last: only the
-    /// sender's part changes from one letter of a batch to the next, so the
-    /// rest (mission, prisoners, demands) is built once per mission, not per
-    /// letter. Cleared when a run ends, so no later plan at the same address
-    /// can see it.
-    static MISSION_DATA: RefCell<Option<(DataKey, MissionData)>> = const { RefCell::new(None) };
+    /// Each worker's template data for the missions it has written to: only
+    /// the sender's part changes from one letter of a batch to the next, so
+    /// the rest (mission, prisoners, demands, rendered texts) is built once
+    /// per mission, not per letter, even when every sender writes to every
+    /// mission (`--all`). Cleared when a run ends, so no later plan at the
+    /// same address can see it.
+    static MISSION_DATA: RefCell<MissionCache> = RefCell::new(MissionCache::default());
 }
 
 /// Forgets this thread's cached template data. A run's worker threads end
 /// with its pool; the thread that called [`run`] keeps living, so it forgets
 /// before and after each run.
 fn clear_mission_data() {
-    MISSION_DATA.with(|cell| cell.borrow_mut().take());
+    MISSION_DATA.with(|cell| *cell.borrow_mut() = MissionCache::default());
 }
 
 impl<'c> Plan<'c> {
