@@ -127,6 +127,9 @@ impl OutputDir {
                 Err(err) => return Err(err),
             }
         }
+        // Elsewhere only the full path is used.
+        #[cfg(not(target_os = "linux"))]
+        let _ = name;
         let tmp = temporary_path(path);
         let result = write_temporary(&tmp, bytes).and_then(|()| rename_no_replace(&tmp, path));
         if result.is_err() {
