@@ -152,7 +152,8 @@ struct Job<'c> {
 enum Outcome {
     /// `letter` is kept for outputs that gather letters (mbox, combined PDF).
     Done {
-        /// The rendered letter, for outputs that gather (empty once written to its own file).
+        /// The rendered letter, for outputs that concatenate (mbox, mailto, one letter
+        /// to a file or stdout); empty once written to its own file, or for a combined PDF.
         bytes: Vec<u8>,
         sha256: Option<String>,
         written: Option<Written>,
@@ -173,18 +174,12 @@ pub fn run(plan: &Plan) -> Result<Summary> {
         .num_threads(plan.jobs.unwrap_or(0))
         .build()
         .map_err(|err| Error::new(ErrorKind::Io, format!("cannot start threads: {err}")))?;
-    clear_mission_data();
-    let result = pool.install(|| run_passes(plan));
-    clear_mission_data();
-    result
+    // The pool's threads, and with them their cached template data, end with the run.
+    pool.install(|| run_passes(plan))
 }
 
 fn run_passes(plan: &Plan) -> Result<Summary> {
-    let first = first_pass(plan);
-    // The first pass composed one letter on this thread; the pool's threads
-    // end with the run, but this one may be the caller's.
-    clear_mission_data();
-    let first = first?;
+    let first = first_pass(plan)?;
     let total = first.count;
     if total == 0 {
         return Err(Error::usage(
@@ -244,14 +239,14 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
     };
     in_chunks(plan, |jobs| {
         // Naming is the costly part: done on every core, checked in order.
-        let mut names: Vec<Result<String>> = match &namer {
+        let names: Vec<Result<String>> = match &namer {
             Some(namer) => jobs
                 .par_iter()
                 .map(|job| namer.name(&job.row, job.mission))
                 .collect(),
             None => Vec::new(),
         };
-        let mut names = names.drain(..);
+        let mut names = names.into_iter();
         for job in jobs.iter() {
             if plan.strict && plan.format.is_email() && job.mission.email.is_none() {
                 return Err(no_email_error(job.mission));
@@ -260,10 +255,11 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
                 first.first_letter = Some(compose_job(plan, job)?);
             }
             first.count += 1;
-            if !first.missions.contains(&job.mission.id) {
+            // What a dry run shows; a real run needs only the count and names.
+            if plan.dry_run && !first.missions.contains(&job.mission.id) {
                 first.missions.push(job.mission.id.clone());
             }
-            if first.listed.len() < LISTED {
+            if plan.dry_run && first.listed.len() < LISTED {
                 first
                     .listed
                     .push((job.row.sender.name.clone(), job.mission.id.clone()));
@@ -472,16 +468,11 @@ fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
         extra: &job.row.extra,
         force: plan.force,
     };
-    let run = plan as *const Plan as usize;
     let mission = job.mission as *const Mission as usize;
     MISSION_DATA
         .with(|cell| {
-            let mut cache = cell.borrow_mut();
-            if cache.run != run {
-                cache.missions.clear();
-                cache.run = run;
-            }
-            let data = match cache.missions.entry(mission) {
+            let mut missions = cell.borrow_mut();
+            let data = match missions.entry(mission) {
                 Entry::Occupied(cached) => cached.into_mut(),
                 Entry::Vacant(place) => place.insert(MissionData::new(
                     plan.catalog,
@@ -505,30 +496,14 @@ fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
         })
 }
 
-/// A worker's template data, by mission, for the run it belongs to.
-#[derive(Default)]
-struct MissionCache {
-    /// The address of the run's [`Plan`]; 0 for none.
-    run: usize,
-    /// By the address of the [`Mission`] in the catalog.
-    missions: HashMap<usize, MissionData>,
-}
-
 thread_local! {
-    /// Each worker's template data for the missions it has written to: only
-    /// the sender's part changes from one letter of a batch to the next, so
-    /// the rest (mission, prisoners, demands, rendered texts) is built once
-    /// per mission, not per letter, even when every sender writes to every
-    /// mission (`--all`). Cleared when a run ends, so no later plan at the
-    /// same address can see it.
-    static MISSION_DATA: RefCell<MissionCache> = RefCell::new(MissionCache::default());
-}
-
-/// Forgets this thread's cached template data. A run's worker threads end
-/// with its pool; the thread that called [`run`] keeps living, so it forgets
-/// before and after each run.
-fn clear_mission_data() {
-    MISSION_DATA.with(|cell| *cell.borrow_mut() = MissionCache::default());
+    /// Each worker's template data for the missions it has written to, by
+    /// the address of the [`Mission`] in the catalog: only the sender's part
+    /// changes from one letter of a batch to the next, so the rest (mission,
+    /// prisoners, demands, rendered texts) is built once per mission, not per
+    /// letter, even when every sender writes to every mission (`--all`).
+    /// Workers belong to the pool [`run`] makes, so this ends with the run.
+    static MISSION_DATA: RefCell<HashMap<usize, MissionData>> = RefCell::new(HashMap::new());
 }
 
 impl<'c> Plan<'c> {
