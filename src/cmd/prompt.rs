@@ -10,7 +10,7 @@ use dialoguer::{Confirm, FuzzySelect, Input, MultiSelect, Select};
 use unicode_width::UnicodeWidthStr;
 
 use crate::catalog::{Catalog, Sender};
-use crate::compose::is_forbidden;
+use crate::compose::first_forbidden;
 use crate::error::{Error, ErrorKind, Result};
 use crate::profile;
 
@@ -136,7 +136,7 @@ impl Prompter {
             .with_initial_text(initial)
             .allow_empty(!required)
             .validate_with(|value: &String| -> std::result::Result<(), String> {
-                if let Some(c) = value.chars().find(|c| is_forbidden(*c)) {
+                if let Some(c) = first_forbidden(value, &[]) {
                     return Err(format!("remove the invisible character U+{:04X}", c as u32));
                 }
                 check(value.trim())
@@ -247,9 +247,12 @@ pub fn ask_sender(p: &Prompter, catalog: &Catalog, current: &Sender) -> Result<S
         "Email (for an email draft)",
         current.email.as_deref().unwrap_or(""),
         false,
-        |v| match v.is_empty() || (v.contains('@') && !v.contains(char::is_whitespace)) {
+        // The drafts' own check: an address taken here is never refused later,
+        // after other formats have already been written.
+        |v| match v.is_empty() {
             true => Ok(()),
-            false => Err("an email address looks like name@example.org".into()),
+            false => crate::render::email::check_address(v)
+                .map_err(|why| format!("an email address looks like name@example.org ({why})")),
         },
     )?;
     let phone = p.text("Phone", current.phone.as_deref().unwrap_or(""), false, none)?;
