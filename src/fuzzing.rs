@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::batch::senders::SenderReader;
 use crate::catalog::{is_visible, Catalog, LetterTemplate, Mission, Origin, Sender, SourceFile};
-use crate::compose::{compose, date::Date, is_forbidden, Letter, Request};
+use crate::compose::{compose, date::Date, first_forbidden, Letter, Request};
 use crate::render::{self, Format, RenderOptions};
 
 /// The shipped catalog, loaded once.
@@ -175,7 +175,7 @@ fn checked_letter(
 /// same bytes when rendered twice.
 pub fn check_letter(letter: &Letter, name: &str) {
     let text = render::text::render(letter);
-    if let Some(c) = text.chars().find(|&c| is_forbidden(c) && c != '\n') {
+    if let Some(c) = first_forbidden(&text, &['\n']) {
         panic!("the letter holds U+{:04X}:\n{text}", c as u32);
     }
     assert_eq!(text, render::text::render(letter), "text is deterministic");

@@ -62,9 +62,8 @@ fn check_string(
 ) -> Result<()> {
     let key = path.rsplit('.').next().unwrap_or(path);
     let multiline = MULTILINE.contains(&key);
-    let bad = text.chars().find(|&c| {
-        crate::compose::is_forbidden(c) && !(multiline && matches!(c, '\n' | '\r' | '\t'))
-    });
+    let layout: &[char] = if multiline { &['\n', '\r', '\t'] } else { &[] };
+    let bad = crate::compose::first_forbidden(text, layout);
     let prefix = if what.is_empty() {
         String::new()
     } else {
@@ -126,9 +125,7 @@ pub fn in_entry<'a>(text: &'a str, id: &'a str) -> impl Fn(&str) -> Option<usize
 /// character or direction override would reach the letter as it is.
 pub fn body_text(origin: &Origin, body: &str, line_offset: usize) -> Result<()> {
     for (n, line) in body.lines().enumerate() {
-        let bad = line
-            .chars()
-            .find(|&c| crate::compose::is_forbidden(c) && !matches!(c, '\t' | '\r'));
+        let bad = crate::compose::first_forbidden(line, &['\t', '\r']);
         if let Some(c) = bad {
             return Err(origin
                 .error_at(

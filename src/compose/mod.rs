@@ -121,12 +121,7 @@ const SENDER_DATA: &[&str] = &["sender", "extra"];
 fn rendered_key(data: &Value, fields: &[Vec<String>]) -> String {
     let values: Vec<Option<&Value>> = fields
         .iter()
-        .map(|keys| {
-            keys.iter().try_fold(data, |value, key| match value {
-                Value::Array(items) => key.parse().ok().and_then(|i: usize| items.get(i)),
-                _ => value.get(key),
-            })
-        })
+        .map(|keys| keys.iter().try_fold(data, |value, key| value.get(key)))
         .collect();
     serde_json::to_string(&values).expect("JSON values serialise")
 }
@@ -141,10 +136,7 @@ fn mission_context(
 ) -> Result<Context> {
     let front = &template.front;
     let prisoners = prisoners(catalog, template, force)?;
-    let country_name = catalog
-        .countries
-        .name(&mission.country)
-        .unwrap_or(&mission.country);
+    let country_name = catalog.countries.name_or_code(&mission.country);
     Ok(Context::from(json!({
         "letter": {
             "id": front.id,
@@ -390,7 +382,7 @@ fn check_personal(personal: Option<&str>) -> Result<()> {
     }
 }
 
-/// The first character of `text` that [`is_forbidden`] and not in `allowed`.
+/// The first character of `text` that [`is_forbidden`] and is not in `allowed`.
 /// ASCII text, most of what a batch reads, is checked a byte at a time: its
 /// only forbidden characters are the control codes.
 pub fn first_forbidden(text: &str, allowed: &[char]) -> Option<char> {
