@@ -89,7 +89,10 @@ impl OutputDir {
             return match self.create(name, &path, bytes) {
                 Ok(()) => Ok(Written::Created),
                 Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
-                    unchanged_or_taken(&path, bytes)
+                    match holds(&path, bytes)? {
+                        true => Ok(Written::Unchanged),
+                        false => Err(already_exists(&path)),
+                    }
                 }
                 Err(err) => Err(Error::write(&path, &err)),
             };
@@ -102,17 +105,12 @@ impl OutputDir {
                 Err(err) => return Err(Error::write(&path, &err)),
             }
         }
-        match unchanged_or_taken(&path, bytes) {
-            Ok(written) => return Ok(written),
-            Err(err) if path.is_dir() => return Err(err),
-            Err(_) => {}
+        if holds(&path, bytes)? {
+            return Ok(Written::Unchanged);
         }
-        let tmp = temporary_path(&path);
-        let result = write_temporary(&tmp, bytes).and_then(|()| fs::rename(&tmp, &path));
-        if let Err(err) = result {
-            let _ = fs::remove_file(&tmp);
-            return Err(Error::write(&path, &err));
-        }
+        let mut file = AtomicFile::create(&path, true)?;
+        file.write_all(bytes)?;
+        file.commit()?;
         Ok(Written::Replaced)
     }
 
@@ -206,16 +204,13 @@ impl OutputDir {
     }
 }
 
-/// For a name already taken: the same bytes are left alone (a re-run
-/// rewrites nothing), anything else is the user's and an error.
-fn unchanged_or_taken(path: &Path, bytes: &[u8]) -> Result<Written> {
+/// Whether `path` already holds exactly `bytes`: then a re-run leaves it
+/// alone. A directory in the way is an error.
+fn holds(path: &Path, bytes: &[u8]) -> Result<bool> {
     if path.is_dir() {
         return Err(is_a_directory(path));
     }
-    if fs::read(path).is_ok_and(|old| old == bytes) {
-        return Ok(Written::Unchanged);
-    }
-    Err(already_exists(path))
+    Ok(fs::read(path).is_ok_and(|old| old == bytes))
 }
 
 fn is_a_directory(path: &Path) -> Error {
@@ -266,7 +261,7 @@ impl AtomicFile {
         let file = self.file.take().expect("committed once");
         let result = file
             .into_inner()
-            .map_err(|err| std::io::Error::new(err.error().kind(), err.error().to_string()))
+            .map_err(std::io::IntoInnerError::into_error)
             .and_then(|_| match self.overwrite {
                 true => fs::rename(&self.tmp, &self.path),
                 false => rename_no_replace(&self.tmp, &self.path),
