@@ -72,21 +72,23 @@ impl Namer {
         row: &'a SenderRow,
         mission: &'a Mission,
     ) -> Option<std::borrow::Cow<'a, str>> {
-        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         let text = |value: &'a Option<String>| value.as_deref().unwrap_or_default();
-        let value: &str = match keys.as_slice() {
-            ["letter", "id"] => &self.letter_id,
-            ["letter", "language"] => &self.language,
-            ["embassy", "id"] => &mission.id,
-            ["embassy", "city"] => &mission.city,
-            ["embassy", "country"] => &mission.country,
-            ["embassy", "kind"] => mission.kind.as_str(),
-            ["sender", "name"] => &row.sender.name,
-            ["sender", "org"] => text(&row.sender.org),
-            ["sender", "town"] => text(&row.sender.town),
-            ["sender", "country"] => text(&row.sender.country),
-            ["extra", key] => row.extra.get(*key)?.as_str()?,
-            ["row"] => return Some(row.row.to_string().into()),
+        let value: &str = match keys {
+            [root] if root == "row" => return Some(row.row.to_string().into()),
+            [root, key] => match (root.as_str(), key.as_str()) {
+                ("letter", "id") => &self.letter_id,
+                ("letter", "language") => &self.language,
+                ("embassy", "id") => &mission.id,
+                ("embassy", "city") => &mission.city,
+                ("embassy", "country") => &mission.country,
+                ("embassy", "kind") => mission.kind.as_str(),
+                ("sender", "name") => &row.sender.name,
+                ("sender", "org") => text(&row.sender.org),
+                ("sender", "town") => text(&row.sender.town),
+                ("sender", "country") => text(&row.sender.country),
+                ("extra", key) => row.extra.get(key)?.as_str()?,
+                _ => return None,
+            },
             _ => return None,
         };
         Some(value.into())
