@@ -193,7 +193,7 @@ pub struct Page {
 /// missing glyph is reported with where it came from.
 pub fn check_letter(l: &Letter) -> Result<()> {
     use Style::{Bold, Regular};
-    check(&l.sender.name, Bold, "sender name")?;
+    check(&l.sender.name, Regular, "sender name")?;
     for (i, line) in l.sender.lines.iter().enumerate() {
         check(line, Regular, &format!("sender line {}", i + 1))?;
     }
