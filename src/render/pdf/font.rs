@@ -5,7 +5,7 @@
 //! `fonts/LICENSE-DejaVu.txt`) covers Latin, Greek and Cyrillic including every
 //! Kazakh letter (Ә Ғ Қ Ң Ө Ұ Ү Һ І) and the tenge sign ₸, and of the free fonts
 //! that do, its files are the smallest. Both faces are compiled into the
-//! binary; each document embeds only the glyphs it uses.
+//! binary; each document embeds a subset of them.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, LazyLock};

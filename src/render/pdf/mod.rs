@@ -3,8 +3,10 @@
 //! A4 follows DIN 5008 form B (DL / C5/6 window envelopes) for most countries;
 //! US Letter, folded in thirds for a No. 10 window envelope, for the countries
 //! that use it. Text is set in DejaVu Serif, measured with the font's own
-//! advance widths, and each document embeds a subset of the font holding only
-//! the glyphs it uses. The same letters always give the same bytes.
+//! advance widths, and each document embeds a subset of the font: the glyphs
+//! it uses, and for the regular face the basic Latin letters and digits too,
+//! so that a batch's letters share one subset. The same letters always give
+//! the same bytes.
 
 mod font;
 mod layout;
@@ -14,8 +16,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, LazyLock};
 
 use printpdf::{
-    FontId, Op, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt,
-    TextItem,
+    FontId, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, TextItem,
 };
 
 use crate::compose::Letter;
@@ -89,7 +90,8 @@ pub fn render_pdf(letters: &[Letter], opts: &PdfOptions) -> Result<Vec<u8>> {
         return Err(Error::data("no letter to render as PDF"));
     }
     use rayon::prelude::*;
-    let laid: Vec<Vec<Page>> = letters
+    // Laid out in parallel, but the first letter that fails is the one named.
+    let laid: Vec<Result<Vec<Page>>> = letters
         .par_iter()
         .enumerate()
         .map(|(i, letter)| {
@@ -105,7 +107,8 @@ pub fn render_pdf(letters: &[Letter], opts: &PdfOptions) -> Result<Vec<u8>> {
                 e
             })
         })
-        .collect::<Result<_>>()?;
+        .collect();
+    let laid = laid.into_iter().collect::<Result<Vec<_>>>()?;
     let mut pages: Vec<Page> =
         Vec::with_capacity(laid.iter().map(Vec::len).sum::<usize>() + letters.len());
     for (i, laid) in laid.into_iter().enumerate() {
@@ -124,9 +127,7 @@ pub fn render_pdf(letters: &[Letter], opts: &PdfOptions) -> Result<Vec<u8>> {
 }
 
 fn write_pdf(letters: &[Letter], opts: &PdfOptions, pages: &[Page]) -> Result<Vec<u8>> {
-    use font::Style;
-
-    // Subset each face to the characters drawn in it.
+    // Subset each face to the characters drawn in it (see BATCH_STABLE_GLYPHS).
     let mut used: [BTreeSet<char>; 2] = Default::default();
     for page in pages {
         for t in &page.texts {
@@ -141,7 +142,7 @@ fn write_pdf(letters: &[Letter], opts: &PdfOptions, pages: &[Page]) -> Result<Ve
         format!("{} letters", letters.len())
     };
     let mut doc = PdfDocument::new(&title);
-    let mut faces: [Option<ParsedFont>; 2] = Default::default();
+    let mut glyphs: [Glyphs; 2] = Default::default();
     for style in [Style::Regular, Style::Bold] {
         let chars = &mut used[style as usize];
         if !chars.is_empty() {
@@ -153,7 +154,7 @@ fn write_pdf(letters: &[Letter], opts: &PdfOptions, pages: &[Page]) -> Result<Ve
                 chars.extend(BATCH_STABLE_GLYPHS.chars());
             }
             let subset = style.face().subset(chars)?;
-            faces[style as usize] = Some(subset.clone());
+            glyphs[style as usize] = subset.codepoint_to_glyph.clone();
             doc.resources
                 .fonts
                 .map
@@ -220,7 +221,7 @@ fn write_pdf(letters: &[Letter], opts: &PdfOptions, pages: &[Page]) -> Result<Ve
         document_id(letters, opts),
         doc.metadata.info.author.is_empty(),
     );
-    set_contents(&mut pdf, pages, &faces)?;
+    set_contents(&mut pdf, pages, &glyphs)?;
     compress(&mut pdf);
     let mut out = Vec::with_capacity(32 * 1024);
     pdf.save_to(&mut out)
@@ -257,12 +258,11 @@ fn glyph_carrier(used: &[BTreeSet<char>; 2]) -> Vec<Op> {
     ops
 }
 
+/// A subset face's glyph ids by code point: what page content is written in.
+type Glyphs = std::collections::BTreeMap<u32, u16>;
+
 /// Replaces the content of each page of `pdf` with `pages`' own, in order.
-fn set_contents(
-    pdf: &mut lopdf::Document,
-    pages: &[Page],
-    faces: &[Option<ParsedFont>; 2],
-) -> Result<()> {
+fn set_contents(pdf: &mut lopdf::Document, pages: &[Page], glyphs: &[Glyphs; 2]) -> Result<()> {
     use rayon::prelude::*;
     let streams: Vec<lopdf::ObjectId> = pdf
         .get_pages()
@@ -277,7 +277,7 @@ fn set_contents(
     if streams.len() != pages.len() {
         return Err(Error::data("PDF writer: a page has no content stream"));
     }
-    let contents: Vec<Vec<u8>> = pages.par_iter().map(|page| content(page, faces)).collect();
+    let contents: Vec<Vec<u8>> = pages.par_iter().map(|page| content(page, glyphs)).collect();
     for (id, content) in streams.into_iter().zip(contents) {
         if let Ok(lopdf::Object::Stream(stream)) = pdf.get_object_mut(id) {
             stream.set_content(content);
@@ -288,7 +288,7 @@ fn set_contents(
 
 /// The content stream of one page: its rules, then its text, each line placed
 /// by a text matrix and drawn as glyph ids of the embedded face (Identity-H).
-fn content(page: &Page, faces: &[Option<ParsedFont>; 2]) -> Vec<u8> {
+fn content(page: &Page, glyphs: &[Glyphs; 2]) -> Vec<u8> {
     use std::fmt::Write;
     let h = page.height;
     let mut out = String::with_capacity(64 * (page.texts.len() + page.rules.len()) + 8);
@@ -315,11 +315,9 @@ fn content(page: &Page, faces: &[Option<ParsedFont>; 2]) -> Vec<u8> {
             }
             let _ = writeln!(out, "1 0 0 1 {} {} Tm", t.x, h - t.y);
             out.push('<');
-            let face = faces[t.style as usize].as_ref();
+            let face = &glyphs[t.style as usize];
             for c in t.text.chars() {
-                let glyph = face
-                    .and_then(|f| f.lookup_glyph_index(c as u32))
-                    .unwrap_or(0);
+                let glyph = face.get(&(c as u32)).copied().unwrap_or(0);
                 let _ = write!(out, "{glyph:04x}");
             }
             out.push_str("> Tj\n");
@@ -367,17 +365,18 @@ fn compress(pdf: &mut lopdf::Document) {
                 })
                 .ok()
                 .flatten()
+                .map(|program| program.to_vec())
         } else {
-            deflate(&stream.content, 3).map(Arc::new)
+            deflate(&stream.content, 3)
         };
         if let Some(packed) = packed.filter(|p| p.len() + 19 < stream.content.len()) {
             stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(packed.to_vec());
+            stream.set_content(packed);
         }
     });
 }
 
-/// Letters and digits of the basic Latin alphabet, added to every subset.
+/// Letters and digits of the basic Latin alphabet, added to the regular face's subset.
 const BATCH_STABLE_GLYPHS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /// Deflated font programs (`None`: deflate failed) by their uncompressed bytes.
