@@ -145,9 +145,10 @@ fn text_of(file: &Path, page: Option<usize>) -> String {
     }
 }
 
-fn save(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+/// `letters` rendered as one PDF with `o`, written to DIR/name.
+fn render_to(dir: &tempfile::TempDir, name: &str, letters: &[Letter], o: &PdfOptions) -> PathBuf {
     let path = dir.path().join(name);
-    std::fs::write(&path, bytes).unwrap();
+    std::fs::write(&path, render_pdf(letters, o).unwrap()).unwrap();
     path
 }
 
@@ -188,11 +189,7 @@ fn squash(s: &str) -> String {
 #[test]
 fn cyrillic_and_kazakh_names_round_trip_through_pdftotext() {
     let dir = tempfile::tempdir().unwrap();
-    let pdf = save(
-        &dir,
-        "a.pdf",
-        &render_pdf(&[letter("GB")], &opts()).unwrap(),
-    );
+    let pdf = render_to(&dir, "a.pdf", &[letter("GB")], &opts());
     let text = text_of(&pdf, None);
     for name in ["Жанболат Мамай", "Қасым-Жомарт Тоқаев", "Әлихан Бөкейхан"]
     {
@@ -213,11 +210,7 @@ fn cyrillic_and_kazakh_names_round_trip_through_pdftotext() {
 #[test]
 fn metadata_and_paper_follow_the_letter() {
     let dir = tempfile::tempdir().unwrap();
-    let gb = save(
-        &dir,
-        "gb.pdf",
-        &render_pdf(&[letter("GB")], &opts()).unwrap(),
-    );
+    let gb = render_to(&dir, "gb.pdf", &[letter("GB")], &opts());
     let info = run("pdfinfo", &[], &gb);
     assert!(
         info.contains("Page size:       595.276 x 841.89 pts (A4)"),
@@ -234,11 +227,7 @@ fn metadata_and_paper_follow_the_letter() {
         "{info}"
     );
 
-    let us = save(
-        &dir,
-        "us.pdf",
-        &render_pdf(&[letter("US")], &opts()).unwrap(),
-    );
+    let us = render_to(&dir, "us.pdf", &[letter("US")], &opts());
     let info = run("pdfinfo", &[], &us);
     assert!(
         info.contains("Page size:       612 x 792 pts (letter)"),
@@ -250,11 +239,7 @@ fn metadata_and_paper_follow_the_letter() {
         paper: Some(Paper::Letter),
         ..opts()
     };
-    let forced = save(
-        &dir,
-        "forced.pdf",
-        &render_pdf(&[letter("GB")], &o).unwrap(),
-    );
+    let forced = render_to(&dir, "forced.pdf", &[letter("GB")], &o);
     assert!(run("pdfinfo", &[], &forced).contains("612 x 792 pts"));
 }
 
@@ -274,11 +259,7 @@ fn assert_inside(words: &[(String, [f32; 4])], wanted: &[&str], window: [f32; 4]
 #[test]
 fn recipient_sits_in_the_din_5008_window() {
     let dir = tempfile::tempdir().unwrap();
-    let pdf = save(
-        &dir,
-        "gb.pdf",
-        &render_pdf(&[letter("GB")], &opts()).unwrap(),
-    );
+    let pdf = render_to(&dir, "gb.pdf", &[letter("GB")], &opts());
     let words = words(&pdf, 1);
     // DIN 5008 form B address field: 20 mm from the left, 45 mm from the top, 85 x 45 mm.
     let field = [20.0 * MM, 45.0 * MM, 105.0 * MM, 90.0 * MM];
@@ -303,11 +284,7 @@ fn recipient_sits_in_the_din_5008_window() {
 #[test]
 fn recipient_sits_in_the_no_10_window() {
     let dir = tempfile::tempdir().unwrap();
-    let pdf = save(
-        &dir,
-        "us.pdf",
-        &render_pdf(&[letter("US")], &opts()).unwrap(),
-    );
+    let pdf = render_to(&dir, "us.pdf", &[letter("US")], &opts());
     let words = words(&pdf, 1);
     // A No. 10 window (4 1/2 x 1 1/8 in, 7/8 in from the left, 1/2 in from the
     // bottom of a 4 1/8 in envelope) over a sheet folded in thirds (3 2/3 in)
@@ -335,7 +312,7 @@ fn text_stays_inside_the_margins() {
     let dir = tempfile::tempdir().unwrap();
     for country in ["GB", "US"] {
         let l = with_paragraphs(letter(country), 12);
-        let pdf = save(&dir, "long.pdf", &render_pdf(&[l], &opts()).unwrap());
+        let pdf = render_to(&dir, "long.pdf", &[l], &opts());
         let pages: usize = run("pdfinfo", &[], &pdf)
             .lines()
             .find_map(|l| l.strip_prefix("Pages:"))
@@ -379,11 +356,7 @@ fn long_letter_flows_onto_numbered_pages() {
         .expect("some length takes three pages");
     assert!(n > 5);
     let dir = tempfile::tempdir().unwrap();
-    let pdf = save(
-        &dir,
-        "long.pdf",
-        &render_pdf(std::slice::from_ref(&l), &opts()).unwrap(),
-    );
+    let pdf = render_to(&dir, "long.pdf", std::slice::from_ref(&l), &opts());
     assert!(run("pdfinfo", &[], &pdf).contains("Pages:           3"));
     for page in 1..=3 {
         let text = text_of(&pdf, Some(page));
@@ -465,11 +438,7 @@ fn duplex_starts_each_letter_on_an_odd_page() {
         duplex: true,
         ..opts()
     };
-    let pdf = save(
-        &dir,
-        "all.pdf",
-        &render_pdf(&[a.clone(), b.clone(), c.clone()], &duplex).unwrap(),
-    );
+    let pdf = render_to(&dir, "all.pdf", &[a.clone(), b.clone(), c.clone()], &duplex);
     // Alpha: 1 (+ blank 2); Bravo: 3-4; Charlie: 5.
     assert!(run("pdfinfo", &[], &pdf).contains("Pages:           5"));
     assert!(text_of(&pdf, Some(1)).contains("Letter Alpha"));
@@ -483,7 +452,7 @@ fn duplex_starts_each_letter_on_an_odd_page() {
     assert!(run("qpdf", &["--check"], &pdf).contains("No syntax or stream encoding errors"));
 
     // Without duplex, letters just follow each other.
-    let plain = save(&dir, "plain.pdf", &render_pdf(&[a, b, c], &opts()).unwrap());
+    let plain = render_to(&dir, "plain.pdf", &[a, b, c], &opts());
     assert!(run("pdfinfo", &[], &plain).contains("Pages:           4"));
     assert!(text_of(&plain, Some(2)).contains("Letter Bravo"));
 }
@@ -491,11 +460,7 @@ fn duplex_starts_each_letter_on_an_odd_page() {
 #[test]
 fn passes_qpdf_and_embeds_a_subset_font() {
     let dir = tempfile::tempdir().unwrap();
-    let pdf = save(
-        &dir,
-        "a.pdf",
-        &render_pdf(&[letter("GB")], &opts()).unwrap(),
-    );
+    let pdf = render_to(&dir, "a.pdf", &[letter("GB")], &opts());
     assert!(run("qpdf", &["--check"], &pdf).contains("No syntax or stream encoding errors"));
     let fonts = run("pdffonts", &[], &pdf);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();

@@ -377,6 +377,24 @@ fn profile_delete_asks_first() {
 }
 
 /// True when the last thing done to the cursor was to show it.
+/// What every cancel leaves: exit 130, the cursor shown again, the notice,
+/// no letter and no saved profile.
+fn assert_cancelled_cleanly(w: &mut Wizard, home: &Home) {
+    assert_eq!(w.exit_code(), 130, "{}", w.seen);
+    assert!(
+        cursor_shown(&w.seen),
+        "the cursor is shown again: {:?}",
+        w.seen
+    );
+    assert!(
+        w.seen.contains("cancelled: nothing was written"),
+        "{}",
+        w.seen
+    );
+    assert!(home.files().is_empty(), "{:?}", home.files());
+    assert!(!home.config.exists(), "nothing is saved");
+}
+
 fn cursor_shown(screen: &str) -> bool {
     screen.rfind("\x1b[?25h") > screen.rfind("\x1b[?25l")
 }
@@ -391,20 +409,8 @@ fn ctrl_c_half_way_exits_130_with_the_cursor_shown_and_nothing_written() {
     // Ctrl-C while the list of embassies (which hides the cursor) is shown.
     w.expect("Which embassy?").expect("gb-london");
     w.session.send(ControlCode::EndOfText).unwrap();
-    assert_eq!(w.exit_code(), 130, "{}", w.seen);
+    assert_cancelled_cleanly(&mut w, &home);
     assert!(w.seen.contains("\x1b[?25l"), "the list hid the cursor");
-    assert!(
-        cursor_shown(&w.seen),
-        "the cursor is shown again: {:?}",
-        w.seen
-    );
-    assert!(
-        w.seen.contains("cancelled: nothing was written"),
-        "{}",
-        w.seen
-    );
-    assert!(home.files().is_empty(), "{:?}", home.files());
-    assert!(!home.config.exists(), "nothing is saved");
 }
 
 #[test]
@@ -419,19 +425,7 @@ fn esc_after_the_preview_exits_130_and_nothing_is_written() {
         .expect("Yours sincerely,")
         .expect("Is the letter right?")
         .answer("Choose another letter", ESC);
-    assert_eq!(w.exit_code(), 130, "{}", w.seen);
-    assert!(
-        cursor_shown(&w.seen),
-        "the cursor is shown again: {:?}",
-        w.seen
-    );
-    assert!(
-        w.seen.contains("cancelled: nothing was written"),
-        "{}",
-        w.seen
-    );
-    assert!(home.files().is_empty(), "{:?}", home.files());
-    assert!(!home.config.exists(), "nothing is saved");
+    assert_cancelled_cleanly(&mut w, &home);
 }
 
 #[test]
