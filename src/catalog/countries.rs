@@ -63,6 +63,12 @@ impl Countries {
         self.name(code).unwrap_or(code)
     }
 
+    /// The countries of `codes`, by name, as a list for one line.
+    pub fn names(&self, codes: &[String]) -> String {
+        let names: Vec<&str> = codes.iter().map(|c| self.name_or_code(c)).collect();
+        names.join(", ")
+    }
+
     pub fn is_code(&self, code: &str) -> bool {
         self.by_code.contains_key(code)
     }

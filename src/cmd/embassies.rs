@@ -156,12 +156,8 @@ fn show(catalog: &Catalog, m: &Mission) -> String {
         None => field(&mut out, "head:", None),
     }
     if !m.accredited_to.is_empty() {
-        let names: Vec<&str> = m
-            .accredited_to
-            .iter()
-            .map(|c| catalog.countries.name_or_code(c))
-            .collect();
-        field(&mut out, "also covers:", Some(&names.join(", ")));
+        let names = catalog.countries.names(&m.accredited_to);
+        field(&mut out, "also covers:", Some(&names));
     }
     field(&mut out, "source:", m.source.as_deref());
     field(&mut out, "verified:", m.verified.as_deref());

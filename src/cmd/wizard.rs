@@ -290,13 +290,7 @@ fn choose_mission<'c>(p: &Prompter, catalog: &'c Catalog, sender: &Sender) -> Re
         .as_deref()
         .and_then(|c| catalog.country_code(c).ok())
         .and_then(|code| catalog.mission_for_country(&code).ok());
-    let country = |m: &Mission| {
-        catalog
-            .countries
-            .name(&m.country)
-            .unwrap_or(&m.country)
-            .to_string()
-    };
+    let country = |m: &Mission| catalog.countries.name_or_code(&m.country).to_string();
     let mut missions: Vec<&Mission> = catalog.missions.iter().collect();
     missions.sort_by_cached_key(|m| {
         (
@@ -316,12 +310,8 @@ fn choose_mission<'c>(p: &Prompter, catalog: &'c Catalog, sender: &Sender) -> Re
                 item.push_str(" · no email");
             }
             if !m.accredited_to.is_empty() {
-                let also: Vec<&str> = m
-                    .accredited_to
-                    .iter()
-                    .map(|c| catalog.countries.name_or_code(c))
-                    .collect();
-                item.push_str(&format!(" · also for {}", also.join(", ")));
+                let also = catalog.countries.names(&m.accredited_to);
+                item.push_str(&format!(" · also for {also}"));
             }
             item
         })
