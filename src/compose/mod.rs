@@ -52,6 +52,10 @@ pub fn compose(catalog: &Catalog, request: &Request) -> Result<Letter> {
 /// A batch makes it once per mission, and [`compose_with`] adds each sender.
 pub struct MissionData {
     context: Context,
+    /// The date as the letter's language writes it.
+    date_text: String,
+    /// Who the letter is addressed to, a line each.
+    addressee: Vec<String>,
     /// The sender fields the letter's templates read, if that can be told.
     reads: Reads,
     /// Subject and body by the values of those fields: one rendering serves
@@ -82,8 +86,13 @@ impl MissionData {
             }
             _ => Reads::Anything,
         };
+        let date_text = date.format(&template.front.language);
+        let addressee = recipient::addressee(mission);
+        let context = mission_context(catalog, template, mission, &date_text, &addressee, force)?;
         Ok(MissionData {
-            context: mission_context(catalog, template, mission, date, force)?,
+            context,
+            date_text,
+            addressee,
             reads,
             rendered: HashMap::new(),
         })
@@ -131,7 +140,8 @@ fn mission_context(
     catalog: &Catalog,
     template: &LetterTemplate,
     mission: &Mission,
-    date: Date,
+    date_text: &str,
+    addressee: &[String],
     force: bool,
 ) -> Result<Context> {
     let front = &template.front;
@@ -151,12 +161,12 @@ fn mission_context(
             "city": mission.city,
             "country": mission.country,
             "country_name": country_name,
-            "addressee": recipient::addressee(mission).join(", "),
+            "addressee": addressee.join(", "),
         },
         "embassy": mission,
         "prisoners": prisoners,
         "demands": front.demands,
-        "date": date.format(&front.language),
+        "date": date_text,
     })))
 }
 
@@ -185,9 +195,7 @@ pub fn compose_with(
         })?),
     };
     let abroad = sender_country.as_deref() != Some(mission.country.as_str());
-    let date_text = request.date.format(&front.language);
     let country_name = |code: &str| catalog.countries.name_or_code(code).to_string();
-    let addressee = recipient::addressee(mission);
 
     let fields = data
         .context
@@ -261,7 +269,7 @@ pub fn compose_with(
             return_line: return_parts.join(", "),
         },
         date: request.date,
-        date_text,
+        date_text: data.date_text.clone(),
         place: sender
             .town
             .clone()
@@ -271,7 +279,7 @@ pub fn compose_with(
             country: mission.country.clone(),
             lines: recipient::lines(
                 mission,
-                addressee,
+                data.addressee.clone(),
                 abroad.then(|| country_name(&mission.country)),
             ),
             email: mission.email.clone(),
