@@ -114,12 +114,9 @@ impl Catalog {
             .into_iter()
             .map(|m| (m.id.clone(), m))
             .collect();
-        let before = missions.clone();
+        // add_missions checks every entry before it merges any.
         let result = self.add_missions(file, &mut missions);
-        self.missions = match result {
-            Ok(()) => missions.into_values().collect(),
-            Err(_) => before.into_values().collect(),
-        };
+        self.missions = missions.into_values().collect();
         result
     }
 

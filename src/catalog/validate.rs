@@ -92,12 +92,24 @@ fn check_string(
     Ok(())
 }
 
-/// True when `text` has something a reader can see.
+/// True when `text` has something a reader can see: not only white space,
+/// characters [`is_forbidden`](crate::compose::is_forbidden) refuses, and the
+/// joiners, soft hyphen and Hangul fillers that are allowed but draw nothing.
 pub fn is_visible(text: &str) -> bool {
     text.chars().any(|c| {
         !c.is_whitespace()
             && !crate::compose::is_forbidden(c)
-            && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{061c}' | '\u{00ad}' | '\u{034f}' | '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}')
+            && !matches!(
+                c,
+                '\u{200c}'
+                    | '\u{200d}'
+                    | '\u{00ad}'
+                    | '\u{034f}'
+                    | '\u{115f}'
+                    | '\u{1160}'
+                    | '\u{3164}'
+                    | '\u{ffa0}'
+            )
     })
 }
 
