@@ -9,8 +9,10 @@ use std::sync::{Arc, OnceLock};
 use serde_json::{Map, Value};
 
 use crate::batch::senders::SenderReader;
-use crate::catalog::{is_visible, Catalog, LetterTemplate, Mission, Origin, Sender, SourceFile};
-use crate::compose::{compose, date::Date, first_forbidden, Letter, Request};
+use crate::catalog::{Catalog, LetterTemplate, Mission, Origin, Sender, SourceFile};
+use crate::compose::{compose, date::Date, Letter, Request};
+use crate::text::{first_forbidden, is_visible};
+
 use crate::render::{self, Format, RenderOptions};
 
 /// The shipped catalog, loaded once.

@@ -16,3 +16,4 @@ pub mod output;
 pub mod profile;
 pub mod render;
 pub mod template;
+pub mod text;

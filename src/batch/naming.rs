@@ -165,7 +165,7 @@ pub fn file_name(rendered: &str, extension: &str) -> String {
     let mut last_dash = true;
     for c in rendered.chars() {
         let unsafe_in_names = matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|');
-        let c = if unsafe_in_names || c.is_whitespace() || crate::compose::is_forbidden(c) {
+        let c = if unsafe_in_names || c.is_whitespace() || crate::text::is_forbidden(c) {
             '-'
         } else {
             c

@@ -234,7 +234,7 @@ impl SenderReader {
             // A personal paragraph may run over several lines; nothing else may.
             let multiline = *column == Column::Personal;
             let allowed: &[char] = if multiline { &['\n', '\r'] } else { &[] };
-            if let Some(c) = crate::compose::first_forbidden(value, allowed) {
+            if let Some(c) = crate::text::first_forbidden(value, allowed) {
                 return Err(at(
                     header,
                     format!("contains the control character U+{:04X}", c as u32),
@@ -276,7 +276,7 @@ impl SenderReader {
                 }
             }
         }
-        if !crate::catalog::is_visible(&out.sender.name) {
+        if !crate::text::is_visible(&out.sender.name) {
             let header = self
                 .columns
                 .iter()

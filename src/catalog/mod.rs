@@ -18,7 +18,6 @@ pub use missions::{Confidence, Head, Mission, MissionKind};
 pub use prisoners::{Prisoner, Status};
 pub use sender::Sender;
 pub use source::{entry_line, Origin};
-pub use validate::is_visible;
 
 use crate::error::{Error, Result};
 use crate::template::Engine;

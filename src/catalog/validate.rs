@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::source::{entry_line, Origin};
 use crate::error::Result;
+use crate::text::is_visible;
 
 /// Fields that may hold line breaks: they are shown by `embassies show`, never
 /// put in a letter.
@@ -63,7 +64,7 @@ fn check_string(
     let key = path.rsplit('.').next().unwrap_or(path);
     let multiline = MULTILINE.contains(&key);
     let layout: &[char] = if multiline { &['\n', '\r', '\t'] } else { &[] };
-    let bad = crate::compose::first_forbidden(text, layout);
+    let bad = crate::text::first_forbidden(text, layout);
     let prefix = if what.is_empty() {
         String::new()
     } else {
@@ -92,27 +93,6 @@ fn check_string(
     Ok(())
 }
 
-/// True when `text` has something a reader can see: not only white space,
-/// characters [`is_forbidden`](crate::compose::is_forbidden) refuses, and the
-/// joiners, soft hyphen and Hangul fillers that are allowed but draw nothing.
-pub fn is_visible(text: &str) -> bool {
-    text.chars().any(|c| {
-        !c.is_whitespace()
-            && !crate::compose::is_forbidden(c)
-            && !matches!(
-                c,
-                '\u{200c}'
-                    | '\u{200d}'
-                    | '\u{00ad}'
-                    | '\u{034f}'
-                    | '\u{115f}'
-                    | '\u{1160}'
-                    | '\u{3164}'
-                    | '\u{ffa0}'
-            )
-    })
-}
-
 /// The line of `key` (or `table.key`, in a sub-table such as
 /// `[mission.head]`) in the entry with `id`, for [`entry_text`].
 pub fn in_entry<'a>(text: &'a str, id: &'a str) -> impl Fn(&str) -> Option<usize> + 'a {
@@ -137,7 +117,7 @@ pub fn in_entry<'a>(text: &'a str, id: &'a str) -> impl Fn(&str) -> Option<usize
 /// character or direction override would reach the letter as it is.
 pub fn body_text(origin: &Origin, body: &str, line_offset: usize) -> Result<()> {
     for (n, line) in body.lines().enumerate() {
-        let bad = crate::compose::first_forbidden(line, &['\t', '\r']);
+        let bad = crate::text::first_forbidden(line, &['\t', '\r']);
         if let Some(c) = bad {
             return Err(origin
                 .error_at(

@@ -10,9 +10,9 @@ use dialoguer::{Confirm, FuzzySelect, Input, MultiSelect, Select};
 use unicode_width::UnicodeWidthStr;
 
 use crate::catalog::{Catalog, Sender};
-use crate::compose::first_forbidden;
 use crate::error::{Error, ErrorKind, Result};
 use crate::profile;
+use crate::text::first_forbidden;
 
 /// True when someone can answer questions: standard input and standard
 /// error (where the prompts are drawn) are both terminals.

@@ -18,6 +18,7 @@ pub use letter::{Block, Letter, RecipientBlock, SenderBlock};
 use crate::catalog::{body_name, subject_name, Catalog, LetterTemplate, Mission, Sender, Status};
 use crate::error::{Error, Result};
 use crate::template::Reads;
+use crate::text::first_forbidden;
 use date::Date;
 
 /// What one letter is made from.
@@ -341,7 +342,7 @@ fn prisoners(catalog: &Catalog, template: &LetterTemplate, force: bool) -> Resul
 /// Sender values end up on address lines and in headers: a line break or
 /// other control character there would make a broken letter.
 fn check_sender(sender: &Sender) -> Result<()> {
-    if !crate::catalog::is_visible(&sender.name) {
+    if !crate::text::is_visible(&sender.name) {
         return Err(Error::usage("the sender has no name")
             .with_help("pass --name \"Your Name\", or set name = \"...\" in the --sender file"));
     }
@@ -357,7 +358,7 @@ fn check_sender(sender: &Sender) -> Result<()> {
     if let Some(n) = sender
         .address
         .iter()
-        .position(|l| !crate::catalog::is_visible(l))
+        .position(|l| !crate::text::is_visible(l))
     {
         return Err(
             Error::data(format!("the sender address line {} is empty", n + 1))
@@ -388,32 +389,6 @@ fn check_personal(personal: Option<&str>) -> Result<()> {
         .with_help("remove invisible characters and direction marks from it")),
         None => Ok(()),
     }
-}
-
-/// The first character of `text` that [`is_forbidden`] and is not in `allowed`.
-/// ASCII text, most of what a batch reads, is checked a byte at a time: its
-/// only forbidden characters are the control codes.
-pub fn first_forbidden(text: &str, allowed: &[char]) -> Option<char> {
-    if text.is_ascii() {
-        return text
-            .bytes()
-            .map(char::from)
-            .find(|c| c.is_ascii_control() && !allowed.contains(c));
-    }
-    text.chars()
-        .find(|c| is_forbidden(*c) && !allowed.contains(c))
-}
-
-/// Control characters, and the bidirectional overrides that can make a name
-/// display as something other than what it is.
-pub fn is_forbidden(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
-        || matches!(
-            c,
-            '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{feff}' | '\u{2060}'
-                ..='\u{2064}'
-        )
 }
 
 /// Text on one line: runs of ASCII white space, line breaks included, become one space.
