@@ -165,7 +165,8 @@ fn checked_letter(
         personal,
         cc: &[],
         extra,
-        force: true,
+        facts: crate::compose::Facts::Ignored,
+        cc_embassy: false,
     };
     let letter = compose(catalog, &request).ok()?;
     check_letter(&letter, &sender.name);

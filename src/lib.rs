@@ -9,6 +9,8 @@ pub mod batch;
 pub mod catalog;
 pub mod cmd;
 pub mod compose;
+pub mod config;
+pub mod date;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;

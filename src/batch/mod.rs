@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use sha2::Digest;
 
 use crate::catalog::{Catalog, LetterTemplate, Mission, Sender};
-use crate::compose::{compose_with, date::Date, Letter, MissionData, Request};
+use crate::compose::{compose_with, date::Date, Facts, Letter, MissionData, Request};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{self, AtomicFile, OutputDir, Written};
 use crate::render::{self, Format, RenderOptions};
@@ -117,6 +117,9 @@ pub struct Plan<'c> {
     /// A personal paragraph for every letter (a CSV row's own replaces it).
     pub personal: Option<String>,
     pub cc: Vec<String>,
+    /// Copy each letter to the mission in its sender's country.
+    pub cc_embassy: bool,
+    /// Replace existing files.
     pub force: bool,
     pub format: Format,
     pub options: RenderOptions,
@@ -225,6 +228,8 @@ const LISTED: usize = 10;
 /// Checks every row and names every file before anything is written. Errors
 /// come in the order of the rows, whatever the threads.
 fn first_pass(plan: &Plan) -> Result<FirstPass> {
+    // Once, and first: the facts are the same for every letter of the run.
+    plan.catalog.check_asks(plan.template, plan.date)?;
     let namer = plan
         .destination_pattern()
         .map(|pattern| Namer::new(pattern, plan.template, plan.format.extension()))
@@ -466,7 +471,8 @@ fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
         personal,
         cc: &plan.cc,
         extra: &job.row.extra,
-        force: plan.force,
+        facts: Facts::Checked,
+        cc_embassy: plan.cc_embassy,
     };
     let mission = job.mission as *const Mission as usize;
     MISSION_DATA
@@ -479,7 +485,7 @@ fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
                     plan.template,
                     job.mission,
                     plan.date,
-                    plan.force,
+                    Facts::Checked,
                 )?),
             };
             compose_with(plan.catalog, &request, data)

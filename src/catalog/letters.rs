@@ -1,7 +1,10 @@
 //! Letter templates: TOML front matter between `+++` lines, then a Handlebars body.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
+use super::prisoners::Ask;
 use super::source::Origin;
 use crate::error::Result;
 
@@ -14,9 +17,18 @@ pub struct FrontMatter {
     /// BCP 47 tag, e.g. `en-GB`: decides the date format, salutation and closing.
     pub language: String,
     pub subject: String,
-    /// Ids into `prisoners.toml` of the people whose release the letter demands.
+    /// Ids into `prisoners.toml` of the people the letter names.
     #[serde(default)]
     pub prisoners: Vec<String>,
+    /// What the letter asks for everyone in `prisoners`, unless `asks` says otherwise.
+    #[serde(default = "release")]
+    pub ask: Ask,
+    /// Per-person exceptions to `ask`, by prisoner id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub asks: BTreeMap<String, Ask>,
+    /// Why the letter is history, whatever its asks: it is then never offered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<String>,
     #[serde(default)]
     pub demands: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32,6 +44,18 @@ pub struct FrontMatter {
     pub cc: Vec<String>,
     /// The campaign article and date the letter is based on.
     pub source: String,
+}
+
+/// Letters written before asks were stated asked for release.
+fn release() -> Ask {
+    Ask::Release
+}
+
+impl FrontMatter {
+    /// What the letter asks for the person with id `prisoner`.
+    pub fn ask_for(&self, prisoner: &str) -> Ask {
+        self.asks.get(prisoner).copied().unwrap_or(self.ask)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -78,6 +102,15 @@ impl LetterTemplate {
                     "rename the file to `{}.hbs` or set id = \"{file_stem}\"",
                     front.id
                 )));
+        }
+        if let Some(id) = front.asks.keys().find(|id| !front.prisoners.contains(id)) {
+            let line = super::source::key_line(front_text, "asks").map(|line| line + 1);
+            return Err(origin
+                .error_at(
+                    line,
+                    format!("asks: `{id}` is not one of the letter's prisoners"),
+                )
+                .with_help(format!("add \"{id}\" to prisoners, or remove it from asks")));
         }
         let body_offset = front_text.lines().count() + 2;
         Ok(LetterTemplate {

@@ -9,6 +9,8 @@ pub enum MissionKind {
     ConsulateGeneral,
     Consulate,
     PermanentMission,
+    /// Not a mission: an addressee in Kazakhstan, such as the President.
+    Authority,
 }
 
 impl MissionKind {
@@ -18,6 +20,7 @@ impl MissionKind {
             MissionKind::ConsulateGeneral => "consulate-general",
             MissionKind::Consulate => "consulate",
             MissionKind::PermanentMission => "permanent-mission",
+            MissionKind::Authority => "authority",
         }
     }
 }

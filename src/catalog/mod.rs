@@ -15,10 +15,11 @@ use std::path::{Path, PathBuf};
 pub use countries::Countries;
 pub use letters::{FrontMatter, LetterTemplate};
 pub use missions::{Confidence, Head, Mission, MissionKind};
-pub use prisoners::{Prisoner, Status};
+pub use prisoners::{Ask, Event, EventKind, Misfit, Prisoner, Standing, Status};
 pub use sender::Sender;
-pub use source::{entry_line, Origin};
+pub use source::{entry_line, key_line, Origin};
 
+use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::template::Engine;
 
@@ -28,9 +29,20 @@ mod builtin {
     pub const EMBASSIES: &str = include_str!("../../embassies.toml");
 }
 
+/// A campaign's data folder: `letters/` (templates and `prisoners.toml`)
+/// and `embassies.toml`, over the built-in data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataDir {
+    pub path: PathBuf,
+    /// Where it was named, for messages: `PROTEST_DATA=…` or `config.toml:3: data = …`.
+    pub set_by: String,
+}
+
 /// Where the user's own data is, on top of what ships in the binary.
 #[derive(Debug, Clone, Default)]
 pub struct CatalogPaths {
+    /// A data folder, between the built-in data and the two below.
+    pub data_dir: Option<DataDir>,
     /// More templates (`*.hbs`) and optionally a `prisoners.toml`; same id replaces.
     pub letters_dir: Option<PathBuf>,
     /// Directory entries merged over the shipped ones by id.
@@ -57,6 +69,8 @@ pub struct Catalog {
     pub prisoner_files: Vec<SourceFile>,
     pub prisoner_file_of: HashMap<String, usize>,
     pub engine: Engine,
+    /// The data folder loaded, if any.
+    pub data_dir: Option<DataDir>,
 }
 
 impl Catalog {
@@ -71,6 +85,7 @@ impl Catalog {
             prisoner_files: Vec::new(),
             prisoner_file_of: HashMap::new(),
             engine: Engine::default(),
+            data_dir: paths.data_dir.clone(),
         };
         for (name, text) in builtin::LETTERS {
             let origin = Origin::builtin(&format!("letters/{name}"));
@@ -84,6 +99,9 @@ impl Catalog {
             origin: Origin::builtin("embassies.toml"),
             text: builtin::EMBASSIES.to_string(),
         })?;
+        if let Some(data) = &paths.data_dir {
+            catalog.add_data_dir(data)?;
+        }
         if let Some(dir) = &paths.letters_dir {
             catalog.add_letters_dir(dir)?;
         }
@@ -117,6 +135,38 @@ impl Catalog {
         let result = self.add_missions(file, &mut missions);
         self.missions = missions.into_values().collect();
         result
+    }
+
+    fn add_data_dir(&mut self, data: &DataDir) -> Result<()> {
+        let help = "a data folder holds letters/*.hbs, letters/prisoners.toml and/or \
+                    embassies.toml; fix the path, or unset PROTEST_DATA or the config file's `data`";
+        if !data.path.is_dir() {
+            return Err(Error::new(
+                crate::error::ErrorKind::NoInput,
+                format!("{}: no such directory", data.set_by),
+            )
+            .with_help(help));
+        }
+        let letters = data.path.join("letters");
+        let embassies = data.path.join("embassies.toml");
+        if !letters.is_dir() && !embassies.is_file() {
+            return Err(Error::data(format!(
+                "{}: neither letters/ nor embassies.toml is in it",
+                data.set_by
+            ))
+            .with_help(help));
+        }
+        if letters.is_dir() {
+            self.add_letters_dir(&letters)?;
+        }
+        if embassies.is_file() {
+            let text = read_text(&embassies)?;
+            self.add_embassies(SourceFile {
+                origin: Origin::file(&embassies),
+                text,
+            })?;
+        }
+        Ok(())
     }
 
     fn add_letters_dir(&mut self, dir: &Path) -> Result<()> {
@@ -286,15 +336,28 @@ impl Catalog {
     /// The mission a sender in `country` writes to: the embassy there, else any
     /// mission there, else the mission whose head is accredited to the country.
     pub fn mission_for_country(&self, code: &str) -> Result<&Mission> {
+        self.coverage(code).map(|(mission, _)| mission)
+    }
+
+    /// [`Catalog::mission_for_country`], and whether that mission covers the
+    /// country from another one (Stockholm for Denmark).
+    pub fn coverage(&self, code: &str) -> Result<(&Mission, bool)> {
         let here = || self.missions.iter().filter(move |m| m.country == code);
-        here()
-            .find(|m| m.kind == MissionKind::Embassy)
-            .or_else(|| here().find(|m| m.kind != MissionKind::PermanentMission))
-            .or_else(|| {
-                self.missions
-                    .iter()
-                    .find(|m| m.accredited_to.iter().any(|c| c == code))
+        let own = here().find(|m| m.kind == MissionKind::Embassy).or_else(|| {
+            here().find(|m| {
+                !matches!(
+                    m.kind,
+                    MissionKind::PermanentMission | MissionKind::Authority
+                )
             })
+        });
+        if let Some(mission) = own {
+            return Ok((mission, false));
+        }
+        self.missions
+            .iter()
+            .find(|m| m.accredited_to.iter().any(|c| c == code))
+            .map(|m| (m, true))
             .ok_or_else(|| {
                 let name = self.countries.name_or_code(code);
                 Error::usage(format!(
@@ -302,6 +365,103 @@ impl Catalog {
                 ))
                 .with_help("`protest embassies` lists every mission; pick one with --to ID")
             })
+    }
+
+    /// "Denmark: covered by the Embassy in Stockholm", when `code` has no
+    /// mission of its own.
+    pub fn coverage_note(&self, code: &str) -> Option<String> {
+        let (mission, from_abroad) = self.coverage(code).ok()?;
+        let office = match mission.kind {
+            MissionKind::Embassy => "Embassy",
+            MissionKind::ConsulateGeneral => "Consulate General",
+            MissionKind::Consulate => "Consulate",
+            MissionKind::PermanentMission => "Permanent Mission",
+            MissionKind::Authority => return None,
+        };
+        from_abroad.then(|| {
+            format!(
+                "{}: covered by the {office} in {}",
+                self.countries.name_or_code(code),
+                mission.city
+            )
+        })
+    }
+}
+
+/// Letters and facts on a day: what each letter asks, whether that still
+/// fits, and which letters are current.
+impl Catalog {
+    /// The asks of a letter whose people are all known, in the letter's order.
+    pub fn asks<'c>(&'c self, template: &LetterTemplate) -> Vec<(&'c Prisoner, Ask)> {
+        let front = &template.front;
+        front
+            .prisoners
+            .iter()
+            .filter_map(|id| self.prisoners.get(id).map(|p| (p, front.ask_for(id))))
+            .collect()
+    }
+
+    /// The asks that do not fit their person's status on `day`.
+    pub fn misfits<'c>(&'c self, template: &LetterTemplate, day: Date) -> Vec<Misfit<'c>> {
+        self.asks(template)
+            .into_iter()
+            .filter_map(|(prisoner, ask)| {
+                let standing = prisoner.standing_on(day);
+                (!ask.fits(standing.status)).then_some(Misfit {
+                    prisoner,
+                    ask,
+                    day,
+                    standing,
+                })
+            })
+            .collect()
+    }
+
+    /// Why the letter is history on `day`, or `None` when it is current:
+    /// its own `archived`, else the first ask that no longer fits.
+    pub fn archived_reason(&self, template: &LetterTemplate, day: Date) -> Option<String> {
+        if let Some(why) = &template.front.archived {
+            return Some(why.clone());
+        }
+        self.misfits(template, day).first().map(Misfit::summary)
+    }
+
+    /// The letters current on `day`, by id.
+    pub fn current_letters(&self, day: Date) -> impl Iterator<Item = &LetterTemplate> {
+        self.templates
+            .values()
+            .filter(move |t| self.archived_reason(t, day).is_none())
+    }
+
+    /// Refuses a letter that asks, on `day`, what no longer fits a person it
+    /// names: such a letter discredits the campaign and the people it means
+    /// to help. No option overrides it.
+    pub fn check_asks(&self, template: &LetterTemplate, day: Date) -> Result<()> {
+        let misfits = self.misfits(template, day);
+        let Some(first) = misfits.first() else {
+            return Ok(());
+        };
+        let mut message = format!("letter `{}` {}", template.front.id, first.describe());
+        if misfits.len() > 1 {
+            let others: Vec<&str> = misfits[1..]
+                .iter()
+                .map(|m| m.prisoner.name.as_str())
+                .collect();
+            message.push_str(&format!("; the same goes for {}", others.join(", ")));
+        }
+        let current = self.current_letters(day).find(|t| {
+            t.front.id != template.front.id && t.front.prisoners.contains(&first.prisoner.id)
+        });
+        let help = match current {
+            Some(letter) => format!(
+                "use `protest write {}`, the current letter for {}; --force does not change facts",
+                letter.front.id, first.prisoner.name
+            ),
+            None => "`protest letters` lists the current letters, and `protest letters prisoners` \
+                     each person's timeline with its sources; --force does not change facts"
+                .to_string(),
+        };
+        Err(Error::data(message).with_help(help))
     }
 }
 

@@ -1,53 +1,453 @@
-//! The people the letters name, and what the campaign last reported of them.
+//! The people the letters name, each a dated history of events, and what a
+//! letter may ask for them on a given day.
+//!
+//! A status is never stored: it is read off the history as of the letter's
+//! date, so a letter that was true when written stops being offered, and is
+//! refused, once the facts move on.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// Where a person stood when the campaign last reported on them. It is
-/// history with a date, not today's truth.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+use super::missions::Confidence;
+use crate::date::{Date, PartialDate};
+
+/// Where a person stood on a day, as the events recorded up to it say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Detained,
     OnTrial,
+    /// Serving a custodial sentence.
     Sentenced,
+    /// At liberty, under bans, restricted freedom or a suspended sentence.
+    Restricted,
     Released,
-    Unknown,
-    /// Named in a demand (reinstate, "hands off") but never held.
+    Deceased,
+    /// Named by a campaign, never held.
     NotDetained,
+    Unknown,
 }
 
 impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Detained => "detained",
-            Status::OnTrial => "on trial",
+            Status::OnTrial => "on-trial",
             Status::Sentenced => "sentenced",
+            Status::Restricted => "restricted",
             Status::Released => "released",
+            Status::Deceased => "deceased",
+            Status::NotDetained => "not-detained",
             Status::Unknown => "unknown",
-            Status::NotDetained => "not detained",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventKind {
+    Arrested,
+    Detained,
+    HouseArrest,
+    Trial,
+    Sentenced,
+    RestrictedFreedom,
+    SuspendedSentence,
+    Supervision,
+    Ban,
+    Released,
+    Paroled,
+    Pardoned,
+    Acquitted,
+    TermEnded,
+    Died,
+    Named,
+    /// A source confirms the situation is unchanged on that date.
+    Noted,
+}
+
+impl EventKind {
+    /// The status the event leads to; `None` for `noted`, which changes nothing.
+    pub fn status(self) -> Option<Status> {
+        use EventKind::*;
+        Some(match self {
+            Arrested | Detained | HouseArrest => Status::Detained,
+            Trial => Status::OnTrial,
+            Sentenced => Status::Sentenced,
+            RestrictedFreedom | SuspendedSentence | Supervision | Ban => Status::Restricted,
+            Released | Paroled | Pardoned | Acquitted | TermEnded => Status::Released,
+            Died => Status::Deceased,
+            Named => Status::NotDetained,
+            Noted => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        use EventKind::*;
+        match self {
+            Arrested => "arrested",
+            Detained => "detained",
+            HouseArrest => "house-arrest",
+            Trial => "trial",
+            Sentenced => "sentenced",
+            RestrictedFreedom => "restricted-freedom",
+            SuspendedSentence => "suspended-sentence",
+            Supervision => "supervision",
+            Ban => "ban",
+            Released => "released",
+            Paroled => "paroled",
+            Pardoned => "pardoned",
+            Acquitted => "acquitted",
+            TermEnded => "term-ended",
+            Died => "died",
+            Named => "named",
+            Noted => "noted",
         }
     }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct Event {
+    pub date: PartialDate,
+    pub kind: EventKind,
+    /// When the term or restriction the event set is expected to end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<PartialDate>,
+    /// Short, past tense.
+    pub note: String,
+    /// Who says so.
+    pub source: String,
+    pub confidence: Confidence,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Prisoner {
     pub id: String,
+    /// The Latin spelling the English letters use.
     pub name: String,
     #[serde(default)]
     pub variants: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub native_name: Option<String>,
+    /// The name per language (`ru`, `kk`), only as sources give it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub names: BTreeMap<String, String>,
+    /// Lower case, reads after "X, a ...".
     pub description: String,
+    /// Oldest first.
+    #[serde(default, rename = "event")]
+    pub events: Vec<Event>,
+}
+
+/// A person's situation on a day, with the events that say so.
+#[derive(Debug, Clone, Copy)]
+pub struct Standing<'p> {
     pub status: Status,
-    /// As of when: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
-    pub status_date: String,
-    pub status_note: String,
-    pub source: String,
+    /// The event that set the status; `None` when nothing is recorded by the day.
+    pub cause: Option<&'p Event>,
+    /// The newest event on or before the day, `noted` included: how fresh the news is.
+    pub latest: Option<&'p Event>,
+    /// The cause's `until` has passed: the term may have ended, so the status is unknown.
+    pub lapsed: bool,
+}
+
+impl Prisoner {
+    /// The name in `language` (a BCP 47 tag) where the data has one, else the Latin one.
+    pub fn name_in(&self, language: &str) -> &str {
+        let primary = language.split(['-', '_']).next().unwrap_or("");
+        self.names
+            .get(language)
+            .or_else(|| self.names.get(primary))
+            .unwrap_or(&self.name)
+    }
+
+    /// The status on `day`: that of the last event dated on or before it.
+    pub fn standing_on(&self, day: Date) -> Standing<'_> {
+        let mut standing = Standing {
+            status: Status::Unknown,
+            cause: None,
+            latest: None,
+            lapsed: false,
+        };
+        // Events are listed oldest first, but a misordered list must not
+        // change a status: the latest date wins, and the later entry on a tie.
+        let mut known: Vec<&Event> = self
+            .events
+            .iter()
+            .filter(|e| e.date.first_day() <= day)
+            .collect();
+        known.sort_by_key(|e| e.date.first_day());
+        for event in known {
+            standing.latest = Some(event);
+            if let Some(status) = event.kind.status() {
+                standing.status = status;
+                standing.cause = Some(event);
+            }
+        }
+        if let Some(until) = standing.cause.and_then(|e| e.until) {
+            if day > until.last_day() {
+                standing.status = Status::Unknown;
+                standing.lapsed = true;
+            }
+        }
+        standing
+    }
+}
+
+impl Prisoner {
+    /// "<name>: last reported <date> (<event>); check before sending", when
+    /// the newest event on or before `day` is over a year older.
+    pub fn stale_warning(&self, day: Date) -> Option<String> {
+        let standing = self.standing_on(day);
+        let latest = standing.latest.filter(|_| standing.is_stale(day))?;
+        Some(format!(
+            "{}: last reported {} ({}); check before sending",
+            self.name,
+            latest.date,
+            latest.kind.as_str()
+        ))
+    }
+}
+
+impl Standing<'_> {
+    /// The newest news is more than a year older than `day`; a death is never stale.
+    pub fn is_stale(&self, day: Date) -> bool {
+        self.status != Status::Deceased
+            && self
+                .latest
+                .is_some_and(|e| e.date.first_day() < day.a_year_earlier())
+    }
+}
+
+/// What a letter asks for a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ask {
+    Release,
+    LiftRestrictions,
+    /// An investigation, accountability or remembrance: fits anyone, the dead included.
+    Justice,
+}
+
+impl Ask {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ask::Release => "release",
+            Ask::LiftRestrictions => "lift-restrictions",
+            Ask::Justice => "justice",
+        }
+    }
+
+    pub fn fits(self, status: Status) -> bool {
+        match self {
+            Ask::Release => matches!(
+                status,
+                Status::Detained | Status::OnTrial | Status::Sentenced
+            ),
+            Ask::LiftRestrictions => status == Status::Restricted,
+            Ask::Justice => true,
+        }
+    }
+
+    /// What the letter asks, as it reads after "asks for".
+    fn phrase(self) -> &'static str {
+        match self {
+            Ask::Release => "the release of",
+            Ask::LiftRestrictions => "the lifting of the restrictions on",
+            Ask::Justice => "justice for",
+        }
+    }
+}
+
+/// An ask that does not fit its person's status on the letter's date.
+#[derive(Debug, Clone)]
+pub struct Misfit<'p> {
+    pub prisoner: &'p Prisoner,
+    pub ask: Ask,
+    pub day: Date,
+    pub standing: Standing<'p>,
+}
+
+impl Misfit<'_> {
+    /// "asks for the release of Max Bokayev, who was released on 2021-02-04
+    /// (released: …; source: …)": what is wrong, with the event and its source.
+    pub fn describe(&self) -> String {
+        match self.standing.cause {
+            Some(cause) => format!(
+                "{} ({}: {}; source: {})",
+                self.summary(),
+                cause.kind.as_str(),
+                cause.note,
+                cause.source
+            ),
+            None => self.summary(),
+        }
+    }
+
+    /// What is wrong, without the event's note and source.
+    pub fn summary(&self) -> String {
+        let name = &self.prisoner.name;
+        let what = format!("asks for {} {name}", self.ask.phrase());
+        let Some(cause) = self.standing.cause else {
+            return format!(
+                "{what}, but the data records nothing of {name} on or before {}",
+                self.day
+            );
+        };
+        let fact = if self.standing.lapsed {
+            format!(
+                "whose term was expected to end {}, before {}: the situation is unknown, check it",
+                cause.until.expect("a lapsed status has an end"),
+                self.day
+            )
+        } else {
+            let since = match self.standing.status {
+                Status::Released => "who was released on",
+                Status::Deceased => "who died on",
+                Status::Restricted => "who is at liberty under restrictions since",
+                Status::NotDetained => "who was never detained (named on",
+                Status::Detained => "who is detained since",
+                Status::OnTrial => "who is on trial since",
+                Status::Sentenced => "who is serving a sentence since",
+                Status::Unknown => "whose situation is unknown since",
+            };
+            let close = if self.standing.status == Status::NotDetained {
+                ")"
+            } else {
+                ""
+            };
+            format!("{since} {}{close}", cause.date)
+        };
+        format!("{what}, {fact}")
+    }
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct File {
     pub prisoner: Vec<Prisoner>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(events: &str) -> Prisoner {
+        let text =
+            format!("[[prisoner]]\nid = \"p\"\nname = \"P Q\"\ndescription = \"d\"\n{events}");
+        let mut file: File = toml::from_str(&text).unwrap();
+        file.prisoner.remove(0)
+    }
+
+    fn event(date: &str, kind: &str, extra: &str) -> String {
+        format!(
+            "[[prisoner.event]]\ndate = \"{date}\"\nkind = \"{kind}\"\n{extra}note = \"n {kind}\"\nsource = \"s\"\nconfidence = \"high\"\n"
+        )
+    }
+
+    fn day(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn every_kind_leads_to_its_status() {
+        let cases = [
+            ("arrested", Status::Detained),
+            ("detained", Status::Detained),
+            ("house-arrest", Status::Detained),
+            ("trial", Status::OnTrial),
+            ("sentenced", Status::Sentenced),
+            ("restricted-freedom", Status::Restricted),
+            ("suspended-sentence", Status::Restricted),
+            ("supervision", Status::Restricted),
+            ("ban", Status::Restricted),
+            ("released", Status::Released),
+            ("paroled", Status::Released),
+            ("pardoned", Status::Released),
+            ("acquitted", Status::Released),
+            ("term-ended", Status::Released),
+            ("died", Status::Deceased),
+            ("named", Status::NotDetained),
+        ];
+        for (kind, status) in cases {
+            let p = person(&event("2020-01-01", kind, ""));
+            assert_eq!(p.standing_on(day("2020-06-01")).status, status, "{kind}");
+        }
+    }
+
+    #[test]
+    fn the_status_is_that_of_the_last_event_on_or_before_the_day() {
+        let p = person(
+            &[
+                event("2016-05-31", "arrested", ""),
+                event("2016-11", "sentenced", ""),
+                event("2021-02-04", "released", ""),
+                event("2022", "noted", ""),
+            ]
+            .concat(),
+        );
+        assert_eq!(p.standing_on(day("2016-05-30")).status, Status::Unknown);
+        assert!(p.standing_on(day("2016-05-30")).cause.is_none());
+        assert_eq!(p.standing_on(day("2016-05-31")).status, Status::Detained);
+        // A month-precise date counts from its first day.
+        assert_eq!(p.standing_on(day("2016-11-01")).status, Status::Sentenced);
+        assert_eq!(p.standing_on(day("2021-02-03")).status, Status::Sentenced);
+        let later = p.standing_on(day("2022-06-01"));
+        assert_eq!(later.status, Status::Released);
+        assert_eq!(later.cause.unwrap().kind, EventKind::Released);
+        // `noted` changes nothing but is the newest news.
+        assert_eq!(later.latest.unwrap().kind, EventKind::Noted);
+    }
+
+    #[test]
+    fn a_term_past_its_expected_end_is_unknown() {
+        let p = person(&event(
+            "2023-04-10",
+            "suspended-sentence",
+            "until = \"2029-04\"\n",
+        ));
+        assert_eq!(p.standing_on(day("2029-04-30")).status, Status::Restricted);
+        let after = p.standing_on(day("2029-05-01"));
+        assert_eq!(after.status, Status::Unknown);
+        assert!(after.lapsed);
+    }
+
+    #[test]
+    fn news_older_than_a_year_is_stale() {
+        let p = person(&event("2023-04-10", "suspended-sentence", ""));
+        assert!(!p.standing_on(day("2024-04-10")).is_stale(day("2024-04-10")));
+        assert!(p.standing_on(day("2024-04-11")).is_stale(day("2024-04-11")));
+    }
+
+    #[test]
+    fn asks_fit_the_statuses_the_schema_gives() {
+        use Status::*;
+        let all = [
+            Detained,
+            OnTrial,
+            Sentenced,
+            Restricted,
+            Released,
+            Deceased,
+            NotDetained,
+            Unknown,
+        ];
+        for status in all {
+            assert_eq!(
+                Ask::Release.fits(status),
+                matches!(status, Detained | OnTrial | Sentenced)
+            );
+            assert_eq!(Ask::LiftRestrictions.fits(status), status == Restricted);
+            assert!(Ask::Justice.fits(status));
+        }
+    }
+
+    #[test]
+    fn names_the_person_in_the_letter_language() {
+        let mut p = person("");
+        p.names.insert("ru".into(), "П К".into());
+        assert_eq!(p.name_in("ru-RU"), "П К");
+        assert_eq!(p.name_in("en-GB"), "P Q");
+    }
 }

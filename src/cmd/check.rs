@@ -4,8 +4,8 @@ use clap::Args;
 use serde_json::{json, Map};
 
 use super::DataArgs;
-use crate::catalog::{Catalog, Mission, Origin, Sender, Status};
-use crate::compose::{compose, date::Date, Request};
+use crate::catalog::{Catalog, Mission, Origin, Sender};
+use crate::compose::{compose, date::Date, Facts, Request};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Check templates and directory entries for mistakes
@@ -13,8 +13,11 @@ use crate::error::{Error, ErrorKind, Result};
 #[command(after_help = "\
 Checks that every template parses and renders against every mission, every prisoner id exists,
 ids are unique, countries and emails are well formed, and every directory entry says where its
-data came from and when it was verified. Entries verified more than two years ago are listed as
-warnings. Exits 65 when there is an error.")]
+data came from and when it was verified, and every person has a dated history of events, oldest
+first. Listed as warnings: entries verified more than two years ago, and people named by a
+current letter whose newest event is more than a year old (check before sending). The data folder
+in force (PROTEST_DATA or `data` in config.toml) is checked with the rest. Exits 65 when there is
+an error.")]
 pub struct CheckArgs {
     /// Print the findings as JSON
     #[arg(long)]
@@ -47,12 +50,17 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
     for mission in &catalog.missions {
         check_mission(&catalog, mission, today, &mut findings);
     }
-    check_prisoners(&catalog, &mut findings);
+    check_prisoners(&catalog, today, &mut findings);
     check_templates(&catalog, &mut findings);
 
+    let current = catalog.current_letters(today).count();
+    let archived = catalog.templates.len() - current;
+    let data = catalog
+        .data_dir
+        .as_ref()
+        .map_or(String::new(), |d| format!(" (data folder {})", d.set_by));
     let counts = format!(
-        "{} letters, {} people, {} missions",
-        catalog.templates.len(),
+        "{current} current letters, {archived} archived, {} people, {} missions{data}",
         catalog.prisoners.len(),
         catalog.missions.len()
     );
@@ -60,6 +68,8 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
         super::print_json(&json!({
             "ok": findings.errors.is_empty(),
             "letters": catalog.templates.len(),
+            "current_letters": current,
+            "data": catalog.data_dir.as_ref().map(|d| d.path.display().to_string()),
             "people": catalog.prisoners.len(),
             "missions": catalog.missions.len(),
             "errors": findings.errors,
@@ -219,24 +229,68 @@ fn check_mission(catalog: &Catalog, m: &Mission, today: Date, findings: &mut Fin
     }
 }
 
-fn check_prisoners(catalog: &Catalog, findings: &mut Findings) {
+fn check_prisoners(catalog: &Catalog, today: Date, findings: &mut Findings) {
     for p in catalog.prisoners.values() {
-        let parts: Vec<&str> = p.status_date.split('-').collect();
-        let well_formed = matches!(parts.len(), 1..=3)
-            && parts[0].len() == 4
-            && parts
-                .iter()
-                .all(|x| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit()));
-        if !well_formed {
-            let (origin, line) = catalog.prisoner_line(&p.id, "status_date");
+        if p.events.is_empty() {
+            let (origin, line) = catalog.prisoner_line(&p.id, "id");
             findings.error(
                 &origin,
                 line,
                 format!(
-                    "{}: status_date `{}` is not YYYY, YYYY-MM or YYYY-MM-DD",
-                    p.id, p.status_date
+                    "{}: no events: add at least one [[prisoner.event]] with date, kind, note, \
+                     source and confidence",
+                    p.id
                 ),
             );
+        }
+        let misordered = p
+            .events
+            .windows(2)
+            .find(|pair| pair[1].date.first_day() < pair[0].date.first_day());
+        if let Some(pair) = misordered {
+            let (origin, line) = catalog.prisoner_line(&p.id, "id");
+            findings.error(
+                &origin,
+                line,
+                format!(
+                    "{}: the event of {} comes after that of {}: list events oldest first",
+                    p.id, pair[1].date, pair[0].date
+                ),
+            );
+        }
+        for event in &p.events {
+            if event
+                .until
+                .is_some_and(|u| u.last_day() < event.date.first_day())
+            {
+                let (origin, line) = catalog.prisoner_line(&p.id, "until");
+                findings.error(
+                    &origin,
+                    line,
+                    format!(
+                        "{}: until {} is before the event's date {}",
+                        p.id,
+                        event.until.expect("checked"),
+                        event.date
+                    ),
+                );
+            }
+        }
+    }
+    // Only the people current letters ask for: the others are history.
+    let mut named: Vec<&str> = catalog
+        .current_letters(today)
+        .flat_map(|t| t.front.prisoners.iter().map(String::as_str))
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    for id in named {
+        let Some(p) = catalog.prisoners.get(id) else {
+            continue;
+        };
+        if let Some(warning) = p.stale_warning(today) {
+            let (origin, line) = catalog.prisoner_line(&p.id, "id");
+            findings.warn(&origin, line, warning);
         }
     }
 }
@@ -264,21 +318,12 @@ fn check_templates(catalog: &Catalog, findings: &mut Findings) {
             );
         }
         for id in &front.prisoners {
-            match catalog.prisoners.get(id) {
-                None => findings.error(
+            if !catalog.prisoners.contains_key(id) {
+                findings.error(
                     &template.origin,
                     template.front_line("prisoners"),
                     format!("prisoners: no person with id `{id}`"),
-                ),
-                Some(p) if p.status == Status::Released => findings.warn(
-                    &template.origin,
-                    template.front_line("prisoners"),
-                    format!(
-                        "demands the release of {}, recorded as released ({})",
-                        p.name, p.status_date
-                    ),
-                ),
-                Some(_) => {}
+                );
             }
         }
         // Render against every mission and two kinds of sender, so a variable
@@ -294,7 +339,8 @@ fn check_templates(catalog: &Catalog, findings: &mut Findings) {
                     personal: None,
                     cc: &[],
                     extra: &extra,
-                    force: true,
+                    facts: Facts::Ignored,
+                    cc_embassy: false,
                 };
                 if let Err(err) = compose(catalog, &request) {
                     findings

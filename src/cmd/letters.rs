@@ -4,8 +4,9 @@ use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
 use super::{print_json, DataArgs};
-use crate::catalog::{Catalog, LetterTemplate};
-use crate::error::Result;
+use crate::catalog::{Catalog, LetterTemplate, Prisoner};
+use crate::date::Date;
+use crate::error::{Error, Result};
 
 /// List the letters you can write, show one, or list the people they name
 #[derive(Debug, Args)]
@@ -13,6 +14,12 @@ use crate::error::Result;
 pub struct LettersArgs {
     #[command(subcommand)]
     action: Option<Action>,
+    /// List the archived letters (history: they no longer fit the facts), with the reason
+    #[arg(long)]
+    archived: bool,
+    /// The day the facts are read as of [default: today, or SOURCE_DATE_EPOCH]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
+    date: Option<String>,
     /// Print JSON for scripts: an array of objects, each with its `id`
     #[arg(long, global = true)]
     json: bool,
@@ -20,9 +27,13 @@ pub struct LettersArgs {
 
 const TEMPLATE_HELP: &str = "\
 Each letter is a template file ID.hbs: TOML front matter between two `+++` lines (id, title,
-language, subject, source; optional prisoners, demands, salutation, closing, tags, deadline, cc),
-then a Handlebars body. Put your own in a directory and pass it with --letters DIR; the same id
-replaces a shipped letter. `protest letters show ID` prints a shipped one to start from.
+language, subject, source; optional prisoners, ask, asks, archived, demands, salutation, closing,
+tags, deadline, cc), then a Handlebars body. Put your own in a directory and pass it with
+--letters DIR; the same id replaces a shipped letter. `protest letters show ID` prints one.
+
+A letter is current when what it asks for each person (ask = release, lift-restrictions or
+justice) fits that person's status on the day, as their dated events in prisoners.toml say;
+otherwise it is archived: listed only by --archived, and `protest write` refuses it.
 
 Paragraphs are separated by a blank line; a paragraph whose lines start with \"- \" is a list.
 Variables a template can use (a name it does not have is an error, never a blank):
@@ -31,7 +42,8 @@ Variables a template can use (a name it does not have is an error, never a blank
   {{recipient.mission}} {{recipient.city}} {{recipient.country}} {{recipient.country_name}}
   {{recipient.addressee}}  {{embassy.id}} {{embassy.kind}} and every directory field
   {{date}}  {{letter.id}} {{letter.title}} {{letter.language}} {{letter.deadline}}
-  {{#each prisoners}}{{name}} {{description}} {{status}} {{status_date}} {{status_note}}{{/each}}
+  {{#each prisoners}}{{name}} {{description}} {{ask}} {{status}} {{last_event.date}}
+    {{last_event.note}}{{/each}}   as of the letter's date
   {{names prisoners}}   the names joined: \"A, B and C\"
   {{#each demands}}- {{this}}  (newline)  {{/each}}   one list item per demand
   {{extra.COLUMN}}      other columns of a --senders CSV
@@ -39,21 +51,25 @@ Variables a template can use (a name it does not have is an error, never a blank
 
 #[derive(Debug, Subcommand)]
 enum Action {
-    /// Show one letter: its front matter, the people it names and its body
+    /// Show one letter: whether it is current, the people it names with their timelines, its body
     Show {
         /// The letter's id, as `protest letters` lists it
         id: String,
     },
-    /// List the people the letters name, with their last reported status
+    /// List the people the letters name, each with the dated events behind their status
     Prisoners,
 }
 
 pub fn run(data: &DataArgs, args: LettersArgs) -> Result<()> {
     let catalog = data.load()?;
+    let day = match &args.date {
+        Some(text) => Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}")))?,
+        None => Date::today(),
+    };
     match args.action {
-        None => list(&catalog, args.json),
-        Some(Action::Show { id }) => show(&catalog, catalog.template(&id)?, args.json),
-        Some(Action::Prisoners) => prisoners(&catalog, args.json),
+        None => list(&catalog, day, args.archived, args.json),
+        Some(Action::Show { id }) => show(&catalog, catalog.template(&id)?, day, args.json),
+        Some(Action::Prisoners) => prisoners(&catalog, day, args.json),
     }
 }
 
@@ -71,30 +87,38 @@ fn names(catalog: &Catalog, template: &LetterTemplate) -> Vec<String> {
         .collect()
 }
 
-fn summary(catalog: &Catalog, template: &LetterTemplate) -> Value {
+fn summary(catalog: &Catalog, template: &LetterTemplate, day: Date) -> Value {
     let mut value = serde_json::to_value(&template.front).expect("front matter serialises");
     value["prisoner_names"] = json!(names(catalog, template));
     value["file"] = json!(template.origin.0);
+    let reason = catalog.archived_reason(template, day);
+    value["current"] = json!(reason.is_none());
+    value["archived"] = json!(reason);
     value
 }
 
-fn list(catalog: &Catalog, json: bool) -> Result<()> {
+fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> {
+    let chosen: Vec<(&LetterTemplate, Option<String>)> = catalog
+        .templates
+        .values()
+        .map(|t| (t, catalog.archived_reason(t, day)))
+        .filter(|(_, reason)| reason.is_some() == archived)
+        .collect();
     if json {
-        let all: Vec<Value> = catalog
-            .templates
-            .values()
-            .map(|t| summary(catalog, t))
+        let all: Vec<Value> = chosen
+            .iter()
+            .map(|(t, _)| summary(catalog, t, day))
             .collect();
         return print_json(&all);
     }
-    let id_width = catalog
-        .templates
-        .keys()
-        .map(|id| id.chars().count())
+    let id_width = chosen
+        .iter()
+        .map(|(t, _)| t.front.id.chars().count())
         .max()
-        .unwrap_or(2);
+        .unwrap_or(2)
+        .max(2);
     let mut out = format!("{:<id_width$}  {:<6} TITLE\n", "ID", "LANG");
-    for template in catalog.templates.values() {
+    for (template, reason) in &chosen {
         let front = &template.front;
         out.push_str(&format!(
             "{:<id_width$}  {:<6} {}\n",
@@ -109,19 +133,56 @@ fn list(catalog: &Catalog, json: bool) -> Result<()> {
                 names.join(", ")
             ));
         }
+        if let Some(reason) = reason {
+            out.push_str(&format!(
+                "{:<id_width$}  {:<6} archived: {reason}\n",
+                "", ""
+            ));
+        }
     }
-    out.push_str("\nWrite one with: protest write ID --to EMBASSY --name \"Your Name\"\n");
+    if chosen.is_empty() {
+        out.push_str("(none)\n");
+    }
+    let others = catalog.templates.len() - chosen.len();
+    if archived {
+        out.push_str(&format!(
+            "\nArchived letters are history: they no longer fit the facts on {day}, and \
+             `protest write` refuses them.\n"
+        ));
+    } else {
+        out.push_str(&format!(
+            "\nCurrent on {day}. Write one with: protest write ID --to EMBASSY --name \"Your Name\"\n"
+        ));
+        if others > 0 {
+            out.push_str(&format!(
+                "{others} archived letters (history): protest letters --archived\n"
+            ));
+        }
+    }
     crate::output::write_stdout(out.as_bytes())
 }
 
-fn show(catalog: &Catalog, template: &LetterTemplate, json: bool) -> Result<()> {
+fn show(catalog: &Catalog, template: &LetterTemplate, day: Date, json: bool) -> Result<()> {
     if json {
-        let mut value = summary(catalog, template);
+        let mut value = summary(catalog, template, day);
+        value["people"] = json!(template
+            .front
+            .prisoners
+            .iter()
+            .filter_map(|id| catalog.prisoners.get(id))
+            .map(|p| person(p, day))
+            .collect::<Vec<_>>());
         value["body"] = json!(template.body);
         return print_json(&vec![value]);
     }
     let front = &template.front;
     let mut out = format!("{}: {}\n", front.id, front.title);
+    match catalog.archived_reason(template, day) {
+        Some(reason) => out.push_str(&format!(
+            "ARCHIVED on {day}: {reason}\n(history: `protest write` refuses it)\n"
+        )),
+        None => out.push_str(&format!("current on {day}\n")),
+    }
     out.push_str(&format!(
         "language: {}\nsubject:  {}\n",
         front.language, front.subject
@@ -137,16 +198,13 @@ fn show(catalog: &Catalog, template: &LetterTemplate, json: bool) -> Result<()> 
         front.source, template.origin
     ));
     if !front.prisoners.is_empty() {
-        out.push_str("\nprisoners (status as last reported):\n");
+        out.push_str("\npeople (what the letter asks; status and timeline):\n");
         for id in &front.prisoners {
             match catalog.prisoners.get(id) {
-                Some(p) => out.push_str(&format!(
-                    "  {} - {} ({}): {}\n",
-                    p.name,
-                    p.status.as_str(),
-                    p.status_date,
-                    p.status_note
-                )),
+                Some(p) => {
+                    out.push_str(&format!("  asks: {}\n", front.ask_for(id).as_str()));
+                    out.push_str(&timeline(p, day));
+                }
                 None => out.push_str(&format!("  {id} - not in prisoners.toml\n")),
             }
         }
@@ -162,25 +220,70 @@ fn show(catalog: &Catalog, template: &LetterTemplate, json: bool) -> Result<()> 
     crate::output::write_stdout(out.as_bytes())
 }
 
-fn prisoners(catalog: &Catalog, json: bool) -> Result<()> {
-    if json {
-        let all: Vec<_> = catalog.prisoners.values().collect();
-        return print_json(&all);
-    }
+/// A person for scripts: the record, and the status on `day` with the event behind it.
+fn person(p: &Prisoner, day: Date) -> Value {
+    let standing = p.standing_on(day);
+    let mut value = serde_json::to_value(p).expect("a person serialises");
+    value["status"] = json!(standing.status.as_str());
+    value["status_since"] = json!(standing.cause.map(|e| e.date));
+    value["as_of"] = json!(day);
+    value["stale"] = json!(standing.is_stale(day));
+    value
+}
+
+/// The person's status on `day`, then every event with its source, oldest first.
+fn timeline(p: &Prisoner, day: Date) -> String {
+    let standing = p.standing_on(day);
+    let since = match (standing.cause, standing.lapsed) {
+        (Some(e), true) => format!(
+            " (term expected to end {}; check)",
+            e.until.expect("a lapsed status has an end")
+        ),
+        (Some(e), false) => format!(" since {}", e.date),
+        (None, _) => String::new(),
+    };
     let mut out = format!(
-        "{:<24} {:<26} {:<13} {:<8} NOTE\n",
-        "ID", "NAME", "STATUS", "AS OF"
+        "  {} ({}): {}{since}\n",
+        p.name,
+        p.id,
+        standing.status.as_str()
     );
-    for p in catalog.prisoners.values() {
+    for event in &p.events {
+        let later = event.date.first_day() > day;
+        let until = event
+            .until
+            .map_or(String::new(), |u| format!(" (until {u})"));
         out.push_str(&format!(
-            "{:<24} {:<26} {:<13} {:<8} {}\n",
-            p.id,
-            p.name,
-            p.status.as_str(),
-            p.status_date,
-            p.status_note
+            "    {:<10}  {:<18}  {}{until}{}\n",
+            event.date.to_string(),
+            event.kind.as_str(),
+            event.note,
+            if later { " [after this date]" } else { "" }
+        ));
+        out.push_str(&format!(
+            "    {:<10}  {:<18}  source: {} (confidence {})\n",
+            "",
+            "",
+            event.source,
+            super::embassies::confidence_str(event.confidence)
         ));
     }
-    out.push_str("\nStatuses are what the campaign last reported, not today's truth.\n");
+    if let Some(warning) = p.stale_warning(day) {
+        out.push_str(&format!("    warning: {warning}\n"));
+    }
+    out
+}
+
+fn prisoners(catalog: &Catalog, day: Date, json: bool) -> Result<()> {
+    if json {
+        let all: Vec<Value> = catalog.prisoners.values().map(|p| person(p, day)).collect();
+        return print_json(&all);
+    }
+    let mut out = format!("The people the letters name, as of {day}: status, then every dated event with its source.\n\n");
+    for p in catalog.prisoners.values() {
+        out.push_str(&timeline(p, day));
+        out.push('\n');
+    }
+    out.push_str("A status is what the newest event on or before the date says; check a current source before you send.\n");
     crate::output::write_stdout(out.as_bytes())
 }

@@ -67,6 +67,7 @@ pub struct DataArgs {
 impl DataArgs {
     pub fn load(&self) -> Result<Catalog> {
         Catalog::load(&CatalogPaths {
+            data_dir: crate::config::data_dir()?,
             letters_dir: self.letters.clone(),
             embassies_file: self.embassies.clone(),
         })

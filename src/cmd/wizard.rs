@@ -14,8 +14,8 @@ use serde_json::Map;
 use super::prompt::{self, cancelled, describe_sender, interrupt, Prompter};
 use super::DataArgs;
 use crate::batch::{self, Destination, Plan, Recipients, Senders};
-use crate::catalog::{Catalog, Confidence, LetterTemplate, Mission, MissionKind, Sender, Status};
-use crate::compose::{compose, date::Date, Request};
+use crate::catalog::{Catalog, Confidence, LetterTemplate, Mission, MissionKind, Sender};
+use crate::compose::{compose, date::Date, Facts, Request};
 use crate::error::{Error, Result};
 use crate::profile;
 use crate::render::{self, Format, RenderOptions};
@@ -89,7 +89,8 @@ pub fn run(data: &DataArgs, _args: WizardArgs) -> Result<()> {
                 personal: personal.as_deref(),
                 cc: &[],
                 extra: &Map::new(),
-                force: false,
+                facts: Facts::Checked,
+                cc_embassy: false,
             },
         )?;
         let rule = "─".repeat(render::text::WIDTH);
@@ -131,6 +132,7 @@ pub fn run(data: &DataArgs, _args: WizardArgs) -> Result<()> {
                 date,
                 personal: personal.clone(),
                 cc: Vec::new(),
+                cc_embassy: false,
                 force: replace,
                 format: *format,
                 options: RenderOptions::default(),
@@ -198,63 +200,39 @@ pub fn run(data: &DataArgs, _args: WizardArgs) -> Result<()> {
     crate::output::write_stdout(out.as_bytes())
 }
 
-/// The letter to write, searched by title and the names of the people it is for.
+/// The letter to write, among those current today, searched by title and
+/// the names of the people it is for.
 fn choose_letter<'c>(
     p: &Prompter,
     catalog: &'c Catalog,
     today: Date,
 ) -> Result<&'c LetterTemplate> {
-    let templates: Vec<&LetterTemplate> = catalog.templates.values().collect();
+    let templates: Vec<&LetterTemplate> = catalog.current_letters(today).collect();
+    if templates.is_empty() {
+        return Err(Error::data(format!(
+            "no letter is current on {today}: every letter names someone whose situation has changed"
+        ))
+        .with_help("`protest letters --archived` lists them with the reason; a campaign's data folder may have newer ones (README \"Data\")"));
+    }
     let items: Vec<String> = templates
         .iter()
         .map(|t| letter_item(catalog, t, today))
         .collect();
-    loop {
-        p.hint("Type a title or a name to search, ↑↓ to move, Enter to choose.");
-        let index = p.search("Which letter?", &items, 0)?;
-        let template = templates[index];
-        let released: Vec<&str> = prisoners(catalog, template)
-            .filter(|(_, status)| *status == Some(Status::Released))
-            .map(|(name, _)| name)
-            .collect();
-        if !released.is_empty() {
-            p.note(&format!(
-                "this letter demands the release of {}, recorded as released: \
-                 such a letter would discredit the campaign. Choose another.",
-                released.join(" and ")
-            ));
-            continue;
-        }
-        for prisoner in template
-            .front
-            .prisoners
-            .iter()
-            .filter_map(|id| catalog.prisoners.get(id))
-        {
-            p.say(&format!(
-                "  {}: {} (as of {})",
-                prisoner.name,
-                prisoner.status.as_str(),
-                prisoner.status_date
-            ));
-        }
-        return Ok(template);
+    p.hint("Type a title or a name to search, ↑↓ to move, Enter to choose.");
+    let index = p.search("Which letter?", &items, 0)?;
+    let template = templates[index];
+    for (prisoner, _) in catalog.asks(template) {
+        let standing = prisoner.standing_on(today);
+        let since = standing
+            .cause
+            .map_or(String::new(), |e| format!(" since {}", e.date));
+        p.say(&format!(
+            "  {}: {}{since}",
+            prisoner.name,
+            standing.status.as_str(),
+        ));
     }
-}
-
-/// The people a letter names, with their last reported status.
-fn prisoners<'c>(
-    catalog: &'c Catalog,
-    template: &'c LetterTemplate,
-) -> impl Iterator<Item = (&'c str, Option<Status>)> {
-    template
-        .front
-        .prisoners
-        .iter()
-        .map(|id| match catalog.prisoners.get(id) {
-            Some(p) => (p.name.as_str(), Some(p.status)),
-            None => (id.as_str(), None),
-        })
+    Ok(template)
 }
 
 /// "Title · deadline … · the people it names that the title does not name".
@@ -269,16 +247,15 @@ fn letter_item(catalog: &Catalog, template: &LetterTemplate, today: Date) -> Str
         ));
     }
     // Surnames, so that more of them fit on the line.
-    let others: Vec<&str> = prisoners(catalog, template)
-        .map(|(name, _)| name)
+    let others: Vec<&str> = catalog
+        .asks(template)
+        .into_iter()
+        .map(|(p, _)| p.name.as_str())
         .filter(|name| !front.title.contains(name))
         .map(|name| name.rsplit(' ').next().unwrap_or(name))
         .collect();
     if !others.is_empty() {
         item.push_str(&format!(" · {}", others.join(", ")));
-    }
-    if prisoners(catalog, template).any(|(_, s)| s == Some(Status::Released)) {
-        item.push_str(" · names someone since released");
     }
     item
 }
@@ -344,6 +321,7 @@ fn kind(kind: MissionKind) -> &'static str {
         MissionKind::ConsulateGeneral => "Consulate-General",
         MissionKind::Consulate => "Consulate",
         MissionKind::PermanentMission => "Permanent Mission",
+        MissionKind::Authority => "Authority in Kazakhstan",
     }
 }
 

@@ -8,8 +8,10 @@ use serde_json::Map;
 
 use super::DataArgs;
 use crate::batch::{self, Destination, Plan, Recipients, Senders};
-use crate::catalog::{read_text, Catalog, Confidence, Mission, Sender};
-use crate::compose::{compose, date::Date, Request};
+use crate::catalog::{
+    read_text, Catalog, Confidence, LetterTemplate, Mission, MissionKind, Sender,
+};
+use crate::compose::{compose, date::Date, Facts, Request};
 use crate::error::{Error, Result};
 use crate::render::pdf::{Paper, PdfOptions};
 use crate::render::{Format, RenderOptions};
@@ -54,7 +56,7 @@ pub struct WriteArgs {
         conflicts_with = "all"
     )]
     country: Option<String>,
-    /// Write one letter to every mission in the directory
+    /// Write one letter to every mission in the directory (not to authorities)
     #[arg(long, help_heading = "Recipient", conflicts_with = "to")]
     all: bool,
 
@@ -104,9 +106,13 @@ pub struct WriteArgs {
     /// Send a copy to this person or address (\"Name <addr>\"); repeatable
     #[arg(long, value_name = "WHO", help_heading = "Content")]
     cc: Vec<String>,
-    /// Write the letter even if it demands the release of someone recorded as released,
-    /// and replace existing output files
+    /// Put the mission in the sender's country on the letter as a copy (cc), and in the
+    /// email draft's Cc when its address is known: for letters to authorities in Kazakhstan
     #[arg(long, help_heading = "Content")]
+    cc_embassy: bool,
+    /// Replace existing output files (it never overrides the facts: a letter that no longer
+    /// fits them is refused)
+    #[arg(long, help_heading = "Output")]
     force: bool,
 
     /// Output format
@@ -182,6 +188,10 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         Some(text) => Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}")))?,
         None => Date::today(),
     };
+    // Before anything else is read or written: a letter that no longer fits
+    // the facts is wrong whoever signs it and wherever it goes.
+    catalog.check_asks(template, date)?;
+    warn_about_facts(&catalog, template, date);
     let senders = match &args.senders {
         Some(path) => Senders::csv(path.clone())?,
         None => Senders::One(sender(&args)?),
@@ -222,6 +232,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         date,
         personal: personal(&args)?,
         cc: args.cc.clone(),
+        cc_embassy: args.cc_embassy,
         force: args.force,
         format,
         options: RenderOptions {
@@ -277,19 +288,40 @@ fn print_letters(
                 personal: personal.as_deref(),
                 cc: &args.cc,
                 extra: &extra,
-                force: args.force,
+                facts: Facts::Checked,
+                cc_embassy: args.cc_embassy,
             },
         )?);
     }
     super::print_json(&letters)
 }
 
+/// Says, before the letter is written, what the facts behind it cannot
+/// vouch for: a letter archived by hand, news over a year old.
+fn warn_about_facts(catalog: &Catalog, template: &LetterTemplate, date: Date) {
+    if let Some(why) = &template.front.archived {
+        eprintln!(
+            "warning: letter `{}` is archived: {why}; it is history, check it before sending",
+            template.front.id
+        );
+    }
+    for (prisoner, _) in catalog.asks(template) {
+        if let Some(warning) = prisoner.stale_warning(date) {
+            eprintln!("warning: {warning}");
+        }
+    }
+}
+
 /// Says, before the letter is written, when its address cannot be trusted.
 fn warn_about_address(mission: &Mission) {
     if !mission.has_postal_address() {
+        let page = match &mission.website {
+            Some(site) => format!("its official page, {site},"),
+            None => "the mission's official page".to_string(),
+        };
         eprintln!(
             "warning: {}: the directory has no postal address; the letter names only the city. \
-             Find the address on the mission's official page before posting it.",
+             Find the address on {page} before posting it.",
             mission.id
         );
     } else if mission.confidence == Some(Confidence::Low) {
@@ -321,14 +353,25 @@ fn sender(args: &WriteArgs) -> Result<Sender> {
 
 fn recipients<'c>(catalog: &'c Catalog, args: &WriteArgs) -> Result<Recipients<'c>> {
     if args.all {
-        return Ok(Recipients::Fixed(catalog.missions.iter().collect()));
+        // Every mission abroad; an authority is written to by its id.
+        return Ok(Recipients::Fixed(
+            catalog
+                .missions
+                .iter()
+                .filter(|m| m.kind != MissionKind::Authority)
+                .collect(),
+        ));
     }
     let mut missions: Vec<&Mission> = Vec::new();
     for id in &args.to {
         missions.push(catalog.mission(id)?);
     }
     if let Some(country) = &args.country {
-        missions.push(catalog.mission_for_country(&catalog.country_code(country)?)?);
+        let code = catalog.country_code(country)?;
+        if let Some(note) = catalog.coverage_note(&code) {
+            eprintln!("note: {note}");
+        }
+        missions.push(catalog.mission_for_country(&code)?);
     }
     if missions.is_empty() {
         return Ok(Recipients::SenderCountry);

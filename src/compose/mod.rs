@@ -4,7 +4,8 @@
 //! fits the recipient, the date in the reader's convention, whether the
 //! country goes on the address. Renderers only lay it out.
 
-pub mod date;
+/// Dates live below the catalog, which dates prisoners' events with them.
+pub use crate::date;
 mod letter;
 mod recipient;
 
@@ -15,7 +16,7 @@ use serde_json::{json, Map, Value};
 
 pub use letter::{Block, Letter, RecipientBlock, SenderBlock};
 
-use crate::catalog::{body_name, subject_name, Catalog, LetterTemplate, Mission, Sender, Status};
+use crate::catalog::{body_name, subject_name, Catalog, LetterTemplate, Mission, Sender};
 use crate::error::{Error, Result};
 use crate::template::Reads;
 use crate::text::first_forbidden;
@@ -33,8 +34,21 @@ pub struct Request<'a> {
     pub cc: &'a [String],
     /// Fields templates reach as `{{extra.NAME}}` (other columns of a senders CSV).
     pub extra: &'a Map<String, Value>,
-    /// Write a release demand even for someone recorded as released.
-    pub force: bool,
+    /// Whether the letter's asks are checked against the facts on `date`.
+    pub facts: Facts,
+    /// Put the mission in the sender's country on the letter as a copy
+    /// (and in Cc, with its email), for letters to authorities.
+    pub cc_embassy: bool,
+}
+
+/// Whether composing refuses asks that do not fit the facts on the letter's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facts {
+    /// Every letter a user gets.
+    Checked,
+    /// Only for `protest check`, which renders archived letters too, to find
+    /// template errors in them.
+    Ignored,
 }
 
 pub fn compose(catalog: &Catalog, request: &Request) -> Result<Letter> {
@@ -43,7 +57,7 @@ pub fn compose(catalog: &Catalog, request: &Request) -> Result<Letter> {
         request.template,
         request.mission,
         request.date,
-        request.force,
+        request.facts,
     )?;
     compose_with(catalog, request, &mut data)
 }
@@ -74,9 +88,13 @@ impl MissionData {
         template: &LetterTemplate,
         mission: &Mission,
         date: Date,
-        force: bool,
+        facts: Facts,
     ) -> Result<MissionData> {
         let id = &template.front.id;
+        let prisoners = prisoners(catalog, template, date)?;
+        if facts == Facts::Checked {
+            catalog.check_asks(template, date)?;
+        }
         let reads = match (
             catalog.engine.reads(&subject_name(id), SENDER_DATA),
             catalog.engine.reads(&body_name(id), SENDER_DATA),
@@ -89,7 +107,9 @@ impl MissionData {
         };
         let date_text = date.format(&template.front.language);
         let addressee = recipient::addressee(mission);
-        let context = mission_context(catalog, template, mission, &date_text, &addressee, force)?;
+        let context = mission_context(
+            catalog, template, mission, &date_text, &addressee, prisoners,
+        );
         Ok(MissionData {
             context,
             date_text,
@@ -143,12 +163,11 @@ fn mission_context(
     mission: &Mission,
     date_text: &str,
     addressee: &[String],
-    force: bool,
-) -> Result<Context> {
+    prisoners: Vec<Value>,
+) -> Context {
     let front = &template.front;
-    let prisoners = prisoners(catalog, template, force)?;
     let country_name = catalog.countries.name_or_code(&mission.country);
-    Ok(Context::from(json!({
+    Context::from(json!({
         "letter": {
             "id": front.id,
             "title": front.title,
@@ -168,7 +187,7 @@ fn mission_context(
         "prisoners": prisoners,
         "demands": front.demands,
         "date": date_text,
-    })))
+    }))
 }
 
 /// Composes a letter from `data`, made by [`MissionData::new`] for the same
@@ -257,6 +276,9 @@ pub fn compose_with(
     );
 
     let mut cc = front.cc.clone();
+    if request.cc_embassy {
+        cc.extend(embassy_copy(catalog, mission, sender_country.as_deref())?);
+    }
     cc.extend(request.cc.iter().cloned());
 
     Ok(Letter {
@@ -301,11 +323,13 @@ pub fn compose_with(
     })
 }
 
-/// The template's prisoners, refusing a release demand for anyone recorded as
-/// released: such a letter would discredit the campaign.
-fn prisoners(catalog: &Catalog, template: &LetterTemplate, force: bool) -> Result<Vec<Value>> {
+/// The template's people as templates see them on the letter's date: name
+/// in the letter's language, what the letter asks, the status and the newest
+/// event that says so.
+fn prisoners(catalog: &Catalog, template: &LetterTemplate, date: Date) -> Result<Vec<Value>> {
+    let front = &template.front;
     let mut out = Vec::new();
-    for id in &template.front.prisoners {
+    for id in &front.prisoners {
         let Some(prisoner) = catalog.prisoners.get(id) else {
             let suggestions =
                 crate::catalog::suggest(id, catalog.prisoners.keys().map(String::as_str));
@@ -322,21 +346,55 @@ fn prisoners(catalog: &Catalog, template: &LetterTemplate, force: bool) -> Resul
                 }
             });
         };
-        if prisoner.status == Status::Released && !force {
-            return Err(Error::data(format!(
-                "letter `{}` demands the release of {}, who is recorded as released (as of {}: {})",
-                template.front.id, prisoner.name, prisoner.status_date, prisoner.status_note
-            ))
-            .with_help(
-                "a letter demanding the release of a freed person discredits the campaign; \
-                 pass --force if you know better",
-            ));
-        }
-        let mut value = serde_json::to_value(prisoner).expect("a prisoner serialises");
-        value["status"] = Value::String(prisoner.status.as_str().to_string());
-        out.push(value);
+        let standing = prisoner.standing_on(date);
+        // A letter that names someone with no event yet (only `protest check`
+        // renders one) gets empty strings, never a missing variable.
+        let last_event = match standing.latest {
+            Some(event) => json!({
+                "date": event.date,
+                "kind": event.kind.as_str(),
+                "note": event.note,
+                "source": event.source,
+            }),
+            None => json!({ "date": "", "kind": "", "note": "", "source": "" }),
+        };
+        out.push(json!({
+            "id": prisoner.id,
+            "name": prisoner.name_in(&front.language),
+            "variants": prisoner.variants,
+            "description": prisoner.description,
+            "ask": front.ask_for(id).as_str(),
+            "status": standing.status.as_str(),
+            "last_event": last_event,
+        }));
     }
     Ok(out)
+}
+
+/// The copy `--cc-embassy` adds: the mission for the sender's country, by
+/// name and city, with its email (which makes it a Cc of a draft) when
+/// known. None when the letter already goes to that mission.
+fn embassy_copy(
+    catalog: &Catalog,
+    recipient: &Mission,
+    sender_country: Option<&str>,
+) -> Result<Option<String>> {
+    let Some(country) = sender_country else {
+        return Err(Error::usage(
+            "--cc-embassy copies the letter to the mission in the sender's country, \
+             but the sender has no country",
+        )
+        .with_help("pass --from-country COUNTRY, or set country = \"...\" in the sender file"));
+    };
+    let embassy = catalog.mission_for_country(country)?;
+    if embassy.id == recipient.id {
+        return Ok(None);
+    }
+    let name = format!("{}, {}", embassy.name, embassy.city);
+    Ok(Some(match &embassy.email {
+        Some(email) => format!("{name} <{email}>"),
+        None => name,
+    }))
 }
 
 /// Sender values end up on address lines and in headers: a line break or

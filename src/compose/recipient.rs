@@ -3,7 +3,9 @@
 //!
 //! An ambassador or permanent representative is "H.E." on the envelope and
 //! "Your Excellency" in the letter, whether or not we know the name; a
-//! consul is "Dear Consul General". Where the head of mission is unknown the
+//! consul is "Dear Consul General". A head of state is "H.E." and "Your
+//! Excellency" too ("H.E. Kassym-Jomart Tokayev, President of the Republic
+//! of Kazakhstan"). Where the head of mission is unknown the
 //! letter goes to the office ("The Ambassador"), never to a guessed person.
 
 use crate::catalog::{Mission, MissionKind};
@@ -16,6 +18,7 @@ pub fn addressee(mission: &Mission) -> Vec<String> {
             MissionKind::ConsulateGeneral => "The Consul General",
             MissionKind::Consulate => "The Consul",
             MissionKind::PermanentMission => "The Permanent Representative",
+            MissionKind::Authority => return vec![mission.name.clone()],
         };
         return vec![office.to_string()];
     };
@@ -41,7 +44,11 @@ pub fn addressee(mission: &Mission) -> Vec<String> {
 /// crosses a border, as the UPU asks for international mail.
 pub fn lines(mission: &Mission, addressee: Vec<String>, country: Option<String>) -> Vec<String> {
     let mut lines = addressee;
-    lines.push(mission.name.clone());
+    // An authority's name is its holder's title ("President of the Republic
+    // of Kazakhstan"), already under the holder's name.
+    if !lines.contains(&mission.name) {
+        lines.push(mission.name.clone());
+    }
     match &mission.address {
         Some(address) if !address.is_empty() => lines.extend(address.iter().cloned()),
         _ => lines.push(mission.city.clone()),
@@ -56,7 +63,9 @@ pub fn salutation(mission: &Mission, language: &str) -> String {
         Some(title) if is_excellency(title) => "Your Excellency,",
         Some(_) => consul(mission.kind),
         None => match mission.kind {
-            MissionKind::Embassy | MissionKind::PermanentMission => "Your Excellency,",
+            MissionKind::Embassy | MissionKind::PermanentMission | MissionKind::Authority => {
+                "Your Excellency,"
+            }
             kind => consul(kind),
         },
     };
@@ -91,7 +100,9 @@ fn consul(kind: MissionKind) -> &'static str {
 }
 
 fn is_excellency(title: &str) -> bool {
-    title.starts_with("Ambassador") || title.starts_with("Permanent Representative")
+    ["Ambassador", "Permanent Representative", "President"]
+        .iter()
+        .any(|t| title.starts_with(t))
 }
 
 fn primary(language: &str) -> &str {

@@ -1,4 +1,5 @@
-//! Calendar dates and how each letter language writes them.
+//! Calendar dates and how each letter language writes them, and the
+//! partial dates ("2017", "2017-05") that sources give events.
 //!
 //! A letter only ever needs a day, never a time, so a small civil-date type
 //! does the job without a date-time dependency.
@@ -130,13 +131,112 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The same day a year earlier (28 February for 29 February).
+    pub fn a_year_earlier(&self) -> Date {
+        let year = self.year - 1;
+        Date {
+            year,
+            month: self.month,
+            day: self.day.min(days_in_month(year, self.month)),
+        }
+    }
+}
+
+/// A date as precise as its source: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartialDate {
+    pub year: i32,
+    pub month: Option<u32>,
+    pub day: Option<u32>,
+}
+
+impl PartialDate {
+    pub fn parse(s: &str) -> Result<PartialDate, String> {
+        let bad = || format!("`{s}` is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD");
+        let parts: Vec<&str> = s.split('-').collect();
+        let digits = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
+        let ok = match parts.as_slice() {
+            [y] => digits(y, 4),
+            [y, m] => digits(y, 4) && digits(m, 2),
+            [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2),
+            _ => false,
+        };
+        if !ok {
+            return Err(bad());
+        }
+        let number = |i: usize| parts.get(i).map(|p| p.parse::<u32>().expect("digits"));
+        let date = PartialDate {
+            year: parts[0].parse().expect("digits"),
+            month: number(1),
+            day: number(2),
+        };
+        let month_ok = date.month.is_none_or(|m| (1..=12).contains(&m));
+        let day_ok = match (date.month, date.day) {
+            (Some(m), Some(d)) if month_ok => d >= 1 && d <= days_in_month(date.year, m),
+            _ => true,
+        };
+        if !month_ok || !day_ok {
+            return Err(format!("`{s}` is not a day of the calendar"));
+        }
+        Ok(date)
+    }
+
+    /// The first day the date can mean: an event dated "2018-05" has
+    /// happened by any letter dated in May 2018 or later.
+    pub fn first_day(&self) -> Date {
+        Date {
+            year: self.year,
+            month: self.month.unwrap_or(1),
+            day: self.day.unwrap_or(1),
+        }
+    }
+
+    /// The last day the date can mean: a term expected to end "2029-04" may
+    /// still run on 30 April 2029.
+    pub fn last_day(&self) -> Date {
+        let month = self.month.unwrap_or(12);
+        Date {
+            year: self.year,
+            month,
+            day: self.day.unwrap_or_else(|| days_in_month(self.year, month)),
+        }
+    }
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(month) = self.month {
+            write!(f, "-{month:02}")?;
+        }
+        if let Some(day) = self.day {
+            write!(f, "-{day:02}")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde::Serialize for PartialDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PartialDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        PartialDate::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 /// English-speaking regions that put the month before the day.
 const MONTH_FIRST_ENGLISH: [&str; 3] = ["en-us", "en-ph", "en-ca"];
 
 /// Languages whose dates [`Date::format`] writes in words; others get ISO 8601.
 pub const DATE_LANGUAGES: [&str; 6] = ["en", "de", "fr", "sv", "ru", "kk"];
 
-fn days_in_month(year: i32, month: u32) -> u32 {
+pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
         2 => 28,
@@ -260,5 +360,30 @@ mod tests {
         assert!(Date::parse("2023-02-29").is_err());
         assert!(Date::parse("2024-02-29").is_ok());
         assert!(Date::parse("26/05/2016").is_err());
+    }
+
+    #[test]
+    fn partial_dates_span_the_period_they_name() {
+        let month = PartialDate::parse("2029-04").unwrap();
+        assert_eq!(month.first_day().to_string(), "2029-04-01");
+        assert_eq!(month.last_day().to_string(), "2029-04-30");
+        let year = PartialDate::parse("2024").unwrap();
+        assert_eq!(year.last_day().to_string(), "2024-12-31");
+        assert_eq!(
+            PartialDate::parse("2023-04-10").unwrap().to_string(),
+            "2023-04-10"
+        );
+        for bad in [
+            "23-04",
+            "2023-4",
+            "2023-13",
+            "2023-02-29",
+            "2023-04-10-1",
+            "",
+        ] {
+            assert!(PartialDate::parse(bad).is_err(), "{bad}");
+        }
+        let leap = Date::parse("2024-02-29").unwrap();
+        assert_eq!(leap.a_year_earlier().to_string(), "2023-02-28");
     }
 }

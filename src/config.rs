@@ -1,0 +1,143 @@
+//! `config.toml`, next to the profile (`~/.config/protest/config.toml` by the
+//! XDG rules): settings that hold for every command.
+//!
+//! `data = "/path/to/folder"` points at a campaign's data folder (often a git
+//! repository its members pull): `letters/*.hbs`, `letters/prisoners.toml`
+//! and `embassies.toml`, over the built-in ones, so the facts can be updated
+//! without a new binary. `PROTEST_DATA` overrides it; `--letters` and
+//! `--embassies` go over both.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::catalog::{key_line, DataDir, Origin};
+use crate::error::Result;
+
+const FILE_NAME: &str = "config.toml";
+
+/// The environment variable that names a data folder, over the config file's.
+pub const DATA_VAR: &str = "PROTEST_DATA";
+
+/// The file's settings. Sections are added as features need them (each with
+/// `#[serde(default)]`), and unknown keys are left to newer versions.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// A campaign's data folder, absolute or relative to the config file.
+    pub data: Option<PathBuf>,
+}
+
+/// Where the config file is, or `None` when neither HOME nor XDG_CONFIG_HOME says.
+pub fn path() -> Option<PathBuf> {
+    crate::profile::config_dir(&|name| std::env::var_os(name))
+        .map(|dir| dir.join("protest").join(FILE_NAME))
+}
+
+/// The config file's settings; the defaults when there is no file.
+pub fn load(path: &Path) -> Result<Config> {
+    match read(path)? {
+        Some(text) => parse(path, &text),
+        None => Ok(Config::default()),
+    }
+}
+
+fn read(path: &Path) -> Result<Option<String>> {
+    match std::fs::metadata(path) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        _ => crate::catalog::read_text(path).map(Some),
+    }
+}
+
+fn parse(path: &Path, text: &str) -> Result<Config> {
+    toml::from_str(text).map_err(|err| {
+        Origin::file(path)
+            .toml_error(text, &err, 0)
+            .with_help("the config file takes data = \"/path/to/folder\"; see README \"Data\"")
+    })
+}
+
+/// The data folder in force: `PROTEST_DATA`, else the config file's `data`.
+pub fn data_dir() -> Result<Option<DataDir>> {
+    data_dir_from(
+        std::env::var_os(DATA_VAR).map(PathBuf::from),
+        path().as_deref(),
+    )
+}
+
+fn data_dir_from(var: Option<PathBuf>, config: Option<&Path>) -> Result<Option<DataDir>> {
+    if let Some(path) = var.filter(|p| !p.as_os_str().is_empty()) {
+        return Ok(Some(DataDir {
+            set_by: format!("{DATA_VAR}={}", path.display()),
+            path,
+        }));
+    }
+    let Some(config) = config else {
+        return Ok(None);
+    };
+    let Some(text) = read(config)? else {
+        return Ok(None);
+    };
+    let Some(data) = parse(config, &text)?.data else {
+        return Ok(None);
+    };
+    let line = key_line(&text, "data").map_or(String::new(), |l| format!(":{l}"));
+    Ok(Some(DataDir {
+        set_by: format!("{}{line}: data = \"{}\"", config.display(), data.display()),
+        path: resolve(&data, config),
+    }))
+}
+
+/// `~/x` is in the home directory; a relative path is relative to the config file.
+fn resolve(data: &Path, config: &Path) -> PathBuf {
+    if let Ok(rest) = data.strip_prefix("~") {
+        if let Some(home) = std::env::var_os("HOME") {
+            return PathBuf::from(home).join(rest);
+        }
+    }
+    match config.parent() {
+        Some(dir) if data.is_relative() => dir.join(data),
+        _ => data.to_path_buf(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_variable_wins_over_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, "# campaign data\ndata = \"campaign\"\n").unwrap();
+        let from_file = data_dir_from(None, Some(&config)).unwrap().unwrap();
+        assert_eq!(from_file.path, dir.path().join("campaign"));
+        assert_eq!(
+            from_file.set_by,
+            format!("{}:2: data = \"campaign\"", config.display())
+        );
+        let from_var = data_dir_from(Some("/srv/data".into()), Some(&config))
+            .unwrap()
+            .unwrap();
+        assert_eq!(from_var.path, PathBuf::from("/srv/data"));
+        assert!(data_dir_from(None, Some(&dir.path().join("none.toml")))
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn leaves_unknown_sections_to_other_features() {
+        let config = parse(
+            Path::new("c.toml"),
+            "data = \"/d\"\n[smtp]\nhost = \"127.0.0.1\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.data, Some(PathBuf::from("/d")));
+    }
+
+    #[test]
+    fn names_the_file_and_line_of_an_error() {
+        let err = parse(Path::new("c.toml"), "\ndata = 3\n").unwrap_err();
+        assert!(err.message.starts_with("c.toml:2: "), "{}", err.message);
+    }
+}
