@@ -15,7 +15,8 @@ use mail_parser::MessageParser;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-const DATE: &str = "2020-01-01";
+// A day the mamai letter was true: he was held awaiting trial.
+const DATE: &str = "2017-05-01";
 
 /// `n` members of one branch: `name,org,email`, no country.
 fn members(n: usize) -> String {

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use proptest::sample::select;
 use protest::catalog::{Catalog, Origin, Sender};
-use protest::compose::{compose, compose_with, date::Date, MissionData, Request};
+use protest::compose::{compose, compose_with, date::Date, Facts, MissionData, Request};
 use protest::render::{self, Format, RenderOptions};
 
 fn catalog() -> &'static Catalog {
@@ -72,7 +72,8 @@ fn letter_for(
             personal,
             cc: &[],
             extra: &extra,
-            force: false,
+            facts: Facts::Checked,
+            cc_embassy: false,
         },
     )
 }
@@ -205,7 +206,7 @@ proptest! {
         let mission = catalog.mission("gb-london").unwrap();
         let date = Date::parse("2017-05-01").unwrap();
         for (id, template) in &catalog.templates {
-            let mut shared = MissionData::new(catalog, template, mission, date, true).unwrap();
+            let mut shared = MissionData::new(catalog, template, mission, date, Facts::Ignored).unwrap();
             for (sender, extra) in &members {
                 let request = Request {
                     template,
@@ -215,7 +216,8 @@ proptest! {
                     personal: None,
                     cc: &[],
                     extra,
-                    force: true,
+                    facts: Facts::Ignored,
+                    cc_embassy: false,
                 };
                 // A template may fail for some senders (a strict-mode miss): then
                 // it must fail in the batch too, with the same message.

@@ -8,6 +8,8 @@ use assert_cmd::Command;
 pub fn protest() -> Command {
     let mut cmd = Command::cargo_bin("protest").expect("the protest binary is built");
     cmd.env_remove("SOURCE_DATE_EPOCH");
+    // A data folder the machine's user set up must not change what tests see.
+    cmd.env_remove("PROTEST_DATA");
     cmd
 }
 
