@@ -306,18 +306,13 @@ impl Misfit<'_> {
                 Status::Released => "who was released on",
                 Status::Deceased => "who died on",
                 Status::Restricted => "who is at liberty under restrictions since",
-                Status::NotDetained => "who was never detained (named on",
+                Status::NotDetained => "who was never detained, only named on",
                 Status::Detained => "who is detained since",
                 Status::OnTrial => "who is on trial since",
                 Status::Sentenced => "who is serving a sentence since",
                 Status::Unknown => "whose situation is unknown since",
             };
-            let close = if self.standing.status == Status::NotDetained {
-                ")"
-            } else {
-                ""
-            };
-            format!("{since} {}{close}", cause.date)
+            format!("{since} {}", cause.date)
         };
         format!("{what}, {fact}")
     }

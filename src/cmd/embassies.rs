@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
 use super::{print_json, DataArgs};
-use crate::catalog::{Catalog, Mission};
+use crate::catalog::{Catalog, Mission, MissionKind};
 use crate::error::Result;
 
 /// List Kazakhstan's missions in the directory, or show one
@@ -60,10 +60,14 @@ pub fn run(data: &DataArgs, args: EmbassiesArgs) -> Result<()> {
         let all: Vec<Value> = missions.iter().map(|m| entry(&catalog, m)).collect();
         return print_json(&all);
     }
-    let mut out = format!(
+    let mut out = String::new();
+    if let Some(note) = code.as_deref().and_then(|c| catalog.coverage_note(c)) {
+        out.push_str(&format!("{note}\n\n"));
+    }
+    out.push_str(&format!(
         "{:<18} {:<18} {:<16} {:<20} {:<7} {:<5} {:<10} CONFIDENCE\n",
         "ID", "KIND", "CITY", "COUNTRY", "ADDRESS", "EMAIL", "VERIFIED"
-    );
+    ));
     for m in &missions {
         out.push_str(&format!(
             "{:<18} {:<18} {:<16} {:<20} {:<7} {:<5} {:<10} {}\n",
@@ -80,9 +84,18 @@ pub fn run(data: &DataArgs, args: EmbassiesArgs) -> Result<()> {
     if missions.is_empty() {
         out.push_str("(none)\n");
     }
+    let authorities = missions
+        .iter()
+        .filter(|m| m.kind == MissionKind::Authority)
+        .count();
+    let also = match authorities {
+        0 => String::new(),
+        1 => " and 1 authority in Kazakhstan (kind authority)".to_string(),
+        n => format!(" and {n} authorities in Kazakhstan (kind authority)"),
+    };
     out.push_str(&format!(
-        "\n{} missions; {} with a postal address, {} with an email. Check before you post.\n",
-        missions.len(),
+        "\n{} missions{also}; {} with a postal address, {} with an email. Check before you post.\n",
+        missions.len() - authorities,
         missions.iter().filter(|m| m.has_postal_address()).count(),
         missions.iter().filter(|m| m.email.is_some()).count()
     ));
