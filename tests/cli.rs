@@ -108,6 +108,8 @@ fn missing_variable_names_file_line_and_variable() {
             "gb-london",
             "--name",
             "A",
+            "--date",
+            "2017-05-01",
             "--letters",
         ])
         .arg(fixture("broken-letters")));

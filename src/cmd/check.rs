@@ -54,13 +54,13 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
     check_templates(&catalog, &mut findings);
 
     let current = catalog.current_letters(today).count();
-    let archived = catalog.templates.len() - current;
     let data = catalog
         .data_dir
         .as_ref()
         .map_or(String::new(), |d| format!(" (data folder {})", d.set_by));
     let counts = format!(
-        "{current} current letters, {archived} archived, {} people, {} missions{data}",
+        "{} ({current} current), {} people, {} missions{data}",
+        plural(catalog.templates.len(), "letter"),
         catalog.prisoners.len(),
         catalog.missions.len()
     );

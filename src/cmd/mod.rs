@@ -24,9 +24,9 @@ Examples:
   protest                                           the guided mode: one letter, step by step
   protest letters                                   list the shipped letters
   protest embassies --country GB                    the mission in the United Kingdom
-  protest write bokayev-ayanov --to gb-london --sender examples/sender.toml
-  protest write mamai --country \"United States\" --name \"Ann Lee\" -o letter.txt
-  protest write all-political-prisoners --all --sender me.toml --out letters/
+  protest write mukhammedkarim --to gb-london --sender examples/sender.toml
+  protest write mamai-restrictions --country \"United States\" --name \"Ann Lee\" -o letter.txt
+  protest write political-prisoners-2026 --all --sender me.toml --out letters/
   protest check --letters my-letters/ --embassies my-embassies.toml
 
 Exit codes: 0 ok, 1 some letters of a batch failed, 2 usage, 65 bad data,
@@ -94,7 +94,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Letters(args) => letters::run(&cli.data, args),
         Command::Embassies(args) => embassies::run(&cli.data, args),
         Command::Check(args) => check::run(&cli.data, args),
-        Command::Completions(args) => completions::run(args),
+        Command::Completions(args) => completions::run(&cli.data, args),
         Command::Wizard(args) => wizard::run(&cli.data, args),
         Command::Profile(args) => profile::run(&cli.data, args),
     }

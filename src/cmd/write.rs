@@ -36,11 +36,12 @@ role, address (or address1, address2, …), town, country, email, phone are the 
 {{extra.COLUMN}}. Without --to/--country/--all, each sender writes to the mission in their country.
 
 Examples:
-  protest write bokayev-ayanov --to gb-london --sender examples/sender.toml
-  protest write mamai --country UK --name \"Ann Lee\" --org \"Unite Leeds\" -o mamai.txt
-  protest write all-political-prisoners --all --sender me.toml --out letters/
-  protest write mamai --to gb-london --senders branch.csv --format eml --out drafts/
-  protest write bokayev-ayanov --all --sender me.toml --combine print.pdf --duplex")]
+  protest write mukhammedkarim --to gb-london --sender examples/sender.toml
+  protest write mamai-restrictions --country UK --name \"Ann Lee\" --org \"Unite Leeds\" -o mamai.txt
+  protest write political-prisoners-2026 --all --sender me.toml --out letters/
+  protest write mukhammedkarim --to gb-london --senders branch.csv --format eml --out drafts/
+  protest write mukhammedkarim --all --sender me.toml --combine print.pdf --duplex
+  protest write mamai-restrictions --to kz-president --sender me.toml --cc-embassy")]
 pub struct WriteArgs {
     /// The letter to write (its id: `protest letters` lists them)
     letter: String,
