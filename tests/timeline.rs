@@ -388,6 +388,25 @@ fn a_country_without_a_mission_says_which_one_covers_it() {
         err.contains("note: Denmark: covered by the Embassy in Stockholm\n"),
         "{err}"
     );
+    // The same when the sender's country picks the mission.
+    let (code, _, err) = run(protest()
+        .args([
+            "write",
+            "lift-limited",
+            "--from-country",
+            "Denmark",
+            "--name",
+            "A",
+            "--date",
+            "2026-11-30",
+            "--letters",
+        ])
+        .arg(fixture("timeline")));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("note: Denmark: covered by the Embassy in Stockholm\n"),
+        "{err}"
+    );
     let (code, out, _) = run(protest().args(["embassies", "--country", "DK"]));
     assert_eq!(code, 0);
     assert!(

@@ -202,6 +202,16 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         Recipients::Fixed(missions) => missions.clone(),
         Recipients::SenderCountry => Vec::new(),
     };
+    if let (Recipients::SenderCountry, Senders::One(sender)) = (&recipients, &senders) {
+        // The mission is found later, per sender; one sender's note is said here.
+        let code = sender.country.as_deref().map(|c| catalog.country_code(c));
+        if let Some(note) = code
+            .and_then(|c| c.ok())
+            .and_then(|c| catalog.coverage_note(&c))
+        {
+            eprintln!("note: {note}");
+        }
+    }
     if args.json {
         return print_letters(&catalog, template, &senders, &recipients, date, &args);
     }
