@@ -51,12 +51,17 @@ impl Home {
 
     /// `protest ARGS` in a 100×40 pseudo-terminal, in `out`.
     fn spawn(&self, args: &[&str]) -> Wizard {
+        self.spawn_on(EPOCH, args)
+    }
+
+    /// [`Home::spawn`] on another day (`SOURCE_DATE_EPOCH`).
+    fn spawn_on(&self, epoch: &str, args: &[&str]) -> Wizard {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_protest"));
         cmd.args(args)
             .current_dir(&self.out)
             .env("XDG_CONFIG_HOME", &self.config)
             .env("HOME", self._dir.path())
-            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .env("SOURCE_DATE_EPOCH", epoch)
             .env("TERM", "xterm")
             .env("NO_COLOR", "1")
             .env_remove("CLICOLOR_FORCE");
@@ -149,6 +154,27 @@ fn new_sender(w: &mut Wizard) {
         .type_line("Country", "United Kingdom")
         .type_line("Email", "ann@example.org")
         .type_line("Phone", "");
+}
+
+#[test]
+fn the_guided_mode_offers_only_the_letters_current_today() {
+    let home = Home::new();
+    let letters = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/timeline");
+    // 2026-11-30: of the fixture letters, only these two fit the facts.
+    let mut w = home.spawn_on("1795996800", &["--letters", letters.to_str().unwrap()]);
+    w.expect("Which letter?")
+        .expect("Lift the restrictions on Limited Person")
+        .expect("Justice for Late Person")
+        .expect("Zhanaozen, 16 December 2011")
+        .send(ESC);
+    assert_eq!(w.exit_code(), 130);
+    for archived in ["Free Freed Person", "Free Late Person", "Free Max Bokayev"] {
+        assert!(
+            !w.seen.contains(archived),
+            "{archived} offered:\n{}",
+            w.seen
+        );
+    }
 }
 
 #[test]
