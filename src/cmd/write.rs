@@ -87,7 +87,8 @@ pub struct WriteArgs {
     #[arg(long, help_heading = "Sender")]
     phone: Option<String>,
 
-    /// The date the letter carries (default: today, or SOURCE_DATE_EPOCH)
+    /// The date the letter carries, 1900 to 2200 [default: today where you are (TZ),
+    /// or the day of SOURCE_DATE_EPOCH in UTC]
     #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Content")]
     date: Option<String>,
     /// A paragraph in your own words, added before the closing
@@ -178,9 +179,11 @@ pub struct WriteArgs {
 pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     let catalog = data.load()?;
     let template = catalog.template(&args.letter)?;
+    // Read even with --date: the PDF metadata is dated by SOURCE_DATE_EPOCH too.
+    let today = Date::today()?;
     let date = match &args.date {
         Some(text) => Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}")))?,
-        None => Date::today(),
+        None => today,
     };
     let senders = match &args.senders {
         Some(path) => Senders::csv(path.clone())?,

@@ -1,0 +1,165 @@
+//! Bounds and silent wrong output: the date a letter carries, the thread
+//! count, copies (`--cc`), mbox files in a directory, and PDF text that
+//! must stay inside the envelope window and the page.
+
+mod common;
+
+use std::process::Command;
+
+use common::{protest, run};
+
+/// The day `date` says it is in `zone`.
+fn system_day(zone: &str) -> String {
+    let out = Command::new("date")
+        .env("TZ", zone)
+        .arg("+%F")
+        .output()
+        .expect("date runs");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn letter_date(zone: &str) -> String {
+    let (code, out, err) = run(protest().env("TZ", zone).args([
+        "write",
+        "mamai",
+        "--to",
+        "gb-london",
+        "--name",
+        "A",
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let letters: serde_json::Value = serde_json::from_str(&out).unwrap();
+    letters[0]["date"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn the_default_date_is_the_writers_local_day() {
+    // UTC+14 and UTC-12 are never on the same day as each other, so at least
+    // one of them differs from UTC whatever the hour the test runs.
+    let zones = ["<+14>-14", "<-12>12", "UTC0", "PST8PDT,M3.2.0,M11.1.0"];
+    let mut days = std::collections::BTreeSet::new();
+    for zone in zones {
+        let before = system_day(zone);
+        let ours = letter_date(zone);
+        if before == system_day(zone) {
+            assert_eq!(ours, before, "TZ={zone}");
+            days.insert(ours);
+        }
+    }
+    assert!(days.len() >= 2, "{days:?}");
+}
+
+#[test]
+fn source_date_epoch_wins_over_the_clock_and_is_utc() {
+    for zone in ["<+14>-14", "<-12>12"] {
+        let (code, out, err) = run(protest()
+            .env("TZ", zone)
+            .env("SOURCE_DATE_EPOCH", "1464307199")
+            .args(["write", "mamai", "--to", "gb-london", "--name", "A"]));
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("\n26 May 2016\n"), "{out}");
+    }
+}
+
+#[test]
+fn a_bad_source_date_epoch_is_refused_even_with_date() {
+    for value in [
+        "",
+        "soon",
+        "1.5e9",
+        "-86400",
+        " 1464307199",
+        "1464307199 ",
+        "7289654400",
+        "184467440737095516160",
+    ] {
+        for date in [None, Some("2020-01-01")] {
+            let mut cmd = protest();
+            cmd.env("SOURCE_DATE_EPOCH", value).args([
+                "write",
+                "mamai",
+                "--to",
+                "gb-london",
+                "--name",
+                "A",
+            ]);
+            if let Some(date) = date {
+                cmd.args(["--date", date]);
+            }
+            let (code, out, err) = run(&mut cmd);
+            assert_eq!(code, 2, "{value:?} {date:?}: {err}");
+            assert!(out.is_empty());
+            assert!(
+                err.starts_with(&format!("error: SOURCE_DATE_EPOCH is {value:?}: it must be whole seconds since 1970-01-01 UTC")),
+                "{value:?}: {err}"
+            );
+        }
+    }
+    for command in [
+        &["check"][..],
+        &[
+            "write",
+            "mamai",
+            "--to",
+            "gb-london",
+            "--name",
+            "A",
+            "-f",
+            "pdf",
+            "-o",
+            "x.pdf",
+        ],
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let (code, _, err) = run(protest()
+            .current_dir(dir.path())
+            .env("SOURCE_DATE_EPOCH", "tomorrow")
+            .args(command));
+        assert_eq!(code, 2, "{command:?}: {err}");
+        assert!(err.contains("SOURCE_DATE_EPOCH is \"tomorrow\""), "{err}");
+        assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+    }
+}
+
+#[test]
+fn dates_outside_1900_to_2200_are_refused() {
+    for date in [
+        "1899-12-31",
+        "0001-01-01",
+        "2201-01-01",
+        "9999-12-31",
+        "0000-02-29",
+    ] {
+        let (code, out, err) = run(protest().args([
+            "write",
+            "mamai",
+            "--to",
+            "gb-london",
+            "--name",
+            "A",
+            "--date",
+            date,
+        ]));
+        assert_eq!(code, 2, "{date}: {err}");
+        assert!(out.is_empty());
+        assert_eq!(
+            err.lines().next().unwrap(),
+            format!("error: --date: `{date}` is out of range: a letter is dated in the years 1900 to 2200"),
+            "{date}"
+        );
+    }
+    for date in ["1900-01-01", "2200-12-31"] {
+        let (code, _, err) = run(protest().args([
+            "write",
+            "mamai",
+            "--to",
+            "gb-london",
+            "--name",
+            "A",
+            "--date",
+            date,
+        ]));
+        assert_eq!(code, 0, "{date}: {err}");
+    }
+}
