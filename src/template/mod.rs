@@ -307,9 +307,7 @@ mod tests {
         assert_eq!(render(&each(3, "x"), data.clone()).unwrap().len(), 1_000);
         for inner in ["", "x", "{{#if true}}{{/if}}"] {
             for depth in [5, 7] {
-                let err = render(&each(depth, inner), data.clone())
-                    .err()
-                    .expect("stopped");
+                let err = render(&each(depth, inner), data.clone()).expect_err("stopped");
                 assert_eq!(
                     err.message, "t.hbs:8: {{#each}} blocks repeat more than 100000 times in all",
                     "{depth} {inner}"
@@ -340,7 +338,7 @@ mod tests {
         let text = render(body, json!({ "l": list, "s": fits })).unwrap();
         assert_eq!(text.len(), 1_000_000);
         let over = "x".repeat(105);
-        let err = render(body, json!({ "l": list, "s": over })).err().unwrap();
+        let err = render(body, json!({ "l": list, "s": over })).unwrap_err();
         assert_eq!(
             err.message,
             "t.hbs:8: the letter grows past 1 MB as it is filled in"
