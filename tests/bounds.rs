@@ -163,3 +163,57 @@ fn dates_outside_1900_to_2200_are_refused() {
         assert_eq!(code, 0, "{date}: {err}");
     }
 }
+
+#[test]
+fn jobs_are_capped_at_four_a_core_and_zero_is_one_a_core() {
+    let cores = std::thread::available_parallelism().unwrap().get();
+    let mut outputs = Vec::new();
+    for jobs in [
+        "1",
+        "0",
+        &(4 * cores).to_string(),
+        &(4 * cores + 1).to_string(),
+        "10000",
+        "18446744073709551615",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let (code, _, err) = run(protest().current_dir(dir.path()).args([
+            "write",
+            "mamai",
+            "--to",
+            "gb-london",
+            "--to",
+            "de-berlin",
+            "--name",
+            "A",
+            "--date",
+            "2020-01-01",
+            "--out",
+            "o",
+            "-j",
+            jobs,
+        ]));
+        assert_eq!(code, 0, "-j {jobs}: {err}");
+        let warning = format!(
+            "warning: --jobs {jobs} is more than 4 a core; using {} threads ({cores} cores here)",
+            4 * cores
+        );
+        let over = jobs.parse::<u128>().unwrap() > 4 * cores as u128;
+        assert_eq!(err.lines().any(|l| l == warning), over, "-j {jobs}: {err}");
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.path().join("o"))
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_name() != "manifest.jsonl")
+            .map(|e| {
+                (
+                    e.file_name().into_string().unwrap(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), 2);
+        outputs.push(files);
+    }
+    assert!(outputs.windows(2).all(|w| w[0] == w[1]));
+}

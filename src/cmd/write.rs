@@ -171,7 +171,8 @@ pub struct WriteArgs {
     /// When a letter fails, write the others before exiting with 1
     #[arg(long, help_heading = "Batch")]
     keep_going: bool,
-    /// Threads to render with [default: one per core]; the output is the same whatever N
+    /// Threads to render with, at most 4 per core (more is cut to that, with a warning);
+    /// the output is the same whatever N [default: one per core, as is 0]
     #[arg(long, short = 'j', value_name = "N", help_heading = "Batch")]
     jobs: Option<usize>,
 }
@@ -238,7 +239,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         destination,
         strict: args.strict,
         keep_going: args.keep_going,
-        jobs: args.jobs,
+        jobs: args.jobs.map(threads),
         dry_run: args.dry_run,
     };
     batch::run(&plan).map(|_| ())
@@ -286,6 +287,27 @@ fn print_letters(
     }
     super::print_json(&letters)
 }
+
+/// The threads `--jobs N` asks for, cut to [`JOBS_PER_CORE`] a core: each
+/// thread holds letters in memory and the work is all computation, so more
+/// only costs (10,000 threads took a minute for two letters). 0 is one a core.
+fn threads(requested: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let most = JOBS_PER_CORE * cores;
+    match requested {
+        0 => cores,
+        n if n > most => {
+            eprintln!(
+                "warning: --jobs {n} is more than {JOBS_PER_CORE} a core; using {most} threads \
+                 ({cores} cores here)"
+            );
+            most
+        }
+        n => n,
+    }
+}
+
+const JOBS_PER_CORE: usize = 4;
 
 /// Says, before the letter is written, when its address cannot be trusted.
 fn warn_about_address(mission: &Mission) {
