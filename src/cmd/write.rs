@@ -102,7 +102,8 @@ pub struct WriteArgs {
     /// Read the personal paragraph from a file (- for standard input)
     #[arg(long, value_name = "FILE", help_heading = "Content")]
     personal_file: Option<PathBuf>,
-    /// Send a copy to this person or address (\"Name <addr>\"); repeatable
+    /// Send a copy to this person or address (\"Name <addr>\"); repeatable. An email
+    /// draft needs an address; a name alone goes only on a paper letter
     #[arg(long, value_name = "WHO", help_heading = "Content")]
     cc: Vec<String>,
     /// Write the letter even if it demands the release of someone recorded as released,
@@ -195,14 +196,17 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         Recipients::Fixed(missions) => missions.clone(),
         Recipients::SenderCountry => Vec::new(),
     };
-    if args.json {
-        return print_letters(&catalog, template, &senders, &recipients, date, &args);
-    }
     let format = if args.combine.is_some() {
         Format::Pdf
     } else {
         args.format
     };
+    for cc in &args.cc {
+        crate::render::email::check_cc_option(cc, format.is_email())?;
+    }
+    if args.json {
+        return print_letters(&catalog, template, &senders, &recipients, date, &args);
+    }
     if !format.is_email() {
         for mission in &fixed {
             warn_about_address(mission);
