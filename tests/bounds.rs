@@ -217,3 +217,98 @@ fn jobs_are_capped_at_four_a_core_and_zero_is_one_a_core() {
     }
     assert!(outputs.windows(2).all(|w| w[0] == w[1]));
 }
+
+#[test]
+fn each_mbox_file_in_a_directory_is_a_mailbox_of_its_letter() {
+    use mail_parser::mailbox::mbox::MessageIterator;
+    use mail_parser::MessageParser;
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(protest().current_dir(dir.path()).args([
+        "write",
+        "mamai",
+        "--to",
+        "gb-london",
+        "--to",
+        "ch-bern",
+        "--to",
+        "pt-lisbon",
+        "--name",
+        "Ann Lee",
+        "--email",
+        "ann@example.org",
+        "--date",
+        "2020-01-01",
+        "-f",
+        "mbox",
+        "--out",
+        "o",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let mut files: Vec<_> = std::fs::read_dir(dir.path().join("o"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "mbox"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 3, "{files:?}");
+    for path in &files {
+        let bytes = std::fs::read(path).unwrap();
+        assert!(
+            bytes.starts_with(b"From ann@example.org Wed Jan  1 00:00:00 2020\n"),
+            "{path:?}"
+        );
+        let messages: Vec<_> = MessageIterator::new(bytes.as_slice()).collect();
+        assert_eq!(messages.len(), 1, "{path:?}");
+        let message = messages[0].as_ref().unwrap();
+        let parsed = MessageParser::default().parse(message.contents()).unwrap();
+        assert_eq!(
+            parsed.from().unwrap().first().unwrap().address(),
+            Some("ann@example.org")
+        );
+        assert!(parsed.body_text(0).unwrap().contains("Zhanbolat Mamai"));
+        let to = parsed
+            .to()
+            .unwrap()
+            .first()
+            .unwrap()
+            .address()
+            .unwrap()
+            .to_string();
+        let mission = path
+            .file_stem()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .trim_start_matches("mamai-");
+        assert!(to.contains('@'), "{to}");
+        assert!(!mission.is_empty());
+    }
+    // The same letters as one mailbox hold the same messages.
+    let (code, _, err) = run(protest().current_dir(dir.path()).args([
+        "write",
+        "mamai",
+        "--to",
+        "gb-london",
+        "--to",
+        "ch-bern",
+        "--to",
+        "pt-lisbon",
+        "--name",
+        "Ann Lee",
+        "--email",
+        "ann@example.org",
+        "--date",
+        "2020-01-01",
+        "-f",
+        "mbox",
+        "-o",
+        "all.mbox",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let all = std::fs::read(dir.path().join("all.mbox")).unwrap();
+    let joined: Vec<u8> = files
+        .iter()
+        .flat_map(|p| std::fs::read(p).unwrap())
+        .collect();
+    assert_eq!(all.len(), joined.len());
+}
