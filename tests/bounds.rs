@@ -312,3 +312,228 @@ fn each_mbox_file_in_a_directory_is_a_mailbox_of_its_letter() {
         .collect();
     assert_eq!(all.len(), joined.len());
 }
+
+const MM: f32 = 72.0 / 25.4;
+const INCH: f32 = 72.0;
+
+/// A word as pdftotext sees it: page, text, [xMin, yMin, xMax, yMax] in
+/// points from the top-left corner.
+type Word = (usize, String, [f32; 4]);
+
+/// Words of every page of `pdf`, with the page's width and height.
+fn pdf_words(pdf: &std::path::Path) -> (Vec<Word>, f32, f32) {
+    let out = Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs: install poppler-utils");
+    assert!(out.status.success());
+    let html = String::from_utf8(out.stdout).unwrap();
+    let attr = |s: &str, name: &str| -> f32 {
+        let key = format!("{name}=\"");
+        let at = s.find(&key).unwrap() + key.len();
+        s[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let mut words = Vec::new();
+    let (mut width, mut height) = (0.0, 0.0);
+    for (page, part) in html.split("<page ").skip(1).enumerate() {
+        width = attr(part, "width");
+        height = attr(part, "height");
+        for w in part.split("<word ").skip(1) {
+            let (head, rest) = w.split_once('>').unwrap();
+            let text = rest.split("</word>").next().unwrap().replace("&amp;", "&");
+            let b = ["xMin", "yMin", "xMax", "yMax"].map(|k| attr(head, k));
+            words.push((page + 1, text, b));
+        }
+    }
+    (words, width, height)
+}
+
+/// Writes one PDF letter from a sender given as flags; the exit code, stderr
+/// and, on success, the PDF's path.
+fn pdf_letter(
+    dir: &std::path::Path,
+    to: &str,
+    sender: &[&str],
+    paper: &str,
+) -> (i32, String, std::path::PathBuf) {
+    let path = dir.join(format!("{to}-{paper}.pdf"));
+    let _ = std::fs::remove_file(&path);
+    let (code, _, err) = run(protest()
+        .args([
+            "write",
+            "mamai",
+            "--to",
+            to,
+            "--date",
+            "2020-01-01",
+            "-f",
+            "pdf",
+            "--paper",
+            paper,
+            "-o",
+        ])
+        .arg(&path)
+        .args(sender));
+    (code, err, path)
+}
+
+fn address_flags<'a>(name: &'a str, lines: &'a [&'a str], country: &'a str) -> Vec<&'a str> {
+    let mut flags = vec!["--name", name, "--from-country", country];
+    for line in lines {
+        flags.extend(["--address", line]);
+    }
+    flags
+}
+
+#[test]
+fn the_return_line_stays_inside_the_envelope_window() {
+    let dir = tempfile::tempdir().unwrap();
+    // The window text column of each paper: [left, top, right, bottom] in points.
+    let a4 = [25.0 * MM, 45.0 * MM, (25.0 + 78.0) * MM, 90.0 * MM];
+    let top = 11.0 / 3.0 - 1.625;
+    let letter = [1.0 * INCH, top * INCH, 4.75 * INCH, (top + 1.125) * INCH];
+    let four_lines: &[&str] = &[
+        "Flat 12b, Northumberland Court Residential Apartments",
+        "1234 Long Industrial Estate Service Road East",
+        "Little Snoring-on-the-Marsh, Much Wenlock",
+        "Great Yarmouth NR30 1AA",
+    ];
+    let cyrillic: &[&str] = &[
+        "Республика Казахстан, город Алматы, улица Жибек Жолы",
+        "дом 135, корпус 3, квартира 1234567",
+        "Алмалинский район, микрорайон Самал-2",
+        "050000",
+    ];
+    let one_word = "Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaft";
+    let long_name = one_word.repeat(3);
+    let three_words = [one_word; 3];
+    let senders: Vec<(&str, &[&str])> = vec![
+        (
+            "Johanna Maria Elisabeth Schwarzenberger-Vandenheuvel",
+            four_lines,
+        ),
+        ("Ann Lee", four_lines),
+        ("Айгерим Нурсултановна Абдрахманова-Жаксыбекова", cyrillic),
+        (&long_name, &["1 A St"]),
+        ("Ann Lee", &three_words),
+        ("Ann Lee", &["1 Short St"]),
+    ];
+    for (name, lines) in &senders {
+        for country in ["US", "GB", "DE"] {
+            for (paper, to, window) in
+                [("a4", "gb-london", a4), ("letter", "us-washington", letter)]
+            {
+                let (code, err, pdf) =
+                    pdf_letter(dir.path(), to, &address_flags(name, lines, country), paper);
+                assert_eq!(code, 0, "{name} {paper}: {err}");
+                let (words, _, _) = pdf_words(&pdf);
+                // The return line is the first line of the window, left of the sender block.
+                let in_window: Vec<_> = words
+                    .iter()
+                    .filter(|(p, _, b)| {
+                        *p == 1 && b[1] >= window[1] - 1.0 && b[3] <= window[3] + 1.0
+                    })
+                    .filter(|(_, _, b)| b[0] < window[2])
+                    .collect();
+                assert!(!in_window.is_empty());
+                // Its type is at most 7 pt; the recipient's at least 8 (the
+                // return line gives way when the recipient needs the room).
+                let return_line: Vec<&str> = in_window
+                    .iter()
+                    .filter(|w| w.2[3] - w.2[1] < 7.5 * 1.17)
+                    .map(|w| w.1.as_str())
+                    .collect();
+                if paper == "a4" {
+                    let first_word: String =
+                        name.split(' ').next().unwrap().chars().take(10).collect();
+                    assert!(return_line[0].starts_with(&first_word), "{return_line:?}");
+                }
+                for (_, text, b) in &in_window {
+                    assert!(
+                        b[0] >= window[0] - 0.5 && b[2] <= window[2] + 0.5,
+                        "{name} {paper} {country}: `{text}` at {b:?} runs outside the window {window:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_sender_block_fits_on_the_page_or_is_an_error_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let long_line = "Unit 7 of the Old Tannery Building on the Riverside Walk ".repeat(4);
+    for paper in ["a4", "letter"] {
+        for n in [1, 10, 30, 39, 40, 41, 42, 60, 300] {
+            let lines: Vec<String> = (1..=n).map(|i| format!("Line {i} of an address")).collect();
+            let mut flags = vec![
+                "--name",
+                "Ann Lee",
+                "--org",
+                "Unite Leeds",
+                "--from-country",
+                "GB",
+            ];
+            for line in &lines {
+                flags.extend(["--address", line.as_str()]);
+            }
+            check_sender_block(dir.path(), paper, &flags, &format!("{n} lines"));
+        }
+        for n in [1, 5, 10, 40] {
+            let lines = vec![long_line.as_str(); n];
+            let mut flags = vec!["--name", "Ann Lee", "--from-country", "GB"];
+            for line in &lines {
+                flags.extend(["--address", line]);
+            }
+            check_sender_block(dir.path(), paper, &flags, &format!("{n} long lines"));
+        }
+        let role = "Secretary ".repeat(400);
+        check_sender_block(
+            dir.path(),
+            paper,
+            &[
+                "--name",
+                "Ann Lee",
+                "--role",
+                &role,
+                "--email",
+                "ann@example.org",
+            ],
+            "a long role",
+        );
+    }
+}
+
+/// Either every word of the PDF lies on its page, above the foot, or the
+/// run failed with the message that names the overflowing field and wrote nothing.
+fn check_sender_block(dir: &std::path::Path, paper: &str, flags: &[&str], what: &str) {
+    let to = if paper == "a4" {
+        "gb-london"
+    } else {
+        "us-washington"
+    };
+    let (code, err, pdf) = pdf_letter(dir, to, flags, paper);
+    match code {
+        0 => {
+            let (words, width, height) = pdf_words(&pdf);
+            for (page, text, b) in &words {
+                assert!(
+                    b[0] >= 0.0 && b[1] >= 0.0 && b[2] <= width && b[3] <= height - 5.0 * MM,
+                    "{paper} {what}: `{text}` on page {page} at {b:?} is off the page"
+                );
+            }
+        }
+        65 => {
+            assert!(
+                err.starts_with("error: the sender block is longer than the ")
+                    && err
+                        .contains(" lines that fit beside the letter: it overflows at the sender "),
+                "{paper} {what}: {err}"
+            );
+            assert!(!pdf.exists());
+        }
+        _ => panic!("{paper} {what}: exit {code}: {err}"),
+    }
+}
