@@ -152,7 +152,7 @@ fn deeper(depth: usize, line: Option<usize>) -> Result<usize, ShapeError> {
         return Err(ShapeError {
             line,
             message: format!(
-                "blocks and ( ) nest more than {MAX_DEPTH} deep here; a letter may nest them at most {MAX_DEPTH} deep"
+                "blocks and ( ) nest more than {MAX_DEPTH} deep here; a template may nest them at most {MAX_DEPTH} deep"
             ),
             help: "close each {{#if}} or {{#each}} before the next opens, or join conditions: {{#if (and a b)}}",
         });

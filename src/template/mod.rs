@@ -152,6 +152,20 @@ impl Engine {
     }
 }
 
+/// Whether a short template outside the catalog (a `--file-name` pattern)
+/// keeps to the same bounds on nesting as a letter: its renderer recurses as
+/// deep as the blocks nest. Syntax errors are left for the caller to report.
+pub fn check_pattern(source: &str) -> std::result::Result<(), String> {
+    let shape = match Template::compile(source) {
+        Ok(template) => limits::check_shape(&template).err(),
+        Err(_) => limits::rough_depth_past_limit(source),
+    };
+    match shape {
+        Some(shape) => Err(shape.message),
+        None => Ok(()),
+    }
+}
+
 fn template_error_at(placement: Option<&Placement>, err: &TemplateError) -> Error {
     match placement {
         Some(p) => template_error(p, err),
@@ -233,6 +247,27 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_pattern_keeps_to_the_same_nesting_bounds() {
+        assert_eq!(
+            check_pattern("{{letter.id}}-{{#if sender.org}}{{sender.org}}{{/if}}"),
+            Ok(())
+        );
+        assert_eq!(
+            check_pattern("{{#if"),
+            Ok(()),
+            "syntax errors are the caller's to report"
+        );
+        for depth in [limits::MAX_DEPTH + 1, 300, 5_000] {
+            let err = check_pattern(&nested("{{#if letter.id}}", "{{/if}}", depth)).unwrap_err();
+            assert!(
+                err.starts_with("blocks and ( ) nest more than 32"),
+                "{depth}: {err}"
+            );
+        }
+        assert!(check_pattern("{{> other}}").is_err());
     }
 
     #[test]
