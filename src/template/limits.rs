@@ -16,9 +16,12 @@ use handlebars::{
     Context, Handlebars, Helper, HelperResult, Output, Path, RenderContext, RenderErrorReason,
 };
 
-/// How deep blocks and `( )` subexpressions may nest. Letters need three or
-/// four; each level costs the renderer a few kilobytes of a 2 MB thread stack.
-pub const MAX_DEPTH: usize = 32;
+/// How deep blocks and `( )` subexpressions may nest; each `{{else if}}` of a
+/// chain is a level too, as Handlebars renders it inside the one before.
+/// Letters need a few, or one a country in a chain of `{{else if}}`; each
+/// level costs the renderer 5 to 10 kB of a 2 MB worker stack (a debug build
+/// overflows past 300).
+pub const MAX_DEPTH: usize = 100;
 
 /// How many times, in all, `{{#each}}` bodies may be rendered for one text.
 pub const MAX_ITERATIONS: u64 = 100_000;
@@ -41,13 +44,19 @@ pub struct ShapeError {
 /// and partials or decorators, which include other templates (and so could
 /// include each other without end).
 pub fn check_shape(template: &Template) -> Result<(), ShapeError> {
-    check_template(template, 0)
+    check_template(template, 0, None)
 }
 
-fn check_template(template: &Template, depth: usize) -> Result<(), ShapeError> {
+/// `outer_line` stands in for elements Handlebars gives no line (the block
+/// of an `{{else if}}`).
+fn check_template(
+    template: &Template,
+    depth: usize,
+    outer_line: Option<usize>,
+) -> Result<(), ShapeError> {
     for (index, element) in template.elements.iter().enumerate() {
         let line = template.mapping.get(index).map(|mapping| mapping.0);
-        check_element(element, line, depth)?;
+        check_element(element, line.or(outer_line), depth)?;
     }
     Ok(())
 }
@@ -66,7 +75,7 @@ fn check_element(
             let depth = deeper(depth, line)?;
             check_helper(helper, line, depth)?;
             for inner in helper.template.iter().chain(&helper.inverse) {
-                check_template(inner, depth)?;
+                check_template(inner, depth, line)?;
             }
             Ok(())
         }

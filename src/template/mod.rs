@@ -241,7 +241,7 @@ mod tests {
                 assert_eq!(err.kind, crate::error::ErrorKind::Data);
                 assert!(
                     err.message
-                        .starts_with("t.hbs:9: blocks and ( ) nest more than 32 deep"),
+                        .starts_with("t.hbs:9: blocks and ( ) nest more than 100 deep"),
                     "{open} x {depth}: {}",
                     err.message
                 );
@@ -263,11 +263,33 @@ mod tests {
         for depth in [limits::MAX_DEPTH + 1, 300, 5_000] {
             let err = check_pattern(&nested("{{#if letter.id}}", "{{/if}}", depth)).unwrap_err();
             assert!(
-                err.starts_with("blocks and ( ) nest more than 32"),
+                err.starts_with("blocks and ( ) nest more than 100"),
                 "{depth}: {err}"
             );
         }
         assert!(check_pattern("{{> other}}").is_err());
+    }
+
+    #[test]
+    fn each_else_if_of_a_chain_is_a_level() {
+        let chain = |n: usize| {
+            let links: String = (0..n)
+                .map(|i| format!("{{{{else if (eq c \"{i}\")}}}}{i}"))
+                .collect();
+            format!("\n{{{{#if (eq c \"x\")}}}}x{links}{{{{else}}}}none{{{{/if}}}}")
+        };
+        let data = json!({"c": "7"});
+        assert_eq!(
+            render(&chain(limits::MAX_DEPTH - 1), data.clone()).unwrap(),
+            "\n7"
+        );
+        let err = load(&chain(limits::MAX_DEPTH + 1)).err().expect("refused");
+        assert!(
+            err.message
+                .starts_with("t.hbs:9: blocks and ( ) nest more than 100 deep"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
@@ -285,11 +307,11 @@ mod tests {
         );
         let err = load(&deep(limits::MAX_DEPTH)).err().expect("refused");
         assert!(
-            err.message.contains("nest more than 32 deep"),
+            err.message.contains("nest more than 100 deep"),
             "{}",
             err.message
         );
-        let in_expression = format!("{{{{not {}b{}}}}}", "(not ".repeat(40), ")".repeat(40));
+        let in_expression = format!("{{{{not {}b{}}}}}", "(not ".repeat(140), ")".repeat(140));
         assert!(load(&in_expression).is_err());
     }
 
