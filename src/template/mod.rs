@@ -279,10 +279,9 @@ mod tests {
             format!("\n{{{{#if (eq c \"x\")}}}}x{links}{{{{else}}}}none{{{{/if}}}}")
         };
         let data = json!({"c": "7"});
-        assert_eq!(
-            render(&chain(limits::MAX_DEPTH - 1), data.clone()).unwrap(),
-            "\n7"
-        );
+        // The `{{#if}}`, then a level a link, and the last link's `( )`.
+        assert_eq!(render(&chain(limits::MAX_DEPTH - 2), data).unwrap(), "\n7");
+        assert!(load(&chain(limits::MAX_DEPTH - 1)).is_err());
         let err = load(&chain(limits::MAX_DEPTH + 1)).err().expect("refused");
         assert!(
             err.message
