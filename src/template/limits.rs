@@ -220,10 +220,12 @@ pub fn reset_budget() {
     ITERATIONS_LEFT.with(|left| left.set(MAX_ITERATIONS));
 }
 
-/// Whether the last render on this thread stopped for spending the budget.
-pub fn budget_spent() -> bool {
-    ITERATIONS_LEFT.with(|left| left.get() == 0)
+/// Whether a render stopped for spending the budget.
+pub fn budget_spent(err: &handlebars::RenderError) -> bool {
+    matches!(err.reason(), RenderErrorReason::Other(reason) if reason == BUDGET_SPENT)
 }
+
+const BUDGET_SPENT: &str = "{{#each}} bodies repeated too often";
 
 pub fn register(handlebars: &mut Handlebars<'static>) {
     handlebars.register_helper(TICK, Box::new(tick));
@@ -237,10 +239,7 @@ fn tick(
     _: &mut dyn Output,
 ) -> HelperResult {
     ITERATIONS_LEFT.with(|left| match left.get() {
-        0 | 1 => {
-            left.set(0);
-            Err(RenderErrorReason::Other("too many repetitions".to_string()).into())
-        }
+        0 => Err(RenderErrorReason::Other(BUDGET_SPENT.to_string()).into()),
         n => {
             left.set(n - 1);
             Ok(())

@@ -103,7 +103,7 @@ impl Engine {
                         "the letter grows past {} MB as it is filled in",
                         limits::MAX_RENDERED_BYTES >> 20
                     ))
-                } else if limits::budget_spent() {
+                } else if limits::budget_spent(&err) {
                     Some(format!(
                         "{{{{#each}}}} blocks repeat more than {} times in all",
                         limits::MAX_ITERATIONS
@@ -147,8 +147,8 @@ impl Engine {
                     None => Error::data(message).with_help(help),
                 }
             })?;
-        String::from_utf8(text.bytes)
-            .map_err(|_| Error::data("a template rendered text that is not UTF-8"))
+        // Handlebars writes whole `str`s, and the cap refuses a write whole.
+        Ok(String::from_utf8(text.bytes).expect("rendered text is UTF-8"))
     }
 }
 
@@ -370,6 +370,11 @@ mod tests {
                 );
             }
         }
+        // Exactly the budget is within it; one more run is not.
+        let budget = vec![0; limits::MAX_ITERATIONS as usize];
+        assert!(render("{{#each l}}{{/each}}", json!({ "l": budget })).is_ok());
+        let over = vec![0; limits::MAX_ITERATIONS as usize + 1];
+        assert!(render("{{#each l}}{{/each}}", json!({ "l": over })).is_err());
         // An object's keys repeat the same way.
         let keys: serde_json::Map<String, serde_json::Value> =
             (0..10).map(|i| (i.to_string(), json!(i))).collect();
