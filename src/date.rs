@@ -5,7 +5,14 @@
 //! does the job without a date-time dependency.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::error::{Error, Result};
+
+/// The years a letter can be dated in. A typo such as 20226 or 0202 is
+/// caught here rather than printed at the head of a letter.
+pub const YEARS: RangeInclusive<i32> = 1900..=2200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -28,7 +35,7 @@ impl fmt::Display for Date {
 
 impl Date {
     /// Parses `YYYY-MM-DD`, rejecting impossible days such as 2023-02-29.
-    pub fn parse(s: &str) -> Result<Date, String> {
+    pub fn parse(s: &str) -> std::result::Result<Date, String> {
         let bad = || format!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2016-05-26");
         let mut parts = s.trim().splitn(3, '-');
         let (y, m, d) = match (parts.next(), parts.next(), parts.next()) {
@@ -44,22 +51,28 @@ impl Date {
         if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
             return Err(format!("`{s}` is not a day of the calendar"));
         }
+        if !YEARS.contains(&year) {
+            return Err(format!(
+                "`{s}` is out of range: a letter is dated in the years {} to {}",
+                YEARS.start(),
+                YEARS.end()
+            ));
+        }
         Ok(Date { year, month, day })
     }
 
-    /// Today in UTC, or the day of `SOURCE_DATE_EPOCH` when it is set, so that
-    /// reproducible builds of a batch give the same letters.
-    pub fn today() -> Date {
-        let secs = std::env::var("SOURCE_DATE_EPOCH")
-            .ok()
-            .and_then(|v| v.trim().parse::<i64>().ok())
-            .unwrap_or_else(|| {
-                SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map(|d| d.as_secs() as i64)
-                    .unwrap_or(0)
-            });
-        Date::from_days_since_epoch(secs.div_euclid(86_400))
+    /// The day of `SOURCE_DATE_EPOCH` (in UTC, as reproducible builds date
+    /// things) when it is set, so that a batch can be made again the same;
+    /// else today where the writer is: a letter written in the evening in
+    /// California carries that day, not tomorrow's in UTC.
+    pub fn today() -> Result<Date> {
+        if let Some(seconds) = source_date_epoch()? {
+            return Ok(Date::from_days_since_epoch(seconds.div_euclid(86_400)));
+        }
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        Ok(local_day(now))
     }
 
     /// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
@@ -230,6 +243,82 @@ impl<'de> serde::Deserialize<'de> for PartialDate {
     }
 }
 
+/// `SOURCE_DATE_EPOCH`, when set: whole seconds since 1970 that fall in
+/// [`YEARS`]. Anything else is refused rather than read as "now", which
+/// would silently date letters with the clock the variable was set to avoid.
+pub fn source_date_epoch() -> Result<Option<i64>> {
+    match std::env::var_os("SOURCE_DATE_EPOCH") {
+        Some(value) => epoch_seconds(&value).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn epoch_seconds(value: &std::ffi::OsStr) -> Result<i64> {
+    let last = Date {
+        year: *YEARS.end(),
+        month: 12,
+        day: 31,
+    }
+    .unix_timestamp()
+        + 86_399;
+    let text = value.to_string_lossy();
+    let seconds = Some(text.as_ref())
+        .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|t| t.parse::<i64>().ok())
+        .filter(|s| *s <= last);
+    match seconds {
+        Some(seconds) => Ok(seconds),
+        None => Err(Error::usage(format!(
+            "SOURCE_DATE_EPOCH is {}: it must be whole seconds since 1970-01-01 UTC, \
+             from 0 to {last} (the end of {})",
+            shown(&text),
+            YEARS.end()
+        ))
+        .with_help("unset SOURCE_DATE_EPOCH to date letters today, or give --date YYYY-MM-DD")),
+    }
+}
+
+/// The value as a user can read it back, whatever bytes it holds.
+fn shown(text: &str) -> String {
+    if text.len() > 40 {
+        let cut = text.char_indices().nth(40).map_or(text.len(), |(i, _)| i);
+        format!("{:?}…", &text[..cut])
+    } else {
+        format!("{text:?}")
+    }
+}
+
+/// The calendar day of `seconds` since the epoch in the local time zone
+/// (`TZ`, else the system's), or in UTC where that cannot be told.
+#[cfg(unix)]
+fn local_day(seconds: i64) -> Date {
+    extern "C" {
+        // Not in the libc crate for every Unix; POSIX has it everywhere.
+        fn tzset();
+    }
+    let time = seconds as libc::time_t;
+    // SAFETY: tzset reads TZ once per call; localtime_r writes only into the
+    // zeroed `tm` it is given and returns null on failure.
+    let local = unsafe {
+        tzset();
+        let mut tm: libc::tm = std::mem::zeroed();
+        (!libc::localtime_r(&time, &mut tm).is_null()).then_some(tm)
+    };
+    match local {
+        Some(tm) => Date {
+            year: tm.tm_year + 1900,
+            month: (tm.tm_mon + 1) as u32,
+            day: tm.tm_mday as u32,
+        },
+        None => Date::from_days_since_epoch(seconds.div_euclid(86_400)),
+    }
+}
+
+#[cfg(not(unix))]
+fn local_day(seconds: i64) -> Date {
+    Date::from_days_since_epoch(seconds.div_euclid(86_400))
+}
+
 /// English-speaking regions that put the month before the day.
 const MONTH_FIRST_ENGLISH: [&str; 3] = ["en-us", "en-ph", "en-ca"];
 
@@ -385,5 +474,85 @@ mod tests {
         }
         let leap = Date::parse("2024-02-29").unwrap();
         assert_eq!(leap.a_year_earlier().to_string(), "2023-02-28");
+    }
+
+    #[test]
+    fn a_date_is_in_the_years_letters_are_written() {
+        for text in ["1900-01-01", "1999-12-31", "2026-11-30", "2200-12-31"] {
+            assert!(Date::parse(text).is_ok(), "{text}");
+        }
+        for text in [
+            "1899-12-31",
+            "0202-01-01",
+            "0000-01-01",
+            "2201-01-01",
+            "9999-12-31",
+        ] {
+            let err = Date::parse(text).unwrap_err();
+            assert!(err.contains("the years 1900 to 2200"), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn local_day_follows_the_time_zone() {
+        // 2026-11-30 03:00 UTC is still the 29th in California, the 30th in
+        // London and Almaty; 22:00 UTC is already the 1st in Almaty (UTC+5).
+        let early = Date::parse("2026-11-30").unwrap().unix_timestamp() + 3 * 3600;
+        let late = early + 19 * 3600;
+        let cases = [
+            // POSIX rules rather than zone names: no tz database needed.
+            ("PST8PDT,M3.2.0,M11.1.0", early, "2026-11-29"),
+            ("UTC0", early, "2026-11-30"),
+            ("GMT0BST,M3.5.0/1,M10.5.0", late, "2026-11-30"),
+            ("<+05>-5", late, "2026-12-01"),
+            ("<+14>-14", early - 4 * 3600, "2026-11-30"),
+            ("<-12>12", early + 11 * 3600, "2026-11-30"),
+        ];
+        let saved = std::env::var_os("TZ");
+        for (zone, seconds, day) in cases {
+            std::env::set_var("TZ", zone);
+            assert_eq!(local_day(seconds).to_string(), day, "{zone}");
+        }
+        match saved {
+            Some(tz) => std::env::set_var("TZ", tz),
+            None => std::env::remove_var("TZ"),
+        }
+    }
+
+    #[test]
+    fn source_date_epoch_is_whole_seconds_in_range_or_an_error() {
+        for (value, day) in [
+            ("0", "1970-01-01"),
+            ("1464220800", "2016-05-26"),
+            ("1464307199", "2016-05-26"),
+            ("7289654399", "2200-12-31"),
+        ] {
+            let seconds = epoch_seconds(value.as_ref()).unwrap();
+            assert_eq!(
+                Date::from_days_since_epoch(seconds / 86_400).to_string(),
+                day
+            );
+        }
+        for value in [
+            "",
+            " 1464220800",
+            "1464220800\n",
+            "+1464220800",
+            "-1",
+            "1.5",
+            "1e9",
+            "0x10",
+            "abc",
+            "7289654400",
+            "99999999999999999999999",
+        ] {
+            let err = epoch_seconds(value.as_ref()).unwrap_err();
+            assert_eq!(err.kind, crate::error::ErrorKind::Usage, "{value:?}");
+            assert!(
+                err.message.starts_with("SOURCE_DATE_EPOCH is "),
+                "{value:?}: {}",
+                err.message
+            );
+        }
     }
 }

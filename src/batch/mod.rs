@@ -434,6 +434,15 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
                     .with_help("run the command again: letters already written are kept"),
             );
         };
+        // A file of its own is still a mailbox: it opens with a `From ` line.
+        let bytes = match plan.format {
+            Format::Mbox => {
+                let mut mbox = Vec::with_capacity(bytes.len() + 128);
+                crate::render::email::append_mbox(&mut mbox, &bytes, &letter);
+                mbox
+            }
+            _ => bytes,
+        };
         // Hashed here, on the worker thread, and not kept: memory stays flat.
         let sha256 = hex(&sha2::Sha256::digest(&bytes));
         return match dir.write(std::ffi::OsStr::new(&**name), &bytes, plan.force) {

@@ -31,6 +31,8 @@ impl Namer {
         let mut handlebars = Handlebars::new();
         handlebars.set_strict_mode(true);
         handlebars.register_escape_fn(handlebars::no_escape);
+        crate::template::check_pattern(pattern)
+            .map_err(|message| Error::usage(format!("--file-name: {message}")))?;
         handlebars
             .register_template_string("name", pattern)
             .map_err(|err| Error::usage(format!("--file-name: {}", err.reason())))?;

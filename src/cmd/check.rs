@@ -46,7 +46,7 @@ const STALE_AFTER_DAYS: i64 = 2 * 365;
 pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
     let catalog = data.load()?;
     let mut findings = Findings::default();
-    let today = Date::today();
+    let today = Date::today()?;
     for mission in &catalog.missions {
         check_mission(&catalog, mission, today, &mut findings);
     }

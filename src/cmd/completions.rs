@@ -28,7 +28,7 @@ pub fn run(data: &DataArgs, args: CompletionsArgs) -> Result<()> {
     // clap (without its `string` feature) takes only static names; the
     // process ends once the script is printed.
     let current: Vec<&'static str> = catalog
-        .current_letters(Date::today())
+        .current_letters(Date::today()?)
         .map(|t| &*t.front.id.clone().leak())
         .collect();
     let ids = || PossibleValuesParser::new(current.clone());

@@ -64,7 +64,7 @@ pub fn run(data: &DataArgs, args: LettersArgs) -> Result<()> {
     let catalog = data.load()?;
     let day = match &args.date {
         Some(text) => Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}")))?,
-        None => Date::today(),
+        None => Date::today()?,
     };
     match args.action {
         None => list(&catalog, day, args.archived, args.json),

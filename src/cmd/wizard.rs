@@ -43,7 +43,7 @@ pub fn run(data: &DataArgs, _args: WizardArgs) -> Result<()> {
     }
     let catalog = data.load()?;
     let p = Prompter::new();
-    let date = Date::today();
+    let date = Date::today()?;
     let profile_path = profile::path().ok();
     let saved = match profile_path.as_deref().map(profile::load).transpose() {
         Ok(saved) => saved.flatten(),

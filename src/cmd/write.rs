@@ -90,7 +90,8 @@ pub struct WriteArgs {
     #[arg(long, help_heading = "Sender")]
     phone: Option<String>,
 
-    /// The date the letter carries (default: today, or SOURCE_DATE_EPOCH)
+    /// The date the letter carries, 1900 to 2200 [default: today where you are (TZ),
+    /// or the day of SOURCE_DATE_EPOCH in UTC]
     #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Content")]
     date: Option<String>,
     /// A paragraph in your own words, added before the closing
@@ -104,7 +105,8 @@ pub struct WriteArgs {
     /// Read the personal paragraph from a file (- for standard input)
     #[arg(long, value_name = "FILE", help_heading = "Content")]
     personal_file: Option<PathBuf>,
-    /// Send a copy to this person or address (\"Name <addr>\"); repeatable
+    /// Send a copy to this person or address (\"Name <addr>\"); repeatable. An email
+    /// draft needs an address; a name alone goes only on a paper letter
     #[arg(long, value_name = "WHO", help_heading = "Content")]
     cc: Vec<String>,
     /// Put the mission in the sender's country on the letter as a copy (cc), and in the
@@ -177,7 +179,8 @@ pub struct WriteArgs {
     /// When a letter fails, write the others before exiting with 1
     #[arg(long, help_heading = "Batch")]
     keep_going: bool,
-    /// Threads to render with [default: one per core]; the output is the same whatever N
+    /// Threads to render with, at most 4 per core (more is cut to that, with a warning);
+    /// the output is the same whatever N [default: one per core, as is 0]
     #[arg(long, short = 'j', value_name = "N", help_heading = "Batch")]
     jobs: Option<usize>,
 }
@@ -185,9 +188,11 @@ pub struct WriteArgs {
 pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     let catalog = data.load()?;
     let template = catalog.template(&args.letter)?;
+    // Read even with --date: the PDF metadata is dated by SOURCE_DATE_EPOCH too.
+    let today = Date::today()?;
     let date = match &args.date {
         Some(text) => Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}")))?,
-        None => Date::today(),
+        None => today,
     };
     // Before anything else is read or written: a letter that no longer fits
     // the facts is wrong whoever signs it and wherever it goes.
@@ -212,14 +217,17 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
             eprintln!("note: {note}");
         }
     }
-    if args.json {
-        return print_letters(&catalog, template, &senders, &recipients, date, &args);
-    }
     let format = if args.combine.is_some() {
         Format::Pdf
     } else {
         args.format
     };
+    for cc in &args.cc {
+        crate::render::email::check_cc_option(cc, format.is_email())?;
+    }
+    if args.json {
+        return print_letters(&catalog, template, &senders, &recipients, date, &args);
+    }
     if !format.is_email() {
         for mission in &fixed {
             warn_about_address(mission);
@@ -257,7 +265,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         destination,
         strict: args.strict,
         keep_going: args.keep_going,
-        jobs: args.jobs,
+        jobs: args.jobs.map(threads),
         dry_run: args.dry_run,
     };
     batch::run(&plan).map(|_| ())
@@ -322,6 +330,27 @@ fn warn_about_facts(catalog: &Catalog, template: &LetterTemplate, date: Date) {
         }
     }
 }
+
+/// The threads `--jobs N` asks for, cut to [`JOBS_PER_CORE`] a core: each
+/// thread holds letters in memory and the work is all computation, so more
+/// only costs (10,000 threads took a minute for two letters). 0 is one a core.
+fn threads(requested: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let most = JOBS_PER_CORE * cores;
+    match requested {
+        0 => cores,
+        n if n > most => {
+            eprintln!(
+                "warning: --jobs {n} is more than {JOBS_PER_CORE} a core; using {most} threads \
+                 ({cores} cores here)"
+            );
+            most
+        }
+        n => n,
+    }
+}
+
+const JOBS_PER_CORE: usize = 4;
 
 /// Says, before the letter is written, when its address cannot be trusted.
 fn warn_about_address(mission: &Mission) {

@@ -339,6 +339,40 @@ fn cc_mailboxes<'a>(
     Ok(out)
 }
 
+/// Checks a `--cc` value before any letter is made. On a paper letter a copy
+/// may go to a name alone ("cc: Amnesty International"); an email draft
+/// sends its copies, so there each must be an address. Whatever the format,
+/// something with an `@` is meant as an address and must be one.
+pub fn check_cc_option(value: &str, email: bool) -> Result<()> {
+    let shown = format!("--cc \"{}\"", value.escape_debug());
+    if !crate::text::is_visible(value) || crate::text::first_forbidden(value, &[]).is_some() {
+        let problem = if value.trim().is_empty() {
+            "is empty"
+        } else {
+            "holds a control or invisible character"
+        };
+        return Err(Error::usage(format!("{shown} {problem}")).with_help(
+            "give a name or an address, e.g. --cc \"Amnesty International <uk@amnesty.test>\"",
+        ));
+    }
+    match parse_cc(value) {
+        Ok(Some(_)) => Ok(()),
+        Ok(None) if !email => Ok(()),
+        Ok(None) => Err(Error::usage(format!(
+            "{shown}: an email draft sends its copies, and this is a name without an address"
+        ))
+        .with_help(
+            "write it as `Name <address>`, e.g. --cc \"Amnesty International <uk@amnesty.test>\"; \
+             a name alone is for a paper letter (-f text or -f pdf)",
+        )),
+        Err(reason) => Err(
+            Error::usage(format!("{shown} is not an email address: {reason}")).with_help(
+                "write it as `Name <address>` or `address`, or a name alone on a paper letter",
+            ),
+        ),
+    }
+}
+
 /// `Name <addr>`, `"Name" <addr>` or `addr`; `Ok(None)` for plain text that
 /// is not meant as an address (no `@`).
 fn parse_cc(entry: &str) -> Result<Option<Mailbox<'_>>, &'static str> {
@@ -529,6 +563,49 @@ mod tests {
         assert_eq!(check_address("a\u{a0}b@c"), Err("it contains a space"));
         assert_eq!(check_address("<a@b>"), Err("it contains < or >"));
         assert!(check_address("a,b@c").is_err());
+    }
+
+    #[test]
+    fn a_cc_option_is_an_address_on_a_draft_and_may_be_a_name_on_paper() {
+        for value in [
+            "uk@amnesty.test",
+            "Amnesty International <uk@amnesty.test>",
+            "\"Freedom, Now\" <f@n.test>",
+        ] {
+            assert_eq!(check_cc_option(value, true), Ok(()), "{value}");
+            assert_eq!(check_cc_option(value, false), Ok(()), "{value}");
+        }
+        for name in ["Amnesty International", "Human Rights Watch", "Бюро"] {
+            assert_eq!(check_cc_option(name, false), Ok(()), "{name}");
+            let err = check_cc_option(name, true).unwrap_err();
+            assert_eq!(err.kind, crate::error::ErrorKind::Usage);
+            assert!(
+                err.message.ends_with("a name without an address"),
+                "{}",
+                err.message
+            );
+        }
+        for (bad, reason) in [
+            ("bob@", "nothing after the @"),
+            ("@example.org", "nothing before the @"),
+            ("a@b@c", "exactly one @"),
+            ("Bob <bob@example.org", "must come last"),
+            ("Bob <bob @example.org>", "contains a space"),
+            ("bob@exämple.org", "non-ASCII"),
+        ] {
+            for email in [true, false] {
+                let err = check_cc_option(bad, email).unwrap_err();
+                assert!(err.message.contains("is not an email address"), "{bad}");
+                assert!(err.message.contains(reason), "{bad}: {}", err.message);
+            }
+        }
+        for blank in ["", "   ", "\u{200b}", "a\nBcc: x@y.test", "A\u{1b}[31m"] {
+            for email in [true, false] {
+                let err = check_cc_option(blank, email).unwrap_err();
+                assert_eq!(err.kind, crate::error::ErrorKind::Usage, "{blank:?}");
+                assert!(!err.message.contains('\n') && !err.message.contains('\u{1b}'));
+            }
+        }
     }
 
     #[test]

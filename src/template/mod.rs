@@ -2,10 +2,12 @@
 //! a blank in a letter) and without HTML escaping (letters are not HTML).
 
 mod helpers;
+mod limits;
 mod reads;
 
 use std::collections::HashMap;
 
+use handlebars::template::Template;
 use handlebars::{Handlebars, RenderErrorReason, TemplateError};
 
 use crate::catalog::Origin;
@@ -34,6 +36,7 @@ impl Default for Engine {
         handlebars.set_strict_mode(true);
         handlebars.register_escape_fn(handlebars::no_escape);
         helpers::register(&mut handlebars);
+        limits::register(&mut handlebars);
         Engine {
             handlebars,
             placements: HashMap::new(),
@@ -57,9 +60,18 @@ impl Engine {
             line_offset,
             field,
         };
-        if let Err(err) = self.handlebars.register_template_string(name, source) {
-            return Err(template_error(&placement, &err));
-        }
+        let mut template =
+            Template::compile_with_name(source, name.to_string()).map_err(|err| {
+                match limits::rough_depth_past_limit(source) {
+                    // The parser gives up on deep nesting with a syntax error.
+                    Some(shape) => at(&placement, shape.line, &shape.message).with_help(shape.help),
+                    None => template_error(&placement, &err),
+                }
+            })?;
+        limits::check_shape(&template)
+            .map_err(|shape| at(&placement, shape.line, &shape.message).with_help(shape.help))?;
+        limits::count_iterations(&mut template);
+        self.handlebars.register_template(name, template);
         self.placements.insert(name.to_string(), placement);
         Ok(())
     }
@@ -76,14 +88,37 @@ impl Engine {
     /// Renders with a [`Context`](handlebars::Context) the caller keeps, so
     /// that the letter data is not copied for every template rendered.
     pub fn render(&self, name: &str, context: &handlebars::Context) -> Result<String> {
+        limits::reset_budget();
+        let mut text = limits::CappedText::default();
         self.handlebars
-            .render_with_context(name, context)
+            .render_with_context_to_write(name, context, &mut text)
             .map_err(|err| {
                 let placement = err
                     .template_name
                     .as_ref()
                     .and_then(|n| self.placements.get(n))
                     .or_else(|| self.placements.get(name));
+                let too_long = if text.overflowed {
+                    Some(format!(
+                        "the letter grows past {} MB as it is filled in",
+                        limits::MAX_RENDERED_BYTES >> 20
+                    ))
+                } else if limits::budget_spent(&err) {
+                    Some(format!(
+                        "{{{{#each}}}} blocks repeat more than {} times in all",
+                        limits::MAX_ITERATIONS
+                    ))
+                } else {
+                    None
+                };
+                if let Some(message) = too_long {
+                    let help = "a letter lists each prisoner or demand once: \
+                                do not nest {{#each}} over the same list";
+                    return match placement {
+                        Some(p) => at(p, err.line_no, &message).with_help(help),
+                        None => Error::data(message).with_help(help),
+                    };
+                }
                 let message = match err.reason() {
                     RenderErrorReason::MissingVariable(Some(path)) => {
                         format!("`{path}` is not a variable the letter data has")
@@ -111,7 +146,23 @@ impl Engine {
                     Some(p) => at(p, err.line_no, &message).with_help(help),
                     None => Error::data(message).with_help(help),
                 }
-            })
+            })?;
+        // Handlebars writes whole `str`s, and the cap refuses a write whole.
+        Ok(String::from_utf8(text.bytes).expect("rendered text is UTF-8"))
+    }
+}
+
+/// Whether a short template outside the catalog (a `--file-name` pattern)
+/// keeps to the same bounds on nesting as a letter: its renderer recurses as
+/// deep as the blocks nest. Syntax errors are left for the caller to report.
+pub fn check_pattern(source: &str) -> std::result::Result<(), String> {
+    let shape = match Template::compile(source) {
+        Ok(template) => limits::check_shape(&template).err(),
+        Err(_) => limits::rough_depth_past_limit(source),
+    };
+    match shape {
+        Some(shape) => Err(shape.message),
+        None => Ok(()),
     }
 }
 
@@ -147,4 +198,214 @@ fn at(placement: &Placement, line: Option<usize>, message: &str) -> Error {
     };
     let line = line.map(|l| l + placement.line_offset);
     placement.origin.error_at(line, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Registers `body` as the body of `t.hbs`, which has 7 lines before it.
+    fn load(body: &str) -> Result<Engine> {
+        let mut engine = Engine::default();
+        let origin = Origin::file(std::path::Path::new("t.hbs"));
+        engine.register("t/body", body, &origin, 7, None)?;
+        Ok(engine)
+    }
+
+    fn render(body: &str, data: serde_json::Value) -> Result<String> {
+        let context = handlebars::Context::wraps(data).expect("JSON wraps");
+        load(body)?.render("t/body", &context)
+    }
+
+    fn nested(open: &str, close: &str, depth: usize) -> String {
+        format!("\n{}x{}", open.repeat(depth), close.repeat(depth))
+    }
+
+    #[test]
+    fn blocks_nest_at_most_the_limit_whatever_the_block() {
+        let data = json!({"a": [1], "b": true, "n": false});
+        for (open, close) in [
+            ("{{#if b}}", "{{/if}}"),
+            ("{{#unless n}}", "{{/unless}}"),
+            ("{{#each @root.a}}", "{{/each}}"),
+            ("{{#with this}}", "{{/with}}"),
+            ("{{#if b}}{{else}}", "{{/if}}"),
+        ] {
+            let within = nested(open, close, limits::MAX_DEPTH);
+            if let Err(err) = render(&within, data.clone()) {
+                panic!("{open} x {}: {}", limits::MAX_DEPTH, err.message);
+            }
+            for depth in [limits::MAX_DEPTH + 1, 2_000] {
+                let err = load(&nested(open, close, depth)).err().expect("refused");
+                assert_eq!(err.kind, crate::error::ErrorKind::Data);
+                assert!(
+                    err.message
+                        .starts_with("t.hbs:9: blocks and ( ) nest more than 100 deep"),
+                    "{open} x {depth}: {}",
+                    err.message
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_pattern_keeps_to_the_same_nesting_bounds() {
+        assert_eq!(
+            check_pattern("{{letter.id}}-{{#if sender.org}}{{sender.org}}{{/if}}"),
+            Ok(())
+        );
+        assert_eq!(
+            check_pattern("{{#if"),
+            Ok(()),
+            "syntax errors are the caller's to report"
+        );
+        for depth in [limits::MAX_DEPTH + 1, 300, 5_000] {
+            let err = check_pattern(&nested("{{#if letter.id}}", "{{/if}}", depth)).unwrap_err();
+            assert!(
+                err.starts_with("blocks and ( ) nest more than 100"),
+                "{depth}: {err}"
+            );
+        }
+        assert!(check_pattern("{{> other}}").is_err());
+    }
+
+    #[test]
+    fn each_else_if_of_a_chain_is_a_level() {
+        let chain = |n: usize| {
+            let links: String = (0..n)
+                .map(|i| format!("{{{{else if (eq c \"{i}\")}}}}{i}"))
+                .collect();
+            format!("\n{{{{#if (eq c \"x\")}}}}x{links}{{{{else}}}}none{{{{/if}}}}")
+        };
+        let data = json!({"c": "7"});
+        // The `{{#if}}`, then a level a link, and the last link's `( )`.
+        assert_eq!(render(&chain(limits::MAX_DEPTH - 2), data).unwrap(), "\n7");
+        assert!(load(&chain(limits::MAX_DEPTH - 1)).is_err());
+        let err = load(&chain(limits::MAX_DEPTH + 1)).err().expect("refused");
+        assert!(
+            err.message
+                .starts_with("t.hbs:9: blocks and ( ) nest more than 100 deep"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn subexpressions_count_towards_the_depth() {
+        let deep = |n: usize| {
+            format!(
+                "{{{{#if {}b{}}}}}y{{{{/if}}}}",
+                "(not ".repeat(n),
+                ")".repeat(n)
+            )
+        };
+        assert_eq!(
+            render(&deep(limits::MAX_DEPTH - 1), json!({"b": false})).unwrap(),
+            "y"
+        );
+        let err = load(&deep(limits::MAX_DEPTH)).err().expect("refused");
+        assert!(
+            err.message.contains("nest more than 100 deep"),
+            "{}",
+            err.message
+        );
+        let in_expression = format!("{{{{not {}b{}}}}}", "(not ".repeat(140), ")".repeat(140));
+        assert!(load(&in_expression).is_err());
+    }
+
+    #[test]
+    fn a_template_cannot_include_another() {
+        for (body, shown) in [
+            (
+                "{{> t/body}}",
+                "`{{> t/body}}`: a letter cannot include another template",
+            ),
+            (
+                "\n{{> other}}",
+                "`{{> other}}`: a letter cannot include another template",
+            ),
+            ("{{#> layout}}x{{/layout}}", "`{{> layout}}`"),
+            ("{{#if b}}\n{{> p}}{{/if}}", "t.hbs:9: `{{> p}}`"),
+            (
+                "{{#*inline \"p\"}}x{{/inline}}",
+                "decorators and inline partials are not supported",
+            ),
+            (
+                "{{*decorator}}",
+                "decorators and inline partials are not supported",
+            ),
+        ] {
+            let err = load(body).err().expect(body);
+            assert!(err.message.starts_with("t.hbs:"), "{body}: {}", err.message);
+            assert!(err.message.contains(shown), "{body}: {}", err.message);
+        }
+        assert!(load("{{> other}}")
+            .err()
+            .unwrap()
+            .message
+            .starts_with("t.hbs:8:"));
+    }
+
+    #[test]
+    fn each_bodies_repeat_a_bounded_number_of_times_even_when_they_write_nothing() {
+        let list: Vec<u32> = (0..10).collect();
+        let data = json!({ "l": list });
+        let each = |n: usize, inner: &str| {
+            format!(
+                "{}{inner}{}",
+                "{{#each @root.l}}".repeat(n),
+                "{{/each}}".repeat(n)
+            )
+        };
+        // 10 + 100 + … + 10,000 runs: within the budget.
+        assert_eq!(render(&each(4, ""), data.clone()).unwrap(), "");
+        assert_eq!(render(&each(3, "x"), data.clone()).unwrap().len(), 1_000);
+        for inner in ["", "x", "{{#if true}}{{/if}}"] {
+            for depth in [5, 7] {
+                let err = render(&each(depth, inner), data.clone()).expect_err("stopped");
+                assert_eq!(
+                    err.message, "t.hbs:8: {{#each}} blocks repeat more than 100000 times in all",
+                    "{depth} {inner}"
+                );
+            }
+        }
+        // Exactly the budget is within it; one more run is not.
+        let budget = vec![0; limits::MAX_ITERATIONS as usize];
+        assert!(render("{{#each l}}{{/each}}", json!({ "l": budget })).is_ok());
+        let over = vec![0; limits::MAX_ITERATIONS as usize + 1];
+        assert!(render("{{#each l}}{{/each}}", json!({ "l": over })).is_err());
+        // An object's keys repeat the same way.
+        let keys: serde_json::Map<String, serde_json::Value> =
+            (0..10).map(|i| (i.to_string(), json!(i))).collect();
+        let err = render(
+            &each(6, "").replace("@root.l", "@root.o"),
+            json!({ "o": keys }),
+        );
+        assert!(err.is_err());
+        // The budget is for one text: the next render starts afresh.
+        let engine = load(&each(4, "")).unwrap();
+        let context = handlebars::Context::wraps(&data).unwrap();
+        for _ in 0..3 {
+            assert_eq!(engine.render("t/body", &context).unwrap(), "");
+        }
+    }
+
+    #[test]
+    fn a_rendered_text_is_at_most_a_megabyte() {
+        let list: Vec<u32> = (0..100).collect();
+        let body = "{{#each l}}{{#each @root.l}}{{@root.s}}{{/each}}{{/each}}";
+        let fits = "x".repeat(100);
+        let text = render(body, json!({ "l": list, "s": fits })).unwrap();
+        assert_eq!(text.len(), 1_000_000);
+        let over = "x".repeat(105);
+        let err = render(body, json!({ "l": list, "s": over })).unwrap_err();
+        assert_eq!(
+            err.message,
+            "t.hbs:8: the letter grows past 1 MB as it is filled in"
+        );
+        // One value alone is refused too, not only repetition.
+        let huge = "y".repeat(limits::MAX_RENDERED_BYTES + 1);
+        assert!(render("{{s}}", json!({ "s": huge })).is_err());
+    }
 }

@@ -414,13 +414,7 @@ fn address(l: &Letter, g: &Geometry, page: &mut Page) -> Result<()> {
         .map(|s| clean(s).trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
-    let ret = clean(&l.sender.return_line).trim().to_string();
-    let ret_size = if ret.is_empty() {
-        0.0
-    } else {
-        let natural = face.width(&ret, RETURN);
-        (RETURN * g.window_text_w / natural).clamp(5.0, RETURN)
-    };
+    let (ret, ret_size) = fit_return_line(&l.sender.return_line, g.window_text_w);
     let mut candidates: Vec<(bool, f32, f32)> = Vec::new();
     for with_return in [!ret.is_empty(), false] {
         for &size in &ADDRESS_SIZES {
@@ -460,7 +454,7 @@ fn address(l: &Letter, g: &Geometry, page: &mut Page) -> Result<()> {
         }
         if with_return {
             let y = g.window_text_top + ret_size * 0.95;
-            let w = face.width(&ret, ret_size).min(g.window_text_w);
+            let w = face.width(&ret, ret_size);
             page.texts.push(Text {
                 x: g.window_text_x,
                 y,
@@ -498,6 +492,47 @@ fn address(l: &Letter, g: &Geometry, page: &mut Page) -> Result<()> {
     unreachable!("the last candidate returns")
 }
 
+/// The smallest size the return line is printed at: still legible to a
+/// post office, which is all it is for.
+const RETURN_MIN: f32 = 5.0;
+
+/// The return line as it fits `width`: at [`RETURN`] size, or smaller down to
+/// [`RETURN_MIN`]; then without the address parts nearest the name, as the
+/// town, postcode and country matter most for sending a letter back; then
+/// cut short with an ellipsis. The full address is in the sender block.
+fn fit_return_line(line: &str, width: f32) -> (String, f32) {
+    let face = Style::Regular.face();
+    let line = clean(line).trim().to_string();
+    if line.is_empty() {
+        return (line, 0.0);
+    }
+    let natural = face.width(&line, RETURN);
+    if natural * RETURN_MIN / RETURN <= width {
+        return (line, (RETURN * width / natural).min(RETURN));
+    }
+    let fits = |text: &str| face.width(text, RETURN_MIN) <= width;
+    let mut parts: Vec<&str> = line.split(", ").collect();
+    while parts.len() > 2 {
+        parts.remove(1);
+        let shorter = parts.join(", ");
+        if fits(&shorter) {
+            return (shorter, RETURN_MIN);
+        }
+    }
+    let joined = parts.join(", ");
+    let room = width - face.width("…", RETURN_MIN);
+    let mut used = 0.0;
+    let end = joined
+        .char_indices()
+        .find(|(_, c)| {
+            used += face.width(c.encode_utf8(&mut [0; 4]), RETURN_MIN);
+            used > room
+        })
+        .map_or(joined.len(), |(i, _)| i);
+    let shorter = joined[..end].trim_end_matches([' ', ',']);
+    (format!("{shorter}…"), RETURN_MIN)
+}
+
 /// Lays out one letter on `paper`, with optional fold marks.
 pub fn layout(l: &Letter, paper: Paper, fold_marks: bool) -> Result<Vec<Page>> {
     check_letter(l)?;
@@ -508,8 +543,8 @@ pub fn layout(l: &Letter, paper: Paper, fold_marks: bool) -> Result<Vec<Page>> {
         ..Page::default()
     };
     address(l, g, &mut first)?;
-    let info_bottom = sender_block(l, g, &mut first);
-    let date_baseline = date_line(l, g, info_bottom, &mut first);
+    let info_bottom = sender_block(l, g, &mut first)?;
+    let date_baseline = date_line(l, g, info_bottom, &mut first)?;
     let flow = flow(l, g);
     let mut pages = paginate(&flow, g, first, date_baseline);
     decorate(&mut pages, g, &l.language, fold_marks);
@@ -519,38 +554,77 @@ pub fn layout(l: &Letter, paper: Paper, fold_marks: bool) -> Result<Vec<Page>> {
 /// The sender (information) block: name (a size larger, not bold: the bold
 /// face then holds only the subject, the same for every letter of a batch, so
 /// its font subset is made once), then the lines, email and phone. Returns
-/// where it ends.
-fn sender_block(l: &Letter, g: &Geometry, page: &mut Page) -> f32 {
+/// where it ends. It may reach down to the second fold, leaving the first
+/// page a third for the letter; a block longer than that is an error that
+/// names the field, not text drawn past the foot of the page.
+fn sender_block(l: &Letter, g: &Geometry, page: &mut Page) -> Result<f32> {
     let width = g.right - g.info_x;
+    let lowest = g.folds[1];
     let mut y = g.info_top + INFO_NAME * 0.95;
     let mut bottom = g.info_top;
-    let name = wrap(&l.sender.name, Style::Regular, INFO_NAME, width);
-    let name = name.into_iter().map(|s| (Style::Regular, INFO_NAME, s));
-    let rest = l
-        .sender
-        .lines
-        .iter()
-        .chain(&l.sender.email)
-        .chain(&l.sender.phone);
-    let rest = rest.flat_map(|s| wrap(s, Style::Regular, INFO, width));
-    for (style, size, text) in name.chain(rest.map(|s| (Style::Regular, INFO, s))) {
-        page.texts.push(Text {
-            x: g.info_x,
-            y,
-            style,
-            size,
-            grey: 0.0,
-            text,
-        });
-        bottom = y + size * DESCENT;
-        y += INFO_LEADING;
+    let fields = std::iter::once(("sender name".to_string(), &l.sender.name, INFO_NAME))
+        .chain(
+            l.sender
+                .lines
+                .iter()
+                .enumerate()
+                .map(|(i, line)| (format!("sender line {}", i + 1), line, INFO)),
+        )
+        .chain(
+            l.sender
+                .email
+                .iter()
+                .map(|e| ("sender email".to_string(), e, INFO)),
+        )
+        .chain(
+            l.sender
+                .phone
+                .iter()
+                .map(|p| ("sender phone".to_string(), p, INFO)),
+        );
+    let mut count = 0;
+    for (field, value, size) in fields {
+        for text in wrap(value, Style::Regular, size, width) {
+            count += 1;
+            if y + size * DESCENT > lowest {
+                return Err(too_long_sender(&field, value, count - 1));
+            }
+            page.texts.push(Text {
+                x: g.info_x,
+                y,
+                style: Style::Regular,
+                size,
+                grey: 0.0,
+                text,
+            });
+            bottom = y + size * DESCENT;
+            y += INFO_LEADING;
+        }
     }
-    bottom
+    Ok(bottom)
+}
+
+fn too_long_sender(field: &str, value: &str, room: usize) -> Error {
+    let start: String = value.chars().take(30).collect();
+    let more = if value.chars().count() > 30 {
+        "…"
+    } else {
+        ""
+    };
+    Error::data(format!(
+        "the sender block is longer than the {room} lines that fit beside the letter: \
+         it overflows at the {field} (\"{}{more}\")",
+        start.escape_debug()
+    ))
+    .with_help(
+        "shorten the sender's name, role, organisation or address lines (long ones wrap); \
+         a text letter (-f text) has no such limit",
+    )
 }
 
 /// Place and date, right-aligned under the window and the sender block.
 /// Returns the baseline of its (last) line.
-fn date_line(l: &Letter, g: &Geometry, info_bottom: f32, page: &mut Page) -> f32 {
+fn date_line(l: &Letter, g: &Geometry, info_bottom: f32, page: &mut Page) -> Result<f32> {
     let date = match &l.place {
         Some(p) if !p.trim().is_empty() => format!("{}, {}", p.trim(), l.date_text.trim()),
         _ => l.date_text.trim().to_string(),
@@ -558,6 +632,13 @@ fn date_line(l: &Letter, g: &Geometry, info_bottom: f32, page: &mut Page) -> f32
     let mut y = (g.window.y + g.window.h).max(info_bottom + BODY_LEADING);
     let lines = wrap(&date, Style::Regular, BODY, g.right - g.left);
     let n = lines.len();
+    let last = y + BODY_LEADING * n.saturating_sub(1) as f32;
+    if last + BODY * DESCENT > g.body_bottom {
+        return Err(Error::data(format!(
+            "the place and date take {n} lines, which run off the first page"
+        ))
+        .with_help("shorten the sender's town (--town, or `town` in the sender file)"));
+    }
     for (i, line) in lines.into_iter().enumerate() {
         let w = Style::Regular.face().width(&line, BODY);
         page.texts.push(Text {
@@ -572,7 +653,7 @@ fn date_line(l: &Letter, g: &Geometry, info_bottom: f32, page: &mut Page) -> f32
             y += BODY_LEADING;
         }
     }
-    y
+    Ok(y)
 }
 
 /// The flowing part of the letter, line by line: subject, salutation, body,
@@ -896,6 +977,93 @@ mod tests {
         let err = layout(&bare("US", &lines), Paper::Letter, false).unwrap_err();
         assert!(err.message.contains("window"), "{}", err.message);
         {}
+    }
+
+    #[test]
+    fn the_return_line_shrinks_then_drops_parts_then_ends_in_an_ellipsis() {
+        let face = Style::Regular.face();
+        let width = A4.window_text_w;
+        let short = "A. Activist, 1 High St, Leeds LS1 1AA";
+        assert_eq!(fit_return_line(short, width), (short.to_string(), RETURN));
+        let longer =
+            "Ann Lee, Flat 3, 12 Example Street, Chapel Allerton, Leeds LS7 3AB, United Kingdom";
+        let (line, size) = fit_return_line(longer, width);
+        assert_eq!(line, longer);
+        assert!((RETURN_MIN..RETURN).contains(&size), "{size}");
+        let four = "Johanna Maria Elisabeth Schwarzenberger-Vandenheuvel, Flat 12b, \
+                    Northumberland Court Residential Apartments, 1234 Long Industrial Estate \
+                    Service Road East, Little Snoring-on-the-Marsh, Much Wenlock, \
+                    Great Yarmouth NR30 1AA, United States";
+        let (line, size) = fit_return_line(four, width);
+        assert_eq!(size, RETURN_MIN);
+        assert!(
+            line.starts_with("Johanna Maria") && line.ends_with(", United States"),
+            "{line}"
+        );
+        assert!(!line.contains("Flat 12b") && !line.contains('…'), "{line}");
+        let name = "Wolfeschlegelsteinhausenbergerdorff ".repeat(8);
+        for text in [
+            name.trim().to_string(),
+            format!("{}, 1 A St, Leeds", name.trim()),
+        ] {
+            let (line, size) = fit_return_line(&text, width);
+            assert!(
+                line.starts_with("Wolfeschlegel") && line.ends_with('…'),
+                "{line}"
+            );
+            assert!(face.width(&line, size) <= width);
+            assert!(
+                face.width(&line, size) > width * 0.9,
+                "cut no more than it must"
+            );
+        }
+        for text in [short, longer, four, &name, "Ж".repeat(500).as_str(), ""] {
+            let (line, size) = fit_return_line(text, width);
+            assert!(face.width(&line, size) <= width + 0.01, "{text}");
+            assert!(size == 0.0 || size >= RETURN_MIN);
+        }
+    }
+
+    #[test]
+    fn a_sender_block_too_long_for_the_page_names_the_field() {
+        for paper in [Paper::A4, Paper::Letter] {
+            let mut l = bare("GB", &["Embassy", "London"]);
+            l.sender.lines = (1..=20).map(|i| format!("Line {i}")).collect();
+            l.sender.email = Some("a@example.org".into());
+            let pages = layout(&l, paper, false).unwrap();
+            let lowest = pages[0].texts.iter().map(|t| t.y).fold(0.0, f32::max);
+            assert!(lowest < paper.geometry().body_bottom);
+            l.sender.lines = (1..=80).map(|i| format!("Line {i}")).collect();
+            let err = layout(&l, paper, false).unwrap_err();
+            assert!(
+                err.message.contains("it overflows at the sender line "),
+                "{}",
+                err.message
+            );
+            l.sender.lines = vec!["a".into(), "word ".repeat(2_000)];
+            let err = layout(&l, paper, false).unwrap_err();
+            assert!(
+                err.message.ends_with(
+                    "it overflows at the sender line 2 (\"word word word word word word …\")"
+                ),
+                "{}",
+                err.message
+            );
+        }
+    }
+
+    #[test]
+    fn a_place_too_long_for_the_page_is_an_error() {
+        let mut l = bare("GB", &["Embassy", "London"]);
+        l.place = Some("Town ".repeat(40));
+        assert!(layout(&l, Paper::A4, false).is_ok());
+        l.place = Some("Town ".repeat(5_000));
+        let err = layout(&l, Paper::A4, false).unwrap_err();
+        assert!(
+            err.message.starts_with("the place and date take "),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
