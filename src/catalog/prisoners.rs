@@ -1,5 +1,7 @@
 //! The people the letters name, and what the campaign last reported of them.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// Where a person stood when the campaign last reported on them. It is
@@ -38,12 +40,26 @@ pub struct Prisoner {
     pub variants: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub native_name: Option<String>,
+    /// The name as sources write it in another script, by language: `ru`, `kk`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub names: BTreeMap<String, String>,
     pub description: String,
     pub status: Status,
     /// As of when: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     pub status_date: String,
     pub status_note: String,
     pub source: String,
+}
+
+impl Prisoner {
+    /// The name in `language` (a BCP 47 tag) where the data has one, else the Latin one.
+    pub fn name_in(&self, language: &str) -> &str {
+        let primary = language.split(['-', '_']).next().unwrap_or("");
+        self.names
+            .get(language)
+            .or_else(|| self.names.get(primary))
+            .unwrap_or(&self.name)
+    }
 }
 
 #[derive(Deserialize)]

@@ -43,6 +43,9 @@ enum Action {
     Show {
         /// The letter's id, as `protest letters` lists it
         id: String,
+        /// Show the letter in this language (`protest letters` lists each letter's)
+        #[arg(long, value_name = "LANG")]
+        lang: Option<String>,
     },
     /// List the people the letters name, with their last reported status
     Prisoners,
@@ -52,7 +55,11 @@ pub fn run(data: &DataArgs, args: LettersArgs) -> Result<()> {
     let catalog = data.load()?;
     match args.action {
         None => list(&catalog, args.json),
-        Some(Action::Show { id }) => show(&catalog, catalog.template(&id)?, args.json),
+        Some(Action::Show { id, lang }) => show(
+            &catalog,
+            catalog.template_in(&id, lang.as_deref())?,
+            args.json,
+        ),
         Some(Action::Prisoners) => prisoners(&catalog, args.json),
     }
 }
@@ -74,8 +81,18 @@ fn names(catalog: &Catalog, template: &LetterTemplate) -> Vec<String> {
 fn summary(catalog: &Catalog, template: &LetterTemplate) -> Value {
     let mut value = serde_json::to_value(&template.front).expect("front matter serialises");
     value["prisoner_names"] = json!(names(catalog, template));
+    value["languages"] = json!(languages(catalog, template));
     value["file"] = json!(template.origin.0);
     value
+}
+
+/// The language tags a letter is written in, its own first.
+fn languages(catalog: &Catalog, template: &LetterTemplate) -> Vec<String> {
+    catalog
+        .languages(&template.front.id)
+        .iter()
+        .map(|t| t.front.language.clone())
+        .collect()
 }
 
 fn list(catalog: &Catalog, json: bool) -> Result<()> {
@@ -93,17 +110,28 @@ fn list(catalog: &Catalog, json: bool) -> Result<()> {
         .map(|id| id.chars().count())
         .max()
         .unwrap_or(2);
-    let mut out = format!("{:<id_width$}  {:<6} TITLE\n", "ID", "LANG");
-    for template in catalog.templates.values() {
+    let languages: Vec<String> = catalog
+        .templates
+        .values()
+        .map(|t| languages(catalog, t).join(" "))
+        .collect();
+    let lang_width = languages
+        .iter()
+        .map(|l| l.len())
+        .max()
+        .unwrap_or(0)
+        .max("LANGUAGES".len());
+    let mut out = format!("{:<id_width$}  {:<lang_width$}  TITLE\n", "ID", "LANGUAGES");
+    for (template, languages) in catalog.templates.values().zip(&languages) {
         let front = &template.front;
         out.push_str(&format!(
-            "{:<id_width$}  {:<6} {}\n",
-            front.id, front.language, front.title
+            "{:<id_width$}  {languages:<lang_width$}  {}\n",
+            front.id, front.title
         ));
         let names = names(catalog, template);
         if !names.is_empty() {
             out.push_str(&format!(
-                "{:<id_width$}  {:<6} naming {}\n",
+                "{:<id_width$}  {:<lang_width$}  naming {}\n",
                 "",
                 "",
                 names.join(", ")
@@ -111,6 +139,9 @@ fn list(catalog: &Catalog, json: bool) -> Result<()> {
         }
     }
     out.push_str("\nWrite one with: protest write ID --to EMBASSY --name \"Your Name\"\n");
+    if languages.iter().any(|l| l.contains(' ')) {
+        out.push_str("In another of its languages: protest write ID --lang ru ...\n");
+    }
     crate::output::write_stdout(out.as_bytes())
 }
 

@@ -101,6 +101,9 @@ pub struct WriteArgs {
     /// Read the personal paragraph from a file (- for standard input)
     #[arg(long, value_name = "FILE", help_heading = "Content")]
     personal_file: Option<PathBuf>,
+    /// The language to write in: `ru`, `en`… (`protest letters` shows each letter's)
+    #[arg(long, value_name = "LANG", help_heading = "Content")]
+    lang: Option<String>,
     /// Send a copy to this person or address (\"Name <addr>\"); repeatable
     #[arg(long, value_name = "WHO", help_heading = "Content")]
     cc: Vec<String>,
@@ -177,7 +180,10 @@ pub struct WriteArgs {
 
 pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     let catalog = data.load()?;
-    let template = catalog.template(&args.letter)?;
+    let template = catalog.template_in(&args.letter, args.lang.as_deref())?;
+    for warning in super::language_warnings(&catalog, template) {
+        eprintln!("warning: {warning}");
+    }
     let date = match &args.date {
         Some(text) => Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}")))?,
         None => Date::today(),

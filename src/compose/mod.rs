@@ -76,7 +76,7 @@ impl MissionData {
         date: Date,
         force: bool,
     ) -> Result<MissionData> {
-        let id = &template.front.id;
+        let id = &template.engine_id();
         let reads = match (
             catalog.engine.reads(&subject_name(id), SENDER_DATA),
             catalog.engine.reads(&body_name(id), SENDER_DATA),
@@ -114,7 +114,7 @@ impl MissionData {
         if let Some(done) = key.as_ref().and_then(|key| self.rendered.get(key)) {
             return Ok(done.clone());
         }
-        let id = &template.front.id;
+        let id = &template.engine_id();
         let subject = one_line(&catalog.engine.render(&subject_name(id), &self.context)?);
         let body = blocks(&catalog.engine.render(&body_name(id), &self.context)?);
         if let Some(key) = key.filter(|_| self.rendered.len() < RENDERED_KEPT) {
@@ -334,6 +334,9 @@ fn prisoners(catalog: &Catalog, template: &LetterTemplate, force: bool) -> Resul
         }
         let mut value = serde_json::to_value(prisoner).expect("a prisoner serialises");
         value["status"] = Value::String(prisoner.status.as_str().to_string());
+        // Latin letters when the data has no spelling in the letter's script:
+        // `write` warns, and a name is never left blank.
+        value["name"] = Value::String(prisoner.name_in(&template.front.language).into());
         out.push(value);
     }
     Ok(out)
