@@ -227,4 +227,25 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_letter_that_replaces_another_drops_its_translations() {
+        let mut catalog = super::super::Catalog::builtin().unwrap();
+        let add = |catalog: &mut super::super::Catalog, text: &str, name: &str| {
+            catalog.add_template(text, name, Origin::builtin(name))
+        };
+        add(&mut catalog, MAIN, "t.hbs").unwrap();
+        add(&mut catalog, RU, "t.ru.hbs").unwrap();
+        assert_eq!(
+            catalog.template_in("t", Some("ru")).unwrap().front.title,
+            "Т"
+        );
+        add(&mut catalog, &MAIN.replace("Hello", "Hello again"), "t.hbs").unwrap();
+        let err = catalog.template_in("t", Some("ru")).unwrap_err();
+        assert_eq!(err.message, "the letter `t` is not written in `ru`");
+        assert_eq!(
+            err.help.as_deref(),
+            Some("it is written in `en`; pass one of them to --lang")
+        );
+    }
 }

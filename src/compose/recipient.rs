@@ -130,3 +130,102 @@ fn is_excellency(title: &str) -> bool {
 fn primary(language: &str) -> String {
     crate::catalog::primary_language(language)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Catalog, Head};
+
+    fn with_head(kind: MissionKind, title: Option<&str>) -> Mission {
+        let mut mission = Catalog::builtin()
+            .unwrap()
+            .mission("gb-london")
+            .unwrap()
+            .clone();
+        mission.kind = kind;
+        mission.head = title.map(|title| Head {
+            name: "A. B.".into(),
+            honorific: None,
+            title: title.into(),
+            as_of: "2026".into(),
+            source: "test".into(),
+        });
+        mission
+    }
+
+    #[test]
+    fn every_addressee_is_greeted_in_russian_and_kazakh() {
+        let cases = [
+            (
+                MissionKind::Embassy,
+                Some("Ambassador"),
+                "Ваше Превосходительство!",
+                "Құрметті Елші мырза!",
+            ),
+            (
+                MissionKind::Embassy,
+                None,
+                "Ваше Превосходительство!",
+                "Құрметті Елші мырза!",
+            ),
+            (
+                MissionKind::PermanentMission,
+                Some("Permanent Representative"),
+                "Ваше Превосходительство!",
+                "Құрметті Елші мырза!",
+            ),
+            (
+                MissionKind::Embassy,
+                Some("President"),
+                "Уважаемый господин Президент!",
+                "Құрметті Президент мырза!",
+            ),
+            (
+                MissionKind::Embassy,
+                Some("Chargé d'Affaires a.i."),
+                "Уважаемый господин Временный поверенный в делах!",
+                "Құрметті Уақытша сенім білдірілген өкіл мырза!",
+            ),
+            (
+                MissionKind::ConsulateGeneral,
+                Some("Consul-General"),
+                "Уважаемый господин Генеральный консул!",
+                "Құрметті Бас консул мырза!",
+            ),
+            (
+                MissionKind::ConsulateGeneral,
+                None,
+                "Уважаемый господин Генеральный консул!",
+                "Құрметті Бас консул мырза!",
+            ),
+            (
+                MissionKind::Consulate,
+                None,
+                "Уважаемый господин Консул!",
+                "Құрметті Консул мырза!",
+            ),
+        ];
+        for (kind, title, ru, kk) in cases {
+            let mission = with_head(kind, title);
+            assert_eq!(salutation(&mission, "ru"), ru, "{kind:?} {title:?}");
+            assert_eq!(salutation(&mission, "ru-KZ"), ru, "{kind:?} {title:?}");
+            assert_eq!(salutation(&mission, "kk"), kk, "{kind:?} {title:?}");
+            // No English greeting is left in either language.
+            for language in ["ru", "kk"] {
+                let text = salutation(&mission, language);
+                assert!(text.ends_with('!') && !text.is_ascii(), "{text}");
+            }
+        }
+        assert_eq!(closing("ru"), "С уважением,");
+        assert_eq!(closing("kk"), "Құрметпен,");
+    }
+
+    #[test]
+    fn english_greetings_are_unchanged() {
+        let consul = with_head(MissionKind::Consulate, None);
+        assert_eq!(salutation(&consul, "en-GB"), "Dear Consul,");
+        let president = with_head(MissionKind::Embassy, Some("President"));
+        assert_eq!(salutation(&president, "en-GB"), "Your Excellency,");
+        assert_eq!(salutation(&president, "de"), "Exzellenz,");
+    }
+}
