@@ -275,6 +275,21 @@ fn every_shipped_russian_letter_reads_as_russian() {
     let (code, out, err) = run(protest().args(["letters", "--json"]));
     assert_eq!(code, 0, "{err}");
     let letters: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let (code, out, err) = run(protest().args(["letters", "prisoners", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    let people: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let russian_name = |id: &str| -> String {
+        let person = people
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .unwrap_or_else(|| panic!("no {id} in `letters prisoners`"));
+        person["names"]["ru"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{id} has no names.ru in prisoners.toml"))
+            .to_string()
+    };
     let mut written = Vec::new();
     for letter in letters.as_array().unwrap() {
         let id = letter["id"].as_str().unwrap();
@@ -299,9 +314,15 @@ fn every_shipped_russian_letter_reads_as_russian() {
             .iter()
             .map(|n| n.as_str().unwrap().to_string())
             .collect();
+        let names = letter["prisoners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|id| russian_name(id.as_str().unwrap()))
+            .collect();
         let expect = Expect {
             salutation: "Ваше Превосходительство!",
-            names: Vec::new(),
+            names,
             latin_names: latin,
         };
         check_all_formats(None, id, &expect);

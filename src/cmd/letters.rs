@@ -23,6 +23,8 @@ Each letter is a template file ID.hbs: TOML front matter between two `+++` lines
 language, subject, source; optional prisoners, demands, salutation, closing, tags, deadline, cc),
 then a Handlebars body. Put your own in a directory and pass it with --letters DIR; the same id
 replaces a shipped letter. `protest letters show ID` prints a shipped one to start from.
+A file ID.LANG.hbs beside it (e.g. ID.ru.hbs) is the same letter in another language, with
+only language, title, subject and demands in its front matter; see letters/README.md.
 
 Paragraphs are separated by a blank line; a paragraph whose lines start with \"- \" is a list.
 Variables a template can use (a name it does not have is an error, never a blank):
