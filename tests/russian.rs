@@ -596,3 +596,29 @@ fn check_renders_the_variants_and_reports_missing_spellings() {
     assert_eq!(code, 65, "{err}");
     assert!(err.contains("one-unspelled.ru.hbs:6"), "{err}");
 }
+
+#[test]
+fn letters_show_takes_a_language() {
+    let (code, out, err) = run(protest().arg("--letters").arg(letters_dir()).args([
+        "letters",
+        "show",
+        "three-prisoners",
+        "--lang",
+        "ru",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("three-prisoners: Свободу Асель Нурлановой"),
+        "{out}"
+    );
+    assert!(out.contains("language: ru\n"), "{out}");
+    assert!(out.contains("three-prisoners.ru.hbs"), "{out}");
+    assert!(
+        out.contains("  - Немедленно и безоговорочно освободить их\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Призываю власти Республики Казахстан:"),
+        "{out}"
+    );
+}

@@ -310,6 +310,15 @@ fn letter_item(catalog: &Catalog, template: &LetterTemplate, today: Date) -> Str
     if !others.is_empty() {
         item.push_str(&format!(" · {}", others.join(", ")));
     }
+    let others: Vec<String> = catalog
+        .languages(&front.id)
+        .iter()
+        .skip(1)
+        .map(|t| super::language_name(&t.front.language))
+        .collect();
+    if !others.is_empty() {
+        item.push_str(&format!(" · also in {}", others.join(", ")));
+    }
     if prisoners(catalog, template).any(|(_, s)| s == Some(Status::Released)) {
         item.push_str(" · names someone since released");
     }
