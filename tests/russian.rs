@@ -614,3 +614,22 @@ fn letters_show_takes_a_language() {
         "{out}"
     );
 }
+
+#[test]
+fn copies_are_labelled_in_russian() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("letter.pdf");
+    let cc = ["--cc", "Campaign Kazakhstan <campaign@example.org>"];
+    let (text, _) = write_ru(Some(&letters_dir()), "three-prisoners", &cc);
+    assert!(
+        text.contains("\nКопия: Campaign Kazakhstan <campaign@example.org>\n"),
+        "{text}"
+    );
+    assert!(!text.contains("cc:"), "{text}");
+    let mut args = cc.to_vec();
+    args.extend(["--format", "pdf", "-o", pdf.to_str().unwrap()]);
+    write_ru(Some(&letters_dir()), "three-prisoners", &args);
+    let pdf_text = pdftotext(&pdf);
+    assert!(pdf_text.contains("Копия:"), "{pdf_text}");
+    assert!(!pdf_text.contains("cc:"), "{pdf_text}");
+}
