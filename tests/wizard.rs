@@ -499,3 +499,44 @@ fn without_a_terminal_it_never_asks() {
     assert!(home.files().is_empty());
     assert!(!Path::new(&home.config).exists());
 }
+
+#[test]
+fn a_letter_in_several_languages_asks_which_and_the_command_names_it() {
+    let home = Home::new();
+    let letters = common::fixture("russian-letters");
+    let mut w = home.spawn(&["--letters", letters.to_str().unwrap(), "wizard"]);
+    w.expect("Which letter?").send("Asel");
+    w.answer("also in Kazakh, Russian", ENTER)
+        .expect("In which language?")
+        .expect("English (en-GB)")
+        .expect("Kazakh (kk)")
+        .expect("not yet checked by a native speaker")
+        .answer("Russian (ru)", DOWN)
+        .send(DOWN)
+        .send(ENTER);
+    new_sender(&mut w);
+    w.answer("United Kingdom · London · Embassy (gb-london)", ENTER)
+        .answer("Add a paragraph of your own?", "n")
+        // SOURCE_DATE_EPOCH is a day in May.
+        .expect(" мая 201")
+        .expect("Ваше Превосходительство!")
+        .expect("Асель Нурланова")
+        .expect("С уважением,")
+        .answer("Is the letter right?", ENTER)
+        .answer("Which files?", ENTER)
+        .answer("Folder to save in", ENTER)
+        .answer(
+            "Write three-prisoners-gb-london.pdf and three-prisoners-gb-london.eml?",
+            "y",
+        )
+        .answer("Save these details for next time?", "n")
+        .expect("protest write three-prisoners --to gb-london --lang ru");
+    assert_eq!(w.exit_code(), 0, "{}", w.seen);
+    let eml = fs::read(home.out.join("three-prisoners-gb-london.eml")).unwrap();
+    let message = MessageParser::default().parse(&eml).unwrap();
+    assert_eq!(
+        message.header_raw("Content-Language").map(str::trim),
+        Some("ru")
+    );
+    assert!(message.body_text(0).unwrap().contains("Ерлан Калиев"));
+}

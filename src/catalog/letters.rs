@@ -66,7 +66,12 @@ pub struct LetterTemplate {
     /// Lines of the file before the body, to turn template line numbers into file line numbers.
     pub body_offset: usize,
     pub origin: Origin,
-    front_text: String,
+    pub(super) front_text: String,
+    /// The language tag of a variant's file name (`ru` in `mamai.ru.hbs`);
+    /// `None` for the letter itself.
+    pub variant: Option<String>,
+    /// Why the text must not go out unread, e.g. "needs a native speaker".
+    pub review: Option<String>,
 }
 
 impl LetterTemplate {
@@ -119,7 +124,18 @@ impl LetterTemplate {
             body_offset,
             origin,
             front_text: front_text.to_string(),
+            variant: None,
+            review: None,
         })
+    }
+
+    /// The name its subject and body are registered under in the template
+    /// engine: a variant shares the letter's id, so it needs its own.
+    pub fn engine_id(&self) -> String {
+        match &self.variant {
+            Some(lang) => format!("{}.{lang}", self.front.id),
+            None => self.front.id.clone(),
+        }
     }
 
     /// The file line of a front matter key, for errors about its value.
@@ -129,13 +145,13 @@ impl LetterTemplate {
 }
 
 /// The text after a first line of `+++`, if the text starts with one.
-fn strip_fence(text: &str) -> Option<&str> {
+pub(super) fn strip_fence(text: &str) -> Option<&str> {
     let (first, rest) = text.split_once('\n')?;
     (first.trim_end() == "+++").then_some(rest)
 }
 
 /// Splits at the next line holding only `+++`: (front matter, body).
-fn split_at_fence(text: &str) -> Option<(&str, &str)> {
+pub(super) fn split_at_fence(text: &str) -> Option<(&str, &str)> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         if line.trim_end() == "+++" {

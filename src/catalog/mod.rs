@@ -8,6 +8,7 @@ mod prisoners;
 mod sender;
 mod source;
 mod validate;
+mod variants;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ pub use missions::{Confidence, Head, Mission, MissionKind};
 pub use prisoners::{Ask, Event, EventKind, Misfit, Prisoner, Standing, Status};
 pub use sender::Sender;
 pub use source::{entry_line, key_line, Origin};
+pub use variants::primary_language;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -59,6 +61,8 @@ pub struct SourceFile {
 #[derive(Clone)]
 pub struct Catalog {
     pub templates: BTreeMap<String, LetterTemplate>,
+    /// Language variants by letter id, then by the language of the file name.
+    pub variants: BTreeMap<String, BTreeMap<String, LetterTemplate>>,
     pub prisoners: BTreeMap<String, Prisoner>,
     /// Sorted by id.
     pub missions: Vec<Mission>,
@@ -77,6 +81,7 @@ impl Catalog {
     pub fn load(paths: &CatalogPaths) -> Result<Catalog> {
         let mut catalog = Catalog {
             templates: BTreeMap::new(),
+            variants: BTreeMap::new(),
             prisoners: BTreeMap::new(),
             missions: Vec::new(),
             countries: Countries::builtin()?,
@@ -87,7 +92,7 @@ impl Catalog {
             engine: Engine::default(),
             data_dir: paths.data_dir.clone(),
         };
-        for (name, text) in builtin::LETTERS {
+        for (name, text) in variants_last(builtin::LETTERS.iter().map(|(n, t)| (*n, *t))) {
             let origin = Origin::builtin(&format!("letters/{name}"));
             catalog.add_template(text, name, origin)?;
         }
@@ -177,51 +182,86 @@ impl Catalog {
             .filter_map(|entry| entry.ok().map(|e| e.path()))
             .collect();
         files.sort();
-        for path in files {
+        let mut templates = Vec::new();
+        for path in &files {
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                 continue;
             };
             if name == "prisoners.toml" {
-                let text = read_text(&path)?;
+                let text = read_text(path)?;
                 self.add_prisoners(SourceFile {
-                    origin: Origin::file(&path),
+                    origin: Origin::file(path),
                     text,
                 })?;
             } else if name.ends_with(".hbs") {
-                let text = read_text(&path)?;
-                self.add_template(&text, name, Origin::file(&path))?;
+                templates.push((name, path));
             }
+        }
+        for (name, path) in variants_last(templates.into_iter()) {
+            let text = read_text(path)?;
+            self.add_template(&text, name, Origin::file(path))?;
         }
         Ok(())
     }
 
-    /// Parses a template (`file_name` is `ID.hbs`) and registers it, replacing
-    /// one with the same id, as a file in `--letters DIR` does.
+    /// Parses a template (`file_name` is `ID.hbs`, or `ID.LANG.hbs` for a
+    /// language variant of a letter already added) and registers it,
+    /// replacing one with the same id, as a file in `--letters DIR` does.
+    /// A letter that replaces another drops the other's variants: they are
+    /// translations of a text that is no longer there.
     pub fn add_template(&mut self, text: &str, file_name: &str, origin: Origin) -> Result<()> {
-        let stem = file_name.trim_end_matches(".hbs");
-        let template = LetterTemplate::parse(text, stem, origin)?;
+        let template = match variants::split_file_name(file_name) {
+            Some((id, lang)) => {
+                let Some(main) = self.templates.get(id) else {
+                    return Err(origin
+                        .error_at(
+                            None,
+                            format!(
+                                "a `{lang}` variant of the letter `{id}`, which does not exist"
+                            ),
+                        )
+                        .with_help(format!(
+                            "put the letter itself beside it as `{id}.hbs`, or rename this file"
+                        )));
+                };
+                variants::parse(text, lang, main, origin)?
+            }
+            None => {
+                let stem = file_name.trim_end_matches(".hbs");
+                LetterTemplate::parse(text, stem, origin)?
+            }
+        };
         let front = serde_json::to_value(&template.front).expect("front matter serialises");
         validate::entry_text(&template.origin, "", &front, &|key| {
             template.front_line(key)
         })?;
         validate::body_text(&template.origin, &template.body, template.body_offset)?;
-        let id = template.front.id.clone();
+        let name = template.engine_id();
         self.engine.register(
-            &body_name(&id),
+            &body_name(&name),
             &template.body,
             &template.origin,
             template.body_offset,
             None,
         )?;
-        let subject_line = entry_line(text, &id, "subject").map_or(0, |l| l - 1);
+        let subject_line = template.front_line("subject").map_or(0, |l| l - 1);
         self.engine.register(
-            &subject_name(&id),
+            &subject_name(&name),
             &template.front.subject,
             &template.origin,
             subject_line,
             Some("subject"),
         )?;
-        self.templates.insert(id, template);
+        let id = template.front.id.clone();
+        match template.variant.clone() {
+            Some(lang) => {
+                self.variants.entry(id).or_default().insert(lang, template);
+            }
+            None => {
+                self.variants.remove(&id);
+                self.templates.insert(id, template);
+            }
+        }
         Ok(())
     }
 
@@ -289,6 +329,67 @@ impl Catalog {
                 "protest letters",
             )
         })
+    }
+
+    /// The letter `id` in `language` (a tag or its primary subtag: `ru`,
+    /// `en`, `en-GB`), or the letter itself when no language is asked for.
+    pub fn template_in(&self, id: &str, language: Option<&str>) -> Result<&LetterTemplate> {
+        let main = self.template(id)?;
+        let Some(wanted) = language else {
+            return Ok(main);
+        };
+        let wanted_primary = primary_language(wanted);
+        self.languages(id)
+            .into_iter()
+            .find(|t| {
+                t.front.language.eq_ignore_ascii_case(wanted)
+                    || (!wanted.contains(['-', '_'])
+                        && primary_language(&t.front.language) == wanted_primary)
+            })
+            .ok_or_else(|| {
+                let have: Vec<String> = self
+                    .languages(id)
+                    .iter()
+                    .map(|t| format!("`{}`", primary_language(&t.front.language)))
+                    .collect();
+                Error::usage(format!("the letter `{id}` is not written in `{wanted}`")).with_help(
+                    format!(
+                        "it is written in {}; pass one of them to --lang",
+                        have.join(", ")
+                    ),
+                )
+            })
+    }
+
+    /// The letter `id` and its language variants, the letter first.
+    pub fn languages(&self, id: &str) -> Vec<&LetterTemplate> {
+        self.templates
+            .get(id)
+            .into_iter()
+            .chain(self.variants.get(id).into_iter().flat_map(|v| v.values()))
+            .collect()
+    }
+
+    /// Every letter in every language it is written in.
+    pub fn all_templates(&self) -> impl Iterator<Item = &LetterTemplate> {
+        self.templates.keys().flat_map(|id| self.languages(id))
+    }
+
+    /// The names a template's people have no spelling for in its language,
+    /// so the letter writes them in Latin letters.
+    pub fn names_missing(&self, template: &LetterTemplate) -> Vec<&str> {
+        let language = &template.front.language;
+        if !variants::has_own_script(language) {
+            return Vec::new();
+        }
+        template
+            .front
+            .prisoners
+            .iter()
+            .filter_map(|id| self.prisoners.get(id))
+            .filter(|p| p.name_in(language) == p.name)
+            .map(|p| p.name.as_str())
+            .collect()
     }
 
     pub fn mission(&self, id: &str) -> Result<&Mission> {
@@ -463,6 +564,15 @@ impl Catalog {
         };
         Err(Error::data(message).with_help(help))
     }
+}
+
+/// Letters before language variants, which need their letter to be there.
+fn variants_last<'a, T>(
+    files: impl Iterator<Item = (&'a str, T)>,
+) -> impl Iterator<Item = (&'a str, T)> {
+    let (variants, letters): (Vec<_>, Vec<_>) =
+        files.partition(|(name, _)| variants::split_file_name(name).is_some());
+    letters.into_iter().chain(variants)
 }
 
 pub fn body_name(id: &str) -> String {

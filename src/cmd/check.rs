@@ -298,8 +298,11 @@ fn check_prisoners(catalog: &Catalog, today: Date, findings: &mut Findings) {
 fn check_templates(catalog: &Catalog, findings: &mut Findings) {
     let samples = sample_senders();
     let date = Date::parse("2016-05-26").expect("a valid date");
-    for template in catalog.templates.values() {
+    for template in catalog.all_templates() {
         let front = &template.front;
+        for warning in super::language_warnings(catalog, template) {
+            findings.warn(&template.origin, None, warning);
+        }
         if !is_language_tag(&front.language) {
             findings.error(
                 &template.origin,

@@ -30,6 +30,8 @@ Each letter is a template file ID.hbs: TOML front matter between two `+++` lines
 language, subject, source; optional prisoners, ask, asks, archived, demands, salutation, closing,
 tags, deadline, cc), then a Handlebars body. Put your own in a directory and pass it with
 --letters DIR; the same id replaces a shipped letter. `protest letters show ID` prints one.
+A file ID.LANG.hbs beside it (e.g. ID.ru.hbs) is the same letter in another language, with
+only language, title, subject and demands in its front matter; see letters/README.md.
 
 A letter is current when what it asks for each person (ask = release, lift-restrictions or
 justice) fits that person's status on the day, as their dated events in prisoners.toml say;
@@ -55,6 +57,9 @@ enum Action {
     Show {
         /// The letter's id, as `protest letters` lists it
         id: String,
+        /// Show the letter in this language (`protest letters` lists each letter's)
+        #[arg(long, value_name = "LANG")]
+        lang: Option<String>,
     },
     /// List the people the letters name, each with the dated events behind their status
     Prisoners,
@@ -68,7 +73,12 @@ pub fn run(data: &DataArgs, args: LettersArgs) -> Result<()> {
     };
     match args.action {
         None => list(&catalog, day, args.archived, args.json),
-        Some(Action::Show { id }) => show(&catalog, catalog.template(&id)?, day, args.json),
+        Some(Action::Show { id, lang }) => show(
+            &catalog,
+            catalog.template_in(&id, lang.as_deref())?,
+            day,
+            args.json,
+        ),
         Some(Action::Prisoners) => prisoners(&catalog, day, args.json),
     }
 }
@@ -90,11 +100,21 @@ fn names(catalog: &Catalog, template: &LetterTemplate) -> Vec<String> {
 fn summary(catalog: &Catalog, template: &LetterTemplate, day: Date) -> Value {
     let mut value = serde_json::to_value(&template.front).expect("front matter serialises");
     value["prisoner_names"] = json!(names(catalog, template));
+    value["languages"] = json!(languages(catalog, template));
     value["file"] = json!(template.origin.0);
     let reason = catalog.archived_reason(template, day);
     value["current"] = json!(reason.is_none());
     value["archived"] = json!(reason);
     value
+}
+
+/// The language tags a letter is written in, its own first.
+fn languages(catalog: &Catalog, template: &LetterTemplate) -> Vec<String> {
+    catalog
+        .languages(&template.front.id)
+        .iter()
+        .map(|t| t.front.language.clone())
+        .collect()
 }
 
 fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> {
@@ -117,17 +137,27 @@ fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> 
         .max()
         .unwrap_or(2)
         .max(2);
-    let mut out = format!("{:<id_width$}  {:<6} TITLE\n", "ID", "LANG");
-    for (template, reason) in &chosen {
+    let languages: Vec<String> = chosen
+        .iter()
+        .map(|(t, _)| languages(catalog, t).join(" "))
+        .collect();
+    let lang_width = languages
+        .iter()
+        .map(|l| l.len())
+        .max()
+        .unwrap_or(0)
+        .max("LANGUAGES".len());
+    let mut out = format!("{:<id_width$}  {:<lang_width$}  TITLE\n", "ID", "LANGUAGES");
+    for ((template, reason), languages) in chosen.iter().zip(&languages) {
         let front = &template.front;
         out.push_str(&format!(
-            "{:<id_width$}  {:<6} {}\n",
-            front.id, front.language, front.title
+            "{:<id_width$}  {languages:<lang_width$}  {}\n",
+            front.id, front.title
         ));
         let names = names(catalog, template);
         if !names.is_empty() {
             out.push_str(&format!(
-                "{:<id_width$}  {:<6} naming {}\n",
+                "{:<id_width$}  {:<lang_width$}  naming {}\n",
                 "",
                 "",
                 names.join(", ")
@@ -135,7 +165,7 @@ fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> 
         }
         if let Some(reason) = reason {
             out.push_str(&format!(
-                "{:<id_width$}  {:<6} archived: {reason}\n",
+                "{:<id_width$}  {:<lang_width$}  archived: {reason}\n",
                 "", ""
             ));
         }
@@ -158,6 +188,9 @@ fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> 
                 "{others} archived letters (history): protest letters --archived\n"
             ));
         }
+    }
+    if languages.iter().any(|l| l.contains(' ')) {
+        out.push_str("In another of its languages: protest write ID --lang ru ...\n");
     }
     crate::output::write_stdout(out.as_bytes())
 }

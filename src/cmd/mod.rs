@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::catalog::{Catalog, CatalogPaths};
+use crate::catalog::{primary_language, Catalog, CatalogPaths, LetterTemplate};
 use crate::error::Result;
 
 const EXAMPLES: &str = "\
@@ -105,4 +105,38 @@ fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut text = serde_json::to_string_pretty(value).expect("values serialise");
     text.push('\n');
     crate::output::write_stdout(text.as_bytes())
+}
+
+/// What the user should know before sending a letter in its language: a text
+/// marked for review, and names the data has no spelling of in its script.
+fn language_warnings(catalog: &Catalog, template: &LetterTemplate) -> Vec<String> {
+    let language = language_name(&template.front.language);
+    let mut warnings = Vec::new();
+    if let Some(review) = &template.review {
+        warnings.push(format!(
+            "the {language} text of `{}` is marked for review ({review}); \
+             have it read before you send it",
+            template.front.id
+        ));
+    }
+    for name in catalog.names_missing(template) {
+        warnings.push(format!(
+            "no {language} spelling of {name}'s name in the data; using the Latin one"
+        ));
+    }
+    warnings
+}
+
+/// The English name of a language, for messages.
+fn language_name(tag: &str) -> String {
+    let primary = primary_language(tag);
+    match primary.as_str() {
+        "en" => "English".into(),
+        "ru" => "Russian".into(),
+        "kk" => "Kazakh".into(),
+        "de" => "German".into(),
+        "fr" => "French".into(),
+        "sv" => "Swedish".into(),
+        _ => format!("`{tag}`"),
+    }
 }

@@ -232,7 +232,40 @@ fn choose_letter<'c>(
             standing.status.as_str(),
         ));
     }
+    let template = choose_language(p, catalog, template)?;
+    for warning in super::language_warnings(catalog, template) {
+        p.note(&warning);
+    }
     Ok(template)
+}
+
+/// The language to write in, asked only of a letter written in more than one.
+fn choose_language<'c>(
+    p: &Prompter,
+    catalog: &'c Catalog,
+    template: &'c LetterTemplate,
+) -> Result<&'c LetterTemplate> {
+    let languages = catalog.languages(&template.front.id);
+    if languages.len() < 2 {
+        return Ok(template);
+    }
+    let items: Vec<String> = languages
+        .iter()
+        .map(|t| {
+            let mut item = format!(
+                "{} ({}): {}",
+                super::language_name(&t.front.language),
+                t.front.language,
+                t.front.title
+            );
+            if t.review.is_some() {
+                item.push_str(" · not yet checked by a native speaker");
+            }
+            item
+        })
+        .collect();
+    let index = p.select("In which language?", &items, 0)?;
+    Ok(languages[index])
 }
 
 /// "Title · deadline … · the people it names that the title does not name".
@@ -256,6 +289,15 @@ fn letter_item(catalog: &Catalog, template: &LetterTemplate, today: Date) -> Str
         .collect();
     if !others.is_empty() {
         item.push_str(&format!(" · {}", others.join(", ")));
+    }
+    let others: Vec<String> = catalog
+        .languages(&front.id)
+        .iter()
+        .skip(1)
+        .map(|t| super::language_name(&t.front.language))
+        .collect();
+    if !others.is_empty() {
+        item.push_str(&format!(" · also in {}", others.join(", ")));
     }
     item
 }
@@ -458,6 +500,9 @@ impl Equivalent<'_> {
             "--to".into(),
             quote(&self.mission.id),
         ];
+        if self.template.variant.is_some() {
+            words.extend(["--lang".into(), quote(&self.template.front.language)]);
+        }
         if let Some(dir) = &self.data.letters {
             words.extend(["--letters".into(), quote_path(dir)]);
         }

@@ -105,6 +105,9 @@ pub struct WriteArgs {
     /// Read the personal paragraph from a file (- for standard input)
     #[arg(long, value_name = "FILE", help_heading = "Content")]
     personal_file: Option<PathBuf>,
+    /// The language to write in: `ru`, `en`… (`protest letters` shows each letter's)
+    #[arg(long, value_name = "LANG", help_heading = "Content")]
+    lang: Option<String>,
     /// Send a copy to this person or address (\"Name <addr>\"); repeatable. An email
     /// draft needs an address; a name alone goes only on a paper letter
     #[arg(long, value_name = "WHO", help_heading = "Content")]
@@ -187,7 +190,10 @@ pub struct WriteArgs {
 
 pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     let catalog = data.load()?;
-    let template = catalog.template(&args.letter)?;
+    let template = catalog.template_in(&args.letter, args.lang.as_deref())?;
+    for warning in super::language_warnings(&catalog, template) {
+        eprintln!("warning: {warning}");
+    }
     // Read even with --date: the PDF metadata is dated by SOURCE_DATE_EPOCH too.
     let today = Date::today()?;
     let date = match &args.date {

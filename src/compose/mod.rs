@@ -90,7 +90,7 @@ impl MissionData {
         date: Date,
         facts: Facts,
     ) -> Result<MissionData> {
-        let id = &template.front.id;
+        let id = &template.engine_id();
         let prisoners = prisoners(catalog, template, date)?;
         if facts == Facts::Checked {
             catalog.check_asks(template, date)?;
@@ -134,7 +134,7 @@ impl MissionData {
         if let Some(done) = key.as_ref().and_then(|key| self.rendered.get(key)) {
             return Ok(done.clone());
         }
-        let id = &template.front.id;
+        let id = &template.engine_id();
         let subject = one_line(&catalog.engine.render(&subject_name(id), &self.context)?);
         let body = blocks(&catalog.engine.render(&body_name(id), &self.context)?);
         if let Some(key) = key.filter(|_| self.rendered.len() < RENDERED_KEPT) {

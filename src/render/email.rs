@@ -142,6 +142,12 @@ pub fn render_eml(letter: &Letter, opts: &EmailOptions) -> Result<Vec<u8>> {
         .message_id(MessageId::new(message_id))
         .header("X-Unsent", Raw::new("1"))
         .header("MIME-Version", Raw::new("1.0"));
+    // RFC 3282: tells the reader's client (and a screen reader) the language.
+    // Only a well-formed tag goes into a header.
+    let tag = letter.language.as_str();
+    if !tag.is_empty() && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        builder = builder.header("Content-Language", Raw::new(tag));
+    }
 
     let text = MimePart::new("text/plain", BodyPart::Text(Cow::Owned(body)));
     builder = match (&opts.attachment_pdf, attachment_name) {

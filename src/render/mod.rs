@@ -59,6 +59,14 @@ impl Format {
     }
 }
 
+/// The label before the copies ("cc:"), as a letter in `language` writes it.
+pub fn cc_label(language: &str) -> &'static str {
+    match crate::catalog::primary_language(language).as_str() {
+        "ru" => "Копия:",
+        _ => "cc:",
+    }
+}
+
 /// Format-specific choices, set once for a whole run.
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {

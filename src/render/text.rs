@@ -68,7 +68,12 @@ fn push_body(out: &mut String, letter: &Letter) {
     }
     if !letter.cc.is_empty() {
         out.push('\n');
-        push_wrapped(out, &format!("cc: {}", letter.cc.join(", ")), "", "    ");
+        let cc = format!(
+            "{} {}",
+            super::cc_label(&letter.language),
+            letter.cc.join(", ")
+        );
+        push_wrapped(out, &cc, "", "    ");
     }
 }
 

@@ -740,7 +740,7 @@ fn flow(l: &Letter, g: &Geometry) -> Vec<FlowLine> {
         last.keep = !l.cc.is_empty();
     }
     let face = Style::Regular.face();
-    let label = "cc:";
+    let label = crate::render::cc_label(&l.language);
     let indent = (face.width(label, CC) + face.width("  ", CC)).max(mm(10.0));
     for (i, entry) in l.cc.iter().enumerate() {
         let lines = wrap(entry, Style::Regular, CC, text_w - indent);
