@@ -37,7 +37,7 @@ pub fn path() -> Result<PathBuf> {
 }
 
 /// The configuration directory, from the environment `var` gives.
-fn config_dir(var: &dyn Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+pub fn config_dir(var: &dyn Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
     let absolute = |name: &str| var(name).map(PathBuf::from).filter(|p| p.is_absolute());
     if cfg!(windows) {
         return absolute("APPDATA");
