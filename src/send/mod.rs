@@ -317,15 +317,16 @@ fn send_one(
                 }
             }
         }
+        log.record(&entry(Event::Sending, &pending.recipients, None))?;
+        // Paced right before the message goes, so that the time the log and
+        // the connection take does not shorten the gap the server sees.
         if let (Some(interval), Some(last)) = (options.rate.interval, *last_start) {
             std::thread::sleep(interval.saturating_sub(last.elapsed()));
         }
         *last_start = Some(Instant::now());
-        let now = SystemTime::now();
         let bytes = pending
             .message
-            .for_sending(&rfc5322(now), options.account.as_ref());
-        log.record(&entry(Event::Sending, &pending.recipients, None))?;
+            .for_sending(&rfc5322(SystemTime::now()), options.account.as_ref());
         match client.send(envelope_from, &pending.recipients, &bytes) {
             Ok(delivery) => {
                 if !delivery.accepted.is_empty() {

@@ -279,6 +279,9 @@ fn transaction(
         return Ok(delivery);
     }
     connection.command(Data).map_err(|err| classify(&err))?;
+    // lettre ends the data with CRLF "." CRLF: the message's own last line
+    // break is the first CRLF of that, or the server would get an extra blank line.
+    let message = message.strip_suffix(b"\r\n").unwrap_or(message);
     match connection.message(message) {
         Ok(response) => {
             delivery.reply = Some(reply_text(&response));
