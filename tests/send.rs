@@ -23,6 +23,8 @@ const PASSWORD: &str = "correct horse battery staple";
 struct Server {
     child: Child,
     port: u16,
+    /// smtps for a server that speaks TLS from the first byte.
+    scheme: &'static str,
     dir: PathBuf,
 }
 
@@ -46,11 +48,21 @@ impl Server {
             .trim()
             .parse()
             .unwrap_or_else(|_| panic!("the SMTP server printed no port: {line:?}"));
-        Server { child, port, dir }
+        let scheme = if extra.contains(&"--implicit-tls") {
+            "smtps"
+        } else {
+            "smtp"
+        };
+        Server {
+            child,
+            port,
+            scheme,
+            dir,
+        }
     }
 
     fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
+        format!("{}://127.0.0.1:{}", self.scheme, self.port)
     }
 
     /// Every message received, in order: (envelope and times, bytes).
@@ -725,4 +737,105 @@ fn the_config_file_holds_the_server_and_a_password_command() {
         .args(["send", s(&dir), "--yes"]));
     assert_eq!(code, 0, "{err}");
     assert_eq!(server.received().len(), 1);
+}
+
+#[test]
+fn smtps_is_tls_from_the_first_byte_and_checks_the_certificate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificates(tmp.path(), "server");
+    let (other_ca, _, _) = certificates(tmp.path(), "other");
+    let server = Server::start(tmp.path(), &["--tls", s(&cert), s(&key), "--implicit-tls"]);
+    let dir = drafts(tmp.path(), 2);
+
+    let (code, _, err) = run(send(tmp.path(), &server, &dir)
+        .args(["--yes", "--rate", "0"])
+        .env("SSL_CERT_FILE", &other_ca));
+    assert_eq!(code, 77, "{err}");
+    assert!(
+        err.contains(&format!("TLS with 127.0.0.1:{} failed", server.port)),
+        "{err}"
+    );
+    assert!(server.received().is_empty());
+
+    let (code, _, err) = run(send(tmp.path(), &server, &dir)
+        .args(["--yes", "--rate", "0"])
+        .env("SSL_CERT_FILE", &ca));
+    assert_eq!(code, 0, "{err}");
+    let received = server.received();
+    assert_eq!(received.len(), 2);
+    assert!(received.iter().all(|(meta, _)| meta["tls"] == true));
+}
+
+#[test]
+fn a_dropped_connection_is_reconnected_and_the_run_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &["--drop-once-after", "2"]);
+    let dir = drafts(tmp.path(), 4);
+    let (code, _, err) = run(send(tmp.path(), &server, &dir).args(["--yes", "--rate", "0"]));
+    assert_eq!(code, 0, "{err}");
+    let mut ids = server.received_ids();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(
+        (ids.len(), server.received().len()),
+        (4, 4),
+        "each draft once"
+    );
+    let deferred = log_events(&dir)
+        .into_iter()
+        .filter(|e| e["event"] == "deferred")
+        .count();
+    assert_eq!(deferred, 1);
+}
+
+#[test]
+fn a_server_that_cannot_be_reached_is_a_temporary_failure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = drafts(tmp.path(), 1);
+    // A port on 127.0.0.1 that was free a moment ago: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (code, _, err) = run(protest()
+        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+        .args([
+            "send",
+            s(&dir),
+            "--smtp",
+            &format!("smtp://127.0.0.1:{port}"),
+        ])
+        .args(["--user", "branch", "--dry-run"]));
+    assert_eq!(code, 75, "{err}");
+    assert!(
+        err.contains(&format!("cannot connect to 127.0.0.1:{port}")),
+        "{err}"
+    );
+}
+
+#[test]
+fn in_a_terminal_it_asks_first_and_no_sends_nothing() {
+    use expectrl::{Eof, Expect, Session};
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &[]);
+    let dir = drafts(tmp.path(), 2);
+    for (answer, sent) in [("n", 0), ("y", 2)] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_protest"));
+        cmd.env("XDG_CONFIG_HOME", tmp.path().join("config"))
+            .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1")
+            .args(["send", s(&dir), "--smtp", &server.url(), "--user", "branch"])
+            .args(["--rate", "0", "--from", "Leeds Branch <branch@example.org>"]);
+        let mut session = Session::spawn(cmd).unwrap();
+        session.set_expect_timeout(Some(Duration::from_secs(20)));
+        session
+            .expect("Send 2 messages to 1 recipient address via 127.0.0.1 as branch@example.org?")
+            .unwrap();
+        session.send(answer).unwrap();
+        session.expect(Eof).unwrap();
+        assert_eq!(server.received().len(), sent, "after {answer}");
+    }
 }

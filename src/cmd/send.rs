@@ -120,7 +120,7 @@ pub fn run(args: SendArgs) -> Result<()> {
             ..Summary::default()
         };
         if args.json {
-            super::print_json(&summary)?;
+            print_report(&summary, &plan)?;
         }
         eprintln!(
             "nothing to send: the log says all {} drafts were accepted",
@@ -346,24 +346,7 @@ fn report(
     json: bool,
 ) -> Result<()> {
     if json {
-        #[derive(serde::Serialize)]
-        struct Report<'a> {
-            sent: usize,
-            partly: usize,
-            rejected: usize,
-            deferred: usize,
-            #[serde(flatten)]
-            summary: &'a Summary,
-            logs: Vec<PathBuf>,
-        }
-        super::print_json(&Report {
-            sent: summary.count(Status::Sent),
-            partly: summary.count(Status::Partly),
-            rejected: summary.count(Status::Rejected),
-            deferred: summary.count(Status::Deferred),
-            summary,
-            logs: plan.log_paths(),
-        })?;
+        print_report(summary, plan)?;
     }
     for message in &summary.messages {
         for rejection in &message.rejected {
@@ -392,6 +375,28 @@ fn report(
     }
     eprintln!("{line}");
     Ok(())
+}
+
+/// The run as JSON: the counts, every message, and the logs that record it.
+fn print_report(summary: &Summary, plan: &Plan) -> Result<()> {
+    #[derive(serde::Serialize)]
+    struct Report<'a> {
+        sent: usize,
+        partly: usize,
+        rejected: usize,
+        deferred: usize,
+        #[serde(flatten)]
+        summary: &'a Summary,
+        logs: Vec<PathBuf>,
+    }
+    super::print_json(&Report {
+        sent: summary.count(Status::Sent),
+        partly: summary.count(Status::Partly),
+        rejected: summary.count(Status::Rejected),
+        deferred: summary.count(Status::Deferred),
+        summary,
+        logs: plan.log_paths(),
+    })
 }
 
 fn progress_bar(total: usize) -> indicatif::ProgressBar {
