@@ -839,3 +839,22 @@ fn in_a_terminal_it_asks_first_and_no_sends_nothing() {
         assert_eq!(server.received().len(), sent, "after {answer}");
     }
 }
+
+#[test]
+fn a_server_that_wants_a_login_stops_the_run_without_refusing_every_draft() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &[]);
+    let dir = drafts(tmp.path(), 3);
+    let (code, _, err) = run(protest()
+        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env_remove("PROTEST_SMTP_PASSWORD")
+        .args(["send", s(&dir), "--smtp", &server.url(), "--yes", "--rate", "0"]));
+    assert_eq!(code, 77, "{err}");
+    assert!(err.contains("the server wants a login first (530"), "{err}");
+    assert!(server.received().is_empty());
+    let refused = log_events(&dir)
+        .into_iter()
+        .filter(|e| e["event"] == "rejected")
+        .count();
+    assert_eq!(refused, 0);
+}

@@ -132,6 +132,14 @@ pub fn run(args: SendArgs) -> Result<()> {
     let user = args.user.clone().or(config.user.clone());
     let login = match user {
         Some(user) => Some((user.clone(), password(&user, &config, &config_name)?)),
+        None if std::env::var_os(PASSWORD_ENV).is_some_and(|p| !p.is_empty()) => {
+            return Err(
+                Error::usage(format!("{PASSWORD_ENV} is set, but no --user to log in as"))
+                    .with_help(format!(
+                        "give --user NAME, or set user under [smtp] in {config_name}"
+                    )),
+            );
+        }
         None => None,
     };
     warn_about_dmarc(

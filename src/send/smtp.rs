@@ -253,7 +253,14 @@ fn transaction(
     }
     connection
         .command(Mail::new(Some(sender), parameters))
-        .map_err(|err| classify(&err))?;
+        .map_err(|err| match err.status().map(u16::from) {
+            // Every message would get the same answer: stop, do not mark them all refused.
+            Some(530) => Failure::Fatal(format!(
+                "the server wants a login first ({}): give --user",
+                reply_of(&err)
+            )),
+            _ => classify(&err),
+        })?;
 
     let mut delivery = Delivery::default();
     for recipient in to {
