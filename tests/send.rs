@@ -848,7 +848,8 @@ fn a_server_that_wants_a_login_stops_the_run_without_refusing_every_draft() {
     let (code, _, err) = run(protest()
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
         .env_remove("PROTEST_SMTP_PASSWORD")
-        .args(["send", s(&dir), "--smtp", &server.url(), "--yes", "--rate", "0"]));
+        .args(["send", s(&dir), "--smtp", &server.url()])
+        .args(["--yes", "--rate", "0"]));
     assert_eq!(code, 77, "{err}");
     assert!(err.contains("the server wants a login first (530"), "{err}");
     assert!(server.received().is_empty());
