@@ -171,16 +171,10 @@ pub fn run(args: SendArgs) -> Result<()> {
 
     let bar = (!args.json && std::io::stderr().is_terminal()).then(|| progress_bar(count));
     let started = Instant::now();
-    let (summary, stop) = send::run(&mut plan, &mut client, &options, &mut |outcome| {
+    // Refusals are listed once, in the report at the end.
+    let (summary, stop) = send::run(&mut plan, &mut client, &options, &mut |_| {
         if let Some(bar) = &bar {
             bar.inc(1);
-            if outcome.status != Status::Sent {
-                bar.println(format!(
-                    "{}: {}",
-                    outcome.draft,
-                    outcome.reply.as_deref().unwrap_or("")
-                ));
-            }
         }
     });
     if let Some(bar) = bar {
