@@ -172,7 +172,7 @@ pub fn run(args: SendArgs) -> Result<()> {
     let bar = (!args.json && std::io::stderr().is_terminal()).then(|| progress_bar(count));
     let started = Instant::now();
     // Refusals are listed once, in the report at the end.
-    let (summary, stop) = send::run(&mut plan, &mut client, &options, &mut |_| {
+    let (summary, stop) = send::run(&mut plan, &mut client, &options, &mut || {
         if let Some(bar) = &bar {
             bar.inc(1);
         }

@@ -225,7 +225,7 @@ pub fn run(
     plan: &mut Plan,
     client: &mut Client,
     options: &Options,
-    progress: &mut dyn FnMut(&Outcome),
+    progress: &mut dyn FnMut(),
 ) -> (Summary, Option<Error>) {
     let mut summary = Summary {
         already_sent: plan.already_sent,
@@ -238,7 +238,7 @@ pub fn run(
         let log = &mut plan.logs[pending.log];
         match send_one(pending, log, client, options, &mut last_start) {
             Ok(outcome) => {
-                progress(&outcome);
+                progress();
                 let deferred = outcome.status == Status::Deferred;
                 let reply = outcome.reply.clone().unwrap_or_default();
                 summary.messages.push(outcome);
