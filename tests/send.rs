@@ -813,6 +813,24 @@ fn a_server_that_cannot_be_reached_is_a_temporary_failure() {
         err.contains(&format!("cannot connect to 127.0.0.1:{port}")),
         "{err}"
     );
+
+    // Sending tries five times, pausing 1, 2, 4 and 8 seconds, then stops.
+    let (code, _, err) = run(protest()
+        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+        .args([
+            "send",
+            s(&dir),
+            "--smtp",
+            &format!("smtp://127.0.0.1:{port}"),
+        ])
+        .args(["--user", "branch", "--yes"]));
+    assert_eq!(code, 75, "{err}");
+    assert!(
+        err.contains("not sent after 5 tries (cannot connect"),
+        "{err}"
+    );
+    assert!(err.contains("run the same command again later"), "{err}");
 }
 
 #[test]

@@ -233,42 +233,37 @@ pub fn run(
     };
     let limit = options.max.unwrap_or(usize::MAX).min(plan.pending.len());
     let mut last_start: Option<Instant> = None;
-    let mut stop = None;
     for (index, pending) in plan.pending.iter().enumerate().take(limit) {
         let log = &mut plan.logs[pending.log];
-        match send_one(pending, log, client, options, &mut last_start) {
-            Ok(outcome) => {
-                progress();
-                let deferred = outcome.status == Status::Deferred;
-                let reply = outcome.reply.clone().unwrap_or_default();
-                summary.messages.push(outcome);
-                if deferred {
-                    stop = Some(
-                        Error::new(
-                            ErrorKind::TempFail,
-                            format!(
-                                "{}: the server kept deferring it ({reply}); stopped",
-                                pending.name
-                            ),
-                        )
-                        .with_help(
-                            "run the same command again later: it sends only what was not accepted",
-                        ),
-                    );
-                }
+        let outcome = match send_one(pending, log, client, options, &mut last_start) {
+            Ok(outcome) => outcome,
+            Err(err) => {
+                summary.left = plan.pending.len() - index;
+                client.quit();
+                return (summary, Some(err));
             }
-            Err(err) => stop = Some(err),
-        }
-        if stop.is_some() {
+        };
+        progress();
+        if outcome.status == Status::Deferred {
+            let stop = Error::new(
+                ErrorKind::TempFail,
+                format!(
+                    "{}: not sent after {MAX_ATTEMPTS} tries ({}); stopped",
+                    pending.name,
+                    outcome.reply.as_deref().unwrap_or("no reply")
+                ),
+            )
+            .with_help("run the same command again later: it sends only what was not accepted");
+            summary.messages.push(outcome);
             summary.left = plan.pending.len() - index - 1;
-            break;
+            client.quit();
+            return (summary, Some(stop));
         }
+        summary.messages.push(outcome);
     }
-    if stop.is_none() {
-        summary.left = plan.pending.len() - limit;
-    }
+    summary.left = plan.pending.len() - limit;
     client.quit();
-    (summary, stop)
+    (summary, None)
 }
 
 fn send_one(
