@@ -19,13 +19,25 @@ const FILE_NAME: &str = "config.toml";
 /// The environment variable that names a data folder, over the config file's.
 pub const DATA_VAR: &str = "PROTEST_DATA";
 
-/// The file's settings. Sections are added as features need them (each with
-/// `#[serde(default)]`), and unknown keys are left to newer versions.
+/// The file's settings. A key it does not know is an error naming its line:
+/// a misspelt `dta =` would otherwise be ignored without a word.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// A campaign's data folder, absolute or relative to the config file.
     pub data: Option<PathBuf>,
+    pub smtp: SmtpConfig,
+}
+
+/// `[smtp]`: the defaults of `protest send`; its flags go over them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub url: Option<String>,
+    pub user: Option<String>,
+    pub from: Option<String>,
+    pub rate: Option<String>,
+    pub password_command: Option<String>,
 }
 
 /// Where the config file is, or `None` when neither HOME nor XDG_CONFIG_HOME says.
@@ -51,9 +63,10 @@ fn read(path: &Path) -> Result<Option<String>> {
 
 fn parse(path: &Path, text: &str) -> Result<Config> {
     toml::from_str(text).map_err(|err| {
-        Origin::file(path)
-            .toml_error(text, &err, 0)
-            .with_help("the config file takes data = \"/path/to/folder\"; see README \"Data\"")
+        Origin::file(path).toml_error(text, &err, 0).with_help(
+            "the config file takes data = \"/path/to/folder\" and an [smtp] table (url, user, \
+                 from, rate, password_command); see README \"Data\" and \"Sending\"",
+        )
     })
 }
 
@@ -126,13 +139,31 @@ mod tests {
     }
 
     #[test]
-    fn leaves_unknown_sections_to_other_features() {
+    fn reads_the_data_folder_and_the_smtp_table() {
         let config = parse(
             Path::new("c.toml"),
-            "data = \"/d\"\n[smtp]\nhost = \"127.0.0.1\"\n",
+            "data = \"/d\"\n[smtp]\nurl = \"smtps://mail.example.org\"\nrate = \"10/min\"\n",
         )
         .unwrap();
         assert_eq!(config.data, Some(PathBuf::from("/d")));
+        assert_eq!(config.smtp.url.as_deref(), Some("smtps://mail.example.org"));
+        assert_eq!(config.smtp.rate.as_deref(), Some("10/min"));
+    }
+
+    #[test]
+    fn a_misspelt_key_is_named_with_its_line() {
+        for (text, line, key) in [
+            ("dta = \"/d\"\n", 1, "dta"),
+            ("[smtp]\nurl = \"x\"\npasword = \"x\"\n", 3, "pasword"),
+        ] {
+            let err = parse(Path::new("c.toml"), text).unwrap_err();
+            assert!(
+                err.message
+                    .starts_with(&format!("c.toml:{line}: unknown field `{key}`")),
+                "{}",
+                err.message
+            );
+        }
     }
 
     #[test]

@@ -21,6 +21,12 @@ pub enum ErrorKind {
     Io,
     /// Some letters of a batch failed (`--keep-going` finished the rest). Exit 1.
     Partial,
+    /// The mail server is unavailable or keeps deferring, even after retries
+    /// (`send`): try again later. Exit 75.
+    TempFail,
+    /// The mail server refused the login, or TLS failed (`send`): nothing more
+    /// was sent. Exit 77.
+    NoPerm,
     /// The user cancelled an interactive session. Exit 130.
     Cancelled,
 }
@@ -34,6 +40,8 @@ impl ErrorKind {
             ErrorKind::NoInput => 66,
             ErrorKind::CantCreate => 73,
             ErrorKind::Io => 74,
+            ErrorKind::TempFail => 75,
+            ErrorKind::NoPerm => 77,
             ErrorKind::Cancelled => 130,
         }
     }

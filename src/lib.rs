@@ -17,5 +17,6 @@ pub mod fuzzing;
 pub mod output;
 pub mod profile;
 pub mod render;
+pub mod send;
 pub mod template;
 pub mod text;

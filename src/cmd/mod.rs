@@ -6,6 +6,7 @@ mod embassies;
 mod letters;
 mod profile;
 mod prompt;
+mod send;
 mod wizard;
 mod write;
 
@@ -28,9 +29,11 @@ Examples:
   protest write mamai-restrictions --country \"United States\" --name \"Ann Lee\" -o letter.txt
   protest write political-prisoners-2026 --all --sender me.toml --out letters/
   protest check --letters my-letters/ --embassies my-embassies.toml
+  protest send drafts/ --smtp smtp://smtp.example.org --user me@example.org --dry-run
 
 Exit codes: 0 ok, 1 some letters of a batch failed, 2 usage, 65 bad data,
-66 input file missing, 73 output cannot be created, 74 write failed, 130 cancelled.";
+66 input file missing, 73 output cannot be created, 74 write failed, 75 mail server
+deferring (send), 77 mail login or TLS refused (send), 130 cancelled.";
 
 /// Write protest letters to Kazakhstan's embassies for the release of political prisoners.
 #[derive(Debug, Parser)]
@@ -42,7 +45,8 @@ protest combines a letter template (the demands, the prisoners named) with the d
 Kazakhstan's missions abroad and your details, and writes a personalised letter: plain text,
 an email draft (.eml, mbox, mailto) or a print-ready PDF, for one sender or a whole CSV of them.
 The shipped letters and directory are built in; add your own with --letters and --embassies.
-Nothing is sent and nothing leaves this computer: protest makes no network connections.
+Nothing leaves this computer unless you run `protest send`, the one command that connects
+to a network: to the mail server you name, to deliver drafts you have written and read.
 
 Run `protest` alone in a terminal for the guided mode, which asks its questions one by one.")]
 pub struct Cli {
@@ -83,6 +87,7 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     Wizard(wizard::WizardArgs),
     Profile(profile::ProfileArgs),
+    Send(send::SendArgs),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -97,6 +102,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions(args) => completions::run(&cli.data, args),
         Command::Wizard(args) => wizard::run(&cli.data, args),
         Command::Profile(args) => profile::run(&cli.data, args),
+        Command::Send(args) => send::run(args),
     }
 }
 

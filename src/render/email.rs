@@ -1,11 +1,11 @@
 //! Email drafts: one RFC 5322 message (`.eml`), an mboxrd mailbox of many,
 //! or a `mailto:` link.
 //!
-//! `protest` never sends mail. It writes drafts that the sender opens in
-//! their own mail client, reads, and sends from their own address, so the
-//! embassy sees a letter from a person rather than from a tool. That is why
-//! `From` must be the sender's real address and why every draft carries
-//! `X-Unsent: 1`.
+//! Rendering never sends mail. It writes drafts that the sender opens in
+//! their own mail client, reads, and sends from their own address (or hands
+//! to `protest send` after reading them), so the embassy sees a letter from a
+//! person rather than from a tool. That is why `From` must be the sender's
+//! real address and why every draft carries `X-Unsent: 1`, which sending drops.
 //!
 //! # Opening a draft
 //!

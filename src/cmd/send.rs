@@ -1,0 +1,421 @@
+//! `protest send`: deliver email drafts over SMTP, each once.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+
+use super::prompt;
+use crate::config::{self, SmtpConfig};
+use crate::error::{Error, ErrorKind, Result};
+use crate::send::message::{domain, Account};
+use crate::send::smtp::{Client, Failure, Server};
+use crate::send::{self, Options, Plan, Rate, Status, Summary};
+
+/// The environment variable that holds the SMTP password.
+const PASSWORD_ENV: &str = "PROTEST_SMTP_PASSWORD";
+
+/// Send email drafts over SMTP: each exactly once, at a polite rate, resumable
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Write first, look, then send: `protest write ... --format eml --out DIR` writes the drafts, you
+open a few, and `protest send DIR` delivers them. It asks before sending (--yes does not), and
+--dry-run connects and logs in but sends nothing.
+
+The server: --smtp smtp://HOST:587 (STARTTLS, required unless the server is on this computer) or
+smtps://HOST:465, --user NAME. The password only from the environment variable
+PROTEST_SMTP_PASSWORD, or from `password_command` in the config file; never on the command line.
+The same settings can live in ~/.config/protest/config.toml:
+
+  [smtp]
+  url = \"smtp://smtp.example.org:587\"
+  user = \"branch@example.org\"
+  from = \"Leeds Branch <branch@example.org>\"
+  rate = \"20/min\"
+  password_command = \"pass show mail/branch\"
+
+Each message is recorded in send-log.jsonl next to the drafts before and after it goes: a re-run
+sends only what the server has not accepted. A crash at the moment the server accepts a message
+can send that one message twice.
+
+Exit codes: 0 all sent, 1 some recipients refused for good (the others were sent), 2 usage,
+65 a draft is not an email, 75 the server kept deferring (run again later), 77 login or TLS
+failed (nothing more sent), 130 cancelled.
+
+Examples:
+  protest send drafts/ --smtp smtp://smtp.example.org --user branch@example.org --dry-run
+  protest send drafts/ --from \"Leeds Branch <branch@example.org>\" --rate 10/min
+  protest send letter.eml --yes --json")]
+pub struct SendArgs {
+    /// The drafts: a folder written by `write --format eml --out DIR`, .eml files, or an mbox
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// The mail server: smtp://HOST:587 (STARTTLS) or smtps://HOST:465 (TLS)
+    #[arg(long, value_name = "URL")]
+    smtp: Option<String>,
+    /// The login name (the password: PROTEST_SMTP_PASSWORD or password_command in the config)
+    #[arg(long, value_name = "NAME")]
+    user: Option<String>,
+    /// Send From this account, as "Member via Branch", with Reply-To the member (DMARC)
+    #[arg(long, value_name = "ADDRESS")]
+    from: Option<String>,
+    /// At most this many messages: N/min, N/h, or unlimited [default: 20/min]
+    #[arg(long, value_name = "N/min")]
+    rate: Option<String>,
+    /// Send at most N messages this time; a re-run sends the rest
+    #[arg(long, value_name = "N")]
+    max: Option<usize>,
+    /// Send without asking first
+    #[arg(long, short = 'y')]
+    yes: bool,
+    /// Connect and log in, say what would be sent, and send nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Print what was sent as JSON on standard output
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: SendArgs) -> Result<()> {
+    let config_path = config::path();
+    let config = match &config_path {
+        Some(path) => config::load(path)?.smtp,
+        None => SmtpConfig::default(),
+    };
+    let config_name = config_path.as_ref().map_or_else(
+        || "~/.config/protest/config.toml".to_string(),
+        |p| p.display().to_string(),
+    );
+
+    let url = args.smtp.clone().or(config.url.clone()).ok_or_else(|| {
+        Error::usage("which mail server? no --smtp and no url in the [smtp] config").with_help(
+            format!("give --smtp smtp://HOST:587, or set url under [smtp] in {config_name}"),
+        )
+    })?;
+    let server = Server::parse(&url).map_err(Error::usage)?;
+    let account = args
+        .from
+        .clone()
+        .or(config.from.clone())
+        .map(|text| Account::parse(&text))
+        .transpose()
+        .map_err(Error::usage)?;
+    let rate_text = args
+        .rate
+        .clone()
+        .or(config.rate.clone())
+        .unwrap_or_else(|| Rate::DEFAULT.to_string());
+    let rate = Rate::parse(&rate_text).map_err(|err| Error::usage(format!("--rate: {err}")))?;
+    let options = Options {
+        account,
+        rate,
+        max: args.max,
+    };
+
+    let mut plan = send::plan(&args.paths)?;
+    if plan.pending.is_empty() {
+        let summary = Summary {
+            already_sent: plan.already_sent,
+            ..Summary::default()
+        };
+        if args.json {
+            print_report(&summary, &plan)?;
+        }
+        eprintln!(
+            "nothing to send: the log says all {} drafts were accepted",
+            plan.already_sent
+        );
+        return Ok(());
+    }
+
+    let user = args.user.clone().or(config.user.clone());
+    let login = match user {
+        Some(user) => Some((user.clone(), password(&user, &config, &config_name)?)),
+        None if std::env::var_os(PASSWORD_ENV).is_some_and(|p| !p.is_empty()) => {
+            return Err(
+                Error::usage(format!("{PASSWORD_ENV} is set, but no --user to log in as"))
+                    .with_help(format!(
+                        "give --user NAME, or set user under [smtp] in {config_name}"
+                    )),
+            );
+        }
+        None => None,
+    };
+    warn_about_dmarc(
+        &plan,
+        &options,
+        login.as_ref().map(|(user, _)| user.as_str()),
+    );
+
+    let count = options.max.unwrap_or(usize::MAX).min(plan.pending.len());
+    let sender = match (&options.account, &login) {
+        (Some(account), _) => account.address.clone(),
+        _ => {
+            let froms: std::collections::BTreeSet<&str> =
+                plan.pending.iter().map(|p| p.from.as_str()).collect();
+            match froms.len() {
+                1 => froms.into_iter().next().unwrap_or_default().to_string(),
+                n => format!("{n} senders (each draft's From)"),
+            }
+        }
+    };
+    let mut client = Client::new(server.clone(), login);
+
+    if args.dry_run {
+        return dry_run(&plan, &mut client, &server, count, args.json);
+    }
+    if !args.yes {
+        confirm(&plan, count, &server, &sender)?;
+    }
+
+    let bar = (!args.json && std::io::stderr().is_terminal()).then(|| progress_bar(count));
+    let started = Instant::now();
+    // Refusals are listed once, in the report at the end.
+    let (summary, stop) = send::run(&mut plan, &mut client, &options, &mut || {
+        if let Some(bar) = &bar {
+            bar.inc(1);
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    report(&summary, &plan, &server, started, args.json)?;
+    if let Some(err) = stop {
+        return Err(err);
+    }
+    let refused: usize = summary.messages.iter().map(|m| m.rejected.len()).sum();
+    if refused > 0 {
+        return Err(Error::new(
+            ErrorKind::Partial,
+            format!(
+                "{refused} recipient{} refused for good; the server's replies are above and in the log",
+                plural(refused)
+            ),
+        )
+        .with_help("correct the address in the draft (or the directory) and run again: the rest is not sent twice"));
+    }
+    Ok(())
+}
+
+/// The password, from the environment or the configured command; never an argument.
+fn password(user: &str, config: &SmtpConfig, config_name: &str) -> Result<String> {
+    if let Some(password) = std::env::var_os(PASSWORD_ENV).filter(|p| !p.is_empty()) {
+        return password
+            .into_string()
+            .map_err(|_| Error::usage(format!("{PASSWORD_ENV} is not valid UTF-8")));
+    }
+    let Some(command) = &config.password_command else {
+        return Err(Error::usage(format!("no password for {user}"))
+            .with_help(format!(
+                "set {PASSWORD_ENV}, or password_command under [smtp] in {config_name} (a command that prints it)"
+            )));
+    };
+    let output = std::process::Command::new("sh")
+        .args(["-c", command])
+        .stdin(std::process::Stdio::inherit())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|err| Error::usage(format!("password_command cannot run: {err}")))?;
+    if !output.status.success() {
+        return Err(Error::usage(format!(
+            "password_command failed ({}); nothing was sent",
+            output.status
+        ))
+        .with_help(format!(
+            "check password_command under [smtp] in {config_name}"
+        )));
+    }
+    let text = String::from_utf8(output.stdout)
+        .map_err(|_| Error::usage("password_command printed something that is not UTF-8"))?;
+    let password = text.strip_suffix('\n').unwrap_or(&text);
+    let password = password.strip_suffix('\r').unwrap_or(password);
+    if password.is_empty() {
+        return Err(Error::usage("password_command printed no password"));
+    }
+    Ok(password.to_string())
+}
+
+/// Drafts From another domain than the account's are rejected by many
+/// providers or filed as spam (DMARC): say so before sending, and how to avoid it.
+fn warn_about_dmarc(plan: &Plan, options: &Options, user: Option<&str>) {
+    if options.account.is_some() {
+        return;
+    }
+    let Some(account_domain) = user.filter(|u| u.contains('@')).map(domain) else {
+        return;
+    };
+    let outside = plan
+        .pending
+        .iter()
+        .filter(|p| !domain(&p.from).eq_ignore_ascii_case(account_domain))
+        .count();
+    if outside > 0 {
+        eprintln!(
+            "warning: {outside} draft{} {} From an address outside {account_domain}, the account's domain: \
+             the embassy's mail server may reject {} or file {} as spam (DMARC)\n  \
+             help: send with --from \"Branch Name <{}>\": From \"Member via Branch Name\", Reply-To the member",
+            plural(outside),
+            if outside == 1 { "is" } else { "are" },
+            if outside == 1 { "it" } else { "them" },
+            if outside == 1 { "it" } else { "them" },
+            user.unwrap_or_default()
+        );
+    }
+}
+
+fn confirm(plan: &Plan, count: usize, server: &Server, sender: &str) -> Result<()> {
+    let recipients = plan.recipient_addresses();
+    let question = format!(
+        "Send {count} message{} to {recipients} recipient address{} via {} as {sender}?",
+        plural(count),
+        if recipients == 1 { "" } else { "es" },
+        server.host
+    );
+    if !prompt::is_interactive() {
+        return Err(Error::usage(format!(
+            "not sending without a yes: {}",
+            question.trim_end_matches('?')
+        ))
+        .with_help("add --yes to send without asking (try --dry-run first)"));
+    }
+    if prompt::Prompter::new().confirm(&question, false)? {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::Cancelled,
+            "cancelled: nothing was sent",
+        ))
+    }
+}
+
+fn dry_run(
+    plan: &Plan,
+    client: &mut Client,
+    server: &Server,
+    count: usize,
+    json: bool,
+) -> Result<()> {
+    client.connect().map_err(|failure| match failure {
+        Failure::Transient(reason) => Error::new(ErrorKind::TempFail, reason)
+            .with_help("check the server's address and port, or try again later"),
+        Failure::Fatal(reason) | Failure::Permanent(reason) => {
+            Error::new(ErrorKind::NoPerm, reason)
+                .with_help("check the server, --user and the password")
+        }
+    })?;
+    client.quit();
+    let would: Vec<_> = plan.pending[..count]
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "draft": p.name,
+                "message_id": p.message_id,
+                "from": p.from,
+                "recipients": p.recipients,
+            })
+        })
+        .collect();
+    if json {
+        super::print_json(&serde_json::json!({
+            "dry_run": true,
+            "server": server.host,
+            "would_send": would,
+            "already_sent": plan.already_sent,
+            "left": plan.pending.len() - count,
+        }))?;
+    } else {
+        let mut text = String::new();
+        for p in &plan.pending[..count] {
+            text.push_str(&format!("{}  to {}\n", p.name, p.recipients.join(", ")));
+        }
+        crate::output::write_stdout(text.as_bytes())?;
+    }
+    eprintln!(
+        "dry run: connected to {} and logged in; would send {count} message{} ({} already sent); sent nothing",
+        server.host,
+        plural(count),
+        plan.already_sent
+    );
+    Ok(())
+}
+
+fn report(
+    summary: &Summary,
+    plan: &Plan,
+    server: &Server,
+    started: Instant,
+    json: bool,
+) -> Result<()> {
+    if json {
+        print_report(summary, plan)?;
+    }
+    for message in &summary.messages {
+        for rejection in &message.rejected {
+            eprintln!(
+                "refused: {} to {}: {}",
+                message.draft, rejection.recipient, rejection.reply
+            );
+        }
+    }
+    let sent = summary.count(Status::Sent) + summary.count(Status::Partly);
+    let mut line = format!(
+        "sent {sent} message{} via {} in {:.1}s",
+        plural(sent),
+        server.host,
+        started.elapsed().as_secs_f64()
+    );
+    for (count, what) in [
+        (summary.count(Status::Rejected), "refused"),
+        (summary.count(Status::Deferred), "deferred"),
+        (summary.already_sent, "already sent before"),
+        (summary.left, "left for a later run"),
+    ] {
+        if count > 0 {
+            line.push_str(&format!(", {count} {what}"));
+        }
+    }
+    eprintln!("{line}");
+    Ok(())
+}
+
+/// The run as JSON: the counts, every message, and the logs that record it.
+fn print_report(summary: &Summary, plan: &Plan) -> Result<()> {
+    #[derive(serde::Serialize)]
+    struct Report<'a> {
+        sent: usize,
+        partly: usize,
+        rejected: usize,
+        deferred: usize,
+        #[serde(flatten)]
+        summary: &'a Summary,
+        logs: Vec<PathBuf>,
+    }
+    super::print_json(&Report {
+        sent: summary.count(Status::Sent),
+        partly: summary.count(Status::Partly),
+        rejected: summary.count(Status::Rejected),
+        deferred: summary.count(Status::Deferred),
+        summary,
+        logs: plan.log_paths(),
+    })
+}
+
+fn progress_bar(total: usize) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} sent {eta}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

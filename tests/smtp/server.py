@@ -1,0 +1,136 @@
+"""A real SMTP server on 127.0.0.1 for the tests of `protest send` (aiosmtpd).
+
+It prints its port on the first line of standard output, then serves until
+killed. Every message it accepts is written to DIR as NNNN.eml (the bytes as
+received, dot-stuffing undone) with NNNN.json beside it: the envelope, and
+the times the MAIL command and the end of the data arrived.
+
+Options:
+  --dir DIR             where to record the messages (required)
+  --user U --password P require AUTH with these credentials
+  --reject ADDR         answer 550 to RCPT TO for ADDR (repeatable)
+  --defer-once ADDR     answer 451 to the first message for ADDR, at the end of its data
+  --tls CERT KEY        offer STARTTLS with this certificate and require it
+  --implicit-tls        with --tls: TLS from the first byte (smtps) instead
+  --drop-once-after N   after N messages, close the connection on the next MAIL
+
+The server only ever listens on 127.0.0.1.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import ssl
+import sys
+import time
+
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dir", required=True)
+    parser.add_argument("--user")
+    parser.add_argument("--password")
+    parser.add_argument("--reject", action="append", default=[])
+    parser.add_argument("--defer-once", action="append", default=[])
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    parser.add_argument("--implicit-tls", action="store_true")
+    parser.add_argument("--drop-once-after", type=int)
+    args = parser.parse_args()
+    os.makedirs(args.dir, exist_ok=True)
+
+    handler = Handler(args.dir, args.reject, args.defer_once, args.drop_once_after)
+    kwargs = {"decode_data": False, "enable_SMTPUTF8": True}
+    if args.user:
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = (
+                isinstance(auth_data, LoginPassword)
+                and auth_data.login == args.user.encode()
+                and auth_data.password == args.password.encode()
+            )
+            # handled=False: aiosmtpd itself answers 535 to a failure.
+            return AuthResult(success=ok, handled=False)
+
+        kwargs.update(
+            authenticator=authenticator, auth_required=True, auth_require_tls=bool(args.tls)
+        )
+    listen_tls = None
+    if args.tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls[0], args.tls[1])
+        if args.implicit_tls:
+            listen_tls = context
+            kwargs.update(auth_require_tls=False)
+        else:
+            kwargs.update(tls_context=context, require_starttls=True)
+
+    loop = asyncio.new_event_loop()
+    server = loop.run_until_complete(
+        loop.create_server(
+            lambda: SMTP(handler, **kwargs), host="127.0.0.1", port=0, ssl=listen_tls
+        )
+    )
+    print(server.sockets[0].getsockname()[1], flush=True)
+    loop.run_forever()
+
+
+class Handler:
+    def __init__(self, directory, reject, defer_once, drop_once_after):
+        self.directory = directory
+        self.reject = {a.lower() for a in reject}
+        self.defer_once = {a.lower() for a in defer_once}
+        self.drop_once_after = drop_once_after
+        self.count = 0
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.drop_once_after is not None and self.count == self.drop_once_after:
+            self.drop_once_after = None
+            server.transport.close()
+            return "421 4.3.2 closing"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        envelope.mail_time = time.time()
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.reject:
+            return "550 5.1.1 <%s>: mailbox unavailable" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        for address in envelope.rcpt_tos:
+            if address.lower() in self.defer_once:
+                self.defer_once.discard(address.lower())
+                return "451 4.3.0 try again later"
+        self.count += 1
+        stem = os.path.join(self.directory, "%04d" % self.count)
+        meta = {
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": envelope.rcpt_tos,
+            "mail_time": envelope.mail_time,
+            "data_time": time.time(),
+            "authenticated": bool(getattr(session, "authenticated", False)),
+            "tls": session.ssl is not None or server_is_tls(server),
+        }
+        write(stem + ".eml", envelope.original_content)
+        write(stem + ".json", json.dumps(meta).encode())
+        return "250 2.0.0 queued as %04d" % self.count
+
+
+def server_is_tls(server):
+    return server.transport.get_extra_info("sslcontext") is not None
+
+
+def write(path, data):
+    """Whole files only: the tests poll the directory."""
+    with open(path + ".tmp", "wb") as f:
+        f.write(data)
+    os.rename(path + ".tmp", path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
