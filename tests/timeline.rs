@@ -454,7 +454,7 @@ fn protest_data_and_the_config_file_add_a_campaigns_data() {
     let config = config_home.join("protest/config.toml");
     std::fs::write(
         &config,
-        "# our campaign\ndata = \"../../campaign\"\n[smtp]\nhost = \"127.0.0.1\"\n",
+        "# our campaign\ndata = \"../../campaign\"\n[smtp]\nurl = \"smtp://127.0.0.1:2525\"\n",
     )
     .unwrap();
     let (code, out, err) = listed_ids(&mut isolated());
