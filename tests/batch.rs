@@ -591,14 +591,18 @@ fn a_killed_run_leaves_only_whole_letters_and_a_rerun_completes_it() {
             "{name} is half written"
         );
     }
-    // A half-written temporary file of a run long gone, and a user's own dot-files.
+    // A half-written temporary file of a run long gone (a process id above
+    // the kernel's maximum), and a user's own dot-files, some named much
+    // like a temporary file.
     write(
         &out,
-        ".gb-london-Member-0599.txt.4194399.tmp",
+        ".protest-tmp-4194399-00c0ffee00c0ffee",
         "Member 0599\nYour Exc",
     );
     write(&out, ".notes.tmp", "mine");
     write(&out, ".draft.v2.tmp", "mine");
+    write(&out, ".notes.99999.tmp", "mine");
+    write(&out, ".gb-london-Member-0599.txt.4194399.tmp", "mine");
 
     let (code, _, err) = run(protest().args(args));
     assert_eq!(code, 0, "{err}");
@@ -615,8 +619,13 @@ fn a_killed_run_leaves_only_whole_letters_and_a_rerun_completes_it() {
     let dot: Vec<&String> = all.keys().filter(|n| n.starts_with('.')).collect();
     assert_eq!(
         dot,
-        [".draft.v2.tmp", ".notes.tmp"],
-        "stray temporary files are cleaned up"
+        [
+            ".draft.v2.tmp",
+            ".gb-london-Member-0599.txt.4194399.tmp",
+            ".notes.99999.tmp",
+            ".notes.tmp"
+        ],
+        "stray temporary files are cleaned up, and only they"
     );
     let written = letters(&out);
     assert_eq!(written.len(), rows);

@@ -8,7 +8,7 @@ use serde_json::Map;
 
 use super::DataArgs;
 use crate::batch::{self, Destination, Plan, Recipients, Senders};
-use crate::catalog::{read_text, Catalog, Confidence, Mission, Sender};
+use crate::catalog::{Catalog, Confidence, Mission, Sender};
 use crate::compose::{compose, date::Date, Request};
 use crate::error::{Error, Result};
 use crate::render::pdf::{Paper, PdfOptions};
@@ -178,6 +178,7 @@ pub struct WriteArgs {
 pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     let catalog = data.load()?;
     let template = catalog.template(&args.letter)?;
+    refuse_directory_as_file(&args)?;
     let date = match &args.date {
         Some(text) => Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}")))?,
         None => Date::today(),
@@ -191,7 +192,13 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         Recipients::Fixed(missions) => missions.clone(),
         Recipients::SenderCountry => Vec::new(),
     };
-    if args.json {
+    if args.json && args.out.is_none() {
+        if args.output.is_some() || args.combine.is_some() {
+            return Err(Error::usage(
+                "--json prints the composed letters on standard output; it cannot be used with -o or --combine",
+            )
+            .with_help("leave out --json to write the file, or -o to print the letters as JSON"));
+        }
         return print_letters(&catalog, template, &senders, &recipients, date, &args);
     }
     let format = if args.combine.is_some() {
@@ -220,6 +227,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         senders,
         recipients,
         date,
+        date_given: args.date.is_some(),
         personal: personal(&args)?,
         cc: args.cc.clone(),
         force: args.force,
@@ -238,7 +246,30 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         jobs: args.jobs,
         dry_run: args.dry_run,
     };
-    batch::run(&plan).map(|_| ())
+    let summary = batch::run(plan)?;
+    // With --out, --json describes what the run did: the manifest has the rest.
+    match args.json {
+        true => super::print_json(&summary),
+        false => Ok(()),
+    }
+}
+
+/// `-o out/` names a directory, whether or not it exists yet: not a file
+/// called `out`.
+fn refuse_directory_as_file(args: &WriteArgs) -> Result<()> {
+    let Some(path) = &args.output else {
+        return Ok(());
+    };
+    let text = path.to_string_lossy();
+    if text.len() > 1 && (text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR)) {
+        return Err(Error::usage(format!(
+            "-o {text}: a name ending in a slash is a directory; -o writes one file"
+        ))
+        .with_help(format!(
+            "use --out {text} to write one file per letter into it, or -o FILE for one file"
+        )));
+    }
+    Ok(())
 }
 
 /// `--json`: the composed letters themselves, for scripts.
@@ -338,17 +369,60 @@ fn recipients<'c>(catalog: &'c Catalog, args: &WriteArgs) -> Result<Recipients<'
     Ok(Recipients::Fixed(missions))
 }
 
+/// The personal paragraph, held to the length a CSV's `personal` cell may have.
 fn personal(args: &WriteArgs) -> Result<Option<String>> {
-    match (&args.personal, &args.personal_file) {
-        (Some(text), _) => Ok(Some(text.clone())),
-        (None, Some(path)) if path == Path::new("-") => {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|err| Error::read(Path::new("<stdin>"), &err))?;
-            Ok(Some(text))
+    let limit = crate::batch::senders::MAX_PERSONAL;
+    let (text, source) = match (&args.personal, &args.personal_file) {
+        (Some(text), _) => (text.clone(), "--personal".to_string()),
+        (None, Some(path)) => {
+            let shown = match path == Path::new("-") {
+                true => Path::new("<stdin>"),
+                false => path.as_path(),
+            };
+            let input: Box<dyn Read> = match path == Path::new("-") {
+                true => Box::new(std::io::stdin()),
+                false => {
+                    Box::new(std::fs::File::open(path).map_err(|err| Error::read(path, &err))?)
+                }
+            };
+            // Never more than the longest paragraph can be, so that
+            // `--personal-file /dev/zero` ends.
+            let most = (limit * 4 + 1) as u64;
+            let mut bytes = Vec::new();
+            input
+                .take(most)
+                .read_to_end(&mut bytes)
+                .map_err(|err| Error::read(shown, &err))?;
+            let source = format!("--personal-file {}", shown.display());
+            if bytes.len() as u64 == most {
+                return Err(too_long(&source, None, limit));
+            }
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Error::data(format!("{source}: not valid UTF-8 text"))
+                    .with_help("save the file as UTF-8 text")
+            })?;
+            let text = match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => text,
+            };
+            (text, source)
         }
-        (None, Some(path)) => read_text(path).map(Some),
-        (None, None) => Ok(None),
+        (None, None) => return Ok(None),
+    };
+    let length = text.trim().chars().count();
+    if length > limit {
+        return Err(too_long(&source, Some(length), limit));
     }
+    Ok(Some(text))
+}
+
+fn too_long(source: &str, length: Option<usize>, limit: usize) -> Error {
+    let length = match length {
+        Some(length) => format!("is {length} characters long"),
+        None => "is longer".to_string(),
+    };
+    Error::data(format!(
+        "{source}: {length}, more than the {limit} a letter can carry"
+    ))
+    .with_help("a personal paragraph is a few sentences in your own words")
 }
