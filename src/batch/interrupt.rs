@@ -22,18 +22,22 @@ extern "C" fn on_signal(signal: libc::c_int) {
     RECEIVED.store(signal, Ordering::SeqCst);
 }
 
-/// Installs the handler for the rest of the process, for each signal whose
-/// handling is still the default: one that is ignored (`nohup`, a
-/// background job) stays ignored, and one the guided mode handles stays its.
+/// Installs the handler for the rest of the process. A signal the guided
+/// mode already handles stays its, and a SIGHUP ignored (`nohup`) stays
+/// ignored. A SIGINT ignored is taken back: a shell script starts its
+/// background jobs so, and such a run must still stop cleanly when told.
 pub fn install() {
     for signal in SIGNALS {
         // SAFETY: a zeroed sigaction with a handler that only touches atomics
         // or calls _exit, both async-signal-safe; the first call only reads.
         unsafe {
             let mut current: libc::sigaction = std::mem::zeroed();
-            if libc::sigaction(signal, std::ptr::null(), &mut current) != 0
-                || current.sa_sigaction != libc::SIG_DFL
-            {
+            if libc::sigaction(signal, std::ptr::null(), &mut current) != 0 {
+                continue;
+            }
+            let ignored = current.sa_sigaction == libc::SIG_IGN;
+            let handled = current.sa_sigaction != libc::SIG_DFL && !ignored;
+            if handled || (ignored && signal == libc::SIGHUP) {
                 continue;
             }
             let mut action: libc::sigaction = std::mem::zeroed();

@@ -903,6 +903,11 @@ fn at_row(plan: &Plan, row: &SenderRow, err: Error) -> Error {
     };
     Error {
         message: format!("{file}:{}: row {}: {}", row.line, row.row, err.message),
+        // What a row says is data, even where the same on the command line is usage.
+        kind: match err.kind {
+            ErrorKind::Usage => ErrorKind::Data,
+            kind => kind,
+        },
         ..err
     }
 }
