@@ -389,7 +389,7 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
     in_chunks(plan, |jobs| {
         // Composing, checking and naming are the costly part: done on every
         // core, gathered in order.
-        let checked: Vec<Result<(Option<Letter>, Option<String>)>> = jobs
+        let checked: Vec<Result<(Option<Letter>, Option<String>), Problem>> = jobs
             .par_iter()
             .map(|job| check_job(plan, namer.as_ref(), job))
             .collect();
@@ -397,7 +397,7 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
             first.count += 1;
             let mut name = None;
             let checked = match job.problem.take() {
-                Some(problem) => Err(problem),
+                Some(problem) => Err(Problem::Row(problem)),
                 None => checked,
             };
             let problem = match checked {
@@ -441,7 +441,8 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
                         None => None,
                     }
                 }
-                Err(err) => Some(err),
+                Err(Problem::Run(err)) => return Err(err),
+                Err(Problem::Row(err)) => Some(err),
             };
             if namer.is_some() {
                 first.names.push(name);
@@ -464,43 +465,45 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
     Ok(first)
 }
 
+/// What stops a letter: its own row, or what every letter shares (the
+/// `--file-name` pattern), which is said once and ends the run.
+enum Problem {
+    Row(Error),
+    Run(Error),
+}
+
 /// Composes one letter and checks it as its format will need it. Returns the
 /// letter (for the first, which a dry run shows) and its file name.
 fn check_job(
     plan: &Plan,
     namer: Option<&Namer>,
     job: &Job,
-) -> Result<(Option<Letter>, Option<String>)> {
+) -> Result<(Option<Letter>, Option<String>), Problem> {
     if job.problem.is_some() {
         return Ok((None, None));
     }
     let mission = job.mission.expect("a row without a problem has a mission");
+    let name = name_of(namer, job).map_err(Problem::Run)?;
     if plan.format.is_email() && mission.email.is_none() {
         if plan.strict {
-            return Err(no_email_error(mission));
+            return Err(Problem::Row(no_email_error(mission)));
         }
         // Skipped when written, with a warning: nothing of it to check.
-        return Ok((None, name_of(plan, namer, job)?));
+        return Ok((None, name));
     }
-    let letter = compose_job(plan, job)?;
-    check_letter(plan, &letter).map_err(|err| at_row(plan, &job.row, err))?;
-    let name = name_of(plan, namer, job)?;
+    let letter = compose_job(plan, job).map_err(Problem::Row)?;
+    check_letter(plan, &letter).map_err(|err| Problem::Row(at_row(plan, &job.row, err)))?;
     Ok(((job.index == 0 || plan.dry_run).then_some(letter), name))
 }
 
-fn name_of(plan: &Plan, namer: Option<&Namer>, job: &Job) -> Result<Option<String>> {
+/// A letter's file name. The pattern is the same for every letter, so what
+/// is wrong with it is said without a row.
+fn name_of(namer: Option<&Namer>, job: &Job) -> Result<Option<String>> {
     let Some(namer) = namer else {
         return Ok(None);
     };
     let mission = job.mission.expect("a named letter has a mission");
-    namer
-        .name(&job.row, mission)
-        .map(Some)
-        .map_err(|err| match plan.senders.is_csv() {
-            // The pattern is the same for every row: name the row it failed on.
-            true => at_row(plan, &job.row, err),
-            false => err,
-        })
+    namer.name(&job.row, mission).map(Some)
 }
 
 /// What rendering would refuse, found without the cost of rendering where
