@@ -151,6 +151,7 @@ struct EarlierLine {
     recipient: Option<String>,
     status: String,
     path: Option<String>,
+    sha256: Option<String>,
     text: String,
 }
 
@@ -161,6 +162,7 @@ struct Key {
     recipient: Option<String>,
     status: String,
     path: Option<String>,
+    sha256: Option<String>,
 }
 
 impl Iterator for Earlier {
@@ -176,6 +178,7 @@ impl Iterator for Earlier {
                 recipient: key.recipient,
                 status: key.status,
                 path: key.path,
+                sha256: key.sha256,
                 text,
             });
         }
@@ -208,7 +211,7 @@ impl Manifest {
         good: bool,
     ) -> Result<()> {
         match self.earlier_for(row as u64, recipient) {
-            Some(earlier) if !good && self.still_there(&earlier) => self.write_earlier(&earlier),
+            Some(earlier) if !good && self.still_holds(&earlier) => self.write_earlier(&earlier),
             _ => self.write(line),
         }
     }
@@ -249,7 +252,9 @@ impl Manifest {
         None
     }
 
-    /// Whether an earlier line records a letter whose file is still there.
+    /// Whether an earlier line records a letter whose file is still there
+    /// (of the letters this run never reached: not read, which would cost
+    /// an interrupted run the time it does not have).
     fn still_there(&self, line: &EarlierLine) -> bool {
         let Some(path) = &line.path else {
             return false;
@@ -257,6 +262,18 @@ impl Manifest {
         GOOD.contains(&line.status.as_str())
             && !path.contains('/')
             && std::fs::symlink_metadata(self.dir.join(path)).is_ok_and(|m| m.is_file())
+    }
+
+    /// Whether the letter an earlier line records is still there, unchanged:
+    /// said of the letter whose making failed this time.
+    fn still_holds(&self, line: &EarlierLine) -> bool {
+        use sha2::Digest;
+        let (Some(path), Some(sha256)) = (&line.path, &line.sha256) else {
+            return false;
+        };
+        self.still_there(line)
+            && std::fs::read(self.dir.join(path))
+                .is_ok_and(|bytes| super::hex(&sha2::Sha256::digest(bytes)) == *sha256)
     }
 
     fn write_earlier(&mut self, line: &EarlierLine) -> Result<()> {

@@ -585,15 +585,21 @@ impl Problems {
         crate::text::escape_message(&text).into_owned()
     }
 
-    /// Every shown problem, the first without its `error: `.
+    /// Every shown problem, the first without its `error: `, each with its
+    /// help unless the one before said the same.
     fn list(&self) -> String {
         let mut out = String::new();
+        let mut last_help = None;
         for (i, problem) in self.shown.iter().enumerate() {
             if i > 0 {
                 out.push_str("error: ");
             }
             out.push_str(&problem.message);
             out.push('\n');
+            if let Some(help) = problem.help.as_deref().filter(|h| Some(*h) != last_help) {
+                out.push_str(&format!("  help: {help}\n"));
+            }
+            last_help = problem.help.as_deref();
         }
         if self.more > 0 {
             out.push_str(&format!("error: … and {} more\n", self.more));

@@ -418,11 +418,11 @@ fn personal(args: &WriteArgs) -> Result<Option<String>> {
 
 fn too_long(source: &str, length: Option<usize>, limit: usize) -> Error {
     let length = match length {
-        Some(length) => format!("is {length} characters long"),
-        None => "is longer".to_string(),
+        Some(length) => format!("is {length} characters long, more than"),
+        None => "is longer than".to_string(),
     };
     Error::data(format!(
-        "{source}: {length}, more than the {limit} a letter can carry"
+        "{source}: {length} the {limit} characters a letter can carry"
     ))
     .with_help("a personal paragraph is a few sentences in your own words")
 }
