@@ -389,7 +389,7 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
     in_chunks(plan, |jobs| {
         // Composing, checking and naming are the costly part: done on every
         // core, gathered in order.
-        let checked: Vec<Result<(Option<Letter>, Option<String>), Problem>> = jobs
+        let checked: Vec<Checked> = jobs
             .par_iter()
             .map(|job| check_job(plan, namer.as_ref(), job))
             .collect();
@@ -472,13 +472,11 @@ enum Problem {
     Run(Error),
 }
 
-/// Composes one letter and checks it as its format will need it. Returns the
-/// letter (for the first, which a dry run shows) and its file name.
-fn check_job(
-    plan: &Plan,
-    namer: Option<&Namer>,
-    job: &Job,
-) -> Result<(Option<Letter>, Option<String>), Problem> {
+/// A letter checked: the letter (the first, which a dry run shows) and its file name.
+type Checked = Result<(Option<Letter>, Option<String>), Problem>;
+
+/// Composes one letter and checks it as its format will need it.
+fn check_job(plan: &Plan, namer: Option<&Namer>, job: &Job) -> Checked {
     if job.problem.is_some() {
         return Ok((None, None));
     }
