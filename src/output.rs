@@ -676,14 +676,22 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
 }
 
 fn stdout_error(err: std::io::Error) -> Error {
-    if err.kind() == std::io::ErrorKind::BrokenPipe {
-        return Error::new(
-            ErrorKind::Io,
-            "standard output was closed before everything was written",
-        )
-        .with_help("the program reading the output (such as `head`) stopped early; write to a file with -o FILE to keep everything");
+    match err.kind() {
+        std::io::ErrorKind::BrokenPipe => stdout_closed_error(),
+        _ => Error::write(Path::new("<stdout>"), &err),
     }
-    Error::write(Path::new("<stdout>"), &err)
+}
+
+/// Standard output's reader has gone (EPIPE).
+pub fn stdout_closed_error() -> Error {
+    Error::new(
+        ErrorKind::Io,
+        "standard output was closed before everything was written",
+    )
+    .with_help(
+        "the program reading the output (such as `head`) stopped early; \
+         write to a file with -o FILE to keep everything",
+    )
 }
 
 /// True when standard output is a pipe whose reader has gone: a run that

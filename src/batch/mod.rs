@@ -707,11 +707,7 @@ fn second_pass(plan: &Plan, first: FirstPass, continues: bool) -> Result<Summary
         if let Some(signal) = interrupt::received() {
             stop = Some(interrupted(signal));
         } else if watch_stdout && output::stdout_closed() {
-            stop = Some(
-                output::write_stdout(b"")
-                    .err()
-                    .unwrap_or_else(|| Error::new(ErrorKind::Io, "standard output was closed")),
-            );
+            stop = Some(output::stdout_closed_error());
         }
         if stop.is_some() {
             return Ok(false);
