@@ -15,8 +15,10 @@ static WRITING: AtomicBool = AtomicBool::new(false);
 const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 
 extern "C" fn on_signal(signal: libc::c_int) {
-    if !WRITING.load(Ordering::SeqCst) {
-        // SAFETY: _exit is async-signal-safe; nothing of ours is on disk yet.
+    // A second signal is insistence: a run blocked (on a FIFO no one reads)
+    // ends now, and a temporary file it leaves is swept by the next run.
+    if !WRITING.load(Ordering::SeqCst) || RECEIVED.load(Ordering::SeqCst) != 0 {
+        // SAFETY: _exit is async-signal-safe.
         unsafe { libc::_exit(128 + signal) };
     }
     RECEIVED.store(signal, Ordering::SeqCst);

@@ -336,7 +336,7 @@ fn run_passes(plan: &Plan, continues: bool) -> Result<Summary> {
         }
         _ => {}
     }
-    if first.no_email == total - first.skip.len() {
+    if first.no_email > 0 && first.no_email == total - first.skip.len() {
         return Err(nothing_to_send(&first));
     }
     if plan.dry_run {
@@ -738,7 +738,10 @@ fn second_pass(plan: &Plan, first: FirstPass, continues: bool) -> Result<Summary
                 sink.record(plan, job, outcome, line, skipped_for_data, &mut summary)?
             {
                 if plan.keep_going {
-                    eprintln!("error: {}", at_letter(job, &err));
+                    eprintln!(
+                        "error: {}",
+                        crate::text::escape_message(&at_letter(job, &err))
+                    );
                 }
                 if first_error.is_none() {
                     first_error = Some(err);
