@@ -1295,6 +1295,35 @@ fn a_manifest_is_never_replaced_by_a_worse_one() {
     assert!(entries[1..]
         .iter()
         .all(|e| ["unchanged", "written"].contains(&e["status"].as_str().unwrap())));
+
+    // A manifest of a version that recorded no run, and a re-run on another
+    // day that can make none of its letters: every good line stays.
+    std::fs::remove_file(&mine).unwrap();
+    let (code, _, err) = run(&mut write_cmd(&args));
+    assert_eq!(code, 0, "{err}");
+    let path = out.join("manifest.jsonl");
+    let without_run: String = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let mut entry: Value = serde_json::from_str(line).unwrap();
+            entry.as_object_mut().unwrap().remove("run");
+            format!("{entry}\n")
+        })
+        .collect();
+    std::fs::write(&path, &without_run).unwrap();
+    let (code, _, err) = run(protest()
+        .args(["write", "mamai", "--date", "2020-01-02"])
+        .args(args));
+    assert_eq!(code, 73, "{err}");
+    assert!(err.contains("already exists"), "{err}");
+    let entries = check_manifest(&out, "text", rows);
+    assert!(
+        entries
+            .iter()
+            .all(|e| ["unchanged", "written"].contains(&e["status"].as_str().unwrap())),
+        "no failed line replaces a good one"
+    );
 }
 
 #[test]

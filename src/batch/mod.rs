@@ -61,18 +61,18 @@ impl Senders {
             Box::new(File::open(&path).map_err(|err| Error::read(&path, &err))?)
         };
         let mut input = Hashing {
-            inner: input.take(MAX_SPOOLED + 1),
+            inner: senders::LineLimit::new(input.take(MAX_SPOOLED + 1)),
             sha256: sha2::Sha256::new(),
         };
         let spooled = if regular {
             std::io::copy(&mut input, &mut std::io::sink())
-                .map_err(|err| Error::read(shown, &err))?;
+                .map_err(|err| senders_error(shown, &err))?;
             None
         } else {
             let mut file = output::anonymous_temporary()
                 .map_err(|err| Error::write(Path::new("<temporary file>"), &err))?;
             let copied =
-                std::io::copy(&mut input, &mut file).map_err(|err| Error::read(shown, &err))?;
+                std::io::copy(&mut input, &mut file).map_err(|err| senders_error(shown, &err))?;
             if copied > MAX_SPOOLED {
                 return Err(Error::data(format!(
                     "{}: more than {} MiB of senders",
@@ -129,6 +129,14 @@ impl Senders {
                 format!("sender sha256:{}", short_digest(&json))
             }
         }
+    }
+}
+
+fn senders_error(path: &Path, err: &std::io::Error) -> Error {
+    match err.kind() {
+        std::io::ErrorKind::FileTooLarge => Error::data(format!("{}: {err}", path.display()))
+            .with_help("--senders takes a CSV file of one row per sender"),
+        _ => Error::read(path, err),
     }
 }
 
@@ -283,7 +291,8 @@ pub fn run(mut plan: Plan) -> Result<Summary> {
 
 /// A run into a directory that holds an earlier one continues it: with its
 /// date, unless `--date` says otherwise, and only with its inputs (or with
-/// `--force`). True when the earlier manifest is of this same run.
+/// `--force`). True when the earlier manifest may be of this same run, so
+/// that its lines are kept for letters this run does not make.
 fn resume(plan: &mut Plan) -> Result<bool> {
     let Destination::Dir { dir, .. } = &plan.destination else {
         return Ok(false);
@@ -291,8 +300,12 @@ fn resume(plan: &mut Plan) -> Result<bool> {
     let Some(previous) = manifest::previous(dir) else {
         return Ok(false);
     };
-    let Some(earlier) = previous.run.filter(|_| previous.has_letters) else {
+    if !previous.has_letters {
         return Ok(false);
+    }
+    // Written by a version that did not record its runs: kept where it is true.
+    let Some(earlier) = previous.run else {
+        return Ok(true);
     };
     if !plan.date_given && earlier.date != plan.date.to_string() {
         if let Ok(date) = Date::parse(&earlier.date) {

@@ -137,7 +137,7 @@ impl SenderReader {
     /// The delimiter is found from the header line, because spreadsheets in
     /// much of Europe export with semicolons.
     fn new(origin: Origin, input: Box<dyn Read + Send>) -> Result<SenderReader> {
-        let mut buffered = BufReader::new(LineEnds::new(input));
+        let mut buffered = BufReader::new(LineEnds::new(LineLimit::new(input)));
         let header_line = {
             let buf = buffered
                 .fill_buf()
@@ -381,6 +381,45 @@ impl<R: Read> Read for LineEnds<R> {
                 return Ok(kept);
             }
         }
+    }
+}
+
+/// The longest line a senders file may have: far more than a row of
+/// thousands of columns, and not a whole disk read as one row
+/// (`--senders /dev/zero`).
+pub const MAX_LINE: usize = 16 << 20;
+
+/// Fails the reading at a line longer than [`MAX_LINE`].
+pub struct LineLimit<R> {
+    inner: R,
+    line: usize,
+}
+
+impl<R> LineLimit<R> {
+    pub fn new(inner: R) -> LineLimit<R> {
+        LineLimit { inner, line: 0 }
+    }
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &byte in &buf[..n] {
+            self.line = match byte {
+                b'\n' | b'\r' => 0,
+                _ => self.line + 1,
+            };
+            if self.line > MAX_LINE {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::FileTooLarge,
+                    format!(
+                        "a line longer than {} MiB: this is not a senders file",
+                        MAX_LINE >> 20
+                    ),
+                ));
+            }
+        }
+        Ok(n)
     }
 }
 
