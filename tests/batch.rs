@@ -1052,7 +1052,7 @@ fn a_signal_stops_the_run_between_letters_leaves_no_temporary_file_and_a_true_ma
         let line = summary(&err);
         assert!(
             line.ends_with(&format!(
-                "{} written, 0 already there, 0 skipped, 0 failed, {} not attempted",
+                "{} written, 0 already there, 0 skipped, 0 failed, {} not written",
                 written.len(),
                 rows - written.len()
             )),
@@ -1281,7 +1281,7 @@ fn a_manifest_is_never_replaced_by_a_worse_one() {
         "the counts add up: {line}"
     );
     assert!(
-        line.contains("not attempted (--keep-going writes them"),
+        line.contains("not written (--keep-going writes them"),
         "{line}"
     );
     assert_eq!(std::fs::read_to_string(&mine).unwrap(), "my own notes\n");

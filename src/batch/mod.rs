@@ -229,9 +229,10 @@ pub struct Summary {
     pub unchanged: usize,
     pub skipped: usize,
     pub failed: usize,
-    /// Letters not made because the run stopped first (a failure without
-    /// `--keep-going`, a signal, a closed output).
-    pub not_attempted: usize,
+    /// Letters not written because the run stopped first (a failure without
+    /// `--keep-going`, a signal, a closed output), or made for a single
+    /// output that was then left out whole.
+    pub not_written: usize,
     /// The manifest, for `--out`.
     pub manifest: Option<PathBuf>,
 }
@@ -314,7 +315,7 @@ fn resume(plan: &mut Plan) -> Result<bool> {
                 "note: continuing the run of {} recorded in {}: its letters keep that date \
                  (pass --date to date them otherwise)",
                 earlier.date,
-                previous.path.display()
+                crate::text::escape_for_terminal(&previous.path.display().to_string())
             );
         }
     }
@@ -765,16 +766,22 @@ fn second_pass(plan: &Plan, first: FirstPass, continues: bool) -> Result<Summary
         Ok(first_error.is_none() || plan.keep_going)
     });
     progress.finish_and_clear();
-    summary.not_attempted =
+    summary.not_written =
         total - summary.written - summary.unchanged - summary.skipped - summary.failed;
     let stopped_by_failure = first_error.is_some() && !plan.keep_going;
-    if stop.is_none() && summary.not_attempted > 0 && !stopped_by_failure {
+    if stop.is_none() && summary.not_written > 0 && !stopped_by_failure {
         if let Some(signal) = interrupt::received() {
             stop = Some(interrupted(signal));
         }
     }
     let complete = result.is_ok() && stop.is_none() && !stopped_by_failure;
-    let finished = sink.finish(plan, complete, summary.not_attempted > 0, &summary);
+    let stopped = summary.not_written > 0;
+    let finished = sink.finish(plan, complete, stopped, &summary);
+    if !complete && !matches!(plan.destination, Destination::Dir { .. }) {
+        // One output holds every letter or none: these letters are in none.
+        summary.not_written += summary.written;
+        summary.written = 0;
+    }
     result?;
     let finished = match (finished, &first_error) {
         // The letter's failure is the one to end with; the manifest's is said too.
@@ -791,7 +798,10 @@ fn second_pass(plan: &Plan, first: FirstPass, continues: bool) -> Result<Summary
         );
     }
     if total > 1 || matches!(plan.destination, Destination::Dir { .. }) {
-        eprintln!("{}", summary_line(plan, &summary, stopped_by_failure));
+        eprintln!(
+            "{}",
+            crate::text::escape_message(&summary_line(plan, &summary, stopped_by_failure))
+        );
     }
     if let Err(Some(err)) = finished {
         eprintln!("error: {err}");
@@ -1300,8 +1310,8 @@ fn summary_line(plan: &Plan, s: &Summary, stopped_by_failure: bool) -> String {
         "{} {letters}{place}: {} written, {} already there, {} skipped, {} failed",
         s.letters, s.written, s.unchanged, s.skipped, s.failed
     );
-    if s.not_attempted > 0 {
-        line.push_str(&format!(", {} not attempted", s.not_attempted));
+    if s.not_written > 0 {
+        line.push_str(&format!(", {} not written", s.not_written));
         if stopped_by_failure {
             line.push_str(" (--keep-going writes them despite the failure)");
         }
