@@ -445,24 +445,26 @@ pub fn anonymous_temporary() -> std::io::Result<fs::File> {
 /// A path that is not a regular file to be replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Special {
-    /// This process's standard output (`/dev/stdout`, `/dev/fd/1`), written
-    /// through the descriptor already open, at its offset and in its mode.
+    /// This process's standard output.
     Stdout,
-    /// A device, FIFO or socket, or a file reached through `/dev` or `/proc`.
+    /// A descriptor this process already has open (`/dev/stdout`,
+    /// `/dev/stderr`, `/dev/fd/N`), written through as it is: at its offset,
+    /// in its mode (`>>` appends), whatever it leads to.
+    Descriptor(i32),
+    /// A device, FIFO or socket.
     Device,
 }
 
 impl Special {
     fn of(path: &Path) -> Option<Special> {
-        if ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
-            .iter()
-            .any(|p| path == Path::new(p))
-        {
-            return Some(Special::Stdout);
+        if let Some(fd) = open_descriptor(path) {
+            return Some(match fd {
+                1 => Special::Stdout,
+                fd => Special::Descriptor(fd),
+            });
         }
         let meta = fs::metadata(path).ok()?;
-        let system = path.starts_with("/dev") || path.starts_with("/proc");
-        (!meta.is_dir() && (!meta.is_file() || system)).then_some(Special::Device)
+        (!meta.is_dir() && !meta.is_file()).then_some(Special::Device)
     }
 
     fn write(self, path: &Path, bytes: &[u8]) -> Result<()> {
@@ -478,25 +480,56 @@ impl Special {
     fn copy_from(self, path: &Path, spool: Spool) -> Result<()> {
         let fail = |err: std::io::Error| Error::write(path, &err);
         let mut reader = spool.into_reader().map_err(fail)?;
-        match self {
+        let mut out = match self {
             Special::Stdout => {
                 let mut out = std::io::stdout().lock();
-                std::io::copy(&mut reader, &mut out)
+                return std::io::copy(&mut reader, &mut out)
                     .and_then(|_| out.flush())
-                    .map_err(stdout_error)
+                    .map_err(stdout_error);
             }
-            Special::Device => {
-                let mut out = fs::OpenOptions::new()
-                    .write(true)
-                    .open(path)
-                    .map_err(fail)?;
-                std::io::copy(&mut reader, &mut out)
-                    .and_then(|_| out.flush())
-                    .map(drop)
-                    .map_err(fail)
-            }
-        }
+            Special::Descriptor(fd) => duplicate(fd).map_err(fail)?,
+            Special::Device => fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(fail)?,
+        };
+        std::io::copy(&mut reader, &mut out)
+            .and_then(|_| out.flush())
+            .map(drop)
+            .map_err(fail)
     }
+}
+
+/// The descriptor a path names when it is one of this process's own:
+/// `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`.
+fn open_descriptor(path: &Path) -> Option<i32> {
+    let text = path.to_str()?;
+    let fd = match text {
+        "/dev/stdout" => "1",
+        "/dev/stderr" => "2",
+        _ => text
+            .strip_prefix("/dev/fd/")
+            .or_else(|| text.strip_prefix("/proc/self/fd/"))?,
+    };
+    let fd: i32 = fd.parse().ok()?;
+    (fd > 0).then_some(fd)
+}
+
+#[cfg(unix)]
+fn duplicate(fd: i32) -> std::io::Result<fs::File> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: dup has no preconditions; a new descriptor is ours to own.
+    let new = unsafe { libc::dup(fd) };
+    if new < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: `new` was just made and is owned by nobody else.
+    Ok(unsafe { fs::File::from_raw_fd(new) })
+}
+
+#[cfg(not(unix))]
+fn duplicate(_: i32) -> std::io::Result<fs::File> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 fn already_exists(path: &Path) -> Error {
@@ -809,6 +842,22 @@ mod tests {
         );
         let err = write_file(Path::new("/dev/full"), b"x", false).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Io, "{err}");
+        assert_eq!(Special::of(Path::new("/dev/stdout")), Some(Special::Stdout));
+        assert_eq!(
+            Special::of(Path::new("/dev/fd/7")),
+            Some(Special::Descriptor(7))
+        );
+        assert_eq!(
+            Special::of(Path::new("/proc/self/fd/2")),
+            Some(Special::Descriptor(2))
+        );
+        assert_eq!(Special::of(Path::new("/dev/null")), Some(Special::Device));
+        // A regular file is replaced atomically wherever it is, /dev/shm too.
+        let dir = tempfile::tempdir().unwrap();
+        let regular = dir.path().join("letter.txt");
+        fs::write(&regular, "a longer letter of the user's").unwrap();
+        assert_eq!(Special::of(&regular), None);
+        assert_eq!(Special::of(dir.path()), None);
         let mut file = AtomicFile::create(Path::new("/dev/null"), false).unwrap();
         file.write_all(&[b'x'; 3 << 20]).unwrap();
         file.commit().unwrap();

@@ -368,7 +368,7 @@ struct FirstPass {
     missions: Vec<String>,
     /// The first few letters, as `--dry-run` lists them: sender and mission.
     listed: Vec<(String, String)>,
-    /// The first letter, composed: `--dry-run` shows it.
+    /// The first letter, composed, for `--dry-run` to show.
     first_letter: Option<Letter>,
     /// Letters that cannot be made, by index, and why (with `--keep-going`).
     skip: HashMap<usize, String>,
@@ -505,7 +505,7 @@ fn check_job(plan: &Plan, namer: Option<&Namer>, job: &Job) -> Checked {
     }
     let letter = compose_job(plan, job).map_err(Problem::Row)?;
     check_letter(plan, &letter).map_err(|err| Problem::Row(at_row(plan, &job.row, err)))?;
-    Ok(((job.index == 0 || plan.dry_run).then_some(letter), name))
+    Ok((plan.dry_run.then_some(letter), name))
 }
 
 /// A letter's file name. The pattern is the same for every letter, so what
@@ -854,8 +854,8 @@ fn at_letter(job: &Job, err: &Error) -> String {
 /// Composes, renders and (for a directory) writes one letter.
 fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
     let Some(mission) = job.mission else {
-        // A bad row is skipped (`--keep-going`) or has stopped the run.
-        return Outcome::Skipped("the row cannot make a letter".into());
+        // The first pass found this row good: it is not the same row now.
+        return Outcome::Failed(senders_changed());
     };
     if plan.format.is_email() && mission.email.is_none() {
         return if plan.strict {
@@ -889,10 +889,7 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
     if let Some(dir) = dir {
         let Some(name) = &job.file_name else {
             // The first pass named every row it read; this one read more.
-            return Outcome::Failed(
-                Error::data("the senders file changed while the run was reading it")
-                    .with_help("run the command again: letters already written are kept"),
-            );
+            return Outcome::Failed(senders_changed());
         };
         // Hashed here, on the worker thread, and not kept: memory stays flat.
         let sha256 = hex(&sha2::Sha256::digest(&bytes));
@@ -914,6 +911,11 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
         long_link,
         letter: gathered.then(|| Box::new(letter)),
     }
+}
+
+fn senders_changed() -> Error {
+    Error::data("the senders file changed while the run was reading it")
+        .with_help("run the command again: letters already written are kept")
 }
 
 fn no_email_error(mission: &Mission) -> Error {
