@@ -192,6 +192,14 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         Recipients::Fixed(missions) => missions.clone(),
         Recipients::SenderCountry => Vec::new(),
     };
+    if args.json && args.dry_run {
+        return Err(
+            Error::usage("--json and --dry-run both print on standard output: choose one")
+                .with_help(
+                "--dry-run shows the plan and the first letter; --json with --out what a run did",
+            ),
+        );
+    }
     if args.json && args.out.is_none() {
         if args.output.is_some() || args.combine.is_some() {
             return Err(Error::usage(
