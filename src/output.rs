@@ -390,10 +390,13 @@ impl Spool {
         }
         self.memory.extend_from_slice(bytes);
         if self.memory.len() > SPOOL_MEMORY {
-            let mut file = std::io::BufWriter::new(anonymous_temporary()?);
-            file.write_all(&self.memory)?;
-            self.memory = Vec::new();
-            self.file = Some(file);
+            // Without a usable temporary directory, memory it is.
+            if let Ok(file) = anonymous_temporary() {
+                let mut file = std::io::BufWriter::new(file);
+                file.write_all(&self.memory)?;
+                self.memory = Vec::new();
+                self.file = Some(file);
+            }
         }
         Ok(())
     }

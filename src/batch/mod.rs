@@ -308,9 +308,16 @@ fn resume(plan: &mut Plan) -> Result<bool> {
     let Some(earlier) = previous.run else {
         return Ok(true);
     };
+    let mut dated_earlier = false;
     if !plan.date_given && earlier.date != plan.date.to_string() {
         if let Ok(date) = Date::parse(&earlier.date) {
             plan.date = date;
+            dated_earlier = true;
+        }
+    }
+    let differences = plan.run_record().differences(&earlier);
+    if differences.is_empty() {
+        if dated_earlier {
             eprintln!(
                 "note: continuing the run of {} recorded in {}: its letters keep that date \
                  (pass --date to date them otherwise)",
@@ -318,9 +325,6 @@ fn resume(plan: &mut Plan) -> Result<bool> {
                 crate::text::escape_for_terminal(&previous.path.display().to_string())
             );
         }
-    }
-    let differences = plan.run_record().differences(&earlier);
-    if differences.is_empty() {
         return Ok(true);
     }
     if plan.force {

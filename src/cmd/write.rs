@@ -24,8 +24,8 @@ Who it is from: --sender FILE (TOML, see examples/sender.toml) and/or --name, --
 --address (once per line), --town, --from-country, --email, --phone. Flags override the file.
 
 Where it goes: one letter to standard output, or -o FILE; several letters to --out DIR, one file
-each, with a manifest.jsonl. Existing files are never replaced without --force; a re-run after an
-interruption skips the letters already written. mbox and mailto put every letter in one output;
+each, with a manifest.jsonl. Existing files are never replaced without --force; the same command
+run again (after Ctrl-C, or the next day) continues the run, with its date. mbox and mailto put every letter in one output;
 --combine FILE puts every letter in one PDF.
 
 A batch from a CSV (--senders): a header row, then one sender a row. Columns named name, org,
