@@ -1529,3 +1529,49 @@ fn json_with_out_prints_what_the_run_did() {
     assert_eq!(summary["manifest"], s(&out.join("manifest.jsonl")));
     check_manifest(&out, "text", 3);
 }
+
+#[test]
+fn a_signal_before_anything_is_written_ends_the_run_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    for (sig, code) in [
+        (libc::SIGINT, 130),
+        (libc::SIGTERM, 143),
+        (libc::SIGHUP, 129),
+    ] {
+        let mut child = StdCommand::new(env!("CARGO_BIN_EXE_protest"))
+            .args([
+                "write",
+                "mamai",
+                "--date",
+                DATE,
+                "--to",
+                "gb-london",
+                "--senders",
+                "-",
+            ])
+            .args(["--out", s(&out)])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The senders are still coming: the run is reading them, not
+        // writing. More than a pipe holds, so that once this is written the
+        // run has begun to read.
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        let senders = members(5000);
+        assert!(senders.len() > 2 * 65536);
+        stdin.write_all(senders.as_bytes()).unwrap();
+        signal(&child, sig);
+        let output = child.wait_with_output().unwrap();
+        drop(stdin);
+        assert_eq!(output.status.code(), Some(code));
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "interrupted: nothing was written\n"
+        );
+        assert!(!out.exists(), "nothing is written");
+    }
+}

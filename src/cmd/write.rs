@@ -176,6 +176,9 @@ pub struct WriteArgs {
 }
 
 pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
+    // From the start: a signal while the senders are still being read says
+    // that nothing was written, and is exit 128 + its number like any other.
+    batch::interrupt::install();
     let catalog = data.load()?;
     let template = catalog.template(&args.letter)?;
     refuse_directory_as_file(&args)?;
