@@ -1575,3 +1575,58 @@ fn a_signal_before_anything_is_written_ends_the_run_at_once() {
         assert!(!out.exists(), "nothing is written");
     }
 }
+
+#[test]
+fn a_rerun_interrupted_keeps_every_earlier_line_whose_letter_is_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = 3000;
+    let csv = write(
+        tmp.path(),
+        "s.csv",
+        members(rows).replace(",Unite Leeds,", ",,"),
+    );
+    let out = tmp.path().join("out");
+    let args = [
+        "write",
+        "mamai",
+        "--date",
+        DATE,
+        "--to",
+        "gb-london",
+        "--senders",
+        s(&csv),
+        "--out",
+        s(&out),
+        "--jobs",
+        "4",
+    ];
+    let (code, _, err) = run(protest().args(args));
+    assert_eq!(code, 0, "{err}");
+    // Once the new manifest has begun, the re-run is stopped, letters in
+    // flight on four threads.
+    let child = StdCommand::new(env!("CARGO_BIN_EXE_protest"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !std::fs::read_dir(&out).unwrap().flatten().any(|e| {
+        e.file_name().to_string_lossy().starts_with(".protest-tmp-")
+            && e.metadata().is_ok_and(|m| m.len() > 0)
+    }) {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the re-run never got going"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    signal(&child, libc::SIGTERM);
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    // Had it finished first, it would have said so with 0.
+    assert!(matches!(output.status.code(), Some(143) | Some(0)), "{err}");
+    assert_eq!(temporaries(&out), Vec::<String>::new());
+    let entries = check_manifest(&out, "text", rows);
+    assert_eq!(entries[0]["run"]["date"], DATE);
+}

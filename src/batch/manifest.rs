@@ -216,6 +216,15 @@ impl Manifest {
         }
     }
 
+    /// A letter this run did not make (it stopped first): the earlier run's
+    /// line for it stays while its file is there.
+    pub fn keep_earlier(&mut self, row: usize, recipient: Option<&str>) -> Result<()> {
+        match self.earlier_for(row as u64, recipient) {
+            Some(earlier) if self.still_there(&earlier) => self.write_earlier(&earlier),
+            _ => Ok(()),
+        }
+    }
+
     /// Finishes the manifest; `stopped`: the letters after the last one
     /// recorded were not made, and keep the earlier run's lines.
     pub fn commit(mut self, stopped: bool) -> Result<()> {

@@ -1135,9 +1135,15 @@ impl Sink {
         skipped_for_data: bool,
         summary: &mut Summary,
     ) -> Result<Option<Error>> {
-        if let (Some(manifest), Some(line)) = (&mut self.manifest, manifest_line) {
-            let good = matches!(outcome, Outcome::Done { .. });
-            manifest.record(job.row.row, job.mission.map(|m| m.id.as_str()), line, good)?;
+        if let Some(manifest) = &mut self.manifest {
+            let (row, recipient) = (job.row.row, job.mission.map(|m| m.id.as_str()));
+            match manifest_line {
+                Some(line) => {
+                    let good = matches!(outcome, Outcome::Done { .. });
+                    manifest.record(row, recipient, line, good)?;
+                }
+                None => manifest.keep_earlier(row, recipient)?,
+            }
         }
         match outcome {
             Outcome::Done {
