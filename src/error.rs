@@ -29,6 +29,8 @@ pub enum ErrorKind {
     NoPerm,
     /// The user cancelled an interactive session. Exit 130.
     Cancelled,
+    /// A signal (SIGINT, SIGTERM, SIGHUP) stopped a run. Exit 128 + the signal's number.
+    Interrupted(i32),
 }
 
 impl ErrorKind {
@@ -43,6 +45,7 @@ impl ErrorKind {
             ErrorKind::TempFail => 75,
             ErrorKind::NoPerm => 77,
             ErrorKind::Cancelled => 130,
+            ErrorKind::Interrupted(signal) => 128 + signal,
         }
     }
 }
@@ -101,7 +104,9 @@ impl Error {
     /// Creating or writing `path` failed.
     pub fn write(path: &Path, err: &std::io::Error) -> Error {
         let kind = match err.kind() {
-            std::io::ErrorKind::StorageFull | std::io::ErrorKind::WriteZero => ErrorKind::Io,
+            std::io::ErrorKind::StorageFull
+            | std::io::ErrorKind::WriteZero
+            | std::io::ErrorKind::BrokenPipe => ErrorKind::Io,
             _ if err.raw_os_error() == Some(27) => ErrorKind::Io, // EFBIG: file size limit
             _ => ErrorKind::CantCreate,
         };
@@ -144,11 +149,13 @@ impl Error {
     }
 }
 
+/// Shown on a terminal, so whatever of a message came from an input file is
+/// escaped: an ESC or a bidi override in a CSV header does nothing there.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.message)?;
+        write!(f, "{}", crate::text::escape_message(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", crate::text::escape_message(help))?;
         }
         Ok(())
     }

@@ -24,7 +24,15 @@ pub enum Written {
 /// Writes `bytes` to `path` so that no reader ever sees half a file: into a
 /// temporary file beside it, then linked or renamed into place. An existing
 /// file with other contents is an error unless `overwrite`.
+///
+/// A path that is not a regular file (standard output, a pipe, a device such
+/// as `/dev/null`) is written straight through: it cannot be renamed over,
+/// and reading it to compare could block or never end.
 pub fn write_file(path: &Path, bytes: &[u8], overwrite: bool) -> Result<Written> {
+    if let Some(target) = Special::of(path) {
+        target.write(path, bytes)?;
+        return Ok(Written::Created);
+    }
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -206,9 +214,17 @@ impl OutputDir {
 
 /// Whether `path` already holds exactly `bytes`: then a re-run leaves it
 /// alone. A directory in the way is an error.
+/// Only a regular file of the same length is read: a symlink to `/dev/zero`
+/// or a FIFO in the way is a file that differs, never something to read.
 fn holds(path: &Path, bytes: &[u8]) -> Result<bool> {
-    if path.is_dir() {
+    let Ok(meta) = fs::metadata(path) else {
+        return Ok(false);
+    };
+    if meta.is_dir() {
         return Err(is_a_directory(path));
+    }
+    if !meta.is_file() || meta.len() != bytes.len() as u64 {
+        return Ok(false);
     }
     Ok(fs::read(path).is_ok_and(|old| old == bytes))
 }
@@ -223,17 +239,38 @@ fn is_a_directory(path: &Path) -> Error {
 /// A file written under a temporary name beside its place and put there by
 /// [`AtomicFile::commit`]; dropped uncommitted, it leaves nothing behind.
 /// For outputs too big to hold in memory (an mbox of a whole batch).
+///
+/// Standard output, a pipe or a device cannot be renamed over: what is
+/// written is gathered in a [`Spool`] and copied there whole at the commit,
+/// so they too get every letter or none.
 pub struct AtomicFile {
     path: PathBuf,
-    tmp: PathBuf,
-    file: Option<std::io::BufWriter<fs::File>>,
+    place: Place,
     overwrite: bool,
+}
+
+enum Place {
+    /// A temporary file beside `path`, renamed into place.
+    Beside {
+        tmp: PathBuf,
+        file: Option<std::io::BufWriter<fs::File>>,
+    },
+    Through {
+        target: Special,
+        spool: Option<Spool>,
+    },
 }
 
 impl AtomicFile {
     /// Fails at once if `path` exists and may not be replaced, rather than
     /// after a whole batch has been rendered.
     pub fn create(path: &Path, overwrite: bool) -> Result<AtomicFile> {
+        if let Some(target) = Special::of(path) {
+            return Ok(AtomicFile::through(path, target));
+        }
+        if path.is_dir() {
+            return Err(is_a_directory(path));
+        }
         if !overwrite && path.symlink_metadata().is_ok() {
             return Err(already_exists(path));
         }
@@ -245,35 +282,71 @@ impl AtomicFile {
             .map_err(|err| Error::write(path, &err))?;
         Ok(AtomicFile {
             path: path.to_path_buf(),
-            tmp,
-            file: Some(std::io::BufWriter::new(file)),
+            place: Place::Beside {
+                tmp,
+                file: Some(std::io::BufWriter::new(file)),
+            },
             overwrite,
         })
     }
 
+    /// Standard output, written only at the commit.
+    pub fn stdout() -> AtomicFile {
+        AtomicFile::through(Path::new("<stdout>"), Special::Stdout)
+    }
+
+    fn through(path: &Path, target: Special) -> AtomicFile {
+        AtomicFile {
+            path: path.to_path_buf(),
+            place: Place::Through {
+                target,
+                spool: Some(Spool::default()),
+            },
+            overwrite: true,
+        }
+    }
+
     pub fn write_all(&mut self, bytes: &[u8]) -> Result<()> {
-        let file = self.file.as_mut().expect("not yet committed");
-        file.write_all(bytes)
-            .map_err(|err| Error::write(&self.path, &err))
+        let result = match &mut self.place {
+            Place::Beside { file, .. } => {
+                file.as_mut().expect("not yet committed").write_all(bytes)
+            }
+            Place::Through { spool, .. } => {
+                spool.as_mut().expect("not yet committed").write_all(bytes)
+            }
+        };
+        result.map_err(|err| Error::write(&self.path, &err))
     }
 
     pub fn commit(mut self) -> Result<()> {
-        let file = self.file.take().expect("committed once");
-        let result = file
-            .into_inner()
-            .map_err(std::io::IntoInnerError::into_error)
-            .and_then(|_| match self.overwrite {
-                true => fs::rename(&self.tmp, &self.path),
-                false => rename_no_replace(&self.tmp, &self.path),
-            });
-        match result {
-            Ok(()) => Ok(()),
-            Err(err) => {
-                let _ = fs::remove_file(&self.tmp);
-                match err.kind() {
-                    std::io::ErrorKind::AlreadyExists => Err(already_exists(&self.path)),
-                    _ => Err(Error::write(&self.path, &err)),
+        match &mut self.place {
+            Place::Beside { tmp, file } => {
+                let file = file.take().expect("committed once");
+                let tmp = tmp.clone();
+                let result = file
+                    .into_inner()
+                    .map_err(std::io::IntoInnerError::into_error)
+                    .and_then(|file| match self.overwrite {
+                        true => {
+                            keep_permissions(&file, &self.path)?;
+                            fs::rename(&tmp, &self.path)
+                        }
+                        false => rename_no_replace(&tmp, &self.path),
+                    });
+                match result {
+                    Ok(()) => Ok(()),
+                    Err(err) => {
+                        let _ = fs::remove_file(&tmp);
+                        match err.kind() {
+                            std::io::ErrorKind::AlreadyExists => Err(already_exists(&self.path)),
+                            _ => Err(Error::write(&self.path, &err)),
+                        }
+                    }
                 }
+            }
+            Place::Through { target, spool } => {
+                let spool = spool.take().expect("committed once");
+                target.copy_from(&self.path, spool)
             }
         }
     }
@@ -281,10 +354,185 @@ impl AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
-            let _ = fs::remove_file(&self.tmp);
+        if let Place::Beside { tmp, file } = &mut self.place {
+            if file.take().is_some() {
+                let _ = fs::remove_file(tmp);
+            }
         }
     }
+}
+
+/// A replaced file keeps its mode: a letter its owner made private (0600)
+/// stays private after `--force`.
+fn keep_permissions(new: &fs::File, old: &Path) -> std::io::Result<()> {
+    match fs::metadata(old) {
+        Ok(meta) if meta.is_file() => new.set_permissions(meta.permissions()),
+        _ => Ok(()),
+    }
+}
+
+/// Output gathered before it goes anywhere: in memory while small, then in
+/// an unnamed temporary file (removed by the system however the process
+/// ends), so memory stays flat for a long mbox to standard output.
+#[derive(Default)]
+pub struct Spool {
+    memory: Vec<u8>,
+    file: Option<std::io::BufWriter<fs::File>>,
+}
+
+/// How much a [`Spool`] keeps in memory.
+const SPOOL_MEMORY: usize = 1 << 20;
+
+impl Spool {
+    pub fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        if let Some(file) = &mut self.file {
+            return file.write_all(bytes);
+        }
+        self.memory.extend_from_slice(bytes);
+        if self.memory.len() > SPOOL_MEMORY {
+            // Without a usable temporary directory, memory it is.
+            if let Ok(file) = anonymous_temporary() {
+                let mut file = std::io::BufWriter::new(file);
+                file.write_all(&self.memory)?;
+                self.memory = Vec::new();
+                self.file = Some(file);
+            }
+        }
+        Ok(())
+    }
+
+    /// Everything written, from the start.
+    pub fn into_reader(self) -> std::io::Result<Box<dyn std::io::Read + Send>> {
+        use std::io::Seek;
+        match self.file {
+            None => Ok(Box::new(std::io::Cursor::new(self.memory))),
+            Some(file) => {
+                let mut file = file
+                    .into_inner()
+                    .map_err(std::io::IntoInnerError::into_error)?;
+                file.rewind()?;
+                Ok(Box::new(file))
+            }
+        }
+    }
+}
+
+/// A temporary file only this process can reach, with no name: on Linux made
+/// unnamed (O_TMPFILE), elsewhere removed as soon as it is open. Readable by
+/// its owner only, since it may hold senders' details.
+pub fn anonymous_temporary() -> std::io::Result<fs::File> {
+    let dir = std::env::temp_dir();
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let unnamed = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_TMPFILE)
+            .mode(0o600)
+            .open(&dir);
+        if let Ok(file) = unnamed {
+            return Ok(file);
+        }
+    }
+    let path = dir.join(temporary_name());
+    let mut options = fs::OpenOptions::new();
+    options.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(&path)?;
+    fs::remove_file(&path)?;
+    Ok(file)
+}
+
+/// A path that is not a regular file to be replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Special {
+    /// This process's standard output.
+    Stdout,
+    /// A descriptor this process already has open (`/dev/stdout`,
+    /// `/dev/stderr`, `/dev/fd/N`), written through as it is: at its offset,
+    /// in its mode (`>>` appends), whatever it leads to.
+    Descriptor(i32),
+    /// A device, FIFO or socket.
+    Device,
+}
+
+impl Special {
+    fn of(path: &Path) -> Option<Special> {
+        if let Some(fd) = open_descriptor(path) {
+            return Some(match fd {
+                1 => Special::Stdout,
+                fd => Special::Descriptor(fd),
+            });
+        }
+        let meta = fs::metadata(path).ok()?;
+        (!meta.is_dir() && !meta.is_file()).then_some(Special::Device)
+    }
+
+    fn write(self, path: &Path, bytes: &[u8]) -> Result<()> {
+        self.copy_from(
+            path,
+            Spool {
+                memory: bytes.to_vec(),
+                file: None,
+            },
+        )
+    }
+
+    fn copy_from(self, path: &Path, spool: Spool) -> Result<()> {
+        let fail = |err: std::io::Error| Error::write(path, &err);
+        let mut reader = spool.into_reader().map_err(fail)?;
+        let mut out = match self {
+            Special::Stdout => {
+                let mut out = std::io::stdout().lock();
+                return std::io::copy(&mut reader, &mut out)
+                    .and_then(|_| out.flush())
+                    .map_err(stdout_error);
+            }
+            Special::Descriptor(fd) => duplicate(fd).map_err(fail)?,
+            Special::Device => fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(fail)?,
+        };
+        std::io::copy(&mut reader, &mut out)
+            .and_then(|_| out.flush())
+            .map(drop)
+            .map_err(fail)
+    }
+}
+
+/// The descriptor a path names when it is one of this process's own:
+/// `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`.
+fn open_descriptor(path: &Path) -> Option<i32> {
+    let text = path.to_str()?;
+    let fd = match text {
+        "/dev/stdout" => "1",
+        "/dev/stderr" => "2",
+        _ => text
+            .strip_prefix("/dev/fd/")
+            .or_else(|| text.strip_prefix("/proc/self/fd/"))?,
+    };
+    let fd: i32 = fd.parse().ok()?;
+    (fd > 0).then_some(fd)
+}
+
+#[cfg(unix)]
+fn duplicate(fd: i32) -> std::io::Result<fs::File> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: dup has no preconditions; a new descriptor is ours to own.
+    let new = unsafe { libc::dup(fd) };
+    if new < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: `new` was just made and is owned by nobody else.
+    Ok(unsafe { fs::File::from_raw_fd(new) })
+}
+
+#[cfg(not(unix))]
+fn duplicate(_: i32) -> std::io::Result<fs::File> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 fn already_exists(path: &Path) -> Error {
@@ -379,19 +627,36 @@ fn write_temporary(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.write_all(bytes)
 }
 
-/// `.name.PID.tmp` beside `path`: same directory, so the rename is atomic.
+/// Where a file is written before it is renamed into place: beside it, so
+/// the rename is atomic, under a name no user file has by chance.
 fn temporary_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+    path.with_file_name(temporary_name())
 }
 
-/// Removes from `dir` the temporary files (`.name.PID.tmp`) of runs that
-/// were killed before they could. A file whose process still runs is left
-/// alone where that can be known (`/proc`), and so is anything not named
-/// like our temporaries: letters never start with a dot.
+/// What names our temporary files: a user's `.notes.99999.tmp` never starts so.
+const TEMPORARY_PREFIX: &str = ".protest-tmp-";
+
+/// `.protest-tmp-PID-RANDOM`: the process that made it, so a sweep leaves a
+/// running process's files alone, and 16 random hex digits, so the name is
+/// ours beyond reasonable doubt and two files of one process never clash.
+fn temporary_name() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::AtomicU64;
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    // RandomState's keys come from the system's random source.
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    format!(
+        "{TEMPORARY_PREFIX}{}-{:016x}",
+        std::process::id(),
+        hasher.finish()
+    )
+}
+
+/// Removes from `dir` the temporary files of runs that were killed before
+/// they could (SIGKILL, a power cut). Only names [`temporary_name`] makes
+/// are touched, only regular files, and not those of a process still
+/// running where that can be known (`/proc`).
 pub fn remove_stale_temporaries(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
@@ -410,11 +675,16 @@ pub fn remove_stale_temporaries(dir: &Path) {
     }
 }
 
-/// The process id in a name made by [`temporary_path`].
+/// The process id in a name made by [`temporary_name`], and `None` for any
+/// other name.
 fn temporary_pid(name: &str) -> Option<u32> {
-    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
-    let (stem, pid) = inner.rsplit_once('.')?;
-    if stem.is_empty() || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+    let (pid, random) = name.strip_prefix(TEMPORARY_PREFIX)?.split_once('-')?;
+    let digits = |s: &str, radix| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
+    if !digits(pid, 10)
+        || random.len() != 16
+        || !digits(random, 16)
+        || random.contains(char::is_uppercase)
+    {
         return None;
     }
     pid.parse().ok()
@@ -432,15 +702,50 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
     fs::create_dir_all(dir).map_err(|err| Error::write(dir, &err))
 }
 
-/// Writes to standard output, treating a closed pipe (`| head`) as success.
+/// Writes to standard output. A closed pipe (`| head`) is a failure (exit
+/// 74): what was asked for did not all arrive.
 pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Error::write(Path::new("<stdout>"), &err))
-        }
-        _ => Ok(()),
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)
+}
+
+fn stdout_error(err: std::io::Error) -> Error {
+    match err.kind() {
+        std::io::ErrorKind::BrokenPipe => stdout_closed_error(),
+        _ => Error::write(Path::new("<stdout>"), &err),
     }
+}
+
+/// Standard output's reader has gone (EPIPE).
+pub fn stdout_closed_error() -> Error {
+    Error::new(
+        ErrorKind::Io,
+        "standard output was closed before everything was written",
+    )
+    .with_help(
+        "the program reading the output (such as `head`) stopped early; \
+         write to a file with -o FILE to keep everything",
+    )
+}
+
+/// True when standard output is a pipe whose reader has gone: a run that
+/// would only fail at its end stops at once instead.
+pub fn stdout_closed() -> bool {
+    #[cfg(unix)]
+    {
+        let mut poll = libc::pollfd {
+            fd: libc::STDOUT_FILENO,
+            events: 0,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, and a zero timeout.
+        let ready = unsafe { libc::poll(&mut poll, 1, 0) };
+        ready > 0 && poll.revents & libc::POLLERR != 0
+    }
+    #[cfg(not(unix))]
+    false
 }
 
 #[cfg(test)]
@@ -467,17 +772,107 @@ mod tests {
 
     #[test]
     fn only_our_temporary_names_are_recognised() {
-        assert_eq!(temporary_pid(".gb-london-Ann.txt.4242.tmp"), Some(4242));
-        assert_eq!(temporary_pid(".manifest.jsonl.7.tmp"), Some(7));
+        let ours = temporary_name();
+        assert_eq!(temporary_pid(&ours), Some(std::process::id()));
+        assert_ne!(ours, temporary_name(), "two names never clash");
+        assert_eq!(
+            temporary_pid(".protest-tmp-4242-0123456789abcdef"),
+            Some(4242)
+        );
         for name in [
+            ".notes.99999.tmp",
+            ".gb-london-Ann.txt.4242.tmp",
             ".notes.tmp",
-            ".x.abc.tmp",
-            "a.txt.12.tmp",
-            "..12.tmp",
-            ".x.12.tmp~",
+            ".protest-tmp-4242",
+            ".protest-tmp-4242-0123456789abcde",
+            ".protest-tmp-4242-0123456789ABCDEF",
+            ".protest-tmp-4242-0123456789abcdefg",
+            ".protest-tmp--0123456789abcdef",
+            ".protest-tmp-x1-0123456789abcdef",
+            "protest-tmp-4242-0123456789abcdef",
         ] {
             assert_eq!(temporary_pid(name), None, "{name}");
         }
+    }
+
+    #[test]
+    fn the_sweep_removes_only_stale_temporaries_of_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let users = [".notes.99999.tmp", ".protest-tmp-notes", "letter.txt"];
+        for name in users {
+            fs::write(dir.path().join(name), "mine").unwrap();
+        }
+        // A process id that cannot be running (above the kernel's maximum).
+        fs::write(
+            dir.path().join(".protest-tmp-4194999-0123456789abcdef"),
+            "half",
+        )
+        .unwrap();
+        let running = dir.path().join(temporary_name());
+        fs::write(&running, "being written").unwrap();
+        remove_stale_temporaries(dir.path());
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        let mut expected: Vec<String> = users.iter().map(|s| s.to_string()).collect();
+        expected.push(running.file_name().unwrap().to_str().unwrap().to_string());
+        expected.sort();
+        assert_eq!(left, expected);
+    }
+
+    #[test]
+    fn a_replaced_file_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        for mode in [0o600, 0o640, 0o444] {
+            let path = dir.path().join(format!("letter-{mode:o}.txt"));
+            fs::write(&path, "old").unwrap();
+            fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+            assert_eq!(write_file(&path, b"new", true).unwrap(), Written::Replaced);
+            assert_eq!(fs::read(&path).unwrap(), b"new");
+            let now = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(now, mode, "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn devices_are_written_through_and_never_read() {
+        assert_eq!(
+            write_file(Path::new("/dev/null"), b"x", false).unwrap(),
+            Written::Created
+        );
+        let err = write_file(Path::new("/dev/full"), b"x", false).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Io, "{err}");
+        assert_eq!(Special::of(Path::new("/dev/stdout")), Some(Special::Stdout));
+        assert_eq!(
+            Special::of(Path::new("/dev/fd/7")),
+            Some(Special::Descriptor(7))
+        );
+        assert_eq!(
+            Special::of(Path::new("/proc/self/fd/2")),
+            Some(Special::Descriptor(2))
+        );
+        assert_eq!(Special::of(Path::new("/dev/null")), Some(Special::Device));
+        // A regular file is replaced atomically wherever it is, /dev/shm too.
+        let dir = tempfile::tempdir().unwrap();
+        let regular = dir.path().join("letter.txt");
+        fs::write(&regular, "a longer letter of the user's").unwrap();
+        assert_eq!(Special::of(&regular), None);
+        assert_eq!(Special::of(dir.path()), None);
+        let mut file = AtomicFile::create(Path::new("/dev/null"), false).unwrap();
+        file.write_all(&[b'x'; 3 << 20]).unwrap();
+        file.commit().unwrap();
+        // A letter's name taken by a symlink to an endless device: a file
+        // that differs, not one to read to the end.
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("a.txt")).unwrap();
+        let out = OutputDir::open(dir.path()).unwrap();
+        let err = out
+            .write(OsStr::new("a.txt"), b"letter", false)
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::CantCreate, "{err}");
     }
 
     #[test]

@@ -48,3 +48,55 @@ pub fn is_visible(text: &str) -> bool {
             )
     })
 }
+
+/// `text` as it may safely reach a terminal: every character [`is_forbidden`]
+/// refuses (an ESC that would start a colour or move the cursor, a bidi
+/// override that would reorder the message) is written as `\u{1b}`, so a
+/// message shows what the file holds and the terminal does nothing with it.
+/// Line breaks are escaped too: a value must not start a line of its own.
+pub fn escape_for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_except(text, &[])
+}
+
+/// [`escape_for_terminal`] for a whole message, whose own lines stay lines.
+pub fn escape_message(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_except(text, &['\n'])
+}
+
+fn escape_except<'a>(text: &'a str, kept: &[char]) -> std::borrow::Cow<'a, str> {
+    if first_forbidden(text, kept).is_none() {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_forbidden(c) && !kept.contains(&c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaped_text_holds_nothing_a_terminal_acts_on() {
+        for (raw, shown) in [
+            ("plain, Жанболат", "plain, Жанболат"),
+            ("\u{1b}[31mred", "\\u{1b}[31mred"),
+            ("a\nb\rc\td", "a\\u{a}b\\u{d}c\\u{9}d"),
+            ("\u{202e}evil", "\\u{202e}evil"),
+            (
+                "bell\u{7} del\u{7f} c1\u{9b}",
+                "bell\\u{7} del\\u{7f} c1\\u{9b}",
+            ),
+        ] {
+            assert_eq!(escape_for_terminal(raw), shown);
+            assert!(escape_for_terminal(raw).chars().all(|c| !is_forbidden(c)));
+        }
+        assert_eq!(escape_message("one\ntwo\u{1b}"), "one\ntwo\\u{1b}");
+    }
+}

@@ -592,14 +592,18 @@ fn a_killed_run_leaves_only_whole_letters_and_a_rerun_completes_it() {
             "{name} is half written"
         );
     }
-    // A half-written temporary file of a run long gone, and a user's own dot-files.
+    // A half-written temporary file of a run long gone (a process id above
+    // the kernel's maximum), and a user's own dot-files, some named much
+    // like a temporary file.
     write(
         &out,
-        ".gb-london-Member-0599.txt.4194399.tmp",
+        ".protest-tmp-4194399-00c0ffee00c0ffee",
         "Member 0599\nYour Exc",
     );
     write(&out, ".notes.tmp", "mine");
     write(&out, ".draft.v2.tmp", "mine");
+    write(&out, ".notes.99999.tmp", "mine");
+    write(&out, ".gb-london-Member-0599.txt.4194399.tmp", "mine");
 
     let (code, _, err) = run(protest().args(args));
     assert_eq!(code, 0, "{err}");
@@ -616,8 +620,13 @@ fn a_killed_run_leaves_only_whole_letters_and_a_rerun_completes_it() {
     let dot: Vec<&String> = all.keys().filter(|n| n.starts_with('.')).collect();
     assert_eq!(
         dot,
-        [".draft.v2.tmp", ".notes.tmp"],
-        "stray temporary files are cleaned up"
+        [
+            ".draft.v2.tmp",
+            ".gb-london-Member-0599.txt.4194399.tmp",
+            ".notes.99999.tmp",
+            ".notes.tmp"
+        ],
+        "stray temporary files are cleaned up, and only they"
     );
     let written = letters(&out);
     assert_eq!(written.len(), rows);
@@ -937,4 +946,691 @@ fn mbox_and_mailto_batches_put_every_letter_in_one_file() {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Signals, resuming, and outputs that are not regular files
+
+/// Starts a long batch (`--jobs 1`) and returns it once `ready` says so of
+/// the output directory, so that a signal comes part way.
+fn start_and_wait(args: &[&str], dir: &Path, ready: impl Fn(&Path) -> bool) -> std::process::Child {
+    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_protest"))
+        .args(args)
+        .args(["--jobs", "1"])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !ready(dir) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run finished before it could be interrupted"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the run never got going"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child
+}
+
+fn named_letters(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".txt"))
+            .count()
+    })
+}
+
+fn temporaries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(".protest-tmp-"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn signal(child: &std::process::Child, signal: i32) {
+    // SAFETY: kill(2) on the process we started and have not yet waited for.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+}
+
+#[test]
+fn a_signal_stops_the_run_between_letters_leaves_no_temporary_file_and_a_true_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = 3000;
+    let csv = write(
+        tmp.path(),
+        "s.csv",
+        members(rows).replace(",Unite Leeds,", ",,"),
+    );
+    for (sig, name, code) in [
+        (libc::SIGINT, "SIGINT", 130),
+        (libc::SIGTERM, "SIGTERM", 143),
+        (libc::SIGHUP, "SIGHUP", 129),
+    ] {
+        let out = tmp.path().join(name);
+        let args = [
+            "write",
+            "mamai",
+            "--date",
+            DATE,
+            "--to",
+            "gb-london",
+            "--senders",
+            s(&csv),
+            "--out",
+            s(&out),
+        ];
+        let child = start_and_wait(&args, &out, |dir| named_letters(dir) >= 10);
+        signal(&child, sig);
+        let output = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{name}: {err}");
+        assert!(
+            err.contains(&format!("error: interrupted by {name}: "))
+                && err.contains("run the same command again"),
+            "{name}: {err}"
+        );
+        assert_eq!(temporaries(&out), Vec::<String>::new(), "{name}");
+        // The manifest lists exactly the letters there, each whole.
+        let written = letters(&out);
+        assert!(written.len() < rows, "{name}: the run stopped part way");
+        let entries = check_manifest(&out, "text", written.len());
+        assert!(entries.iter().all(|e| e["status"] == "written"));
+        for (file, bytes) in &written {
+            let member = file
+                .trim_start_matches("gb-london-")
+                .trim_end_matches(".txt")
+                .replace('-', " ");
+            assert!(is_complete_text_letter(bytes, &member), "{file}");
+        }
+        let line = summary(&err);
+        assert!(
+            line.ends_with(&format!(
+                "{} written, 0 already there, 0 skipped, 0 failed, {} not written",
+                written.len(),
+                rows - written.len()
+            )),
+            "{name}: the counts add up: {line}"
+        );
+        // Run again, it completes the batch.
+        let (code, _, err) = run(protest().args(args));
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            summary(&err),
+            format!(
+                "{rows} letters in {}: {} written, {} already there, 0 skipped, 0 failed",
+                out.display(),
+                rows - written.len(),
+                written.len()
+            )
+        );
+        check_manifest(&out, "text", rows);
+    }
+}
+
+#[test]
+fn a_signal_leaves_no_part_of_a_single_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = write(tmp.path(), "s.csv", members(3000));
+    for (format, file) in [("mbox", "all.mbox"), ("mailto", "links.txt")] {
+        let dir = tmp.path().join(format);
+        std::fs::create_dir(&dir).unwrap();
+        let path = dir.join(file);
+        let args = [
+            "write",
+            "mamai",
+            "--date",
+            DATE,
+            "--to",
+            "gb-london",
+            "--senders",
+            s(&csv),
+            "--format",
+            format,
+            "-o",
+            s(&path),
+        ];
+        // Once the output has begun to be written beside its place.
+        let child = start_and_wait(&args, &dir, |dir| {
+            std::fs::read_dir(dir).unwrap().flatten().any(|e| {
+                e.file_name().to_string_lossy().starts_with(".protest-tmp-")
+                    && e.metadata().is_ok_and(|m| m.len() > 0)
+            })
+        });
+        signal(&child, libc::SIGTERM);
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(143),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert!(left.is_empty(), "{format}: nothing is left: {left:?}");
+    }
+}
+
+#[test]
+fn a_rerun_on_another_day_continues_the_run_with_its_date() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = write(
+        tmp.path(),
+        "s.csv",
+        members(700).replace(",Unite Leeds,", ",,"),
+    );
+    let out = tmp.path().join("out");
+    let args = [
+        "write",
+        "mamai",
+        "--to",
+        "gb-london",
+        "--senders",
+        s(&csv),
+        "--out",
+        s(&out),
+    ];
+    let monday = "1493596800"; // 2017-05-01
+    let tuesday = "1493683200"; // 2017-05-02
+
+    // Monday: interrupted part way.
+    let child = StdCommand::new(env!("CARGO_BIN_EXE_protest"))
+        .args(args)
+        .args(["--jobs", "1"])
+        .env("SOURCE_DATE_EPOCH", monday)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while named_letters(&out) < 10 {
+        std::thread::sleep(Duration::from_millis(2));
+        assert!(start.elapsed() < Duration::from_secs(120));
+    }
+    signal(&child, libc::SIGTERM);
+    let mut child = child;
+    child.wait().unwrap();
+    let k = letters(&out).len();
+    let manifest_monday = std::fs::read(out.join("manifest.jsonl")).unwrap();
+
+    // Tuesday, without --date: the run goes on, dated Monday, and says so.
+    let (code, _, err) = run(protest().args(args).env("SOURCE_DATE_EPOCH", tuesday));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "note: continuing the run of 2017-05-01 recorded in {}: its letters keep that date",
+            out.join("manifest.jsonl").display()
+        )),
+        "{err}"
+    );
+    assert_eq!(
+        summary(&err),
+        format!(
+            "700 letters in {}: {} written, {k} already there, 0 skipped, 0 failed",
+            out.display(),
+            700 - k
+        )
+    );
+    let entries = check_manifest(&out, "text", 700);
+    assert_eq!(entries[0]["run"]["date"], "2017-05-01");
+    for bytes in letters(&out).values() {
+        let text = std::str::from_utf8(bytes).unwrap();
+        assert!(text.contains("\n1 May 2017\n"), "{text}");
+    }
+    let manifest_done = std::fs::read(out.join("manifest.jsonl")).unwrap();
+    assert_ne!(manifest_done, manifest_monday);
+
+    // Tuesday with --date: what differs is said, and nothing is touched.
+    for (extra, what) in [
+        (
+            vec!["--date", "2017-05-02"],
+            "its letters are dated 2017-05-01, these would be dated 2017-05-02",
+        ),
+        (vec!["--format", "eml"], "its format was text, this is eml"),
+        (
+            vec!["--file-name", "{{row}}"],
+            "--file-name was not given, now {{row}}",
+        ),
+    ] {
+        let (code, _, err) = run(protest()
+            .args(args)
+            .args(&extra)
+            .env("SOURCE_DATE_EPOCH", tuesday));
+        assert_eq!(code, 73, "{err}");
+        assert!(
+            err.contains(&format!(
+                "error: {} holds the letters of another run (manifest.jsonl): ",
+                out.display()
+            )) && err.contains(what)
+                && err.contains("--force"),
+            "{extra:?}: {err}"
+        );
+        assert_eq!(
+            std::fs::read(out.join("manifest.jsonl")).unwrap(),
+            manifest_done
+        );
+    }
+    // A changed senders file is another run too.
+    let changed = write(
+        tmp.path(),
+        "s.csv",
+        members(701).replace(",Unite Leeds,", ",,"),
+    );
+    let (code, _, err) = run(protest().args(args).env("SOURCE_DATE_EPOCH", tuesday));
+    assert_eq!(code, 73, "{err}");
+    assert!(err.contains("the senders file has changed since"), "{err}");
+    write(
+        tmp.path(),
+        "s.csv",
+        members(700).replace(",Unite Leeds,", ",,"),
+    );
+    let _ = changed;
+
+    // --force writes the new run over the old.
+    let (code, _, err) = run(protest()
+        .args(args)
+        .args(["--date", "2017-05-02", "--force"])
+        .env("SOURCE_DATE_EPOCH", tuesday));
+    assert_eq!(code, 0, "{err}");
+    let entries = check_manifest(&out, "text", 700);
+    assert!(entries.iter().all(|e| e["status"] == "replaced"));
+    assert_eq!(entries[0]["run"]["date"], "2017-05-02");
+}
+
+#[test]
+fn a_manifest_is_never_replaced_by_a_worse_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = 600;
+    let csv = write(
+        tmp.path(),
+        "s.csv",
+        members(rows).replace(",Unite Leeds,", ",,"),
+    );
+    let out = tmp.path().join("out");
+    let args = ["--to", "gb-london", "--senders", s(&csv), "--out", s(&out)];
+    let (code, _, err) = run(&mut write_cmd(&args));
+    assert_eq!(code, 0, "{err}");
+    check_manifest(&out, "text", rows);
+
+    // A user's own file where the first letter was: the re-run stops there…
+    let mine = write(&out, "gb-london-Member-0000.txt", "my own notes\n");
+    let (code, _, err) = run(&mut write_cmd(&args));
+    assert_eq!(code, 73, "{err}");
+    let line = summary(&err);
+    let counts: Vec<usize> = line
+        .split_once(": ")
+        .map(|(head, tail)| format!("{} {tail}", head.split(' ').next().unwrap()))
+        .unwrap()
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert_eq!(counts[0], rows, "{line}");
+    assert_eq!(
+        counts[1..].iter().sum::<usize>(),
+        rows,
+        "the counts add up: {line}"
+    );
+    assert!(
+        line.contains("not written (--keep-going writes them"),
+        "{line}"
+    );
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "my own notes\n");
+    // …and the manifest still lists every letter there, truly.
+    let entries = check_manifest(&out, "text", rows);
+    assert_eq!(entries[0]["status"], "failed");
+    assert_eq!(
+        entries[0]["run"]["date"], DATE,
+        "the first line carries the run"
+    );
+    assert!(entries[1..]
+        .iter()
+        .all(|e| ["unchanged", "written"].contains(&e["status"].as_str().unwrap())));
+
+    // A manifest of a version that recorded no run, and a re-run on another
+    // day that can make none of its letters: every good line stays.
+    std::fs::remove_file(&mine).unwrap();
+    let (code, _, err) = run(&mut write_cmd(&args));
+    assert_eq!(code, 0, "{err}");
+    let path = out.join("manifest.jsonl");
+    let without_run: String = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let mut entry: Value = serde_json::from_str(line).unwrap();
+            entry.as_object_mut().unwrap().remove("run");
+            format!("{entry}\n")
+        })
+        .collect();
+    std::fs::write(&path, &without_run).unwrap();
+    let (code, _, err) = run(protest()
+        .args(["write", "mamai", "--date", "2017-05-02"])
+        .args(args));
+    assert_eq!(code, 73, "{err}");
+    assert!(err.contains("already exists"), "{err}");
+    let entries = check_manifest(&out, "text", rows);
+    assert!(
+        entries
+            .iter()
+            .all(|e| ["unchanged", "written"].contains(&e["status"].as_str().unwrap())),
+        "no failed line replaces a good one"
+    );
+}
+
+#[test]
+fn a_replaced_letter_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let args = [
+        "--to",
+        "gb-london",
+        "--to",
+        "de-berlin",
+        "--name",
+        "Ann Lee",
+        "--out",
+        s(&out),
+    ];
+    let (code, _, err) = run(&mut write_cmd(&args));
+    assert_eq!(code, 0, "{err}");
+    for (name, mode) in [
+        ("mamai-gb-london.txt", 0o600),
+        ("mamai-de-berlin.txt", 0o640),
+    ] {
+        let path = out.join(name);
+        std::fs::write(&path, "changed\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let (code, _, err) = run(write_cmd(&args).arg("--force"));
+    assert_eq!(code, 0, "{err}");
+    for (name, mode) in [
+        ("mamai-gb-london.txt", 0o600),
+        ("mamai-de-berlin.txt", 0o640),
+    ] {
+        let path = out.join(name);
+        assert!(is_complete_text_letter(
+            &std::fs::read(&path).unwrap(),
+            "Ann Lee"
+        ));
+        let now = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(now, mode, "{name}");
+    }
+    // -o too.
+    let file = tmp.path().join("one.txt");
+    std::fs::write(&file, "old\n").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (code, _, err) = run(&mut write_cmd(&[
+        "--to",
+        "gb-london",
+        "--name",
+        "Ann Lee",
+        "-o",
+        s(&file),
+        "--force",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}
+
+#[test]
+fn devices_pipes_and_links_to_devices_are_never_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = ["--to", "gb-london", "--name", "Ann Lee"];
+    let (_, letter, _) = run(&mut write_cmd(&base));
+    assert!(is_complete_text_letter(letter.as_bytes(), "Ann Lee"));
+
+    // -o /dev/stdout writes to standard output.
+    let (code, stdout, err) = run(write_cmd(&base).args(["-o", "/dev/stdout"]));
+    assert_eq!((code, stdout.as_str()), (0, letter.as_str()), "{err}");
+    // An mbox through /dev/stdout holds every draft.
+    let (code, stdout, err) = run(write_cmd(&base).args([
+        "--to",
+        "de-berlin",
+        "--email",
+        "ann@example.org",
+        "--format",
+        "mbox",
+        "-o",
+        "/dev/stdout",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        MessageIterator::new(stdout.as_bytes()).count(),
+        1,
+        "{stdout}"
+    );
+
+    // A letter's name taken by a link to an endless device is a file in the way.
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", out.join("mamai-gb-london.txt")).unwrap();
+    let (code, _, err) = run(write_cmd(&base).args(["--out", s(&out)]));
+    assert_eq!(code, 73, "{err}");
+    assert!(err.contains("mamai-gb-london.txt: already exists"), "{err}");
+
+    // Senders from a pipe, a FIFO and a process substitution: read once.
+    let fifo = tmp.path().join("fifo");
+    assert!(StdCommand::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let feeder = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, "name\nAnn Lee\nBob Roe\n").unwrap())
+    };
+    let via_fifo = tmp.path().join("fifo-out");
+    let (code, _, err) = run(&mut write_cmd(&[
+        "--to",
+        "gb-london",
+        "--senders",
+        s(&fifo),
+        "--out",
+        s(&via_fifo),
+    ]));
+    feeder.join().unwrap();
+    assert_eq!(code, 0, "{err}");
+    check_manifest(&via_fifo, "text", 2);
+    let via_substitution = tmp.path().join("subst-out");
+    let script = format!(
+        "exec \"$0\" write mamai --date {DATE} --to gb-london --senders <(printf 'name\\nAnn Lee\\nBob Roe\\n') --out '{}'",
+        via_substitution.display()
+    );
+    let status = StdCommand::new("bash")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_protest")])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    check_manifest(&via_substitution, "text", 2);
+    assert_eq!(letters(&via_fifo), letters(&via_substitution));
+    let via_stdin = tmp.path().join("stdin-out");
+    let (code, _, err) = run(write_cmd(&[
+        "--to",
+        "gb-london",
+        "--senders",
+        "/dev/stdin",
+        "--out",
+        s(&via_stdin),
+    ])
+    .write_stdin("name\nAnn Lee\nBob Roe\n"));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(letters(&via_fifo), letters(&via_stdin));
+}
+
+#[test]
+fn a_closed_standard_output_is_exit_74_and_stops_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = write(tmp.path(), "s.csv", members(2000));
+    for format in ["mailto", "mbox"] {
+        let mut child = StdCommand::new(env!("CARGO_BIN_EXE_protest"))
+            .args([
+                "write",
+                "mamai",
+                "--date",
+                DATE,
+                "--to",
+                "gb-london",
+                "--senders",
+                s(&csv),
+            ])
+            .args(["--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away at once, as `| head -c 0` would.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(74), "{format}: {err}");
+        assert!(
+            err.ends_with(
+                "error: standard output was closed before everything was written\n  help: the program reading the output (such as `head`) stopped early; write to a file with -o FILE to keep everything\n"
+            ),
+            "{format}: {err}"
+        );
+    }
+}
+
+#[test]
+fn json_with_out_prints_what_the_run_did() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = write(tmp.path(), "s.csv", members(3));
+    let out = tmp.path().join("out");
+    let (code, stdout, err) = run(&mut write_cmd(&[
+        "--to",
+        "gb-london",
+        "--senders",
+        s(&csv),
+        "--out",
+        s(&out),
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let summary: Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(summary["letters"], 3);
+    assert_eq!(summary["written"], 3);
+    assert_eq!(summary["failed"], 0);
+    assert_eq!(summary["manifest"], s(&out.join("manifest.jsonl")));
+    check_manifest(&out, "text", 3);
+}
+
+#[test]
+fn a_signal_before_anything_is_written_ends_the_run_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    for (sig, code) in [
+        (libc::SIGINT, 130),
+        (libc::SIGTERM, 143),
+        (libc::SIGHUP, 129),
+    ] {
+        let mut child = StdCommand::new(env!("CARGO_BIN_EXE_protest"))
+            .args([
+                "write",
+                "mamai",
+                "--date",
+                DATE,
+                "--to",
+                "gb-london",
+                "--senders",
+                "-",
+            ])
+            .args(["--out", s(&out)])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The senders are still coming: the run is reading them, not
+        // writing. More than a pipe holds, so that once this is written the
+        // run has begun to read.
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        let senders = members(5000);
+        assert!(senders.len() > 2 * 65536);
+        stdin.write_all(senders.as_bytes()).unwrap();
+        signal(&child, sig);
+        let output = child.wait_with_output().unwrap();
+        drop(stdin);
+        assert_eq!(output.status.code(), Some(code));
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "interrupted: nothing was written\n"
+        );
+        assert!(!out.exists(), "nothing is written");
+    }
+}
+
+#[test]
+fn a_rerun_interrupted_keeps_every_earlier_line_whose_letter_is_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = 3000;
+    let csv = write(
+        tmp.path(),
+        "s.csv",
+        members(rows).replace(",Unite Leeds,", ",,"),
+    );
+    let out = tmp.path().join("out");
+    let args = [
+        "write",
+        "mamai",
+        "--date",
+        DATE,
+        "--to",
+        "gb-london",
+        "--senders",
+        s(&csv),
+        "--out",
+        s(&out),
+        "--jobs",
+        "4",
+    ];
+    let (code, _, err) = run(protest().args(args));
+    assert_eq!(code, 0, "{err}");
+    // Once the new manifest has begun, the re-run is stopped, letters in
+    // flight on four threads.
+    let child = StdCommand::new(env!("CARGO_BIN_EXE_protest"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !std::fs::read_dir(&out).unwrap().flatten().any(|e| {
+        e.file_name().to_string_lossy().starts_with(".protest-tmp-")
+            && e.metadata().is_ok_and(|m| m.len() > 0)
+    }) {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the re-run never got going"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    signal(&child, libc::SIGTERM);
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    // Had it finished first, it would have said so with 0.
+    assert!(matches!(output.status.code(), Some(143) | Some(0)), "{err}");
+    assert_eq!(temporaries(&out), Vec::<String>::new());
+    let entries = check_manifest(&out, "text", rows);
+    assert_eq!(entries[0]["run"]["date"], DATE);
 }

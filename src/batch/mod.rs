@@ -8,47 +8,85 @@
 //! pass works through the jobs a chunk at a time: composed and rendered in
 //! parallel, written atomically, and recorded in order in the manifest.
 
+pub mod interrupt;
+mod manifest;
 pub mod naming;
 pub mod senders;
 
 use std::cell::RefCell;
 use std::collections::hash_map::Entry;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use sha2::Digest;
 
-use crate::catalog::{Catalog, LetterTemplate, Mission, Sender};
+use crate::catalog::{Catalog, LetterTemplate, Mission, Origin, Sender};
 use crate::compose::{compose_with, date::Date, Facts, Letter, MissionData, Request};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{self, AtomicFile, OutputDir, Written};
 use crate::render::{self, Format, RenderOptions};
+use manifest::{Manifest, RunRecord};
 use naming::Namer;
-use senders::{SenderReader, SenderRow};
+use senders::{BadRow, SenderReader, SenderRow};
 
 /// Where senders come from.
 pub enum Senders {
     One(Sender),
-    /// A CSV file; `-` is standard input, read once into memory so it can be read twice.
+    /// A CSV file. One that can be read only once (standard input, a pipe,
+    /// `<(…)`) is copied to a private temporary file first, since a run reads
+    /// its senders twice.
     Csv {
         path: PathBuf,
-        stdin: Option<Arc<[u8]>>,
+        spooled: Option<File>,
+        sha256: String,
     },
 }
 
+/// The most a senders file read from a pipe may hold: far more than any
+/// branch, and not the whole of a disk for `--senders /dev/zero`.
+const MAX_SPOOLED: u64 = 1 << 30;
+
 impl Senders {
     pub fn csv(path: PathBuf) -> Result<Senders> {
-        if path != Path::new("-") {
-            return Ok(Senders::Csv { path, stdin: None });
-        }
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-            .map_err(|err| Error::read(Path::new("<stdin>"), &err))?;
+        let stdin = path == Path::new("-");
+        let shown = if stdin { Path::new("<stdin>") } else { &path };
+        let regular = !stdin && std::fs::metadata(&path).is_ok_and(|m| m.is_file());
+        let input: Box<dyn Read> = if stdin {
+            Box::new(std::io::stdin())
+        } else {
+            Box::new(File::open(&path).map_err(|err| Error::read(&path, &err))?)
+        };
+        let mut input = Hashing {
+            inner: senders::LineLimit::new(input.take(MAX_SPOOLED + 1)),
+            sha256: sha2::Sha256::new(),
+        };
+        let spooled = if regular {
+            std::io::copy(&mut input, &mut std::io::sink())
+                .map_err(|err| senders_error(shown, &err))?;
+            None
+        } else {
+            let mut file = output::anonymous_temporary()
+                .map_err(|err| Error::write(Path::new("<temporary file>"), &err))?;
+            let copied =
+                std::io::copy(&mut input, &mut file).map_err(|err| senders_error(shown, &err))?;
+            if copied > MAX_SPOOLED {
+                return Err(Error::data(format!(
+                    "{}: more than {} MiB of senders",
+                    shown.display(),
+                    MAX_SPOOLED >> 20
+                ))
+                .with_help("give the senders as a CSV file of one row per sender"));
+            }
+            Some(file)
+        };
         Ok(Senders::Csv {
             path,
-            stdin: Some(bytes.into()),
+            spooled,
+            sha256: hex(&input.sha256.finalize()),
         })
     }
 
@@ -61,15 +99,58 @@ impl Senders {
                 sender: sender.clone(),
                 ..SenderRow::default()
             })),
-            Senders::Csv { path, stdin } => Rows::Csv(match stdin {
-                Some(bytes) => SenderReader::from_bytes(bytes.clone())?,
-                None => SenderReader::open(path)?,
-            }),
+            Senders::Csv {
+                path,
+                spooled: Some(file),
+                ..
+            } => {
+                let origin = match path == Path::new("-") {
+                    true => Origin("<stdin>".into()),
+                    false => Origin::file(path),
+                };
+                let mut file = file.try_clone().map_err(|err| Error::read(path, &err))?;
+                file.rewind().map_err(|err| Error::read(path, &err))?;
+                Rows::Csv(SenderReader::from_file(origin, file)?)
+            }
+            Senders::Csv { path, .. } => Rows::Csv(SenderReader::open(path)?),
         })
     }
 
     fn is_csv(&self) -> bool {
         matches!(self, Senders::Csv { .. })
+    }
+
+    /// Who the letters are from, for the manifest: a digest, not the details.
+    fn record(&self) -> String {
+        match self {
+            Senders::Csv { sha256, .. } => format!("csv sha256:{}", &sha256[..16]),
+            Senders::One(sender) => {
+                let json = serde_json::to_vec(sender).expect("a sender serialises");
+                format!("sender sha256:{}", short_digest(&json))
+            }
+        }
+    }
+}
+
+fn senders_error(path: &Path, err: &std::io::Error) -> Error {
+    match err.kind() {
+        std::io::ErrorKind::FileTooLarge => Error::data(format!("{}: {err}", path.display()))
+            .with_help("--senders takes a CSV file of one row per sender"),
+        _ => Error::read(path, err),
+    }
+}
+
+/// Reads through, hashing what is read.
+struct Hashing<R> {
+    inner: R,
+    sha256: sha2::Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.sha256.update(&buf[..n]);
+        Ok(n)
     }
 }
 
@@ -80,10 +161,17 @@ enum Rows {
 }
 
 impl Rows {
-    fn next_row(&mut self) -> Option<Result<SenderRow>> {
+    fn next_row(&mut self) -> Option<Result<SenderRow, BadRow>> {
         match self {
             Rows::One(row) => row.take().map(Ok),
             Rows::Csv(reader) => reader.next_row(),
+        }
+    }
+
+    fn width(&self) -> usize {
+        match self {
+            Rows::One(_) => 1,
+            Rows::Csv(reader) => reader.width(),
         }
     }
 }
@@ -114,6 +202,8 @@ pub struct Plan<'c> {
     pub senders: Senders,
     pub recipients: Recipients<'c>,
     pub date: Date,
+    /// `--date` was given: a re-run does not take the date of the run it continues.
+    pub date_given: bool,
     /// A personal paragraph for every letter (a CSV row's own replaces it).
     pub personal: Option<String>,
     pub cc: Vec<String>,
@@ -142,18 +232,28 @@ pub struct Summary {
     pub unchanged: usize,
     pub skipped: usize,
     pub failed: usize,
+    /// Letters not written because the run stopped first (a failure without
+    /// `--keep-going`, a signal, a closed output), or made for a single
+    /// output that was then left out whole.
+    pub not_written: usize,
+    /// The manifest, for `--out`.
+    pub manifest: Option<PathBuf>,
 }
 
-/// One letter to make.
+/// One letter to make, or a row that cannot give one.
 struct Job<'c> {
+    /// Its place in the run, the same in both passes.
+    index: usize,
     row: Arc<SenderRow>,
-    mission: &'c Mission,
+    /// `None` when the row itself is bad, or names no mission we know.
+    mission: Option<&'c Mission>,
+    /// Why the row cannot give a letter, found as it was read.
+    problem: Option<Error>,
     /// Its name in the output directory, from the first pass.
     file_name: Option<Arc<str>>,
 }
 
 enum Outcome {
-    /// `letter` is kept for outputs that gather letters (mbox, combined PDF).
     Done {
         /// The rendered letter, for outputs that concatenate (mbox, mailto, one letter
         /// to a file or stdout); empty once written to its own file, or for a combined PDF.
@@ -162,26 +262,81 @@ enum Outcome {
         written: Option<Written>,
         /// A mailto link longer than some mail clients take.
         long_link: bool,
+        /// Kept for outputs that gather letters (mbox, combined PDF).
         letter: Option<Box<Letter>>,
     },
     Skipped(String),
     Failed(Error),
+    /// The run was asked to stop before this letter.
+    NotAttempted,
 }
 
-/// Jobs handled together: enough to keep both cores busy, few enough that
+/// Letters handled together: enough to keep both cores busy, few enough that
 /// memory stays flat however long the batch.
 const CHUNK: usize = 512;
+/// Cells handled together: a chunk of rows thousands of columns wide holds
+/// fewer rows, so memory stays flat with the width of a file as with its length.
+const CHUNK_CELLS: usize = 32 * 1024;
+/// Letters a dry run lists by name.
+const LISTED: usize = 10;
+/// Problems told one by one before the rest are only counted.
+const PROBLEMS_SHOWN: usize = 20;
 
-pub fn run(plan: &Plan) -> Result<Summary> {
+pub fn run(mut plan: Plan) -> Result<Summary> {
+    interrupt::install();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.jobs.unwrap_or(0))
         .build()
         .map_err(|err| Error::new(ErrorKind::Io, format!("cannot start threads: {err}")))?;
+    let continues = resume(&mut plan)?;
     // The pool's threads, and with them their cached template data, end with the run.
-    pool.install(|| run_passes(plan))
+    pool.install(|| run_passes(&plan, continues))
 }
 
-fn run_passes(plan: &Plan) -> Result<Summary> {
+/// A run into a directory that holds an earlier one continues it: with its
+/// date, unless `--date` says otherwise, and only with its inputs (or with
+/// `--force`). True when the earlier manifest may be of this same run, so
+/// that its lines are kept for letters this run does not make.
+fn resume(plan: &mut Plan) -> Result<bool> {
+    let Destination::Dir { dir, .. } = &plan.destination else {
+        return Ok(false);
+    };
+    let Some(previous) = manifest::previous(dir) else {
+        return Ok(false);
+    };
+    if !previous.has_letters {
+        return Ok(false);
+    }
+    // Written by a version that did not record its runs: kept where it is true.
+    let Some(earlier) = previous.run else {
+        return Ok(true);
+    };
+    let mut dated_earlier = false;
+    if !plan.date_given && earlier.date != plan.date.to_string() {
+        if let Ok(date) = Date::parse(&earlier.date) {
+            plan.date = date;
+            dated_earlier = true;
+        }
+    }
+    let differences = plan.run_record().differences(&earlier);
+    if differences.is_empty() {
+        if dated_earlier {
+            eprintln!(
+                "note: continuing the run of {} recorded in {}: its letters keep that date \
+                 (pass --date to date them otherwise)",
+                earlier.date,
+                crate::text::escape_for_terminal(&previous.path.display().to_string())
+            );
+        }
+        return Ok(true);
+    }
+    if plan.force {
+        return Ok(false);
+    }
+    Err(manifest::another_run(dir, &differences))
+}
+
+fn run_passes(plan: &Plan, continues: bool) -> Result<Summary> {
     let first = first_pass(plan)?;
     let total = first.count;
     if total == 0 {
@@ -202,31 +357,39 @@ fn run_passes(plan: &Plan) -> Result<Summary> {
         }
         _ => {}
     }
+    if first.no_email > 0 && first.no_email == total - first.skip.len() {
+        return Err(nothing_to_send(&first));
+    }
     if plan.dry_run {
         return dry_run(plan, first);
     }
-    second_pass(plan, first)
+    second_pass(plan, first, continues)
 }
 
 /// What the first pass learned: enough to write, or to show the plan.
 struct FirstPass {
     count: usize,
-    /// Every letter's file name, in order (for a directory; empty otherwise).
-    names: Vec<Arc<str>>,
+    /// Every letter's file name, by its index (for a directory; empty otherwise).
+    names: Vec<Option<Arc<str>>>,
     /// The missions written to, in the order first met.
     missions: Vec<String>,
     /// The first few letters, as `--dry-run` lists them: sender and mission.
     listed: Vec<(String, String)>,
-    /// The first letter, composed: a template that cannot make one letter
-    /// cannot make any, and `--dry-run` shows it.
+    /// The first letter, composed, for `--dry-run` to show.
     first_letter: Option<Letter>,
+    /// Letters that cannot be made, by index, and why (with `--keep-going`).
+    skip: HashMap<usize, String>,
+    /// Letters to email to a mission without an address.
+    no_email: usize,
+    /// The first of them, for the message when every letter is one.
+    no_email_mission: Option<String>,
 }
 
-/// Letters a dry run lists by name.
-const LISTED: usize = 10;
-
-/// Checks every row and names every file before anything is written. Errors
-/// come in the order of the rows, whatever the threads.
+/// Checks every row and every letter, and names every file, before anything
+/// is written: every letter is composed and checked for its format (an
+/// address an email cannot carry, a character the PDF font lacks), so that
+/// a problem on row 700 stops the run before row 1 is written. Every
+/// problem is told, in the order of the rows, whatever the threads.
 fn first_pass(plan: &Plan) -> Result<FirstPass> {
     // Once, and first: the facts are the same for every letter of the run.
     plan.catalog.check_asks(plan.template, plan.date)?;
@@ -241,51 +404,245 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
         missions: Vec::new(),
         listed: Vec::new(),
         first_letter: None,
+        skip: HashMap::new(),
+        no_email: 0,
+        no_email_mission: None,
     };
+    let mut problems = Problems::default();
     in_chunks(plan, |jobs| {
-        // Naming is the costly part: done on every core, checked in order.
-        let names: Vec<Result<String>> = match &namer {
-            Some(namer) => jobs
-                .par_iter()
-                .map(|job| namer.name(&job.row, job.mission))
-                .collect(),
-            None => Vec::new(),
-        };
-        let mut names = names.into_iter();
-        for job in jobs.iter() {
-            if plan.strict && plan.format.is_email() && job.mission.email.is_none() {
-                return Err(no_email_error(job.mission));
-            }
-            if first.first_letter.is_none() {
-                first.first_letter = Some(compose_job(plan, job)?);
-            }
+        // Composing, checking and naming are the costly part: done on every
+        // core, gathered in order.
+        let checked: Vec<Checked> = jobs
+            .par_iter()
+            .map(|job| check_job(plan, namer.as_ref(), job))
+            .collect();
+        for (job, checked) in jobs.iter_mut().zip(checked) {
             first.count += 1;
-            // What a dry run shows; a real run needs only the count and names.
-            if plan.dry_run && !first.missions.contains(&job.mission.id) {
-                first.missions.push(job.mission.id.clone());
-            }
-            if plan.dry_run && first.listed.len() < LISTED {
-                first
-                    .listed
-                    .push((job.row.sender.name.clone(), job.mission.id.clone()));
-            }
-            if let Some(name) = names.next() {
-                let name: Arc<str> = name?.into();
-                if let Some(earlier) = seen.insert(name.clone(), job.row.row) {
-                    return Err(Error::data(format!(
-                        "two letters would be written to `{name}` (rows {earlier} and {})",
-                        job.row.row
-                    ))
-                    .with_help(
-                        "make --file-name give each letter its own name, e.g. add {{row}}",
-                    ));
+            let mut name = None;
+            let checked = match job.problem.take() {
+                Some(problem) => Err(Problem::Row(problem)),
+                None => checked,
+            };
+            let problem = match checked {
+                Ok((letter, file_name)) => {
+                    let mission = job.mission.expect("a checked letter has a mission");
+                    if first.first_letter.is_none() {
+                        first.first_letter = letter;
+                    }
+                    if plan.format.is_email() && mission.email.is_none() {
+                        first.no_email += 1;
+                        first
+                            .no_email_mission
+                            .get_or_insert_with(|| mission.id.clone());
+                    }
+                    // What a dry run shows; a real run needs only the count and names.
+                    if plan.dry_run && !first.missions.contains(&mission.id) {
+                        first.missions.push(mission.id.clone());
+                    }
+                    if plan.dry_run && first.listed.len() < LISTED {
+                        first
+                            .listed
+                            .push((job.row.sender.name.clone(), mission.id.clone()));
+                    }
+                    match file_name.map(Arc::<str>::from) {
+                        Some(file_name) => match seen.get(&file_name) {
+                            Some(earlier) => Some(
+                                Error::data(format!(
+                                    "two letters would be written to `{file_name}` (rows {earlier} and {})",
+                                    job.row.row
+                                ))
+                                .with_help(
+                                    "make --file-name give each letter its own name, e.g. add {{row}}",
+                                ),
+                            ),
+                            None => {
+                                seen.insert(file_name.clone(), job.row.row);
+                                name = Some(file_name);
+                                None
+                            }
+                        },
+                        None => None,
+                    }
                 }
+                Err(Problem::Run(err)) => return Err(err),
+                Err(Problem::Row(err)) => Some(err),
+            };
+            if namer.is_some() {
                 first.names.push(name);
+            }
+            if let Some(problem) = problem {
+                if plan.keep_going {
+                    first.skip.insert(job.index, problem.message.clone());
+                }
+                problems.add(problem);
             }
         }
         Ok(true)
     })?;
+    if !problems.is_empty() {
+        if !plan.keep_going {
+            return Err(problems.into_error());
+        }
+        eprintln!("{}", problems.into_warning());
+    }
     Ok(first)
+}
+
+/// What stops a letter: its own row, or what every letter shares (the
+/// `--file-name` pattern), which is said once and ends the run.
+enum Problem {
+    Row(Error),
+    Run(Error),
+}
+
+/// A letter checked: the letter (the first, which a dry run shows) and its file name.
+type Checked = Result<(Option<Letter>, Option<String>), Problem>;
+
+/// Composes one letter and checks it as its format will need it.
+fn check_job(plan: &Plan, namer: Option<&Namer>, job: &Job) -> Checked {
+    if job.problem.is_some() {
+        return Ok((None, None));
+    }
+    let mission = job.mission.expect("a row without a problem has a mission");
+    let name = name_of(namer, job).map_err(Problem::Run)?;
+    if plan.format.is_email() && mission.email.is_none() {
+        if plan.strict {
+            return Err(Problem::Row(no_email_error(mission)));
+        }
+        // Skipped when written, with a warning: nothing of it to check.
+        return Ok((None, name));
+    }
+    let letter = compose_job(plan, job).map_err(Problem::Row)?;
+    check_letter(plan, &letter).map_err(|err| Problem::Row(at_row(plan, &job.row, err)))?;
+    Ok((plan.dry_run.then_some(letter), name))
+}
+
+/// A letter's file name. The pattern is the same for every letter, so what
+/// is wrong with it is said without a row.
+fn name_of(namer: Option<&Namer>, job: &Job) -> Result<Option<String>> {
+    let Some(namer) = namer else {
+        return Ok(None);
+    };
+    let mission = job.mission.expect("a named letter has a mission");
+    namer.name(&job.row, mission).map(Some)
+}
+
+/// What rendering would refuse, found without the cost of rendering where
+/// that is high (a PDF is laid out, not written).
+fn check_letter(plan: &Plan, letter: &Letter) -> Result<()> {
+    let pdf = || render::pdf::layout_letter(letter, &plan.options.pdf).map(drop);
+    match plan.format {
+        Format::Text => Ok(()),
+        Format::Pdf => pdf(),
+        Format::Eml | Format::Mbox | Format::Mailto => {
+            let without_attachment = RenderOptions {
+                attach_pdf: false,
+                ..plan.options.clone()
+            };
+            render::render(plan.format, letter, &without_attachment)?;
+            match plan.options.attach_pdf {
+                true => pdf(),
+                false => Ok(()),
+            }
+        }
+    }
+}
+
+/// The problems of a run, told together: the first [`PROBLEMS_SHOWN`] in
+/// full, then how many more.
+#[derive(Default)]
+struct Problems {
+    shown: Vec<Error>,
+    more: usize,
+}
+
+impl Problems {
+    fn add(&mut self, problem: Error) {
+        if self.shown.len() < PROBLEMS_SHOWN {
+            self.shown.push(problem);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.shown.is_empty()
+    }
+
+    fn count(&self) -> usize {
+        self.shown.len() + self.more
+    }
+
+    /// One problem is its own error; several are listed one a line, like
+    /// a compiler's, and end with what to do.
+    fn into_error(mut self) -> Error {
+        if self.count() == 1 {
+            return self.shown.remove(0);
+        }
+        let count = self.count();
+        let kind = match self.shown.iter().all(|p| p.kind == self.shown[0].kind) {
+            true => self.shown[0].kind,
+            false => ErrorKind::Data,
+        };
+        let mut message = self.list();
+        message.push_str(&format!(
+            "error: {count} letters cannot be made; nothing was written"
+        ));
+        Error::new(kind, message).with_help(
+            "correct them and run the command again, or pass --keep-going to write the other \
+             letters and leave these out",
+        )
+    }
+
+    /// With `--keep-going`: said, and the run goes on without them.
+    fn into_warning(self) -> String {
+        let count = self.count();
+        let mut text = String::from("error: ");
+        text.push_str(&self.list());
+        text.push_str(&format!(
+            "warning: {count} {} cannot be made and will be skipped (--keep-going)",
+            if count == 1 { "letter" } else { "letters" }
+        ));
+        crate::text::escape_message(&text).into_owned()
+    }
+
+    /// Every shown problem, the first without its `error: `, each with its
+    /// help unless the one before said the same.
+    fn list(&self) -> String {
+        let mut out = String::new();
+        let mut last_help = None;
+        for (i, problem) in self.shown.iter().enumerate() {
+            if i > 0 {
+                out.push_str("error: ");
+            }
+            out.push_str(&problem.message);
+            out.push('\n');
+            if let Some(help) = problem.help.as_deref().filter(|h| Some(*h) != last_help) {
+                out.push_str(&format!("  help: {help}\n"));
+            }
+            last_help = problem.help.as_deref();
+        }
+        if self.more > 0 {
+            out.push_str(&format!("error: … and {} more\n", self.more));
+        }
+        out
+    }
+}
+
+/// Every letter would go by email to a mission without an address.
+fn nothing_to_send(first: &FirstPass) -> Error {
+    let mission = first.no_email_mission.as_deref().unwrap_or("");
+    let help = format!(
+        "post the letter instead (--format pdf or --format text); \
+         `protest embassies show {mission}` gives the postal address"
+    );
+    match first.no_email {
+        1 => Error::data(format!("{mission}: no email address in the directory")).with_help(help),
+        n => Error::data(format!(
+            "no letter to write: none of the {n} missions has an email address in the directory"
+        ))
+        .with_help(help),
+    }
 }
 
 /// Hands `each` the letters to make, a chunk at a time and in order, while
@@ -296,52 +653,90 @@ fn in_chunks<'c>(
     mut each: impl FnMut(&mut Vec<Job<'c>>) -> Result<bool> + Send,
 ) -> Result<()> {
     let mut rows = plan.senders.rows()?;
-    let mut jobs = next_jobs(plan, &mut rows)?;
+    let mut index = 0;
+    let mut jobs = next_jobs(plan, &mut rows, &mut index);
     while !jobs.is_empty() {
-        let (go_on, next) = rayon::join(|| each(&mut jobs), || next_jobs(plan, &mut rows));
-        // An error in this chunk comes before one in the rows after it.
+        let (go_on, next) = rayon::join(
+            || each(&mut jobs),
+            || next_jobs(plan, &mut rows, &mut index),
+        );
         if !go_on? {
             return Ok(());
         }
-        jobs = next?;
+        jobs = next;
     }
     Ok(())
 }
 
 /// The next [`CHUNK`] or so letters to make, from as many rows as that takes.
-fn next_jobs<'c>(plan: &Plan<'c>, rows: &mut Rows) -> Result<Vec<Job<'c>>> {
+fn next_jobs<'c>(plan: &Plan<'c>, rows: &mut Rows, index: &mut usize) -> Vec<Job<'c>> {
     let mut jobs = Vec::with_capacity(CHUNK);
-    while jobs.len() < CHUNK {
+    let mut cells = 0;
+    while jobs.len() < CHUNK && cells < CHUNK_CELLS {
         let Some(row) = rows.next_row() else {
             break;
         };
-        let row = Arc::new(row?);
-        for mission in plan.missions_for(&row)? {
+        cells += rows.width();
+        let mut push = |row: Arc<SenderRow>, mission, problem| {
             jobs.push(Job {
-                row: row.clone(),
+                index: *index,
+                row,
                 mission,
+                problem,
                 file_name: None,
             });
+            *index += 1;
+        };
+        let row = match row {
+            Ok(row) => Arc::new(row),
+            Err(BadRow { row, error }) => {
+                let row = Arc::new(SenderRow {
+                    row,
+                    ..SenderRow::default()
+                });
+                push(row, None, Some(error));
+                continue;
+            }
+        };
+        match plan.missions_for(&row) {
+            Ok(missions) => {
+                for mission in missions {
+                    push(row.clone(), Some(mission), None);
+                }
+            }
+            Err(err) => push(row, None, Some(err)),
         }
     }
-    Ok(jobs)
+    jobs
 }
 
-fn second_pass(plan: &Plan, first: FirstPass) -> Result<Summary> {
+fn second_pass(plan: &Plan, first: FirstPass, continues: bool) -> Result<Summary> {
     let total = first.count;
-    let mut names = first.names.into_iter();
-    let mut sink = Sink::open(plan)?;
+    let _writing = interrupt::writing();
+    let mut sink = Sink::open(plan, continues)?;
     let progress = progress_bar(total);
     let mut summary = Summary {
         letters: total,
+        manifest: sink.manifest.as_ref().map(|_| match &plan.destination {
+            Destination::Dir { dir, .. } => dir.join(manifest::FILE_NAME),
+            _ => unreachable!("a manifest is only kept with a directory"),
+        }),
         ..Summary::default()
     };
+    let watch_stdout = plan.writes_to_stdout();
     let mut first_error: Option<Error> = None;
+    let mut stop: Option<Error> = None;
     let result = in_chunks(plan, |jobs| {
-        if sink.dir.is_some() {
-            for job in jobs.iter_mut() {
-                job.file_name = names.next();
-            }
+        if let Some(signal) = interrupt::received() {
+            stop = Some(interrupted(signal));
+        } else if watch_stdout && output::stdout_closed() {
+            stop = Some(output::stdout_closed_error());
+        }
+        if stop.is_some() {
+            return Ok(false);
+        }
+        for job in jobs.iter_mut() {
+            job.file_name = first.names.get(job.index).cloned().flatten();
         }
         // Making and describing each letter happen on the workers; only
         // the recording, in order, is left to this thread.
@@ -350,17 +745,25 @@ fn second_pass(plan: &Plan, first: FirstPass) -> Result<Summary> {
         let outcomes: Vec<(Outcome, Option<String>)> = jobs
             .par_iter()
             .map(|job| {
-                let outcome = make(plan, dir, job);
-                let line = with_manifest.then(|| manifest_line(plan, job, &outcome));
+                let outcome = match first.skip.get(&job.index) {
+                    Some(reason) => Outcome::Skipped(reason.clone()),
+                    None if interrupt::received().is_some() => Outcome::NotAttempted,
+                    None => make(plan, dir, job),
+                };
+                let line = (with_manifest && !matches!(outcome, Outcome::NotAttempted))
+                    .then(|| manifest_line(plan, job, &outcome));
                 (outcome, line)
             })
             .collect();
         for (job, (outcome, line)) in jobs.iter().zip(outcomes) {
-            if let Some(err) = sink.record(plan, job, outcome, line, &mut summary)? {
+            let skipped_for_data = first.skip.contains_key(&job.index);
+            if let Some(err) =
+                sink.record(plan, job, outcome, line, skipped_for_data, &mut summary)?
+            {
                 if plan.keep_going {
                     eprintln!(
-                        "error: {} to {}: {err}",
-                        job.row.sender.name, job.mission.id
+                        "error: {}",
+                        crate::text::escape_message(&at_letter(job, &err))
                     );
                 }
                 if first_error.is_none() {
@@ -372,8 +775,29 @@ fn second_pass(plan: &Plan, first: FirstPass) -> Result<Summary> {
         Ok(first_error.is_none() || plan.keep_going)
     });
     progress.finish_and_clear();
-    sink.finish(plan, &summary)?;
+    summary.not_written =
+        total - summary.written - summary.unchanged - summary.skipped - summary.failed;
+    let stopped_by_failure = first_error.is_some() && !plan.keep_going;
+    if stop.is_none() && summary.not_written > 0 && !stopped_by_failure {
+        if let Some(signal) = interrupt::received() {
+            stop = Some(interrupted(signal));
+        }
+    }
+    let complete = result.is_ok() && stop.is_none() && !stopped_by_failure;
+    let stopped = summary.not_written > 0;
+    let finished = sink.finish(plan, complete, stopped, &summary);
+    if !complete && !matches!(plan.destination, Destination::Dir { .. }) {
+        // One output holds every letter or none: these letters are in none.
+        summary.not_written += summary.written;
+        summary.written = 0;
+    }
     result?;
+    let finished = match (finished, &first_error) {
+        // The letter's failure is the one to end with; the manifest's is said too.
+        (Err(err), Some(_)) => Err(Some(err)),
+        (Err(err), None) => return Err(err),
+        (Ok(()), _) => Ok(()),
+    };
     if summary.long_links > 0 {
         eprintln!(
             "warning: {} of the mailto links are longer than {} characters, which some mail \
@@ -383,31 +807,76 @@ fn second_pass(plan: &Plan, first: FirstPass) -> Result<Summary> {
         );
     }
     if total > 1 || matches!(plan.destination, Destination::Dir { .. }) {
-        eprintln!("{}", summary_line(plan, &summary));
+        eprintln!(
+            "{}",
+            crate::text::escape_message(&summary_line(plan, &summary, stopped_by_failure))
+        );
+    }
+    if let Err(Some(err)) = finished {
+        eprintln!("error: {err}");
+    }
+    if let Some(stop) = stop {
+        return Err(stop);
     }
     match first_error {
-        Some(_) if plan.keep_going => Err(Error::new(
+        Some(err) if !plan.keep_going => Err(err),
+        _ if summary.failed + first.skip.len() > 0 => Err(Error::new(
             ErrorKind::Partial,
-            format!("{} of {} letters failed", summary.failed, summary.letters),
+            match (summary.failed, first.skip.len()) {
+                (failed, 0) => format!("{failed} of {} letters failed", summary.letters),
+                (0, bad) => format!(
+                    "{bad} of {} letters were skipped for bad data",
+                    summary.letters
+                ),
+                (failed, bad) => format!(
+                    "{failed} of {} letters failed and {bad} were skipped for bad data",
+                    summary.letters
+                ),
+            },
         )),
-        Some(err) => Err(err),
-        None => Ok(summary),
+        _ => Ok(summary),
+    }
+}
+
+fn interrupted(signal: i32) -> Error {
+    Error::new(
+        ErrorKind::Interrupted(signal),
+        format!(
+            "interrupted by {}: the letters written so far are whole and recorded; \
+             no temporary file is left",
+            interrupt::name(signal)
+        ),
+    )
+    .with_help("run the same command again to write the rest")
+}
+
+/// An error of one letter, saying whose and to whom.
+fn at_letter(job: &Job, err: &Error) -> String {
+    match job.mission {
+        Some(mission) if !job.row.sender.name.is_empty() => {
+            format!("{} to {}: {}", job.row.sender.name, mission.id, err.message)
+        }
+        _ => err.message.clone(),
     }
 }
 
 /// Composes, renders and (for a directory) writes one letter.
 fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
-    let letter = match compose_job(plan, job) {
-        Ok(letter) => letter,
-        Err(err) => return Outcome::Failed(err),
+    let Some(mission) = job.mission else {
+        // The first pass found this row good: it is not the same row now.
+        return Outcome::Failed(senders_changed());
     };
-    if plan.format.is_email() && letter.recipient.email.is_none() {
+    if plan.format.is_email() && mission.email.is_none() {
         return if plan.strict {
-            Outcome::Failed(no_email_error(job.mission))
+            Outcome::Failed(no_email_error(mission))
         } else {
             Outcome::Skipped("no email address".into())
         };
     }
+    let letter = match compose_job(plan, job) {
+        Ok(letter) => letter,
+        Err(err) => return Outcome::Failed(err),
+    };
     let gathered = dir.is_none() && matches!(plan.format, Format::Pdf | Format::Mbox);
     if gathered && plan.format == Format::Pdf {
         // A combined PDF is laid out once, from every letter, at the end.
@@ -421,7 +890,7 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
     }
     let bytes = match render::render(plan.format, &letter, &plan.options) {
         Ok(bytes) => bytes,
-        Err(err) => return Outcome::Failed(err),
+        Err(err) => return Outcome::Failed(at_row(plan, &job.row, err)),
     };
     let long_link =
         plan.format == Format::Mailto && bytes.len() > crate::render::email::MAILTO_WARN_LEN + 1;
@@ -429,10 +898,7 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
     if let Some(dir) = dir {
         let Some(name) = &job.file_name else {
             // The first pass named every row it read; this one read more.
-            return Outcome::Failed(
-                Error::data("the senders file changed while the run was reading it")
-                    .with_help("run the command again: letters already written are kept"),
-            );
+            return Outcome::Failed(senders_changed());
         };
         // A file of its own is still a mailbox: it opens with a `From ` line.
         let bytes = match plan.format {
@@ -465,16 +931,42 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
     }
 }
 
+fn senders_changed() -> Error {
+    Error::data("the senders file changed while the run was reading it")
+        .with_help("run the command again: letters already written are kept")
+}
+
 fn no_email_error(mission: &Mission) -> Error {
     Error::data(format!("{}: no email address in the directory", mission.id))
         .with_help("leave out --strict to skip such missions")
 }
 
+/// An error of a row of a senders file, said with its file, line and row.
+fn at_row(plan: &Plan, row: &SenderRow, err: Error) -> Error {
+    let Senders::Csv { path, .. } = &plan.senders else {
+        return err;
+    };
+    let file = match path == Path::new("-") {
+        true => "<stdin>".to_string(),
+        false => path.display().to_string(),
+    };
+    Error {
+        message: format!("{file}:{}: row {}: {}", row.line, row.row, err.message),
+        // What a row says is data, even where the same on the command line is usage.
+        kind: match err.kind {
+            ErrorKind::Usage => ErrorKind::Data,
+            kind => kind,
+        },
+        ..err
+    }
+}
+
 fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
+    let mission = job.mission.expect("a composed letter has a mission");
     let personal = job.row.personal.as_deref().or(plan.personal.as_deref());
     let request = Request {
         template: plan.template,
-        mission: job.mission,
+        mission,
         sender: &job.row.sender,
         date: plan.date,
         personal,
@@ -483,32 +975,23 @@ fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
         facts: Facts::Checked,
         cc_embassy: plan.cc_embassy,
     };
-    let mission = job.mission as *const Mission as usize;
+    let key = mission as *const Mission as usize;
     MISSION_DATA
         .with(|cell| {
             let mut missions = cell.borrow_mut();
-            let data = match missions.entry(mission) {
+            let data = match missions.entry(key) {
                 Entry::Occupied(cached) => cached.into_mut(),
                 Entry::Vacant(place) => place.insert(MissionData::new(
                     plan.catalog,
                     plan.template,
-                    job.mission,
+                    mission,
                     plan.date,
                     Facts::Checked,
                 )?),
             };
             compose_with(plan.catalog, &request, data)
         })
-        .map_err(|err| {
-            if plan.senders.is_csv() {
-                Error {
-                    message: format!("row {}: {}", job.row.row, err.message),
-                    ..err
-                }
-            } else {
-                err
-            }
-        })
+        .map_err(|err| at_row(plan, &job.row, err))
 }
 
 thread_local! {
@@ -526,13 +1009,7 @@ impl<'c> Plan<'c> {
         match &self.recipients {
             Recipients::Fixed(missions) => Ok(missions.clone()),
             Recipients::SenderCountry => {
-                let at_row = |err: Error| match self.senders.is_csv() {
-                    true => Error {
-                        message: format!("row {}: {}", row.row, err.message),
-                        ..err
-                    },
-                    false => err,
-                };
+                let at_row = |err: Error| at_row(self, row, err);
                 let Some(country) = row
                     .sender
                     .country
@@ -564,39 +1041,100 @@ impl<'c> Plan<'c> {
             _ => None,
         }
     }
+
+    fn writes_to_stdout(&self) -> bool {
+        match &self.destination {
+            Destination::Stdout => true,
+            Destination::File(path) => ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
+                .contains(&path.to_string_lossy().as_ref()),
+            Destination::Dir { .. } => false,
+        }
+    }
+
+    /// The inputs that decide the letters and their names, for the manifest.
+    fn run_record(&self) -> RunRecord {
+        let recipients = match &self.recipients {
+            Recipients::Fixed(missions) => missions
+                .iter()
+                .map(|m| m.id.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            Recipients::SenderCountry => "each sender's country".into(),
+        };
+        // Only what was given: the record stays short, and says what the user said.
+        let pdf = &self.options.pdf;
+        let mut options = BTreeMap::new();
+        let mut given = |key: &str, value: Option<String>| {
+            if let Some(value) = value {
+                options.insert(key.to_string(), value);
+            }
+        };
+        let pattern = match &self.destination {
+            Destination::Dir { pattern, .. } => pattern.clone(),
+            _ => None,
+        };
+        given("--file-name", pattern);
+        given(
+            "--paper",
+            pdf.paper.map(|p| format!("{p:?}").to_lowercase()),
+        );
+        given("--fold-marks", pdf.fold_marks.then(|| "yes".into()));
+        given(
+            "--attach-pdf",
+            self.options.attach_pdf.then(|| "yes".into()),
+        );
+        given("--cc", (!self.cc.is_empty()).then(|| self.cc.join(", ")));
+        given(
+            "--personal",
+            self.personal
+                .as_deref()
+                .map(|text| format!("sha256:{}", short_digest(text.as_bytes()))),
+        );
+        RunRecord {
+            date: self.date.to_string(),
+            letter: self.template.front.id.clone(),
+            recipients,
+            senders: self.senders.record(),
+            format: self.format.name().into(),
+            options,
+        }
+    }
 }
 
 /// Where rendered letters are put as they come.
 struct Sink {
     dir: Option<OutputDir>,
-    manifest: Option<AtomicFile>,
-    /// Concatenated output (mbox, mailto, one letter) for stdout or a file.
-    stream: Vec<u8>,
-    /// Where a long mbox or list of links goes as it grows, so memory stays flat.
+    manifest: Option<Manifest>,
+    /// Every letter's mbox message or mailto link, for a file or stdout,
+    /// written to its place only when the run is complete.
     spool: Option<AtomicFile>,
+    /// One letter, for a file or stdout.
+    single: Vec<u8>,
     /// For a combined PDF: every letter, rendered together at the end.
     letters: Vec<Letter>,
 }
 
 impl Sink {
-    fn open(plan: &Plan) -> Result<Sink> {
+    fn open(plan: &Plan, continues: bool) -> Result<Sink> {
         let mut sink = Sink {
             dir: None,
             manifest: None,
-            stream: Vec::new(),
             spool: None,
+            single: Vec::new(),
             letters: Vec::new(),
         };
-        if let Destination::File(path) = &plan.destination {
-            if matches!(plan.format, Format::Mbox | Format::Mailto) {
-                sink.spool = Some(AtomicFile::create(path, plan.force)?);
-            }
+        if matches!(plan.format, Format::Mbox | Format::Mailto) {
+            sink.spool = match &plan.destination {
+                Destination::File(path) => Some(AtomicFile::create(path, plan.force)?),
+                Destination::Stdout => Some(AtomicFile::stdout()),
+                Destination::Dir { .. } => None,
+            };
         }
         if let Destination::Dir { dir, .. } = &plan.destination {
             output::ensure_dir(dir)?;
             // A run that was killed may have left its temporary files.
             output::remove_stale_temporaries(dir);
-            sink.manifest = Some(AtomicFile::create(&dir.join("manifest.jsonl"), true)?);
+            sink.manifest = Some(Manifest::create(dir, plan.run_record(), continues)?);
             sink.dir = Some(OutputDir::open(dir).map_err(|err| Error::write(dir, &err))?);
         }
         Ok(sink)
@@ -609,10 +1147,18 @@ impl Sink {
         job: &Job,
         outcome: Outcome,
         manifest_line: Option<String>,
+        skipped_for_data: bool,
         summary: &mut Summary,
     ) -> Result<Option<Error>> {
-        if let (Some(manifest), Some(line)) = (&mut self.manifest, manifest_line) {
-            manifest.write_all(line.as_bytes())?;
+        if let Some(manifest) = &mut self.manifest {
+            let (row, recipient) = (job.row.row, job.mission.map(|m| m.id.as_str()));
+            match manifest_line {
+                Some(line) => {
+                    let good = matches!(outcome, Outcome::Done { .. });
+                    manifest.record(row, recipient, line, good)?;
+                }
+                None => manifest.keep_earlier(row, recipient)?,
+            }
         }
         match outcome {
             Outcome::Done {
@@ -628,63 +1174,72 @@ impl Sink {
                     _ => summary.written += 1,
                 }
                 if self.dir.is_none() {
-                    self.append(plan, &bytes, letter)?;
+                    self.append(plan, bytes, letter)?;
                 }
                 Ok(None)
             }
             Outcome::Skipped(reason) => {
                 summary.skipped += 1;
-                eprintln!("warning: skipped {}: {reason}", job.mission.id);
+                if !skipped_for_data {
+                    let mission = job.mission.map_or("", |m| m.id.as_str());
+                    eprintln!(
+                        "warning: skipped {}: {reason}",
+                        crate::text::escape_for_terminal(mission)
+                    );
+                }
                 Ok(None)
             }
             Outcome::Failed(err) => {
                 summary.failed += 1;
                 Ok(Some(err))
             }
+            Outcome::NotAttempted => Ok(None),
         }
     }
 
-    /// Adds one rendered letter to the concatenated output.
-    fn append(&mut self, plan: &Plan, bytes: &[u8], letter: Option<Box<Letter>>) -> Result<()> {
-        match (plan.format, letter) {
-            (Format::Mbox, Some(letter)) => {
-                crate::render::email::append_mbox(&mut self.stream, bytes, &letter)
+    /// Adds one rendered letter to the output.
+    fn append(&mut self, plan: &Plan, bytes: Vec<u8>, letter: Option<Box<Letter>>) -> Result<()> {
+        match (plan.format, letter, &mut self.spool) {
+            (Format::Pdf, Some(letter), _) => self.letters.push(*letter),
+            (Format::Mbox, Some(letter), Some(spool)) => {
+                let mut message = Vec::with_capacity(bytes.len() + 128);
+                crate::render::email::append_mbox(&mut message, &bytes, &letter);
+                spool.write_all(&message)?;
             }
-            (Format::Pdf, Some(letter)) => self.letters.push(*letter),
-            _ => self.stream.extend_from_slice(bytes),
-        }
-        if self.stream.len() > 1 << 20 {
-            if let Some(spool) = &mut self.spool {
-                spool.write_all(&self.stream)?;
-                self.stream.clear();
-            } else if matches!(plan.destination, Destination::Stdout) && plan.format != Format::Pdf
-            {
-                output::write_stdout(&self.stream)?;
-                self.stream.clear();
-            }
+            (_, _, Some(spool)) => spool.write_all(&bytes)?,
+            (_, _, None) => self.single = bytes,
         }
         Ok(())
     }
 
-    fn finish(mut self, plan: &Plan, summary: &Summary) -> Result<()> {
+    /// `complete`: every letter was made (or skipped as asked), so a single
+    /// output may be put in place; otherwise it is left out altogether.
+    /// `stopped`: some letters were never made.
+    fn finish(
+        mut self,
+        plan: &Plan,
+        complete: bool,
+        stopped: bool,
+        summary: &Summary,
+    ) -> Result<()> {
         if let Some(manifest) = self.manifest.take() {
-            return manifest.commit();
+            return manifest.commit(stopped);
         }
-        if summary.written == 0 {
+        if !complete || summary.written == 0 {
             return Ok(());
         }
-        if let Some(mut spool) = self.spool.take() {
-            spool.write_all(&self.stream)?;
+        if let Some(spool) = self.spool.take() {
             return spool.commit();
         }
-        if plan.format == Format::Pdf && !self.letters.is_empty() {
-            self.stream = render::pdf::render_pdf(&self.letters, &plan.options.pdf)?;
-        }
+        let bytes = match plan.format == Format::Pdf && !self.letters.is_empty() {
+            true => render::pdf::render_pdf(&self.letters, &plan.options.pdf)?,
+            false => std::mem::take(&mut self.single),
+        };
         match &plan.destination {
             Destination::File(path) => {
-                output::write_file(path, &self.stream, plan.force)?;
+                output::write_file(path, &bytes, plan.force)?;
             }
-            _ => output::write_stdout(&self.stream)?,
+            _ => output::write_stdout(&bytes)?,
         }
         Ok(())
     }
@@ -695,8 +1250,10 @@ impl Sink {
 struct ManifestEntry<'a> {
     row: usize,
     letter: &'a str,
-    recipient: &'a str,
-    sender: &'a str,
+    /// Unknown for a row that names no mission we know.
+    recipient: Option<&'a str>,
+    /// Unknown for a row that cannot be read.
+    sender: Option<&'a str>,
     format: Format,
     /// A skipped letter has no file.
     path: Option<&'a str>,
@@ -719,12 +1276,13 @@ fn manifest_line(plan: &Plan, job: &Job, outcome: &Outcome) -> String {
         }
         Outcome::Skipped(reason) => ("skipped", Some(reason.as_str()), None),
         Outcome::Failed(err) => ("failed", Some(err.message.as_str()), None),
+        Outcome::NotAttempted => unreachable!("a letter not attempted is not recorded"),
     };
     let entry = ManifestEntry {
         row: job.row.row,
         letter: &plan.template.front.id,
-        recipient: &job.mission.id,
-        sender: &job.row.sender.name,
+        recipient: job.mission.map(|m| m.id.as_str()),
+        sender: Some(job.row.sender.name.as_str()).filter(|name| !name.is_empty()),
         format: plan.format,
         path: job.file_name.as_deref().filter(|_| status != "skipped"),
         sha256,
@@ -735,6 +1293,13 @@ fn manifest_line(plan: &Plan, job: &Job, outcome: &Outcome) -> String {
     serde_json::to_writer(&mut line, &entry).expect("a manifest entry serialises");
     line.push(b'\n');
     String::from_utf8(line).expect("JSON is UTF-8")
+}
+
+/// Enough of a SHA-256 to tell one input from another.
+fn short_digest(bytes: &[u8]) -> String {
+    let mut digest = hex(&sha2::Sha256::digest(bytes));
+    digest.truncate(16);
+    digest
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -759,25 +1324,35 @@ fn progress_bar(total: usize) -> indicatif::ProgressBar {
     bar
 }
 
-fn summary_line(plan: &Plan, s: &Summary) -> String {
+/// "N letters in DIR: … written, … already there, … skipped, … failed", and
+/// how many were never made, which adds the counts up to N.
+fn summary_line(plan: &Plan, s: &Summary, stopped_by_failure: bool) -> String {
     let place = match &plan.destination {
         Destination::Dir { dir, .. } => format!(" in {}", dir.display()),
         Destination::File(path) => format!(" to {}", path.display()),
         Destination::Stdout => String::new(),
     };
     let letters = if s.letters == 1 { "letter" } else { "letters" };
-    format!(
+    let mut line = format!(
         "{} {letters}{place}: {} written, {} already there, {} skipped, {} failed",
         s.letters, s.written, s.unchanged, s.skipped, s.failed
-    )
+    );
+    if s.not_written > 0 {
+        line.push_str(&format!(", {} not written", s.not_written));
+        if stopped_by_failure {
+            line.push_str(" (--keep-going writes them despite the failure)");
+        }
+    }
+    line
 }
 
 /// Prints the plan and the first letter in full, and writes nothing.
 fn dry_run(plan: &Plan, first: FirstPass) -> Result<Summary> {
     let total = first.count;
     let mut out = String::new();
+    let names: Vec<&Arc<str>> = first.names.iter().flatten().collect();
     for (i, (sender, mission)) in first.listed.iter().enumerate() {
-        let target = match first.names.get(i) {
+        let target = match names.get(i) {
             Some(name) => format!(" -> {name}"),
             None => String::new(),
         };

@@ -35,7 +35,7 @@ impl Namer {
             .map_err(|message| Error::usage(format!("--file-name: {message}")))?;
         handlebars
             .register_template_string("name", pattern)
-            .map_err(|err| Error::usage(format!("--file-name: {}", err.reason())))?;
+            .map_err(|err| pattern_error(pattern, &err))?;
         Ok(Namer {
             // Whitespace control (`{{~`) is left to Handlebars.
             pieces: handlebars
@@ -109,13 +109,58 @@ impl Namer {
             "extra": row.extra,
             "row": row.row,
         });
-        let rendered = self.handlebars.render_with_context("name", &handlebars::Context::from(data)).map_err(|err| {
-            Error::usage(format!("--file-name: {}", err.reason())).with_help(
-                "a name can use {{letter.id}}, {{embassy.id}}, {{embassy.city}}, {{embassy.country}}, \
-                 {{sender.name}}, {{sender.org}}, {{sender.town}}, {{sender.country}}, {{row}} and {{extra.COLUMN}}",
-            )
-        })?;
+        let rendered = self
+            .handlebars
+            .render_with_context("name", &handlebars::Context::from(data))
+            .map_err(|err| render_error(&err))?;
         Ok(file_name(&rendered, self.extension))
+    }
+}
+
+const FIELDS: &str = "a name can use {{letter.id}}, {{letter.language}}, {{embassy.id}}, \
+    {{embassy.city}}, {{embassy.country}}, {{embassy.kind}}, {{sender.name}}, {{sender.org}}, \
+    {{sender.town}}, {{sender.country}}, {{row}} and {{extra.COLUMN}} for the other columns of \
+    the senders file, e.g. --file-name \"{{row}}-{{sender.name}}\"";
+
+/// A pattern that does not parse, said in the terms of the pattern, not of
+/// the parser's grammar.
+fn pattern_error(pattern: &str, err: &handlebars::TemplateError) -> Error {
+    use handlebars::TemplateErrorReason as Reason;
+    let at = err.pos().map_or(String::new(), |(_, column)| {
+        format!(" (at character {column})")
+    });
+    let what = match err.reason() {
+        Reason::MismatchingClosedHelper(open, close)
+        | Reason::MismatchingClosedDecorator(open, close) => {
+            format!("`{{{{#{open}}}}}` is closed by `{{{{/{close}}}}}`")
+        }
+        Reason::InvalidParam(param) => format!("`{param}` is not something a name can use{at}"),
+        _ => format!(
+            "it is not a pattern{at}: every `{{{{` needs its `}}}}`, and every `{{{{#if}}}}` its `{{{{/if}}}}`"
+        ),
+    };
+    Error::usage(format!("--file-name \"{pattern}\": {what}")).with_help(FIELDS)
+}
+
+/// A pattern that parses but cannot name a letter.
+fn render_error(err: &handlebars::RenderError) -> Error {
+    use handlebars::RenderErrorReason as Reason;
+    match err.reason() {
+        Reason::MissingVariable(Some(path)) => match path.strip_prefix("extra.") {
+            Some(column) => Error::usage(format!(
+                "--file-name: `{{{{{path}}}}}`: the senders file has no column `{column}`"
+            ))
+            .with_help(FIELDS),
+            None => Error::usage(format!(
+                "--file-name: `{{{{{path}}}}}` is not something a name can use"
+            ))
+            .with_help(FIELDS),
+        },
+        Reason::HelperNotFound(helper) => Error::usage(format!(
+            "--file-name: there is no helper `{helper}`; a name can use `if`, `unless` and `each`"
+        ))
+        .with_help(FIELDS),
+        other => Error::usage(format!("--file-name: {other}")).with_help(FIELDS),
     }
 }
 

@@ -93,14 +93,21 @@ pub struct SenderReader {
     reader: csv::Reader<Box<dyn Read + Send>>,
     row: usize,
     /// The first row, read ahead to tell a file without senders at once.
-    pending: Option<csv::StringRecord>,
+    pending: Option<Result<csv::StringRecord, csv::Error>>,
 }
 
 /// The longest cell, in characters, for a one-line field (a name, an
 /// address line) and for the `personal` paragraph. Longer is a mistake: a
 /// paste gone wrong, a whole document in one cell.
 const MAX_FIELD: usize = 300;
-const MAX_PERSONAL: usize = 10_000;
+pub const MAX_PERSONAL: usize = 10_000;
+
+/// A row that cannot give a sender: where it is, and why.
+#[derive(Debug, Clone)]
+pub struct BadRow {
+    pub row: usize,
+    pub error: Error,
+}
 
 impl SenderReader {
     /// Opens a senders CSV file.
@@ -109,7 +116,12 @@ impl SenderReader {
         SenderReader::new(Origin::file(path), Box::new(file))
     }
 
-    /// Senders already read into memory (standard input).
+    /// Senders from an open file (a spooled pipe), read from where it is.
+    pub fn from_file(origin: Origin, file: File) -> Result<SenderReader> {
+        SenderReader::new(origin, Box::new(file))
+    }
+
+    /// Senders already read into memory.
     pub fn from_bytes(bytes: std::sync::Arc<[u8]>) -> Result<SenderReader> {
         SenderReader::new(
             Origin("<stdin>".into()),
@@ -117,10 +129,15 @@ impl SenderReader {
         )
     }
 
+    /// How many columns a row has: what a row costs to hold.
+    pub fn width(&self) -> usize {
+        self.columns.len()
+    }
+
     /// The delimiter is found from the header line, because spreadsheets in
     /// much of Europe export with semicolons.
     fn new(origin: Origin, input: Box<dyn Read + Send>) -> Result<SenderReader> {
-        let mut buffered = BufReader::new(input);
+        let mut buffered = BufReader::new(LineEnds::new(LineLimit::new(input)));
         let header_line = {
             let buf = buffered
                 .fill_buf()
@@ -177,10 +194,13 @@ impl SenderReader {
                 .with_help("name the column with each sender's name `name`"));
         }
         let mut first = csv::StringRecord::new();
-        let has_rows = reader
-            .read_record(&mut first)
-            .map_err(|err| csv_error(&origin, &headers, &err))?;
-        if !has_rows {
+        // A bad first row is a bad row like any other, reported with the rest.
+        let first = match reader.read_record(&mut first) {
+            Ok(true) => Ok(first),
+            Ok(false) => Err(None),
+            Err(err) => Err(Some(err)),
+        };
+        if let Err(None) = first {
             return Err(origin
                 .error_at(
                     Some(1),
@@ -194,27 +214,52 @@ impl SenderReader {
             headers,
             reader,
             row: 0,
-            pending: Some(first),
+            pending: Some(first.map_err(|err| err.expect("rows were found"))),
         })
     }
 
-    /// The next row, or `None` at the end of the file.
-    pub fn next_row(&mut self) -> Option<Result<SenderRow>> {
-        let record = match self.pending.take() {
-            Some(record) => record,
+    /// The next row, or `None` at the end of the file. After a bad row the
+    /// reading goes on, so that every bad row can be told at once.
+    pub fn next_row(&mut self) -> Option<Result<SenderRow, BadRow>> {
+        let read = match self.pending.take() {
+            Some(read) => read,
             None => {
                 let mut record = csv::StringRecord::new();
                 match self.reader.read_record(&mut record) {
                     Ok(false) => return None,
-                    Ok(true) => {}
-                    Err(err) => return Some(Err(csv_error(&self.origin, &self.headers, &err))),
+                    Ok(true) => Ok(record),
+                    Err(err) => Err(err),
                 }
-                record
             }
         };
         self.row += 1;
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        Some(self.parse(&record, line))
+        match read {
+            Ok(record) => {
+                let line = record.position().map_or(0, |p| p.line() as usize);
+                Some(self.parse(&record, line).map_err(|error| BadRow {
+                    row: self.row,
+                    error,
+                }))
+            }
+            Err(err) => {
+                if let Some(record) = err.position().map(|p| p.record() as usize) {
+                    self.row = record.max(self.row);
+                }
+                let error = csv_error(&self.origin, &self.headers, &err);
+                // What the csv reader cannot get past (an I/O error) ends the file.
+                if !matches!(
+                    err.kind(),
+                    csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                ) {
+                    self.pending = None;
+                    self.reader = csv::Reader::from_reader(Box::new(std::io::empty()));
+                }
+                Some(Err(BadRow {
+                    row: self.row,
+                    error,
+                }))
+            }
+        }
     }
 
     fn parse(&self, record: &csv::StringRecord, line: usize) -> Result<SenderRow> {
@@ -293,6 +338,88 @@ impl SenderReader {
             }
         }
         Ok(out)
+    }
+}
+
+/// Reads classic Mac (CR) and Windows (CR LF) line ends as LF: the csv
+/// reader would take a lone CR as a row's end, but count no lines, and the
+/// delimiter is found from the first line.
+struct LineEnds<R> {
+    inner: R,
+    /// The last byte read was a CR, so an LF that follows is its partner.
+    after_cr: bool,
+}
+
+impl<R> LineEnds<R> {
+    fn new(inner: R) -> LineEnds<R> {
+        LineEnds {
+            inner,
+            after_cr: false,
+        }
+    }
+}
+
+impl<R: Read> Read for LineEnds<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.inner.read(buf)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut kept = 0;
+            for i in 0..n {
+                let byte = buf[i];
+                let partner = self.after_cr && byte == b'\n';
+                self.after_cr = byte == b'\r';
+                if !partner {
+                    buf[kept] = if byte == b'\r' { b'\n' } else { byte };
+                    kept += 1;
+                }
+            }
+            // A read of a lone LF after a CR gives nothing: read on.
+            if kept > 0 {
+                return Ok(kept);
+            }
+        }
+    }
+}
+
+/// The longest line a senders file may have: far more than a row of
+/// thousands of columns, and not a whole disk read as one row
+/// (`--senders /dev/zero`).
+pub const MAX_LINE: usize = 16 << 20;
+
+/// Fails the reading at a line longer than [`MAX_LINE`].
+pub struct LineLimit<R> {
+    inner: R,
+    line: usize,
+}
+
+impl<R> LineLimit<R> {
+    pub fn new(inner: R) -> LineLimit<R> {
+        LineLimit { inner, line: 0 }
+    }
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &byte in &buf[..n] {
+            self.line = match byte {
+                b'\n' | b'\r' => 0,
+                _ => self.line + 1,
+            };
+            if self.line > MAX_LINE {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::FileTooLarge,
+                    format!(
+                        "a line longer than {} MiB: this is not a senders file",
+                        MAX_LINE >> 20
+                    ),
+                ));
+            }
+        }
+        Ok(n)
     }
 }
 

@@ -124,12 +124,13 @@ pub fn run(data: &DataArgs, _args: WizardArgs) -> Result<()> {
     let (written, interrupted) = interrupt::hold(|| -> Result<()> {
         crate::output::ensure_dir(&dir)?;
         for (format, path) in formats.iter().zip(&files) {
-            batch::run(&Plan {
+            batch::run(Plan {
                 catalog: &catalog,
                 template,
                 senders: Senders::One(sender.clone()),
                 recipients: Recipients::Fixed(vec![mission]),
                 date,
+                date_given: true,
                 personal: personal.clone(),
                 cc: Vec::new(),
                 cc_embassy: false,

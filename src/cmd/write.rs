@@ -8,9 +8,7 @@ use serde_json::Map;
 
 use super::DataArgs;
 use crate::batch::{self, Destination, Plan, Recipients, Senders};
-use crate::catalog::{
-    read_text, Catalog, Confidence, LetterTemplate, Mission, MissionKind, Sender,
-};
+use crate::catalog::{Catalog, Confidence, LetterTemplate, Mission, MissionKind, Sender};
 use crate::compose::{compose, date::Date, Facts, Request};
 use crate::error::{Error, Result};
 use crate::render::pdf::{Paper, PdfOptions};
@@ -26,8 +24,8 @@ Who it is from: --sender FILE (TOML, see examples/sender.toml) and/or --name, --
 --address (once per line), --town, --from-country, --email, --phone. Flags override the file.
 
 Where it goes: one letter to standard output, or -o FILE; several letters to --out DIR, one file
-each, with a manifest.jsonl. Existing files are never replaced without --force; a re-run after an
-interruption skips the letters already written. mbox and mailto put every letter in one output;
+each, with a manifest.jsonl. Existing files are never replaced without --force; the same command
+run again (after Ctrl-C, or the next day) continues the run, with its date. mbox and mailto put every letter in one output;
 --combine FILE puts every letter in one PDF.
 
 A batch from a CSV (--senders): a header row, then one sender a row. Columns named name, org,
@@ -189,6 +187,9 @@ pub struct WriteArgs {
 }
 
 pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
+    // From the start: a signal while the senders are still being read says
+    // that nothing was written, and is exit 128 + its number like any other.
+    batch::interrupt::install();
     let catalog = data.load()?;
     let template = catalog.template_in(&args.letter, args.lang.as_deref())?;
     for warning in super::language_warnings(&catalog, template) {
@@ -196,6 +197,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     }
     // Read even with --date: the PDF metadata is dated by SOURCE_DATE_EPOCH too.
     let today = Date::today()?;
+    refuse_directory_as_file(&args)?;
     let date = match &args.date {
         Some(text) => Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}")))?,
         None => today,
@@ -223,6 +225,20 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
             eprintln!("note: {note}");
         }
     }
+    if args.json && args.dry_run {
+        return Err(
+            Error::usage("--json and --dry-run both print on standard output: choose one")
+                .with_help(
+                "--dry-run shows the plan and the first letter; --json with --out what a run did",
+            ),
+        );
+    }
+    if args.json && args.out.is_none() && (args.output.is_some() || args.combine.is_some()) {
+        return Err(Error::usage(
+                "--json prints the composed letters on standard output; it cannot be used with -o or --combine",
+            )
+            .with_help("leave out --json to write the file, or -o to print the letters as JSON"));
+    }
     let format = if args.combine.is_some() {
         Format::Pdf
     } else {
@@ -231,7 +247,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     for cc in &args.cc {
         crate::render::email::check_cc_option(cc, format.is_email())?;
     }
-    if args.json {
+    if args.json && args.out.is_none() {
         return print_letters(&catalog, template, &senders, &recipients, date, &args);
     }
     if !format.is_email() {
@@ -255,6 +271,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         senders,
         recipients,
         date,
+        date_given: args.date.is_some(),
         personal: personal(&args)?,
         cc: args.cc.clone(),
         cc_embassy: args.cc_embassy,
@@ -274,7 +291,30 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         jobs: args.jobs.map(threads),
         dry_run: args.dry_run,
     };
-    batch::run(&plan).map(|_| ())
+    let summary = batch::run(plan)?;
+    // With --out, --json describes what the run did: the manifest has the rest.
+    match args.json {
+        true => super::print_json(&summary),
+        false => Ok(()),
+    }
+}
+
+/// `-o out/` names a directory, whether or not it exists yet: not a file
+/// called `out`.
+fn refuse_directory_as_file(args: &WriteArgs) -> Result<()> {
+    let Some(path) = &args.output else {
+        return Ok(());
+    };
+    let text = path.to_string_lossy();
+    if text.len() > 1 && (text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR)) {
+        return Err(Error::usage(format!(
+            "-o {text}: a name ending in a slash is a directory; -o writes one file"
+        ))
+        .with_help(format!(
+            "use --out {text} to write one file per letter into it, or -o FILE for one file"
+        )));
+    }
+    Ok(())
 }
 
 /// `--json`: the composed letters themselves, for scripts.
@@ -427,17 +467,60 @@ fn recipients<'c>(catalog: &'c Catalog, args: &WriteArgs) -> Result<Recipients<'
     Ok(Recipients::Fixed(missions))
 }
 
+/// The personal paragraph, held to the length a CSV's `personal` cell may have.
 fn personal(args: &WriteArgs) -> Result<Option<String>> {
-    match (&args.personal, &args.personal_file) {
-        (Some(text), _) => Ok(Some(text.clone())),
-        (None, Some(path)) if path == Path::new("-") => {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|err| Error::read(Path::new("<stdin>"), &err))?;
-            Ok(Some(text))
+    let limit = crate::batch::senders::MAX_PERSONAL;
+    let (text, source) = match (&args.personal, &args.personal_file) {
+        (Some(text), _) => (text.clone(), "--personal".to_string()),
+        (None, Some(path)) => {
+            let shown = match path == Path::new("-") {
+                true => Path::new("<stdin>"),
+                false => path.as_path(),
+            };
+            let input: Box<dyn Read> = match path == Path::new("-") {
+                true => Box::new(std::io::stdin()),
+                false => {
+                    Box::new(std::fs::File::open(path).map_err(|err| Error::read(path, &err))?)
+                }
+            };
+            // Never more than the longest paragraph can be, so that
+            // `--personal-file /dev/zero` ends.
+            let most = (limit * 4 + 1) as u64;
+            let mut bytes = Vec::new();
+            input
+                .take(most)
+                .read_to_end(&mut bytes)
+                .map_err(|err| Error::read(shown, &err))?;
+            let source = format!("--personal-file {}", shown.display());
+            if bytes.len() as u64 == most {
+                return Err(too_long(&source, None, limit));
+            }
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Error::data(format!("{source}: not valid UTF-8 text"))
+                    .with_help("save the file as UTF-8 text")
+            })?;
+            let text = match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => text,
+            };
+            (text, source)
         }
-        (None, Some(path)) => read_text(path).map(Some),
-        (None, None) => Ok(None),
+        (None, None) => return Ok(None),
+    };
+    let length = text.trim().chars().count();
+    if length > limit {
+        return Err(too_long(&source, Some(length), limit));
     }
+    Ok(Some(text))
+}
+
+fn too_long(source: &str, length: Option<usize>, limit: usize) -> Error {
+    let length = match length {
+        Some(length) => format!("is {length} characters long, more than"),
+        None => "is longer than".to_string(),
+    };
+    Error::data(format!(
+        "{source}: {length} the {limit} characters a letter can carry"
+    ))
+    .with_help("a personal paragraph is a few sentences in your own words")
 }
