@@ -150,7 +150,7 @@ struct Job<'c> {
 }
 
 enum Outcome {
-    /// `letter` is kept for outputs that gather letters (mbox, combined PDF).
+    /// `letter` is kept for an mbox, `pdf` for a combined PDF.
     Done {
         /// The rendered letter, for outputs that concatenate (mbox, mailto, one letter
         /// to a file or stdout); empty once written to its own file, or for a combined PDF.
@@ -160,6 +160,7 @@ enum Outcome {
         /// A mailto link longer than some mail clients take.
         long_link: bool,
         letter: Option<Box<Letter>>,
+        pdf: Option<Box<render::pdf::PreparedLetter>>,
     },
     Skipped(String),
     Failed(Error),
@@ -405,13 +406,17 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
     }
     let gathered = dir.is_none() && matches!(plan.format, Format::Pdf | Format::Mbox);
     if gathered && plan.format == Format::Pdf {
-        // A combined PDF is laid out once, from every letter, at the end.
-        return Outcome::Done {
-            bytes: Vec::new(),
-            sha256: None,
-            written: None,
-            long_link: false,
-            letter: Some(Box::new(letter)),
+        // Laid out here, on every core; the sink only puts the pages in order.
+        return match render::pdf::prepare(&letter, &plan.options.pdf) {
+            Ok(pages) => Outcome::Done {
+                bytes: Vec::new(),
+                sha256: None,
+                written: None,
+                long_link: false,
+                letter: None,
+                pdf: Some(Box::new(pages)),
+            },
+            Err(err) => Outcome::Failed(err),
         };
     }
     let bytes = match render::render(plan.format, &letter, &plan.options) {
@@ -438,6 +443,7 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
                 written: Some(written),
                 long_link,
                 letter: None,
+                pdf: None,
             },
             Err(err) => Outcome::Failed(err),
         };
@@ -448,6 +454,7 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
         written: None,
         long_link,
         letter: gathered.then(|| Box::new(letter)),
+        pdf: None,
     }
 }
 
@@ -559,8 +566,8 @@ struct Sink {
     stream: Vec<u8>,
     /// Where a long mbox or list of links goes as it grows, so memory stays flat.
     spool: Option<AtomicFile>,
-    /// For a combined PDF: every letter, rendered together at the end.
-    letters: Vec<Letter>,
+    /// For a combined PDF, written into `stream` a letter at a time.
+    pdf: Option<render::pdf::PdfWriter>,
 }
 
 impl Sink {
@@ -570,12 +577,18 @@ impl Sink {
             manifest: None,
             stream: Vec::new(),
             spool: None,
-            letters: Vec::new(),
+            pdf: None,
         };
         if let Destination::File(path) = &plan.destination {
-            if matches!(plan.format, Format::Mbox | Format::Mailto) {
+            if matches!(plan.format, Format::Mbox | Format::Mailto | Format::Pdf) {
                 sink.spool = Some(AtomicFile::create(path, plan.force)?);
             }
+        }
+        if plan.format == Format::Pdf && !matches!(plan.destination, Destination::Dir { .. }) {
+            sink.pdf = Some(render::pdf::PdfWriter::new(
+                &plan.options.pdf,
+                &mut sink.stream,
+            ));
         }
         if let Destination::Dir { dir, .. } = &plan.destination {
             output::ensure_dir(dir)?;
@@ -605,6 +618,7 @@ impl Sink {
                 written,
                 long_link,
                 letter,
+                pdf,
                 ..
             } => {
                 summary.long_links += usize::from(long_link);
@@ -613,7 +627,7 @@ impl Sink {
                     _ => summary.written += 1,
                 }
                 if self.dir.is_none() {
-                    self.append(plan, &bytes, letter)?;
+                    self.append(plan, &bytes, letter, pdf)?;
                 }
                 Ok(None)
             }
@@ -630,12 +644,18 @@ impl Sink {
     }
 
     /// Adds one rendered letter to the concatenated output.
-    fn append(&mut self, plan: &Plan, bytes: &[u8], letter: Option<Box<Letter>>) -> Result<()> {
-        match (plan.format, letter) {
-            (Format::Mbox, Some(letter)) => {
+    fn append(
+        &mut self,
+        plan: &Plan,
+        bytes: &[u8],
+        letter: Option<Box<Letter>>,
+        pdf: Option<Box<render::pdf::PreparedLetter>>,
+    ) -> Result<()> {
+        match (plan.format, letter, pdf, &mut self.pdf) {
+            (Format::Mbox, Some(letter), ..) => {
                 crate::render::email::append_mbox(&mut self.stream, bytes, &letter)
             }
-            (Format::Pdf, Some(letter)) => self.letters.push(*letter),
+            (Format::Pdf, _, Some(pages), Some(writer)) => writer.add(*pages, &mut self.stream),
             _ => self.stream.extend_from_slice(bytes),
         }
         if self.stream.len() > 1 << 20 {
@@ -658,12 +678,12 @@ impl Sink {
         if summary.written == 0 {
             return Ok(());
         }
+        if let Some(pdf) = self.pdf.take() {
+            pdf.finish(&mut self.stream)?;
+        }
         if let Some(mut spool) = self.spool.take() {
             spool.write_all(&self.stream)?;
             return spool.commit();
-        }
-        if plan.format == Format::Pdf && !self.letters.is_empty() {
-            self.stream = render::pdf::render_pdf(&self.letters, &plan.options.pdf)?;
         }
         match &plan.destination {
             Destination::File(path) => {
