@@ -10,8 +10,6 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, LazyLock};
 
-use printpdf::ParsedFont;
-
 use super::memo::Memo;
 use crate::error::{Error, Result};
 
@@ -72,38 +70,70 @@ pub struct Face {
 
 impl Face {
     fn load(bytes: &'static [u8], postscript_name: &'static str) -> Face {
-        let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
-            .expect("the bundled font is a valid TrueType file");
+        use allsorts::binary::read::ReadScope;
+        use allsorts::font_data::FontData;
+        use allsorts::tables::cmap::Cmap;
+        use allsorts::tables::os2::Os2;
+        use allsorts::tables::{FontTableProvider, HeadTable, HheaTable, HmtxTable, MaxpTable};
+        use allsorts::tag;
+
+        const BUNDLED: &str = "the bundled font is a valid TrueType file";
+        let font = ReadScope::new(bytes).read::<FontData<'_>>().expect(BUNDLED);
+        let provider = font.table_provider(0).expect(BUNDLED);
+        let table = |tag| provider.read_table_data(tag).expect(BUNDLED);
+        let (head, hhea, maxp) = (table(tag::HEAD), table(tag::HHEA), table(tag::MAXP));
+        let head = ReadScope::new(&head).read::<HeadTable>().expect(BUNDLED);
+        let hhea = ReadScope::new(&hhea).read::<HheaTable>().expect(BUNDLED);
+        let maxp = ReadScope::new(&maxp).read::<MaxpTable>().expect(BUNDLED);
+        let hmtx = table(tag::HMTX);
+        let hmtx = ReadScope::new(&hmtx)
+            .read_dep::<HmtxTable<'_>>((
+                usize::from(maxp.num_glyphs),
+                usize::from(hhea.num_h_metrics),
+            ))
+            .expect(BUNDLED);
+        let os2 = table(tag::OS_2);
+        let os2 = ReadScope::new(&os2)
+            .read_dep::<Os2>(os2.len())
+            .expect(BUNDLED);
+        let cmap = table(tag::CMAP);
+        let cmap = ReadScope::new(&cmap).read::<Cmap<'_>>().expect(BUNDLED);
+        let (_, cmap) = allsorts::font::read_cmap_subtable(&cmap)
+            .ok()
+            .flatten()
+            .expect(BUNDLED);
+
         let mut dense = vec![(0u16, 0u16); DENSE_LIMIT];
         let mut sparse = HashMap::new();
-        for (&cp, &gid) in &parsed.codepoint_to_glyph {
+        cmap.mappings_fn(|cp, gid| {
             if gid == 0 {
-                continue;
+                return;
             }
-            let adv = parsed.glyph_widths.get(&gid).copied().unwrap_or(0);
+            let adv = hmtx.horizontal_advance(gid).unwrap_or(0);
             match dense.get_mut(cp as usize) {
                 Some(slot) => *slot = (gid, adv),
                 None => {
                     sparse.insert(cp, (gid, adv));
                 }
             }
-        }
-        let upm = parsed.units_per_em;
+        })
+        .expect(BUNDLED);
+
+        let upm = head.units_per_em;
         let per_mille = |v: i16| (f32::from(v) * 1000.0 / f32::from(upm)).round() as i32;
-        let m = &parsed.pdf_font_metrics;
         // No table holds the stem width: estimated from the weight class, as
         // PDF producers do (about 88 at 400, 166 at 700).
-        let stem_v = 50 + (f32::from(m.us_weight_class) / 65.0).powi(2).round() as i32;
+        let stem_v = 50 + (f32::from(os2.us_weight_class) / 65.0).powi(2).round() as i32;
         let descriptor = format!(
             "/Ascent {} /Descent {} /CapHeight {} /ItalicAngle 0 /Flags 32 /StemV {stem_v} \
              /FontBBox [{} {} {} {}]",
-            per_mille(parsed.font_metrics.ascent),
-            per_mille(parsed.font_metrics.descent),
-            per_mille(parsed.font_metrics.ascent),
-            per_mille(m.x_min),
-            per_mille(m.y_min),
-            per_mille(m.x_max),
-            per_mille(m.y_max),
+            per_mille(hhea.ascender),
+            per_mille(hhea.descender),
+            per_mille(hhea.ascender),
+            per_mille(head.x_min),
+            per_mille(head.y_min),
+            per_mille(head.x_max),
+            per_mille(head.y_max),
         );
         Face {
             bytes,
@@ -112,7 +142,7 @@ impl Face {
             dense,
             sparse,
             descriptor,
-            ascent: f32::from(parsed.font_metrics.ascent) / f32::from(upm),
+            ascent: f32::from(hhea.ascender) / f32::from(upm),
             subsets: Memo::new(64),
         }
     }
