@@ -7,7 +7,7 @@
 //! that do, its files are the smallest. Both faces are compiled into the
 //! binary; each document embeds a subset of them.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, LazyLock};
 
 use super::memo::Memo;
@@ -62,8 +62,8 @@ pub struct Face {
     sparse: HashMap<u32, (u16, u16)>,
     /// The font descriptor's metrics (ISO 32000-1, 9.8), in 1/1000 em.
     descriptor: String,
-    /// Subsets by glyph list.
-    subsets: Memo<Vec<u16>, Arc<Subset>>,
+    /// Subsets by the characters they are for.
+    subsets: Memo<Vec<char>, Arc<Subset>>,
     /// Ascender in em.
     pub ascent: f32,
 }
@@ -189,18 +189,28 @@ impl Face {
     /// embed. The `XXXXXX+` tag that marks a subset is derived from the glyph
     /// set, so the same text always gives the same bytes.
     pub fn subset(&self, chars: &BTreeSet<char>) -> Result<Arc<Subset>> {
+        // Letters of a batch mostly use the same characters: each set is made once.
+        self.subsets
+            .get_or_try_insert(chars.iter().copied().collect(), || {
+                self.make_subset(chars).map(Arc::new)
+            })
+    }
+
+    fn make_subset(&self, chars: &BTreeSet<char>) -> Result<Subset> {
         use allsorts::binary::read::ReadScope;
         use allsorts::font_data::FontData;
         use allsorts::subset::{subset, CmapTarget, SubsetProfile};
         use allsorts::tag;
 
-        let old_ids: BTreeSet<u16> = chars
-            .iter()
-            .filter_map(|&c| self.glyph(c))
-            .map(|(gid, _)| gid)
-            .collect();
+        // By glyph id: its width, and the first character drawn with it.
+        let mut glyphs: BTreeMap<u16, (u32, char)> = BTreeMap::new();
+        for &c in chars {
+            if let Some((gid, width)) = self.glyph(c) {
+                glyphs.entry(gid).or_insert((width, c));
+            }
+        }
         // .notdef first: allsorts renumbers glyphs by their position in this list.
-        let ids: Vec<u16> = std::iter::once(0).chain(old_ids).collect();
+        let ids: Vec<u16> = std::iter::once(0).chain(glyphs.keys().copied()).collect();
 
         let fail = |e: &dyn std::fmt::Display| {
             Error::data(format!(
@@ -208,48 +218,48 @@ impl Face {
                 self.postscript_name
             ))
         };
-        // Letters of a batch mostly use the same glyphs: subset each set once.
-        self.subsets.get_or_try_insert(ids.clone(), || {
-            let font = ReadScope::new(self.bytes)
-                .read::<FontData<'_>>()
-                .map_err(|e| fail(&e))?;
-            let provider = font.table_provider(0).map_err(|e| fail(&e))?;
-            // allsorts' PDF profile without `name`: a PDF font program needs no name
-            // table (ISO 32000-1, 9.9), and DejaVu's, which carries the whole licence,
-            // would add 3.5 KB per face to every letter.
-            let profile = SubsetProfile::Custom(vec![
-                tag::CMAP,
-                tag::HEAD,
-                tag::CVT,
-                tag::FPGM,
-                tag::HHEA,
-                tag::HMTX,
-                tag::MAXP,
-                tag::POST,
-                tag::PREP,
-            ]);
-            let program =
-                subset(&provider, &ids, &profile, CmapTarget::Unicode).map_err(|e| fail(&e))?;
-            // Page content draws the full face's glyph ids, whatever else the
-            // document holds, so that pages can be written before the subset
-            // is known; this map takes each to its place in the subset.
-            let last = ids.last().copied().unwrap_or(0);
-            let mut cid_to_gid = vec![0u8; 2 * (usize::from(last) + 1)];
-            for (new, &old) in ids.iter().enumerate() {
-                let at = 2 * usize::from(old);
-                cid_to_gid[at..at + 2].copy_from_slice(&(new as u16).to_be_bytes());
-            }
-            Ok(Arc::new(Subset {
-                name: format!("{}+{}", subset_tag(&ids), self.postscript_name),
-                program_len: program.len(),
-                program: super::deflate(&program, 6),
-                cid_to_gid: super::deflate(&cid_to_gid, 6),
-            }))
+        let font = ReadScope::new(self.bytes)
+            .read::<FontData<'_>>()
+            .map_err(|e| fail(&e))?;
+        let provider = font.table_provider(0).map_err(|e| fail(&e))?;
+        // allsorts' PDF profile without `name`: a PDF font program needs no name
+        // table (ISO 32000-1, 9.9), and DejaVu's, which carries the whole licence,
+        // would add 3.5 KB per face to every letter.
+        let profile = SubsetProfile::Custom(vec![
+            tag::CMAP,
+            tag::HEAD,
+            tag::CVT,
+            tag::FPGM,
+            tag::HHEA,
+            tag::HMTX,
+            tag::MAXP,
+            tag::POST,
+            tag::PREP,
+        ]);
+        let program =
+            subset(&provider, &ids, &profile, CmapTarget::Unicode).map_err(|e| fail(&e))?;
+        // Page content draws the full face's glyph ids, whatever else the
+        // document holds, so that pages can be written before the subset
+        // is known; this map takes each to its place in the subset.
+        let last = ids.last().copied().unwrap_or(0);
+        let mut cid_to_gid = vec![0u8; 2 * (usize::from(last) + 1)];
+        for (new, &old) in ids.iter().enumerate() {
+            let at = 2 * usize::from(old);
+            cid_to_gid[at..at + 2].copy_from_slice(&(new as u16).to_be_bytes());
+        }
+        Ok(Subset {
+            name: format!("{}+{}", subset_tag(&ids), self.postscript_name),
+            program_len: program.len(),
+            program: super::deflate(&program, 6),
+            cid_to_gid: super::deflate(&cid_to_gid, 6),
+            widths: widths(&glyphs),
+            to_unicode: super::deflate(to_unicode_cmap(&glyphs).as_bytes(), 6),
         })
     }
 }
 
-/// A face cut down to some glyphs, deflated and ready to embed.
+/// A face cut down to some glyphs, with what a PDF needs to show and extract
+/// them; streams deflated.
 pub struct Subset {
     /// `XXXXXX+PostScriptName`.
     pub name: String,
@@ -259,6 +269,60 @@ pub struct Subset {
     pub program_len: usize,
     /// The CIDToGIDMap stream: for each glyph id of the full face, its id in the subset.
     pub cid_to_gid: Vec<u8>,
+    /// The `/W` array's content: glyph widths in 1/1000 em.
+    pub widths: String,
+    /// The ToUnicode CMap stream.
+    pub to_unicode: Vec<u8>,
+}
+
+/// The `/W` array: each run of consecutive glyph ids with their widths.
+fn widths(glyphs: &BTreeMap<u16, (u32, char)>) -> String {
+    let mut out = String::new();
+    let mut next: Option<u16> = None;
+    for (&gid, &(width, _)) in glyphs {
+        if next == Some(gid) {
+            out.push_str(&format!(" {width}"));
+        } else {
+            if next.is_some() {
+                out.push_str("]\n");
+            }
+            out.push_str(&format!("{gid} [{width}"));
+        }
+        next = gid.checked_add(1);
+    }
+    if next.is_some() {
+        out.push(']');
+    }
+    out
+}
+
+/// The ToUnicode CMap (ISO 32000-1, 9.10.3): the text each glyph stands for,
+/// so that the PDF can be searched and copied from. Where characters share a
+/// glyph, the text is the first.
+fn to_unicode_cmap(glyphs: &BTreeMap<u16, (u32, char)>) -> String {
+    let mut out = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    let entries: Vec<(u16, char)> = glyphs.iter().map(|(&gid, &(_, c))| (gid, c)).collect();
+    // At most 100 entries a block (9.10.3).
+    for block in entries.chunks(100) {
+        out.push_str(&format!("{} beginbfchar\n", block.len()));
+        for &(gid, c) in block {
+            let mut units = [0u16; 2];
+            let utf16: String = c
+                .encode_utf16(&mut units)
+                .iter()
+                .map(|u| format!("{u:04X}"))
+                .collect();
+            out.push_str(&format!("<{gid:04X}> <{utf16}>\n"));
+        }
+        out.push_str("endbfchar\n");
+    }
+    out.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    out
 }
 
 /// Six upper-case letters from a hash of the glyph list (ISO 32000-1, 9.6.4).

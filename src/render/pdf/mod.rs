@@ -18,7 +18,7 @@ mod font;
 mod layout;
 mod memo;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use sha2::{Digest, Sha256};
 
@@ -328,14 +328,6 @@ impl PdfWriter {
     fn font(&mut self, out: &mut Vec<u8>, style: Style, chars: &BTreeSet<char>) -> Result<usize> {
         let face = style.face();
         let subset = face.subset(chars)?;
-        let mut glyphs: BTreeMap<u16, (u32, char)> = BTreeMap::new();
-        for &c in chars {
-            if let Some((gid, width)) = face.glyph(c) {
-                // Where characters share a glyph, the text extracted is the first.
-                glyphs.entry(gid).or_insert((width, c));
-            }
-        }
-
         let program = self.number();
         self.stream(
             out,
@@ -363,19 +355,13 @@ impl PdfWriter {
                     "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{} \
                      /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> \
                      /FontDescriptor {descriptor} 0 R /CIDToGIDMap {cid_to_gid} 0 R /DW 0\n/W [{}] >>",
-                    subset.name,
-                    widths(&glyphs)
+                    subset.name, subset.widths
                 )
                 .as_bytes(),
             );
         });
         let to_unicode = self.number();
-        self.stream(
-            out,
-            to_unicode,
-            "",
-            &deflate(to_unicode_cmap(&glyphs).as_bytes(), 6),
-        );
+        self.stream(out, to_unicode, "", &subset.to_unicode);
         let font = self.number();
         self.object(out, font, |o| {
             o.extend_from_slice(
@@ -481,55 +467,6 @@ impl Common {
     }
 }
 
-/// The `/W` array: each run of consecutive glyph ids with their widths.
-fn widths(glyphs: &BTreeMap<u16, (u32, char)>) -> String {
-    let mut out = String::new();
-    let mut next: Option<u16> = None;
-    for (&gid, &(width, _)) in glyphs {
-        if next == Some(gid) {
-            out.push_str(&format!(" {width}"));
-        } else {
-            if next.is_some() {
-                out.push_str("]\n");
-            }
-            out.push_str(&format!("{gid} [{width}"));
-        }
-        next = gid.checked_add(1);
-    }
-    if next.is_some() {
-        out.push(']');
-    }
-    out
-}
-
-/// The ToUnicode CMap (ISO 32000-1, 9.10.3): the text each glyph stands for,
-/// so that the PDF can be searched and copied from.
-fn to_unicode_cmap(glyphs: &BTreeMap<u16, (u32, char)>) -> String {
-    let mut out = String::from(
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
-         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
-         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
-         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
-    );
-    let entries: Vec<(u16, char)> = glyphs.iter().map(|(&gid, &(_, c))| (gid, c)).collect();
-    // At most 100 entries a block (9.10.3).
-    for block in entries.chunks(100) {
-        out.push_str(&format!("{} beginbfchar\n", block.len()));
-        for &(gid, c) in block {
-            let mut units = [0u16; 2];
-            let utf16: String = c
-                .encode_utf16(&mut units)
-                .iter()
-                .map(|u| format!("{u:04X}"))
-                .collect();
-            out.push_str(&format!("<{gid:04X}> <{utf16}>\n"));
-        }
-        out.push_str("endbfchar\n");
-    }
-    out.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    out
-}
-
 /// A PDF text string: UTF-16BE with a byte order mark, in hex.
 fn text_string(text: &str) -> String {
     let mut out = String::from("<FEFF");
@@ -599,12 +536,35 @@ const BATCH_STABLE_GLYPHS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs
 /// Deflated `bytes`. Font programs get the default level, page content a
 /// faster one: the highest took half the run time for 0.1 % smaller files.
 fn deflate(bytes: &[u8], level: u32) -> Vec<u8> {
-    use flate2::{write::ZlibEncoder, Compression};
-    use std::io::Write;
-    let mut z = ZlibEncoder::new(Vec::with_capacity(bytes.len() / 2), Compression::new(level));
-    z.write_all(bytes)
-        .and_then(|()| z.finish())
-        .expect("deflating into memory cannot fail")
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    thread_local! {
+        /// Each thread's compressors, by level: setting up a compressor's
+        /// tables (a few hundred KB) cost more than compressing a page.
+        static COMPRESSORS: std::cell::RefCell<Vec<(u32, Compress)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    COMPRESSORS.with_borrow_mut(|compressors| {
+        let at = match compressors.iter().position(|(l, _)| *l == level) {
+            Some(at) => at,
+            None => {
+                compressors.push((level, Compress::new(Compression::new(level), true)));
+                compressors.len() - 1
+            }
+        };
+        let z = &mut compressors[at].1;
+        z.reset();
+        let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
+        loop {
+            let read = z.total_in() as usize;
+            let status = z
+                .compress_vec(&bytes[read..], &mut out, FlushCompress::Finish)
+                .expect("deflating into memory cannot fail");
+            if status == Status::StreamEnd {
+                return out;
+            }
+            out.reserve(out.capacity().max(64));
+        }
+    })
 }
 
 #[cfg(test)]
