@@ -210,6 +210,30 @@ fn cyrillic_and_kazakh_names_round_trip_through_pdftotext() {
 }
 
 #[test]
+fn every_printable_ascii_and_kazakh_character_round_trips() {
+    // Glyph ids are written as bytes in literal strings, where ( ) \ and CR
+    // need escaping: every character of the scripts letters are written in
+    // comes back out of pdftotext.
+    let ascii: String = (b'!'..=b'~').map(char::from).collect();
+    let kazakh =
+        "АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШЩЪЫІЬЭЮЯаәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя";
+    let chars: Vec<char> = ascii.chars().chain(kazakh.chars()).collect();
+    let words: Vec<String> = chars.chunks(12).map(|c| c.iter().collect()).collect();
+    let mut l = letter("GB");
+    l.body = vec![Block::List(words.clone())];
+    l.subject = words.join(" ");
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = render_to(&dir, "all.pdf", &[l], &opts());
+    let text = squash(&text_of(&pdf, None));
+    for word in &words {
+        assert!(
+            text.contains(word.as_str()),
+            "{word:?} missing from:\n{text}"
+        );
+    }
+}
+
+#[test]
 fn metadata_and_paper_follow_the_letter() {
     let dir = tempfile::tempdir().unwrap();
     let gb = render_to(&dir, "gb.pdf", &[letter("GB")], &opts());

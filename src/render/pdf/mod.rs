@@ -478,12 +478,14 @@ fn text_string(text: &str) -> String {
 }
 
 /// The content stream of one page: its rules, then its text, each line placed
-/// by a text matrix and drawn as glyph ids of the full face (Identity-H).
+/// by a text matrix and drawn as glyph ids of the full face (Identity-H), two
+/// bytes each in a literal string: half the bytes of hex to deflate.
 fn content(page: &Page) -> Vec<u8> {
-    use std::fmt::Write;
+    use std::io::Write;
     let h = page.height;
-    let mut out = String::with_capacity(64 * (page.texts.len() + page.rules.len()) + 8);
+    let mut out = Vec::with_capacity(64 * (page.texts.len() + page.rules.len()) + 8);
     let mut stroke: Option<(f32, f32)> = None;
+    // Writing into memory cannot fail.
     for r in &page.rules {
         if stroke != Some((r.width, r.grey)) {
             let _ = write!(out, "{} G\n{} w\n", r.grey, r.width);
@@ -492,7 +494,7 @@ fn content(page: &Page) -> Vec<u8> {
         let _ = write!(out, "{} {} m\n{} {} l\nS\n", r.x1, h - r.y1, r.x2, h - r.y2);
     }
     if !page.texts.is_empty() {
-        out.push_str("BT\n");
+        out.extend_from_slice(b"BT\n");
         let mut font: Option<(Style, f32)> = None;
         let mut fill = 0.0;
         for t in &page.texts {
@@ -505,19 +507,24 @@ fn content(page: &Page) -> Vec<u8> {
                 fill = t.grey;
             }
             let _ = writeln!(out, "1 0 0 1 {} {} Tm", t.x, h - t.y);
-            out.push('<');
+            out.push(b'(');
             let face = t.style.face();
             for c in t.text.chars() {
                 let glyph = face.glyph(c).map_or(0, |(glyph, _)| glyph);
-                for shift in [12, 8, 4, 0] {
-                    out.push(HEX[usize::from(glyph >> shift & 15)] as char);
+                for byte in glyph.to_be_bytes() {
+                    // A bare CR in a string would be read as a line end (7.3.4.2).
+                    match byte {
+                        b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', byte]),
+                        b'\r' => out.extend_from_slice(b"\\r"),
+                        _ => out.push(byte),
+                    }
                 }
             }
-            out.push_str("> Tj\n");
+            out.extend_from_slice(b") Tj\n");
         }
-        out.push_str("ET\n");
+        out.extend_from_slice(b"ET\n");
     }
-    out.into_bytes()
+    out
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
