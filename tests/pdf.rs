@@ -722,6 +722,62 @@ fn a_combined_pdf_holds_every_letter_in_order_on_its_own_pages() {
 }
 
 #[test]
+fn a_combined_pdf_is_every_letter_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("branch.csv");
+    let mut rows = branch(6);
+    rows.push_str("Bad 😀 Name,Unite Leeds,bad@example.org,\n");
+    rows.push_str(&branch(3).replacen("name,org,email,personal\n", "", 1));
+    std::fs::write(&csv, rows).unwrap();
+    let pdf = dir.path().join("all.pdf");
+    let combine = |extra: &[&str]| {
+        let mut cmd = common::protest();
+        cmd.args([
+            "write",
+            "mamai",
+            "--to",
+            "gb-london",
+            "--date",
+            "2020-01-01",
+        ])
+        .arg("--senders")
+        .arg(&csv)
+        .arg("--combine")
+        .arg(&pdf)
+        .args(extra);
+        common::run(&mut cmd)
+    };
+
+    let (code, _, err) = combine(&[]);
+    assert_eq!(code, 65, "{err}");
+    assert!(
+        err.contains("error: row 7 (to gb-london): sender name: character U+1F600"),
+        "{err}"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left,
+        ["branch.csv"],
+        "a failed run leaves no file, not even a temporary one"
+    );
+
+    // With --keep-going the bad row is left out and the others all printed.
+    let (code, _, err) = combine(&["--keep-going"]);
+    assert_eq!(code, 1, "{err}");
+    let pages = pages_of(&pdf);
+    assert_eq!(
+        pages.len(),
+        6 + 2 + 3 + 1,
+        "9 letters, two of them two pages long"
+    );
+    assert!(pages.iter().all(|page| !page.contains("Bad")));
+    assert!(run("qpdf", &["--check"], &pdf).contains("No syntax or stream encoding errors"));
+}
+
+#[test]
 fn pdfs_are_the_same_bytes_whatever_the_number_of_threads() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("branch.csv");

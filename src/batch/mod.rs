@@ -416,7 +416,17 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
                 letter: None,
                 pdf: Some(Box::new(pages)),
             },
-            Err(err) => Outcome::Failed(err),
+            // A combined file names no letter: the error says which one it was.
+            Err(err) => Outcome::Failed(Error {
+                message: match plan.senders.is_csv() {
+                    true => format!(
+                        "row {} (to {}): {}",
+                        job.row.row, job.mission.id, err.message
+                    ),
+                    false => format!("letter to {}: {}", job.mission.id, err.message),
+                },
+                ..err
+            }),
         };
     }
     let bytes = match render::render(plan.format, &letter, &plan.options) {
@@ -675,7 +685,9 @@ impl Sink {
         if let Some(manifest) = self.manifest.take() {
             return manifest.commit();
         }
-        if summary.written == 0 {
+        // One file holds every letter or none: a run stopped by a letter
+        // that failed leaves nothing (the temporary file goes with the spool).
+        if summary.written == 0 || (summary.failed > 0 && !plan.keep_going) {
             return Ok(());
         }
         if let Some(pdf) = self.pdf.take() {
