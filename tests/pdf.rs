@@ -234,6 +234,33 @@ fn every_printable_ascii_and_kazakh_character_round_trips() {
 }
 
 #[test]
+fn the_glyphs_drawn_do_not_depend_on_the_rest_of_the_document() {
+    // Pages are written before the font subset is known, so they draw the
+    // full face's glyph ids, which the subset maps to its own. A letter alone
+    // and the same letter before one with many more characters (a larger
+    // subset, numbered differently) must look exactly the same.
+    let mut many = letter("GB");
+    many.body = vec![Block::Paragraph(
+        "ÄÖÜ äöü ÆØÅ æøå Ωμέγα αβγ — АӘБВГҒДЕЁЖЗ ₸ € № «»".into(),
+    )];
+    let dir = tempfile::tempdir().unwrap();
+    let alone = render_to(&dir, "alone.pdf", &[letter("GB")], &opts());
+    let first = render_to(&dir, "first.pdf", &[letter("GB"), many], &opts());
+    let picture = |pdf: &Path| -> Vec<u8> {
+        let out = Command::new("pdftoppm")
+            .args(["-r", "40", "-gray", "-f", "1", "-l", "1"])
+            .arg(pdf)
+            .output()
+            .expect("pdftoppm runs: install poppler-utils");
+        assert!(out.status.success());
+        out.stdout
+    };
+    let (a, b) = (picture(&alone), picture(&first));
+    assert!(a.iter().skip(20).any(|&grey| grey < 128), "page 1 is blank");
+    assert!(a == b, "page 1 looks different beside another letter");
+}
+
+#[test]
 fn metadata_and_paper_follow_the_letter() {
     let dir = tempfile::tempdir().unwrap();
     let gb = render_to(&dir, "gb.pdf", &[letter("GB")], &opts());
