@@ -71,5 +71,11 @@ measure "$((10000 / scale)) .eml drafts, --out" \
   $bin write bokayev-ayanov --to gb-london --senders "$work/senders-10k.csv" --format eml --out OUT
 measure "$((1000 / scale)) one-page PDFs, --out" \
   $bin write mamai --to gb-london --senders "$work/senders-1k.csv" --format pdf --out OUT
+# On one core: what the second one adds.
+measure "  the same, -j 1" \
+  $bin write mamai --to gb-london --senders "$work/senders-1k.csv" --format pdf --out OUT -j 1
 measure "one combined $((1000 / scale))-page PDF, --combine" \
   $bin write mamai --to gb-london --senders "$work/senders-1k.csv" --combine OUT.pdf
+# Pages are written as they are made: the peak memory stays that of 1,000.
+measure "one combined $((100000 / scale))-page PDF, --combine" \
+  $bin write mamai --to gb-london --senders "$work/senders-100k.csv" --combine OUT.pdf

@@ -2,6 +2,8 @@
 //! `pdfinfo`, `pdffonts`) and `qpdf`. CI installs them (`apt-get install
 //! poppler-utils qpdf`); without them these tests fail and say so.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -205,6 +207,57 @@ fn cyrillic_and_kazakh_names_round_trip_through_pdftotext() {
         flat.contains("cc: Campaign Kazakhstan <info@example.org>"),
         "{flat}"
     );
+}
+
+#[test]
+fn every_printable_ascii_and_kazakh_character_round_trips() {
+    // Glyph ids are written as bytes in literal strings, where ( ) \ and CR
+    // need escaping: every character of the scripts letters are written in
+    // comes back out of pdftotext.
+    let ascii: String = (b'!'..=b'~').map(char::from).collect();
+    let kazakh =
+        "АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШЩЪЫІЬЭЮЯаәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя";
+    let chars: Vec<char> = ascii.chars().chain(kazakh.chars()).collect();
+    let words: Vec<String> = chars.chunks(12).map(|c| c.iter().collect()).collect();
+    let mut l = letter("GB");
+    l.body = vec![Block::List(words.clone())];
+    l.subject = words.join(" ");
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = render_to(&dir, "all.pdf", &[l], &opts());
+    let text = squash(&text_of(&pdf, None));
+    for word in &words {
+        assert!(
+            text.contains(word.as_str()),
+            "{word:?} missing from:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn the_glyphs_drawn_do_not_depend_on_the_rest_of_the_document() {
+    // Pages are written before the font subset is known, so they draw the
+    // full face's glyph ids, which the subset maps to its own. A letter alone
+    // and the same letter before one with many more characters (a larger
+    // subset, numbered differently) must look exactly the same.
+    let mut many = letter("GB");
+    many.body = vec![Block::Paragraph(
+        "ÄÖÜ äöü ÆØÅ æøå Ωμέγα αβγ — АӘБВГҒДЕЁЖЗ ₸ € № «»".into(),
+    )];
+    let dir = tempfile::tempdir().unwrap();
+    let alone = render_to(&dir, "alone.pdf", &[letter("GB")], &opts());
+    let first = render_to(&dir, "first.pdf", &[letter("GB"), many], &opts());
+    let picture = |pdf: &Path| -> Vec<u8> {
+        let out = Command::new("pdftoppm")
+            .args(["-r", "40", "-gray", "-f", "1", "-l", "1"])
+            .arg(pdf)
+            .output()
+            .expect("pdftoppm runs: install poppler-utils");
+        assert!(out.status.success());
+        out.stdout
+    };
+    let (a, b) = (picture(&alone), picture(&first));
+    assert!(a.iter().skip(20).any(|&grey| grey < 128), "page 1 is blank");
+    assert!(a == b, "page 1 looks different beside another letter");
 }
 
 #[test]
@@ -588,6 +641,209 @@ fn fold_marks_are_optional() {
         .collect();
     assert!(ys.iter().any(|y| (y - 11.0 / 3.0).abs() < 0.001), "{ys:?}");
     assert!(ys.iter().any(|y| (y - 22.0 / 3.0).abs() < 0.001), "{ys:?}");
+}
+
+/// A branch of `n` members as a senders CSV; every third writes a personal
+/// paragraph long enough to take the letter onto a second page.
+fn branch(n: usize) -> String {
+    let long = "We have campaigned for press freedom for many years and are following \
+                this case closely together with every member of our branch. "
+        .repeat(22);
+    let mut csv = String::from("name,org,email,personal\n");
+    for i in 0..n {
+        let name = match i % 2 {
+            0 => format!("Member {i:03}"),
+            _ => format!("Әлия Қасымова {i:03}"),
+        };
+        let personal = if i % 3 == 2 { long.as_str() } else { "" };
+        csv.push_str(&format!("{name},Unite Leeds,m{i}@example.org,{personal}\n"));
+    }
+    csv
+}
+
+fn sender_name(i: usize) -> String {
+    match i % 2 {
+        0 => format!("Member {i:03}"),
+        _ => format!("Әлия Қасымова {i:03}"),
+    }
+}
+
+/// `protest write mamai --to gb-london --senders CSV ARGS…`, which must succeed.
+fn write_batch(csv: &Path, args: &[&str]) {
+    let mut cmd = common::protest();
+    cmd.args([
+        "write",
+        "mamai",
+        "--to",
+        "gb-london",
+        "--date",
+        "2017-05-01",
+    ])
+    .arg("--senders")
+    .arg(csv)
+    .args(args);
+    let (code, _, err) = common::run(&mut cmd);
+    assert_eq!(code, 0, "{args:?}: {err}");
+}
+
+/// The text of each page of `pdf`, from pdftotext (pages end with a form feed).
+fn pages_of(pdf: &Path) -> Vec<String> {
+    let text = run("pdftotext", &["-layout"], pdf);
+    let mut pages: Vec<String> = text.split('\u{c}').map(squash).collect();
+    assert_eq!(pages.pop().as_deref(), Some(""), "text after the last page");
+    pages
+}
+
+#[test]
+fn a_combined_pdf_holds_every_letter_in_order_on_its_own_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 25;
+    let csv = dir.path().join("branch.csv");
+    std::fs::write(&csv, branch(n)).unwrap();
+    for duplex in [false, true] {
+        let pdf = dir.path().join(format!("all-{duplex}.pdf"));
+        let mut args = vec!["--combine", pdf.to_str().unwrap()];
+        if duplex {
+            args.push("--duplex");
+        }
+        write_batch(&csv, &args);
+        assert!(run("qpdf", &["--check"], &pdf).contains("No syntax or stream encoding errors"));
+        let pages = pages_of(&pdf);
+        let info = run("pdfinfo", &[], &pdf);
+        assert!(
+            info.contains(&format!("Pages:           {}\n", pages.len())),
+            "{info}"
+        );
+        // Each letter opens with its sender's block and ends "Page k of k"
+        // (one-page letters have no page numbers).
+        let mut at = 0;
+        for i in 0..n {
+            let name = sender_name(i);
+            assert!(
+                pages[at].starts_with(&name),
+                "duplex {duplex}: letter {} should open page {}: {}",
+                i + 1,
+                at + 1,
+                pages[at]
+            );
+            if duplex {
+                assert_eq!(at % 2, 0, "letter {} opens an even page", i + 1);
+            }
+            let length = if i % 3 == 2 { 2 } else { 1 };
+            if length == 2 {
+                assert!(pages[at + 1].contains("Page 2 of 2"), "{}", pages[at + 1]);
+                assert!(pages[at + 1].contains(&name), "{}", pages[at + 1]);
+            }
+            at += length;
+            if duplex && length % 2 == 1 && i + 1 < n {
+                assert_eq!(pages[at], "", "page {} should be blank", at + 1);
+                at += 1;
+            }
+        }
+        assert_eq!(
+            at,
+            pages.len(),
+            "duplex {duplex}: pages after the last letter"
+        );
+    }
+}
+
+#[test]
+fn a_combined_pdf_is_every_letter_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("branch.csv");
+    let mut rows = branch(6);
+    rows.push_str("Bad 😀 Name,Unite Leeds,bad@example.org,\n");
+    rows.push_str(&branch(3).replacen("name,org,email,personal\n", "", 1));
+    std::fs::write(&csv, rows).unwrap();
+    let pdf = dir.path().join("all.pdf");
+    let combine = |extra: &[&str]| {
+        let mut cmd = common::protest();
+        cmd.args([
+            "write",
+            "mamai",
+            "--to",
+            "gb-london",
+            "--date",
+            "2017-05-01",
+        ])
+        .arg("--senders")
+        .arg(&csv)
+        .arg("--combine")
+        .arg(&pdf)
+        .args(extra);
+        common::run(&mut cmd)
+    };
+
+    let (code, _, err) = combine(&[]);
+    assert_eq!(code, 65, "{err}");
+    assert!(
+        err.contains("branch.csv:8: row 7: sender name: character U+1F600"),
+        "{err}"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left,
+        ["branch.csv"],
+        "a failed run leaves no file, not even a temporary one"
+    );
+
+    // With --keep-going the bad row is left out and the others all printed.
+    let (code, _, err) = combine(&["--keep-going"]);
+    assert_eq!(code, 1, "{err}");
+    let pages = pages_of(&pdf);
+    assert_eq!(
+        pages.len(),
+        6 + 2 + 3 + 1,
+        "9 letters, two of them two pages long"
+    );
+    assert!(pages.iter().all(|page| !page.contains("Bad")));
+    assert!(run("qpdf", &["--check"], &pdf).contains("No syntax or stream encoding errors"));
+}
+
+#[test]
+fn pdfs_are_the_same_bytes_whatever_the_number_of_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("branch.csv");
+    std::fs::write(&csv, branch(120)).unwrap();
+    let run_with = |jobs: &str| {
+        let combined = dir.path().join(format!("all-{jobs}.pdf"));
+        let separate = dir.path().join(format!("out-{jobs}"));
+        let path = |p: &Path| p.to_str().unwrap().to_string();
+        write_batch(
+            &csv,
+            &["-j", jobs, "--combine", &path(&combined), "--duplex"],
+        );
+        write_batch(
+            &csv,
+            &["-j", jobs, "--format", "pdf", "--out", &path(&separate)],
+        );
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&separate)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                (
+                    e.file_name().into_string().unwrap(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        (std::fs::read(&combined).unwrap(), files)
+    };
+    let (combined_1, separate_1) = run_with("1");
+    let (combined_2, separate_2) = run_with("2");
+    assert!(
+        combined_1 == combined_2,
+        "the combined PDF differs between -j 1 and -j 2"
+    );
+    assert_eq!(separate_1.len(), 121, "120 letters and a manifest");
+    for ((name, one), (_, two)) in separate_1.iter().zip(&separate_2) {
+        assert!(one == two, "{name} differs between -j 1 and -j 2");
+    }
 }
 
 /// Rough timing, not an assertion: `cargo test --release --test pdf -- --ignored --nocapture`.

@@ -264,6 +264,7 @@ enum Outcome {
         long_link: bool,
         /// Kept for outputs that gather letters (mbox, combined PDF).
         letter: Option<Box<Letter>>,
+        pdf: Option<Box<render::pdf::PreparedLetter>>,
     },
     Skipped(String),
     Failed(Error),
@@ -879,13 +880,24 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
     };
     let gathered = dir.is_none() && matches!(plan.format, Format::Pdf | Format::Mbox);
     if gathered && plan.format == Format::Pdf {
-        // A combined PDF is laid out once, from every letter, at the end.
-        return Outcome::Done {
-            bytes: Vec::new(),
-            sha256: None,
-            written: None,
-            long_link: false,
-            letter: Some(Box::new(letter)),
+        // Laid out here, on every core; the sink only puts the pages in order.
+        return match render::pdf::prepare(&letter, &plan.options.pdf) {
+            Ok(pages) => Outcome::Done {
+                bytes: Vec::new(),
+                sha256: None,
+                written: None,
+                long_link: false,
+                letter: None,
+                pdf: Some(Box::new(pages)),
+            },
+            // A combined file names no letter: the error says which one it was.
+            Err(err) => Outcome::Failed(Error {
+                message: match plan.senders.is_csv() {
+                    true => format!("row {} (to {}): {}", job.row.row, mission.id, err.message),
+                    false => format!("letter to {}: {}", mission.id, err.message),
+                },
+                ..err
+            }),
         };
     }
     let bytes = match render::render(plan.format, &letter, &plan.options) {
@@ -918,6 +930,7 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
                 written: Some(written),
                 long_link,
                 letter: None,
+                pdf: None,
             },
             Err(err) => Outcome::Failed(err),
         };
@@ -928,6 +941,7 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
         written: None,
         long_link,
         letter: gathered.then(|| Box::new(letter)),
+        pdf: None,
     }
 }
 
@@ -1110,8 +1124,10 @@ struct Sink {
     spool: Option<AtomicFile>,
     /// One letter, for a file or stdout.
     single: Vec<u8>,
-    /// For a combined PDF: every letter, rendered together at the end.
-    letters: Vec<Letter>,
+    /// For a PDF to a file or stdout: pages are written as letters come, into
+    /// `pdf_bytes`, which goes to the spool a megabyte at a time.
+    pdf: Option<render::pdf::PdfWriter>,
+    pdf_bytes: Vec<u8>,
 }
 
 impl Sink {
@@ -1121,14 +1137,21 @@ impl Sink {
             manifest: None,
             spool: None,
             single: Vec::new(),
-            letters: Vec::new(),
+            pdf: None,
+            pdf_bytes: Vec::new(),
         };
-        if matches!(plan.format, Format::Mbox | Format::Mailto) {
+        if matches!(plan.format, Format::Mbox | Format::Mailto | Format::Pdf) {
             sink.spool = match &plan.destination {
                 Destination::File(path) => Some(AtomicFile::create(path, plan.force)?),
                 Destination::Stdout => Some(AtomicFile::stdout()),
                 Destination::Dir { .. } => None,
             };
+        }
+        if plan.format == Format::Pdf && sink.spool.is_some() {
+            sink.pdf = Some(render::pdf::PdfWriter::new(
+                &plan.options.pdf,
+                &mut sink.pdf_bytes,
+            ));
         }
         if let Destination::Dir { dir, .. } = &plan.destination {
             output::ensure_dir(dir)?;
@@ -1166,6 +1189,7 @@ impl Sink {
                 written,
                 long_link,
                 letter,
+                pdf,
                 ..
             } => {
                 summary.long_links += usize::from(long_link);
@@ -1174,7 +1198,7 @@ impl Sink {
                     _ => summary.written += 1,
                 }
                 if self.dir.is_none() {
-                    self.append(plan, bytes, letter)?;
+                    self.append(plan, bytes, letter, pdf)?;
                 }
                 Ok(None)
             }
@@ -1198,9 +1222,22 @@ impl Sink {
     }
 
     /// Adds one rendered letter to the output.
-    fn append(&mut self, plan: &Plan, bytes: Vec<u8>, letter: Option<Box<Letter>>) -> Result<()> {
+    fn append(
+        &mut self,
+        plan: &Plan,
+        bytes: Vec<u8>,
+        letter: Option<Box<Letter>>,
+        pdf: Option<Box<render::pdf::PreparedLetter>>,
+    ) -> Result<()> {
+        if let (Some(pages), Some(writer), Some(spool)) = (pdf, &mut self.pdf, &mut self.spool) {
+            writer.add(*pages, &mut self.pdf_bytes);
+            if self.pdf_bytes.len() > 1 << 20 {
+                spool.write_all(&self.pdf_bytes)?;
+                self.pdf_bytes.clear();
+            }
+            return Ok(());
+        }
         match (plan.format, letter, &mut self.spool) {
-            (Format::Pdf, Some(letter), _) => self.letters.push(*letter),
             (Format::Mbox, Some(letter), Some(spool)) => {
                 let mut message = Vec::with_capacity(bytes.len() + 128);
                 crate::render::email::append_mbox(&mut message, &bytes, &letter);
@@ -1228,13 +1265,14 @@ impl Sink {
         if !complete || summary.written == 0 {
             return Ok(());
         }
-        if let Some(spool) = self.spool.take() {
+        if let Some(pdf) = self.pdf.take() {
+            pdf.finish(&mut self.pdf_bytes)?;
+        }
+        if let Some(mut spool) = self.spool.take() {
+            spool.write_all(&self.pdf_bytes)?;
             return spool.commit();
         }
-        let bytes = match plan.format == Format::Pdf && !self.letters.is_empty() {
-            true => render::pdf::render_pdf(&self.letters, &plan.options.pdf)?,
-            false => std::mem::take(&mut self.single),
-        };
+        let bytes = std::mem::take(&mut self.single);
         match &plan.destination {
             Destination::File(path) => {
                 output::write_file(path, &bytes, plan.force)?;

@@ -7,18 +7,22 @@
 //! it uses, and for the regular face the basic Latin letters and digits too,
 //! so that a batch's letters share one subset. The same letters always give
 //! the same bytes.
+//!
+//! A document is written front to back ([`PdfWriter`]): each letter's pages
+//! as they come, then the fonts, page tree and cross-reference table, so a
+//! combined PDF of any length takes the same memory. Page content draws the
+//! full face's glyph ids (a CIDToGIDMap takes them into the subset), which is
+//! what lets pages be written before the document's glyphs are all known.
 
 mod font;
 mod layout;
 mod memo;
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, LazyLock};
 
-use printpdf::{
-    FontId, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, TextItem,
-};
+use sha2::{Digest, Sha256};
 
+use crate::compose::date::Date;
 use crate::compose::Letter;
 use crate::error::{Error, Result};
 
@@ -86,16 +90,13 @@ pub fn layout_letter(letter: &Letter, opts: &PdfOptions) -> Result<Vec<Page>> {
 /// each letter starts on a new page (with `duplex`, on an odd page, a blank
 /// page being inserted where needed).
 pub fn render_pdf(letters: &[Letter], opts: &PdfOptions) -> Result<Vec<u8>> {
-    if letters.is_empty() {
-        return Err(Error::data("no letter to render as PDF"));
-    }
     use rayon::prelude::*;
     // Laid out in parallel, but the first letter that fails is the one named.
-    let laid: Vec<Result<Vec<Page>>> = letters
+    let prepared: Vec<Result<PreparedLetter>> = letters
         .par_iter()
         .enumerate()
         .map(|(i, letter)| {
-            layout_letter(letter, opts).map_err(|mut e| {
+            prepare(letter, opts).map_err(|mut e| {
                 if letters.len() > 1 {
                     e.message = format!(
                         "letter {} (to {}): {}",
@@ -108,191 +109,383 @@ pub fn render_pdf(letters: &[Letter], opts: &PdfOptions) -> Result<Vec<u8>> {
             })
         })
         .collect();
-    let laid = laid.into_iter().collect::<Result<Vec<_>>>()?;
-    let mut pages: Vec<Page> =
-        Vec::with_capacity(laid.iter().map(Vec::len).sum::<usize>() + letters.len());
-    for (i, laid) in laid.into_iter().enumerate() {
-        let odd = laid.len() % 2 == 1;
-        let (w, h) = laid.last().map_or((0.0, 0.0), |p| (p.width, p.height));
-        pages.extend(laid);
-        if opts.duplex && odd && i + 1 < letters.len() {
-            pages.push(Page {
-                width: w,
-                height: h,
-                ..Page::default()
-            });
-        }
-    }
-    write_pdf(letters, opts, &pages)
-}
-
-fn write_pdf(letters: &[Letter], opts: &PdfOptions, pages: &[Page]) -> Result<Vec<u8>> {
-    // Subset each face to the characters drawn in it (see BATCH_STABLE_GLYPHS).
-    let mut used: [BTreeSet<char>; 2] = Default::default();
-    for page in pages {
-        for t in &page.texts {
-            used[t.style as usize].extend(t.text.chars());
-        }
-    }
-    let first = &letters[0];
-    let same = |f: fn(&Letter) -> &str| letters.iter().all(|l| f(l) == f(first));
-    let title = if same(|l| l.subject.as_str()) {
-        first.subject.clone()
-    } else {
-        format!("{} letters", letters.len())
-    };
-    let mut doc = PdfDocument::new(&title);
-    let mut glyphs: [Glyphs; 2] = Default::default();
-    for style in [Style::Regular, Style::Bold] {
-        let chars = &mut used[style as usize];
-        if !chars.is_empty() {
-            // Every letter of a batch then embeds the same text face whatever
-            // the signer's name (for Latin names), so it is made and compressed
-            // once: 1-2 KB more per file for a run much faster. (The bold face,
-            // a few words, stays exact: padding it would pass 30 KB a letter.)
-            if style == Style::Regular {
-                chars.extend(BATCH_STABLE_GLYPHS.chars());
-            }
-            let subset = style.face().subset(chars)?;
-            glyphs[style as usize] = subset.codepoint_to_glyph.clone();
-            doc.resources
-                .fonts
-                .map
-                .insert(FontId(style.resource().to_string()), PdfFont::new(subset));
-        }
-    }
-
-    // Metadata: dated by the letter (or SOURCE_DATE_EPOCH), never the clock.
-    let epoch = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            letters
-                .iter()
-                .map(|l| l.date.unix_timestamp())
-                .max()
-                .unwrap_or(0)
-        });
-    let date = printpdf::OffsetDateTime::from_unix_timestamp(epoch)
-        .or_else(|_| printpdf::OffsetDateTime::from_unix_timestamp(0))
-        .map_err(|e| Error::data(format!("PDF date: {e}")))?;
-    let info = &mut doc.metadata.info;
-    info.author = if same(|l| l.sender.name.as_str()) {
-        first.sender.name.clone()
-    } else {
-        String::new()
-    };
-    info.creation_date = date;
-    info.modification_date = date;
-    info.metadata_date = date;
-    info.creator = "protest".to_string();
-    info.producer = format!("protest {} (printpdf)", env!("CARGO_PKG_VERSION"));
-
-    // printpdf makes the font objects (widths, ToUnicode) from the glyphs its
-    // pages show, but encodes page content an operation at a time on one
-    // thread: most of the time of a 1,000-page document. So its first page
-    // shows every glyph once and the others nothing; then the content of
-    // every page, the first's too, is written here, in parallel.
-    doc.pages = pages
-        .iter()
-        .enumerate()
-        .map(|(i, page)| match i {
-            0 => sheet(page, glyph_carrier(&used)),
-            _ => sheet(page, Vec::new()),
-        })
-        .collect();
-
-    let save = PdfSaveOptions {
-        optimize: false,
-        subset_fonts: false,
-        secure: true,
-        image_optimization: None,
-    };
-    let mut warnings = Vec::new();
-    let mut pdf = doc.to_lopdf_document(&save, &mut warnings);
-    if let Some(w) = warnings
-        .iter()
-        .find(|w| w.severity == printpdf::PdfParseErrorSeverity::Error)
-    {
-        return Err(Error::data(format!("PDF writer: {}", w.msg)));
-    }
-    tidy(
-        &mut pdf,
-        document_id(letters, opts),
-        doc.metadata.info.author.is_empty(),
-    );
-    set_contents(&mut pdf, pages, &glyphs)?;
-    compress(&mut pdf);
     let mut out = Vec::with_capacity(32 * 1024);
-    pdf.save_to(&mut out)
-        .map_err(|e| Error::data(format!("cannot write the PDF: {e}")))?;
+    let mut pdf = PdfWriter::new(opts, &mut out);
+    for letter in prepared {
+        pdf.add(letter?, &mut out);
+    }
+    pdf.finish(&mut out)?;
     Ok(out)
 }
 
-/// A sheet of `page`'s size with `ops` on it.
-fn sheet(page: &Page, ops: Vec<Op>) -> PdfPage {
-    let mut sheet = PdfPage::new(printpdf::Mm(0.0), printpdf::Mm(0.0), ops);
-    let size = printpdf::Rect::from_wh(Pt(page.width), Pt(page.height));
-    sheet.media_box = size.clone();
-    sheet.trim_box = size.clone();
-    sheet.crop_box = size;
-    sheet
+/// One letter made ready to go into a PDF: its pages' content, compressed,
+/// and what the document's fonts and metadata need from it. Made on any
+/// thread, so that writing the document is only putting bytes in order.
+pub struct PreparedLetter {
+    pages: Vec<PreparedPage>,
+    /// The characters drawn in each face.
+    used: [BTreeSet<char>; 2],
+    subject: String,
+    author: String,
+    timestamp: i64,
+    /// Of the pages' content, for the document identifier.
+    digest: [u8; 32],
 }
 
-/// Every glyph of each face, shown once, so that printpdf describes them all.
-fn glyph_carrier(used: &[BTreeSet<char>; 2]) -> Vec<Op> {
-    let mut ops = vec![Op::StartTextSection];
-    for style in [Style::Regular, Style::Bold] {
-        let chars = &used[style as usize];
-        if !chars.is_empty() {
-            ops.push(Op::SetFont {
-                font: PdfFontHandle::External(FontId(style.resource().to_string())),
-                size: Pt(10.0),
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::Text(chars.iter().collect())],
-            });
-        }
-    }
-    ops.push(Op::EndTextSection);
-    ops
+struct PreparedPage {
+    width: f32,
+    height: f32,
+    /// Deflated.
+    content: Vec<u8>,
 }
 
-/// A subset face's glyph ids by code point: what page content is written in.
-type Glyphs = std::collections::BTreeMap<u32, u16>;
-
-/// Replaces the content of each page of `pdf` with `pages`' own, in order.
-fn set_contents(pdf: &mut lopdf::Document, pages: &[Page], glyphs: &[Glyphs; 2]) -> Result<()> {
-    use rayon::prelude::*;
-    let streams: Vec<lopdf::ObjectId> = pdf
-        .get_pages()
-        .values()
-        .filter_map(|&page| {
-            let dict = pdf.get_dictionary(page).ok()?;
-            dict.get(b"Contents")
-                .and_then(lopdf::Object::as_reference)
-                .ok()
+/// Lays out `letter` and encodes its pages.
+pub fn prepare(letter: &Letter, opts: &PdfOptions) -> Result<PreparedLetter> {
+    let pages = layout_letter(letter, opts)?;
+    let mut used: [BTreeSet<char>; 2] = Default::default();
+    let mut digest = Sha256::new();
+    let pages = pages
+        .iter()
+        .map(|page| {
+            for t in &page.texts {
+                used[t.style as usize].extend(t.text.chars());
+            }
+            let content = deflate(&content(page), 3);
+            digest.update(format!("{} {} {}|", page.width, page.height, content.len()));
+            digest.update(&content);
+            PreparedPage {
+                width: page.width,
+                height: page.height,
+                content,
+            }
         })
         .collect();
-    if streams.len() != pages.len() {
-        return Err(Error::data("PDF writer: a page has no content stream"));
-    }
-    let contents: Vec<Vec<u8>> = pages.par_iter().map(|page| content(page, glyphs)).collect();
-    for (id, content) in streams.into_iter().zip(contents) {
-        if let Ok(lopdf::Object::Stream(stream)) = pdf.get_object_mut(id) {
-            stream.set_content(content);
+    Ok(PreparedLetter {
+        pages,
+        used,
+        subject: letter.subject.clone(),
+        author: letter.sender.name.clone(),
+        timestamp: letter.date.unix_timestamp(),
+        digest: digest.finalize().into(),
+    })
+}
+
+/// Writes a PDF front to back into the buffer each call is given, which the
+/// caller may empty between calls: pages as letters come, then what needs
+/// every page (fonts, page tree, metadata, cross-reference table) at the end.
+/// Memory holds only a number per object.
+pub struct PdfWriter {
+    duplex: bool,
+    /// Bytes handed out so far: where the next object starts.
+    position: u64,
+    /// Where each object starts, by number (0 is not an object).
+    offsets: Vec<u64>,
+    pages: Vec<usize>,
+    used: [BTreeSet<char>; 2],
+    letters: usize,
+    /// In duplex, the size of the blank back page owed before the next letter.
+    blank_back: Option<(f32, f32)>,
+    title: Common,
+    author: Common,
+    latest: i64,
+    id: Sha256,
+}
+
+/// Objects written last but referred to by every page, so numbered first.
+const CATALOG: usize = 1;
+const PAGE_TREE: usize = 2;
+const RESOURCES: usize = 3;
+
+impl PdfWriter {
+    pub fn new(opts: &PdfOptions, out: &mut Vec<u8>) -> PdfWriter {
+        // The binary comment marks the file as binary for transfer programs.
+        const HEADER: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
+        out.extend_from_slice(HEADER);
+        let mut id = Sha256::new();
+        id.update(env!("CARGO_PKG_VERSION"));
+        id.update(format!(
+            "{:?}|{}|{}",
+            opts.paper, opts.fold_marks, opts.duplex
+        ));
+        PdfWriter {
+            duplex: opts.duplex,
+            position: HEADER.len() as u64,
+            offsets: vec![0; RESOURCES + 1],
+            pages: Vec::new(),
+            used: Default::default(),
+            letters: 0,
+            blank_back: None,
+            title: Common::default(),
+            author: Common::default(),
+            latest: i64::MIN,
+            id,
         }
     }
-    Ok(())
+
+    /// Appends a letter's pages, starting on a new sheet.
+    pub fn add(&mut self, letter: PreparedLetter, out: &mut Vec<u8>) {
+        if let Some((width, height)) = self.blank_back.take() {
+            self.page(out, width, height, None);
+        }
+        let odd = letter.pages.len() % 2 == 1;
+        let mut last = (0.0, 0.0);
+        for page in &letter.pages {
+            self.page(out, page.width, page.height, Some(&page.content));
+            last = (page.width, page.height);
+        }
+        if self.duplex && odd {
+            self.blank_back = Some(last);
+        }
+        for (all, letter) in self.used.iter_mut().zip(letter.used) {
+            all.extend(letter);
+        }
+        self.letters += 1;
+        self.title.see(letter.subject);
+        self.author.see(letter.author);
+        self.latest = self.latest.max(letter.timestamp);
+        self.id.update(letter.digest);
+    }
+
+    /// Writes the fonts, page tree, metadata and cross-reference table.
+    pub fn finish(mut self, out: &mut Vec<u8>) -> Result<()> {
+        if self.pages.is_empty() {
+            return Err(Error::data("no letter to render as PDF"));
+        }
+        let mut fonts = String::new();
+        for style in [Style::Regular, Style::Bold] {
+            let mut chars = std::mem::take(&mut self.used[style as usize]);
+            if chars.is_empty() {
+                continue;
+            }
+            // Every letter of a batch then embeds the same text face whatever
+            // the signer's name (for Latin names), so it is made and compressed
+            // once: 1-2 KB more per file for a run much faster. (The bold face,
+            // a few words, stays exact.)
+            if style == Style::Regular {
+                chars.extend(BATCH_STABLE_GLYPHS.chars());
+            }
+            let font = self.font(out, style, &chars)?;
+            fonts.push_str(&format!("/{} {font} 0 R ", style.resource()));
+        }
+        self.object(out, RESOURCES, |o| {
+            o.extend_from_slice(format!("<< /Font << {fonts}>> >>").as_bytes());
+        });
+        let kids = std::mem::take(&mut self.pages);
+        self.object(out, PAGE_TREE, |o| {
+            o.extend_from_slice(
+                format!("<< /Type /Pages /Count {} /Kids [", kids.len()).as_bytes(),
+            );
+            for (i, kid) in kids.iter().enumerate() {
+                let gap = if i % 16 == 0 { "\n" } else { " " };
+                o.extend_from_slice(format!("{gap}{kid} 0 R").as_bytes());
+            }
+            o.extend_from_slice(b"\n] >>");
+        });
+        let info = self.info();
+        let info_number = self.number();
+        self.object(out, info_number, |o| o.extend_from_slice(info.as_bytes()));
+        self.object(out, CATALOG, |o| {
+            o.extend_from_slice(format!("<< /Type /Catalog /Pages {PAGE_TREE} 0 R >>").as_bytes());
+        });
+
+        let xref = self.position;
+        let mut table = format!("xref\n0 {}\n0000000000 65535 f\r\n", self.offsets.len());
+        for offset in &self.offsets[1..] {
+            table.push_str(&format!("{offset:010} 00000 n\r\n"));
+        }
+        let id = hex(&self.id.finalize()[..16]);
+        table.push_str(&format!(
+            "trailer\n<< /Size {} /Root {CATALOG} 0 R /Info {info_number} 0 R /ID [<{id}> <{id}>] >>\nstartxref\n{xref}\n%%EOF\n",
+            self.offsets.len()
+        ));
+        out.extend_from_slice(table.as_bytes());
+        Ok(())
+    }
+
+    /// A page of the given size, blank without `content`.
+    fn page(&mut self, out: &mut Vec<u8>, width: f32, height: f32, content: Option<&[u8]>) {
+        let contents = content.map(|content| {
+            let number = self.number();
+            self.stream(out, number, "", content);
+            format!(" /Contents {number} 0 R")
+        });
+        let number = self.number();
+        self.object(out, number, |o| {
+            o.extend_from_slice(
+                format!(
+                    "<< /Type /Page /Parent {PAGE_TREE} 0 R /MediaBox [0 0 {width} {height}] \
+                     /Resources {RESOURCES} 0 R{} >>",
+                    contents.unwrap_or_default()
+                )
+                .as_bytes(),
+            );
+        });
+        self.pages.push(number);
+    }
+
+    /// Embeds a subset of `style`'s face for `chars` (ISO 32000-1, 9.7: a Type 0
+    /// font over a CIDFontType2); returns the font's object number.
+    fn font(&mut self, out: &mut Vec<u8>, style: Style, chars: &BTreeSet<char>) -> Result<usize> {
+        let face = style.face();
+        let subset = face.subset(chars)?;
+        let program = self.number();
+        self.stream(
+            out,
+            program,
+            &format!(" /Length1 {}", subset.program_len),
+            &subset.program,
+        );
+        let cid_to_gid = self.number();
+        self.stream(out, cid_to_gid, "", &subset.cid_to_gid);
+        let descriptor = self.number();
+        self.object(out, descriptor, |o| {
+            o.extend_from_slice(
+                format!(
+                    "<< /Type /FontDescriptor /FontName /{} {} /FontFile2 {program} 0 R >>",
+                    subset.name,
+                    face.descriptor()
+                )
+                .as_bytes(),
+            );
+        });
+        let cid_font = self.number();
+        self.object(out, cid_font, |o| {
+            o.extend_from_slice(
+                format!(
+                    "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{} \
+                     /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> \
+                     /FontDescriptor {descriptor} 0 R /CIDToGIDMap {cid_to_gid} 0 R /DW 0\n/W [{}] >>",
+                    subset.name, subset.widths
+                )
+                .as_bytes(),
+            );
+        });
+        let to_unicode = self.number();
+        self.stream(out, to_unicode, "", &subset.to_unicode);
+        let font = self.number();
+        self.object(out, font, |o| {
+            o.extend_from_slice(
+                format!(
+                    "<< /Type /Font /Subtype /Type0 /BaseFont /{} /Encoding /Identity-H \
+                     /DescendantFonts [{cid_font} 0 R] /ToUnicode {to_unicode} 0 R >>",
+                    subset.name
+                )
+                .as_bytes(),
+            );
+        });
+        Ok(font)
+    }
+
+    /// The document information dictionary: dated by the letters (or
+    /// SOURCE_DATE_EPOCH), never the clock.
+    fn info(&self) -> String {
+        let epoch = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .unwrap_or(self.latest);
+        let day = Date::from_days_since_epoch(epoch.div_euclid(86_400));
+        let second = epoch.rem_euclid(86_400);
+        let date = format!(
+            "(D:{:04}{:02}{:02}{:02}{:02}{:02}+00'00')",
+            day.year,
+            day.month,
+            day.day,
+            second / 3600,
+            second / 60 % 60,
+            second % 60
+        );
+        let title = match self.title.get() {
+            Some(subject) => subject.to_string(),
+            None => format!("{} letters", self.letters),
+        };
+        let mut info = format!("<< /Title {}", text_string(&title));
+        if let Some(author) = self.author.get() {
+            info.push_str(&format!(" /Author {}", text_string(author)));
+        }
+        info.push_str(&format!(
+            " /Creator {} /Producer {} /CreationDate {date} /ModDate {date} >>",
+            text_string("protest"),
+            text_string(concat!("protest ", env!("CARGO_PKG_VERSION")))
+        ));
+        info
+    }
+
+    fn number(&mut self) -> usize {
+        self.offsets.push(0);
+        self.offsets.len() - 1
+    }
+
+    /// Writes object `number`, recording where it starts.
+    fn object(&mut self, out: &mut Vec<u8>, number: usize, body: impl FnOnce(&mut Vec<u8>)) {
+        self.offsets[number] = self.position;
+        let start = out.len();
+        out.extend_from_slice(format!("{number} 0 obj\n").as_bytes());
+        body(out);
+        out.extend_from_slice(b"\nendobj\n");
+        self.position += (out.len() - start) as u64;
+    }
+
+    /// A stream object of deflated `bytes`, `extra` added to its dictionary.
+    fn stream(&mut self, out: &mut Vec<u8>, number: usize, extra: &str, bytes: &[u8]) {
+        self.object(out, number, |o| {
+            o.extend_from_slice(
+                format!(
+                    "<< /Length {} /Filter /FlateDecode{extra} >>\nstream\n",
+                    bytes.len()
+                )
+                .as_bytes(),
+            );
+            o.extend_from_slice(bytes);
+            o.extend_from_slice(b"\nendstream");
+        });
+    }
+}
+
+/// A text that is the same in every letter so far, or none once two differ.
+#[derive(Default)]
+enum Common {
+    #[default]
+    Unseen,
+    Same(String),
+    Differs,
+}
+
+impl Common {
+    fn see(&mut self, text: String) {
+        *self = match std::mem::take(self) {
+            Common::Unseen => Common::Same(text),
+            Common::Same(seen) if seen == text => Common::Same(seen),
+            _ => Common::Differs,
+        };
+    }
+
+    fn get(&self) -> Option<&str> {
+        match self {
+            Common::Same(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// A PDF text string: UTF-16BE with a byte order mark, in hex.
+fn text_string(text: &str) -> String {
+    let mut out = String::from("<FEFF");
+    for unit in text.encode_utf16() {
+        out.push_str(&format!("{unit:04X}"));
+    }
+    out.push('>');
+    out
 }
 
 /// The content stream of one page: its rules, then its text, each line placed
-/// by a text matrix and drawn as glyph ids of the embedded face (Identity-H).
-fn content(page: &Page, glyphs: &[Glyphs; 2]) -> Vec<u8> {
-    use std::fmt::Write;
+/// by a text matrix and drawn as glyph ids of the full face (Identity-H), two
+/// bytes each in a literal string: half the bytes of hex to deflate.
+fn content(page: &Page) -> Vec<u8> {
+    use std::io::Write;
     let h = page.height;
-    let mut out = String::with_capacity(64 * (page.texts.len() + page.rules.len()) + 8);
+    let mut out = Vec::with_capacity(64 * (page.texts.len() + page.rules.len()) + 8);
     let mut stroke: Option<(f32, f32)> = None;
+    // Writing into memory cannot fail.
     for r in &page.rules {
         if stroke != Some((r.width, r.grey)) {
             let _ = write!(out, "{} G\n{} w\n", r.grey, r.width);
@@ -301,7 +494,7 @@ fn content(page: &Page, glyphs: &[Glyphs; 2]) -> Vec<u8> {
         let _ = write!(out, "{} {} m\n{} {} l\nS\n", r.x1, h - r.y1, r.x2, h - r.y2);
     }
     if !page.texts.is_empty() {
-        out.push_str("BT\n");
+        out.extend_from_slice(b"BT\n");
         let mut font: Option<(Style, f32)> = None;
         let mut fill = 0.0;
         for t in &page.texts {
@@ -314,108 +507,71 @@ fn content(page: &Page, glyphs: &[Glyphs; 2]) -> Vec<u8> {
                 fill = t.grey;
             }
             let _ = writeln!(out, "1 0 0 1 {} {} Tm", t.x, h - t.y);
-            out.push('<');
-            let face = &glyphs[t.style as usize];
+            out.push(b'(');
+            let face = t.style.face();
             for c in t.text.chars() {
-                let glyph = face.get(&(c as u32)).copied().unwrap_or(0);
-                let _ = write!(out, "{glyph:04x}");
+                let glyph = face.glyph(c).map_or(0, |(glyph, _)| glyph);
+                for byte in glyph.to_be_bytes() {
+                    // A bare CR in a string would be read as a line end (7.3.4.2).
+                    match byte {
+                        b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', byte]),
+                        b'\r' => out.extend_from_slice(b"\\r"),
+                        _ => out.push(byte),
+                    }
+                }
             }
-            out.push_str("> Tj\n");
+            out.extend_from_slice(b") Tj\n");
         }
-        out.push_str("ET\n");
+        out.extend_from_slice(b"ET\n");
     }
-    out.into_bytes()
+    out
 }
 
-/// A stable file identifier: a digest of what the document says and how it
-/// is printed (printpdf would put a fresh random one in every file).
-fn document_id(letters: &[Letter], opts: &PdfOptions) -> Vec<u8> {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION"));
-    h.update(format!(
-        "{:?}|{}|{}",
-        opts.paper, opts.fold_marks, opts.duplex
-    ));
-    for l in letters {
-        h.update(serde_json::to_vec(l).unwrap_or_default());
-    }
-    h.finalize()[..16].to_vec()
-}
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// Deflates every stream, in parallel. lopdf's own `compress` always works at
-/// the highest level, which took half the run time: font programs get the
-/// default level (as small, within 0.1 %), page content a faster one.
-fn compress(pdf: &mut lopdf::Document) {
-    use rayon::prelude::*;
-    let mut streams: Vec<&mut lopdf::Stream> = pdf
-        .objects
-        .values_mut()
-        .filter_map(|o| match o {
-            lopdf::Object::Stream(s) if s.allows_compression && !s.dict.has(b"Filter") => Some(s),
-            _ => None,
-        })
-        .collect();
-    streams.par_iter_mut().for_each(|stream| {
-        let packed = if stream.dict.has(b"Length1") {
-            // The same font subset recurs from letter to letter: deflate it once.
-            FONT_PROGRAMS
-                .get_or_try_insert(stream.content.clone(), || {
-                    Ok::<_, ()>(deflate(&stream.content, 6).map(Arc::new))
-                })
-                .ok()
-                .flatten()
-                .map(|program| program.to_vec())
-        } else {
-            deflate(&stream.content, 3)
-        };
-        if let Some(packed) = packed.filter(|p| p.len() + 19 < stream.content.len()) {
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(packed);
-        }
-    });
+fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
+        .map(char::from)
+        .collect()
 }
 
 /// Letters and digits of the basic Latin alphabet, added to the regular face's subset.
 const BATCH_STABLE_GLYPHS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-/// Deflated font programs (`None`: deflate failed) by their uncompressed bytes.
-type Deflated = Option<Arc<Vec<u8>>>;
-static FONT_PROGRAMS: LazyLock<memo::Memo<Vec<u8>, Deflated>> =
-    LazyLock::new(|| memo::Memo::new(32));
-
-fn deflate(bytes: &[u8], level: u32) -> Option<Vec<u8>> {
-    use flate2::{write::ZlibEncoder, Compression};
-    use std::io::Write;
-    let mut z = ZlibEncoder::new(Vec::with_capacity(bytes.len() / 2), Compression::new(level));
-    z.write_all(bytes).ok()?;
-    z.finish().ok()
-}
-
-/// Sets the file identifier and drops the empty entries printpdf writes into
-/// the document information dictionary.
-fn tidy(pdf: &mut lopdf::Document, id: Vec<u8>, no_author: bool) {
-    use lopdf::{Object, StringFormat};
-    let id = Object::String(id, StringFormat::Hexadecimal);
-    pdf.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    let info = pdf.trailer.get(b"Info").and_then(Object::as_reference).ok();
-    if let Some(dict) = info
-        .and_then(|r| pdf.get_object_mut(r).ok())
-        .and_then(|o| o.as_dict_mut().ok())
-    {
-        for key in [
-            "GTS_PDFXVersion",
-            "Identifier",
-            "Keywords",
-            "Subject",
-            "Trapped",
-        ] {
-            dict.remove(key.as_bytes());
-        }
-        if no_author {
-            dict.remove(b"Author");
-        }
+/// Deflated `bytes`. Font programs get the default level, page content a
+/// faster one: the highest took half the run time for 0.1 % smaller files.
+fn deflate(bytes: &[u8], level: u32) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    thread_local! {
+        /// Each thread's compressors, by level: setting up a compressor's
+        /// tables (a few hundred KB) cost more than compressing a page.
+        static COMPRESSORS: std::cell::RefCell<Vec<(u32, Compress)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
     }
+    COMPRESSORS.with_borrow_mut(|compressors| {
+        let at = match compressors.iter().position(|(l, _)| *l == level) {
+            Some(at) => at,
+            None => {
+                compressors.push((level, Compress::new(Compression::new(level), true)));
+                compressors.len() - 1
+            }
+        };
+        let z = &mut compressors[at].1;
+        z.reset();
+        let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
+        loop {
+            let read = z.total_in() as usize;
+            let status = z
+                .compress_vec(&bytes[read..], &mut out, FlushCompress::Finish)
+                .expect("deflating into memory cannot fail");
+            if status == Status::StreamEnd {
+                return out;
+            }
+            out.reserve(out.capacity().max(64));
+        }
+    })
 }
 
 #[cfg(test)]
