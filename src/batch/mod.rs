@@ -153,7 +153,7 @@ struct Job<'c> {
 }
 
 enum Outcome {
-    /// `letter` is kept for outputs that gather letters (mbox, combined PDF).
+    /// `letter` is kept for a combined PDF.
     Done {
         /// The rendered letter, for outputs that concatenate (mbox, mailto, one letter
         /// to a file or stdout); empty once written to its own file, or for a combined PDF.
@@ -408,8 +408,7 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
             Outcome::Skipped("no email address".into())
         };
     }
-    let gathered = dir.is_none() && matches!(plan.format, Format::Pdf | Format::Mbox);
-    if gathered && plan.format == Format::Pdf {
+    if dir.is_none() && plan.format == Format::Pdf {
         // A combined PDF is laid out once, from every letter, at the end.
         return Outcome::Done {
             bytes: Vec::new(),
@@ -447,12 +446,22 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
             Err(err) => Outcome::Failed(err),
         };
     }
+    // Framed here, on the worker, so that the thread recording the letters
+    // in order only copies them.
+    let bytes = match plan.format {
+        Format::Mbox => {
+            let mut mbox = Vec::new();
+            crate::render::email::append_mbox(&mut mbox, &bytes, &letter);
+            mbox
+        }
+        _ => bytes,
+    };
     Outcome::Done {
         bytes,
         sha256: None,
         written: None,
         long_link,
-        letter: gathered.then(|| Box::new(letter)),
+        letter: None,
     }
 }
 
@@ -637,12 +646,9 @@ impl Sink {
 
     /// Adds one rendered letter to the concatenated output.
     fn append(&mut self, plan: &Plan, bytes: &[u8], letter: Option<Box<Letter>>) -> Result<()> {
-        match (plan.format, letter) {
-            (Format::Mbox, Some(letter)) => {
-                crate::render::email::append_mbox(&mut self.stream, bytes, &letter)
-            }
-            (Format::Pdf, Some(letter)) => self.letters.push(*letter),
-            _ => self.stream.extend_from_slice(bytes),
+        match letter {
+            Some(letter) => self.letters.push(*letter),
+            None => self.stream.extend_from_slice(bytes),
         }
         if self.stream.len() > 1 << 20 {
             if let Some(spool) = &mut self.spool {
