@@ -57,20 +57,22 @@ EOF
 # Never used: a dry run connects to nothing, but mailmerge wants the file.
 printf '[smtp_server]\nhost = 127.0.0.1\nport = 25\nsecurity = Never\n' > "$work/server.conf"
 
-# Runs "$@" $runs times; prints best and median wall and user seconds.
+# Runs "$@" $runs times; prints best and median wall and user seconds, and
+# keeps the medians in $work/NAME.median for the ratios.
 measure() {
-  local label=$1; shift
+  local name=$1 label=$2; shift 2
   local i
   : > "$work/times"
   for i in $(seq "$runs"); do
     /usr/bin/time -a -o "$work/times" -f '%e %U' "$@" > "$work/stdout" 2>/dev/null
   done
-  python3 - "$label" "$work/times" <<'EOF'
+  python3 - "$label" "$work/times" "$work/$name.median" <<'EOF'
 import statistics, sys
 rows = [tuple(map(float, line.split())) for line in open(sys.argv[2]) if line[0].isdigit()]
 wall, user = [r[0] for r in rows], [r[1] for r in rows]
 print(f"{sys.argv[1]:<40} {min(wall):8.2f} {statistics.median(wall):8.2f}"
       f" {min(user):8.2f} {statistics.median(user):8.2f}")
+open(sys.argv[3], "w").write(f"{statistics.median(wall)} {statistics.median(user)}\n")
 EOF
 }
 
@@ -78,14 +80,14 @@ printf '%s\n' "machine: $(nproc) cores, $(uname -sm), load average $(cut -d' ' -
 printf '%s\n' "$count senders, letter $letter to $mission, outputs in $work"
 printf '%-40s %8s %8s %8s %8s\n' "run ($runs each)" "wall" "median" "user" "median"
 
-measure "mailmerge $mailmerge_version --dry-run (stdout)" \
+measure mailmerge "mailmerge $mailmerge_version --dry-run (stdout)" \
   "$venv/bin/mailmerge" --template "$work/template.txt" --database "$work/senders.csv" \
   --config "$work/server.conf" --dry-run --no-limit --output-format raw
 mv "$work/stdout" "$work/mailmerge.out"
-measure "protest --format mbox" \
+measure protest "protest --format mbox" \
   "$bin" write "$letter" --to "$mission" --senders "$work/senders.csv" --format mbox \
   -o "$work/out.mbox" --force
-measure "protest --format mbox -j 1" \
+measure protest-j1 "protest --format mbox -j 1" \
   "$bin" write "$letter" --to "$mission" --senders "$work/senders.csv" --format mbox \
   -o "$work/out.mbox" --force -j 1
 
@@ -94,3 +96,13 @@ made_by_mailmerge=$(grep -c '^>>> message [0-9]*$' "$work/mailmerge.out" || true
 made_by_protest=$(grep -c '^From ' "$work/out.mbox" || true)
 echo "messages: mailmerge $made_by_mailmerge, protest $made_by_protest"
 [ "$made_by_mailmerge" = "$count" ] && [ "$made_by_protest" = "$count" ]
+python3 - "$work" <<'EOF'
+import sys
+def medians(name):
+    return [float(x) for x in open(f"{sys.argv[1]}/{name}.median").read().split()]
+mailmerge = medians("mailmerge")
+for name in ["protest", "protest-j1"]:
+    ours = medians(name)
+    ratios = [m / max(o, 0.01) for m, o in zip(mailmerge, ours)]
+    print(f"mailmerge / {name}, medians: {ratios[0]:.1f}x wall, {ratios[1]:.1f}x user")
+EOF
