@@ -11,6 +11,8 @@ use protest::render::text::render_body;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+mod common;
+
 fn letter() -> Letter {
     Letter {
         template_id: "mamay".into(),
@@ -374,6 +376,87 @@ with tempfile.TemporaryDirectory() as d:
         "aliya@example.test Thu May 26 00:00:00 2016 | Release the political prisoners, letter 1"
     );
     assert!(lines[2].starts_with("MAILER-DAEMON "), "{out}");
+}
+
+/// An mbox run holds, in order, exactly the drafts `--format eml` writes for
+/// the same senders, each framed as mboxrd, and the same bytes whatever the
+/// threads: across several chunks of letters and several flushes of the file.
+#[test]
+fn an_mbox_holds_the_eml_drafts_of_its_senders_whatever_the_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = 1300;
+    let mut csv = String::from("name,org,email,personal\n");
+    for i in 0..rows {
+        // Cyrillic names make quoted-printable bodies; a personal paragraph
+        // opening with "From " must be quoted in the mailbox.
+        let name = match i % 3 {
+            0 => format!("Member {i:04}"),
+            1 => format!("Әлия Қасымова {i:04}"),
+            _ => format!("Jean-Luc Müller {i:04}"),
+        };
+        let personal = match i % 4 {
+            0 => "\"From the start, I have followed this case.\n\n>From a quoted line.\"",
+            _ => "",
+        };
+        csv.push_str(&format!("{name},Unite Leeds,m{i}@example.org,{personal}\n"));
+    }
+    let senders = tmp.path().join("senders.csv");
+    std::fs::write(&senders, csv).unwrap();
+    let write = |args: &[&str]| {
+        let mut cmd = common::protest();
+        cmd.args([
+            "write",
+            "mamai",
+            "--date",
+            "2017-05-01",
+            "--to",
+            "gb-london",
+        ])
+        .arg("--senders")
+        .arg(&senders)
+        .args(args);
+        let (code, _, err) = common::run(&mut cmd);
+        assert_eq!(code, 0, "{err}");
+    };
+
+    let drafts = tmp.path().join("drafts");
+    write(&["--format", "eml", "--out", drafts.to_str().unwrap()]);
+    let manifest = std::fs::read_to_string(drafts.join("manifest.jsonl")).unwrap();
+    let emls: Vec<Vec<u8>> = manifest
+        .lines()
+        .map(|line| {
+            let entry: serde_json::Value = serde_json::from_str(line).unwrap();
+            std::fs::read(drafts.join(entry["path"].as_str().unwrap())).unwrap()
+        })
+        .collect();
+    assert_eq!(emls.len(), rows);
+
+    let mut mboxes = Vec::new();
+    for jobs in ["1", "2", "3"] {
+        let file = tmp.path().join(format!("j{jobs}.mbox"));
+        write(&["--format", "mbox", "-j", jobs, "-o", file.to_str().unwrap()]);
+        mboxes.push(std::fs::read(&file).unwrap());
+    }
+    assert!(mboxes[0] == mboxes[1], "-j 1 and -j 2 differ");
+    assert!(mboxes[0] == mboxes[2], "-j 1 and -j 3 differ");
+
+    let text = std::str::from_utf8(&mboxes[0]).unwrap();
+    assert!(text.contains("\n>From the start, I have followed"));
+    assert!(text.contains("\n>>From a quoted line."));
+    assert!(!text.contains('\r'));
+    let messages: Vec<_> = MessageIterator::new(mboxes[0].as_slice())
+        .map(|m| m.expect("the mbox reads back"))
+        .collect();
+    assert_eq!(messages.len(), rows);
+    for (i, (message, eml)) in messages.iter().zip(&emls).enumerate() {
+        assert_eq!(message.from(), format!("m{i}@example.org"));
+        let contents = message.contents().strip_suffix(b"\n").unwrap();
+        assert_eq!(
+            contents,
+            lf(std::str::from_utf8(eml).unwrap()).as_bytes(),
+            "message {i}"
+        );
+    }
 }
 
 fn percent_decode(s: &str) -> String {

@@ -262,8 +262,7 @@ enum Outcome {
         written: Option<Written>,
         /// A mailto link longer than some mail clients take.
         long_link: bool,
-        /// Kept for outputs that gather letters (mbox, combined PDF).
-        letter: Option<Box<Letter>>,
+        /// The letter's pages, laid out, for a PDF that holds every letter of the run.
         pdf: Option<Box<render::pdf::PreparedLetter>>,
     },
     Skipped(String),
@@ -758,9 +757,7 @@ fn second_pass(plan: &Plan, first: FirstPass, continues: bool) -> Result<Summary
             .collect();
         for (job, (outcome, line)) in jobs.iter().zip(outcomes) {
             let skipped_for_data = first.skip.contains_key(&job.index);
-            if let Some(err) =
-                sink.record(plan, job, outcome, line, skipped_for_data, &mut summary)?
-            {
+            if let Some(err) = sink.record(job, outcome, line, skipped_for_data, &mut summary)? {
                 if plan.keep_going {
                     eprintln!(
                         "error: {}",
@@ -878,8 +875,7 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
         Ok(letter) => letter,
         Err(err) => return Outcome::Failed(err),
     };
-    let gathered = dir.is_none() && matches!(plan.format, Format::Pdf | Format::Mbox);
-    if gathered && plan.format == Format::Pdf {
+    if dir.is_none() && plan.format == Format::Pdf {
         // Laid out here, on every core; the sink only puts the pages in order.
         return match render::pdf::prepare(&letter, &plan.options.pdf) {
             Ok(pages) => Outcome::Done {
@@ -887,7 +883,6 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
                 sha256: None,
                 written: None,
                 long_link: false,
-                letter: None,
                 pdf: Some(Box::new(pages)),
             },
             // A combined file names no letter: the error says which one it was.
@@ -929,18 +924,26 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
                 sha256: Some(sha256),
                 written: Some(written),
                 long_link,
-                letter: None,
                 pdf: None,
             },
             Err(err) => Outcome::Failed(err),
         };
     }
+    // Framed here, on the worker, so that the thread recording the letters
+    // in order only copies them.
+    let bytes = match plan.format {
+        Format::Mbox => {
+            let mut mbox = Vec::new();
+            crate::render::email::append_mbox(&mut mbox, &bytes, &letter);
+            mbox
+        }
+        _ => bytes,
+    };
     Outcome::Done {
         bytes,
         sha256: None,
         written: None,
         long_link,
-        letter: gathered.then(|| Box::new(letter)),
         pdf: None,
     }
 }
@@ -1166,7 +1169,6 @@ impl Sink {
     /// Counts and keeps what became of a letter; returns its error if it failed.
     fn record(
         &mut self,
-        plan: &Plan,
         job: &Job,
         outcome: Outcome,
         manifest_line: Option<String>,
@@ -1188,7 +1190,6 @@ impl Sink {
                 bytes,
                 written,
                 long_link,
-                letter,
                 pdf,
                 ..
             } => {
@@ -1198,7 +1199,7 @@ impl Sink {
                     _ => summary.written += 1,
                 }
                 if self.dir.is_none() {
-                    self.append(plan, bytes, letter, pdf)?;
+                    self.append(bytes, pdf)?;
                 }
                 Ok(None)
             }
@@ -1224,9 +1225,7 @@ impl Sink {
     /// Adds one rendered letter to the output.
     fn append(
         &mut self,
-        plan: &Plan,
         bytes: Vec<u8>,
-        letter: Option<Box<Letter>>,
         pdf: Option<Box<render::pdf::PreparedLetter>>,
     ) -> Result<()> {
         if let (Some(pages), Some(writer), Some(spool)) = (pdf, &mut self.pdf, &mut self.spool) {
@@ -1237,14 +1236,10 @@ impl Sink {
             }
             return Ok(());
         }
-        match (plan.format, letter, &mut self.spool) {
-            (Format::Mbox, Some(letter), Some(spool)) => {
-                let mut message = Vec::with_capacity(bytes.len() + 128);
-                crate::render::email::append_mbox(&mut message, &bytes, &letter);
-                spool.write_all(&message)?;
-            }
-            (_, _, Some(spool)) => spool.write_all(&bytes)?,
-            (_, _, None) => self.single = bytes,
+        // An mbox message comes framed from the worker that rendered it.
+        match &mut self.spool {
+            Some(spool) => spool.write_all(&bytes)?,
+            None => self.single = bytes,
         }
         Ok(())
     }

@@ -189,34 +189,76 @@ pub fn append_mbox(mbox: &mut Vec<u8>, eml: &[u8], letter: &Letter) {
         _ => "MAILER-DAEMON",
     };
     let date = letter.date;
-    let separator = format!(
-        "From {envelope} {} {} {:>2} 00:00:00 {:04}\n",
-        DAYS[date.weekday() as usize],
-        MONTHS[(date.month as usize).clamp(1, 12) - 1],
-        date.day,
-        date.year
-    );
-    mbox.reserve(separator.len() + eml.len() + eml.len() / 64 + 16);
-    mbox.extend_from_slice(separator.as_bytes());
+    // Line ends only shrink (CRLF to LF); a quoted line grows by one byte.
+    mbox.reserve(48 + envelope.len() + eml.len() + eml.len() / 64);
+    std::io::Write::write_fmt(
+        mbox,
+        format_args!(
+            "From {envelope} {} {} {:>2} 00:00:00 {:04}\n",
+            DAYS[date.weekday() as usize],
+            MONTHS[(date.month as usize).clamp(1, 12) - 1],
+            date.day,
+            date.year
+        ),
+    )
+    .expect("writing to a Vec cannot fail");
 
-    for line in eml.split_inclusive(|&b| b == b'\n') {
-        let (content, ended) = match line.strip_suffix(b"\n") {
-            Some(content) => (content.strip_suffix(b"\r").unwrap_or(content), true),
-            None => (line, false),
+    let mut rest = eml;
+    while !rest.is_empty() {
+        let (content, next) = match find_lf(rest) {
+            Some(lf) => {
+                let line = &rest[..lf];
+                (
+                    line.strip_suffix(b"\r").unwrap_or(line),
+                    Some(&rest[lf + 1..]),
+                )
+            }
+            None => (rest, None),
         };
         let gts = content.iter().take_while(|&&b| b == b'>').count();
         if content[gts..].starts_with(b"From ") {
             mbox.push(b'>');
         }
         mbox.extend_from_slice(content);
-        if ended {
-            mbox.push(b'\n');
+        match next {
+            Some(next) => {
+                mbox.push(b'\n');
+                rest = next;
+            }
+            None => break,
         }
     }
     if !eml.ends_with(b"\n") {
         mbox.push(b'\n');
     }
     mbox.push(b'\n');
+}
+
+/// Where the first `\n` in `bytes` is, looked for eight bytes at a time: a
+/// message is framed and a body given CRLF ends line by line, and a search
+/// byte by byte cost more than the rest of that work.
+fn find_lf(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    const LFS: u64 = u64::from_le_bytes([b'\n'; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
+        // A byte of `x` is zero where the word has '\n'; the lowest flag
+        // found this way is always a true one.
+        let x = word ^ LFS;
+        let zeros = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zeros != 0 {
+            return Some(at + zeros.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| at + i)
 }
 
 /// A `mailto:` link (RFC 6068) that opens the letter in the reader's mail
@@ -417,19 +459,30 @@ pub fn check_address(addr: &str) -> Result<(), &'static str> {
     if addr.is_empty() {
         return Err("it is empty");
     }
-    if addr.chars().any(char::is_whitespace) {
-        return Err("it contains a space");
-    }
-    if addr.contains(['<', '>']) {
-        return Err("it contains < or >");
-    }
-    if addr.contains([',', ';', '"', '(', ')', '[', ']', '\\', ':']) {
-        return Err("it contains one of , ; \" ( ) [ ] \\ :");
-    }
-    if !addr.is_ascii() {
-        return Err(
-            "it contains non-ASCII characters (write an internationalised domain in its xn-- form)",
-        );
+    // Nearly every address is plain: one pass tells, and only the others are
+    // looked at again to say what is wrong with them.
+    let plain = |b: u8| {
+        b.is_ascii_graphic()
+            && !matches!(
+                b,
+                b'<' | b'>' | b',' | b';' | b'"' | b'(' | b')' | b'[' | b']' | b'\\' | b':'
+            )
+    };
+    if !addr.bytes().all(plain) {
+        if addr.chars().any(char::is_whitespace) {
+            return Err("it contains a space");
+        }
+        if addr.contains(['<', '>']) {
+            return Err("it contains < or >");
+        }
+        if addr.contains([',', ';', '"', '(', ')', '[', ']', '\\', ':']) {
+            return Err("it contains one of , ; \" ( ) [ ] \\ :");
+        }
+        if !addr.is_ascii() {
+            return Err(
+                "it contains non-ASCII characters (write an internationalised domain in its xn-- form)",
+            );
+        }
     }
     match addr.split_once('@') {
         Some((local, domain)) if !domain.contains('@') => {
@@ -517,15 +570,14 @@ fn attachment_file_name(letter: &Letter) -> String {
 
 fn crlf(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 32 + 2);
-    for line in text.split_inclusive('\n') {
-        match line.strip_suffix('\n') {
-            Some(content) => {
-                out.push_str(content.strip_suffix('\r').unwrap_or(content));
-                out.push_str("\r\n");
-            }
-            None => out.push_str(line),
-        }
+    let mut rest = text;
+    while let Some(lf) = find_lf(rest.as_bytes()) {
+        let line = &rest[..lf];
+        out.push_str(line.strip_suffix('\r').unwrap_or(line));
+        out.push_str("\r\n");
+        rest = &rest[lf + 1..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -615,6 +667,47 @@ mod tests {
     }
 
     #[test]
+    fn the_quick_pass_judges_every_address_as_the_full_checks_do() {
+        // The checks in their order, one after the other, without the quick
+        // pass for plain addresses.
+        fn reference(addr: &str) -> Result<(), &'static str> {
+            if addr.is_empty() {
+                return Err("it is empty");
+            }
+            if addr.chars().any(char::is_whitespace) {
+                return Err("it contains a space");
+            }
+            if addr.contains(['<', '>']) {
+                return Err("it contains < or >");
+            }
+            if addr.contains([',', ';', '"', '(', ')', '[', ']', '\\', ':']) {
+                return Err("it contains one of , ; \" ( ) [ ] \\ :");
+            }
+            if !addr.is_ascii() {
+                return Err(
+                    "it contains non-ASCII characters (write an internationalised domain in its xn-- form)",
+                );
+            }
+            match addr.split_once('@') {
+                Some(("", domain)) if !domain.contains('@') => Err("nothing before the @"),
+                Some((_, "")) => Err("nothing after the @"),
+                Some((_, domain)) if !domain.contains('@') => Ok(()),
+                _ => Err("it needs exactly one @"),
+            }
+        }
+        let mut inserted: Vec<char> = (0u8..=127).map(char::from).collect();
+        inserted.extend(['\u{a0}', '\u{2028}', '\u{85}', 'é', 'ә']);
+        for base in ["ab@cd", "a@b@c", "@", "a@", "@b", "ab", ""] {
+            for c in &inserted {
+                for at in 0..=base.len() {
+                    let addr = format!("{}{c}{}", &base[..at], &base[at..]);
+                    assert_eq!(check_address(&addr), reference(&addr), "{addr:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn cc_entries() {
         assert_eq!(
             parse_cc("Amnesty International <uk@amnesty.test>"),
@@ -682,5 +775,34 @@ mod tests {
     #[test]
     fn line_ends() {
         assert_eq!(crlf("a\nb\r\n\nc"), "a\r\nb\r\n\r\nc");
+        assert_eq!(crlf("\n\r\r\n"), "\r\n\r\r\n");
+        assert_eq!(crlf(""), "");
+        let long = format!("{}\n{}\r\n", "é".repeat(40), "x".repeat(99));
+        assert_eq!(
+            crlf(&long),
+            long.replace("\r\n", "\n").replace('\n', "\r\n")
+        );
+    }
+
+    #[test]
+    fn finds_the_first_line_feed_wherever_it_is() {
+        // Bytes one bit away from '\n' (0x0B, 0x8A, 0x0E) are where a
+        // word-at-a-time search goes wrong if it does.
+        for filler in [b'a', 0x0b, 0x8a, 0x0e, 0x09, 0x00, 0xff] {
+            for len in 0..40 {
+                let mut bytes = vec![filler; len];
+                assert_eq!(find_lf(&bytes), None, "{filler:#x} {len}");
+                for first in 0..len {
+                    bytes.fill(filler);
+                    bytes[first] = b'\n';
+                    assert_eq!(find_lf(&bytes), Some(first), "{filler:#x} {len} {first}");
+                    for later in first + 1..len {
+                        bytes[later] = b'\n';
+                        assert_eq!(find_lf(&bytes), Some(first), "{filler:#x} {len} {first}");
+                        bytes[later] = filler;
+                    }
+                }
+            }
+        }
     }
 }
