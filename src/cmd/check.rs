@@ -316,7 +316,7 @@ fn sample_senders() -> [Sender; 2] {
         town: Some("Sampletown".into()),
         country: Some("GB".into()),
         email: Some("secretary@example.org".into()),
-        phone: None,
+        ..Sender::default()
     };
     let person = Sender {
         name: "Sample Person".into(),

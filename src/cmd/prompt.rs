@@ -262,6 +262,8 @@ pub fn ask_sender(p: &Prompter, catalog: &Catalog, current: &Sender) -> Result<S
         org: opt(org),
         address,
         town: opt(town),
+        // Not asked, so kept as the sender file had it.
+        postcode: current.postcode.clone(),
         country,
         email: opt(email),
         phone: opt(phone),

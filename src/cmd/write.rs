@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Args, ValueHint};
 use serde_json::Map;
 
 use super::DataArgs;
@@ -20,8 +20,10 @@ use crate::render::{Format, RenderOptions};
 Who it is to: --to ID (repeatable), --country COUNTRY (the mission in that country, or the one
 accredited to it), or --all. Without them, the letter goes to the mission in the sender's country.
 
-Who it is from: --sender FILE (TOML, see examples/sender.toml) and/or --name, --org, --role,
---address (once per line), --town, --from-country, --email, --phone. Flags override the file.
+Who it is from: your saved details (`protest profile`), or --sender FILE (TOML, see
+examples/sender.toml), and/or --name, --org, --role, --address (once per line), --town,
+--postcode, --from-country, --email, --phone. Flags override the file; --no-profile ignores the
+saved details.
 
 Where it goes: one letter to standard output, or -o FILE; several letters to --out DIR, one file
 each, with a manifest.jsonl. Existing files are never replaced without --force; a re-run after an
@@ -58,9 +60,12 @@ pub struct WriteArgs {
     #[arg(long, help_heading = "Recipient", conflicts_with = "to")]
     all: bool,
 
-    /// Read the sender's details from a TOML file
-    #[arg(long, value_name = "FILE", help_heading = "Sender")]
+    /// Read the sender's details from a TOML file [default: your saved details, if any]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Sender")]
     sender: Option<PathBuf>,
+    /// Do not use your saved details (`protest profile`)
+    #[arg(long, help_heading = "Sender", conflicts_with = "sender")]
+    no_profile: bool,
     /// The sender's name (required, here or in the sender file)
     #[arg(long, help_heading = "Sender")]
     name: Option<String>,
@@ -76,6 +81,9 @@ pub struct WriteArgs {
     /// The sender's town (written before the date in letters whose custom is to)
     #[arg(long, help_heading = "Sender")]
     town: Option<String>,
+    /// The sender's postcode, printed with the town
+    #[arg(long, help_heading = "Sender")]
+    postcode: Option<String>,
     /// The sender's country (code or name): decides whether addresses carry a country line,
     /// and picks the mission when no recipient is given
     #[arg(long, value_name = "COUNTRY", help_heading = "Sender")]
@@ -304,7 +312,8 @@ fn warn_about_address(mission: &Mission) {
 fn sender(args: &WriteArgs) -> Result<Sender> {
     let from_file = match &args.sender {
         Some(path) => Sender::from_file(path)?,
-        None => Sender::default(),
+        None if args.no_profile => Sender::default(),
+        None => saved_profile()?.unwrap_or_default(),
     };
     let flags = Sender {
         name: args.name.clone().unwrap_or_default(),
@@ -312,11 +321,36 @@ fn sender(args: &WriteArgs) -> Result<Sender> {
         org: args.org.clone(),
         address: args.address.clone(),
         town: args.town.clone(),
+        postcode: args.postcode.clone(),
         country: args.from_country.clone(),
         email: args.email.clone(),
         phone: args.phone.clone(),
     };
     Ok(from_file.overlay(flags))
+}
+
+/// The saved details, the sender of every letter not given another: a
+/// branch secretary saves them once in the guided mode and then only names
+/// the letter. Said on stderr, so a letter is never signed by surprise.
+fn saved_profile() -> Result<Option<Sender>> {
+    // Without HOME there is nowhere a profile could have been saved.
+    let Ok(path) = crate::profile::path() else {
+        return Ok(None);
+    };
+    let profile = crate::profile::load(&path).map_err(|err| {
+        let help = match &err.help {
+            Some(help) => format!("{help}; or pass --no-profile to ignore the file"),
+            None => "pass --no-profile to ignore the file".to_string(),
+        };
+        err.with_help(help)
+    })?;
+    if profile.is_some() {
+        eprintln!(
+            "using your saved details from {} (--no-profile to ignore them)",
+            path.display()
+        );
+    }
+    Ok(profile)
 }
 
 fn recipients<'c>(catalog: &'c Catalog, args: &WriteArgs) -> Result<Recipients<'c>> {

@@ -6,6 +6,7 @@
 
 pub mod date;
 mod letter;
+mod place;
 mod recipient;
 
 use std::collections::HashMap;
@@ -210,6 +211,7 @@ pub fn compose_with(
             "org": sender.org.clone().unwrap_or_default(),
             "role": sender.role.clone().unwrap_or_default(),
             "town": sender.town.clone().unwrap_or_default(),
+            "postcode": sender.postcode.clone().unwrap_or_default(),
             "country": sender_country.clone().unwrap_or_default(),
             "country_name": sender_country.as_deref().map(country_name).unwrap_or_default(),
             "email": sender.email.clone().unwrap_or_default(),
@@ -237,6 +239,8 @@ pub fn compose_with(
         .filter(|s| !s.is_empty())
         .collect();
     sender_lines.extend(sender.address.iter().map(|l| l.trim().to_string()));
+    let place_line = place::line(sender, sender_country.as_deref());
+    sender_lines.extend(place_line.clone());
     let sender_country_line = sender_country
         .as_deref()
         .filter(|_| abroad)
@@ -245,6 +249,7 @@ pub fn compose_with(
 
     let mut return_parts = vec![sender.name.trim().to_string()];
     return_parts.extend(sender.address.iter().map(|l| l.trim().to_string()));
+    return_parts.extend(place_line);
     return_parts.extend(sender_country_line);
 
     let mut signature = vec![sender.name.trim().to_string()];
@@ -351,6 +356,7 @@ fn check_sender(sender: &Sender) -> Result<()> {
         ("role", sender.role.as_ref()),
         ("org", sender.org.as_ref()),
         ("town", sender.town.as_ref()),
+        ("postcode", sender.postcode.as_ref()),
         ("country", sender.country.as_ref()),
         ("email", sender.email.as_ref()),
         ("phone", sender.phone.as_ref()),

@@ -8,7 +8,14 @@ use assert_cmd::Command;
 pub fn protest() -> Command {
     let mut cmd = Command::cargo_bin("protest").expect("the protest binary is built");
     cmd.env_remove("SOURCE_DATE_EPOCH");
+    // The developer's own saved profile must not sign the tests' letters.
+    cmd.env("XDG_CONFIG_HOME", no_config_dir());
     cmd
+}
+
+/// A configuration directory that holds no profile.
+pub fn no_config_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("protest-tests-no-config")
 }
 
 pub fn fixture(name: &str) -> PathBuf {
