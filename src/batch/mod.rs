@@ -8,6 +8,7 @@
 //! pass works through the jobs a chunk at a time: composed and rendered in
 //! parallel, written atomically, and recorded in order in the manifest.
 
+pub mod headers;
 pub mod naming;
 pub mod senders;
 

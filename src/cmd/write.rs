@@ -7,6 +7,7 @@ use clap::{Args, ValueHint};
 use serde_json::Map;
 
 use super::DataArgs;
+use crate::batch::senders::SenderReader;
 use crate::batch::{self, Destination, Plan, Recipients, Senders};
 use crate::catalog::{read_text, Catalog, Confidence, Mission, Sender};
 use crate::compose::{compose, date::Date, Request};
@@ -30,10 +31,11 @@ each, with a manifest.jsonl. Existing files are never replaced without --force; 
 interruption skips the letters already written. mbox and mailto put every letter in one output;
 --combine FILE puts every letter in one PDF.
 
-A batch from a CSV (--senders): a header row, then one sender a row. Columns named name, org,
-role, address (or address1, address2, …), town, country, email, phone are the sender's; a
-`personal` column adds the member's own paragraph; any other column reaches the template as
-{{extra.COLUMN}}. Without --to/--country/--all, each sender writes to the mission in their country.
+A batch from a CSV (--senders): a header row, then one sender a row. Columns named name (or
+first and last name), org, role, address (or address1, address2, …), town, postcode, country,
+email, phone are the sender's, as are the headers of Google Forms, Microsoft Forms, Mailchimp
+and Action Network exports; a `personal` column (\"Your message\") adds the member's own
+paragraph; any other column reaches the template as {{extra.COLUMN}}. Without --to/--country/--all, each sender writes to the mission in their country.
 
 Examples:
   protest write bokayev-ayanov --to gb-london --sender examples/sender.toml
@@ -194,6 +196,15 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         Some(path) => Senders::csv(path.clone())?,
         None => Senders::One(sender(&args)?),
     };
+    if let Senders::Csv { path, stdin } = &senders {
+        let reader = match stdin {
+            Some(bytes) => SenderReader::from_bytes(bytes.clone())?,
+            None => SenderReader::open(path)?,
+        };
+        let unused =
+            batch::headers::unused_columns(&reader, &catalog, template, args.file_name.as_deref());
+        say_unused_columns(&unused, args.dry_run)?;
+    }
     let recipients = recipients(&catalog, &args)?;
     let fixed: Vec<&Mission> = match &recipients {
         Recipients::Fixed(missions) => missions.clone(),
@@ -290,6 +301,35 @@ fn print_letters(
         )?);
     }
     super::print_json(&letters)
+}
+
+/// Columns of a senders CSV that reach no letter, said once: in the plan of
+/// a dry run, else as a warning.
+fn say_unused_columns(headers: &[String], dry_run: bool) -> Result<()> {
+    if headers.is_empty() {
+        return Ok(());
+    }
+    let list = headers
+        .iter()
+        .map(|h| format!("`{h}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let text = format!(
+        "no letter uses the {} {list}: not a sender's field, and the letter does not read it \
+         (a template reads a column as {{{{extra.COLUMN}}}})",
+        if headers.len() == 1 {
+            "column"
+        } else {
+            "columns"
+        }
+    );
+    match dry_run {
+        true => crate::output::write_stdout(format!("Note: {text}\n\n").as_bytes()),
+        false => {
+            eprintln!("warning: {text}");
+            Ok(())
+        }
+    }
 }
 
 /// Says, before the letter is written, when its address cannot be trusted.
