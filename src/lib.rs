@@ -12,8 +12,10 @@ pub mod compose;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod notice;
 pub mod output;
 pub mod profile;
 pub mod render;
+pub mod table;
 pub mod template;
 pub mod text;

@@ -349,3 +349,414 @@ fn the_town_and_postcode_reach_the_sender_block_and_the_pdf_return_line() {
         "return line and sender block: {text}"
     );
 }
+
+#[test]
+#[cfg(unix)]
+fn a_pdf_is_not_written_onto_a_terminal() {
+    use expectrl::{Eof, Expect};
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_protest"));
+    cmd.args([
+        "write",
+        "mamai",
+        "--to",
+        "gb-london",
+        "--date",
+        "2017-01-01",
+    ])
+    .args(["--name", "Ann Lee", "--format", "pdf"])
+    .env("XDG_CONFIG_HOME", common::no_config_dir());
+    let mut session = expectrl::Session::spawn(cmd).expect("protest starts in a pseudo-terminal");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(10)));
+    let found = session
+        .expect("error: PDF is binary; use -o FILE or redirect")
+        .expect("the refusal is said");
+    assert!(!String::from_utf8_lossy(found.before()).contains("%PDF"));
+    let rest = session.expect(Eof).expect("protest ends");
+    assert!(!String::from_utf8_lossy(rest.as_bytes()).contains("%PDF"));
+    let status = session.get_process().wait().unwrap();
+    assert_eq!(
+        status,
+        expectrl::process::unix::WaitStatus::Exited(session.get_process().pid(), 2)
+    );
+
+    // Redirected, the same command writes the PDF.
+    let output = protest()
+        .args([
+            "write",
+            "mamai",
+            "--to",
+            "gb-london",
+            "--date",
+            "2017-01-01",
+        ])
+        .args(["--name", "Ann Lee", "--format", "pdf"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(output.stdout.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn all_without_out_is_refused_before_any_warning() {
+    let (code, out, err) = run(protest().args([
+        "write",
+        "mamai",
+        "--all",
+        "--name",
+        "Ann Lee",
+        "--date",
+        "2017-01-01",
+    ]));
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(
+        err.contains("letters need a directory: pass --out DIR"),
+        "{err}"
+    );
+    assert!(!err.contains("warning"), "{err}");
+}
+
+#[test]
+fn quiet_silences_warnings_notes_and_summaries_but_not_errors() {
+    let config = with_profile(PROFILE);
+    let dir = tempfile::tempdir().unwrap();
+    let loud = |quiet: bool| {
+        let mut cmd = protest();
+        cmd.env("XDG_CONFIG_HOME", config.path())
+            .args(["write", "mamai", "--all", "--date", "2017-01-01", "--out"])
+            .arg(dir.path())
+            .arg("--force");
+        if quiet {
+            cmd.arg("-q");
+        }
+        run(&mut cmd)
+    };
+    let (code, _, err) = loud(false);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: ") && err.contains("saved details"),
+        "{err}"
+    );
+    assert!(err.contains(" letters in "), "{err}");
+    let (code, _, err) = loud(true);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err, "");
+
+    // Errors are still said.
+    let (code, _, err) = run(protest().args(["-q", "write", "nosuch", "--name", "A"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("error: no letter with id `nosuch`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ids_of_letters_and_missions_are_found_in_any_case() {
+    let lower = run(protest().args([
+        "write",
+        "mamai",
+        "--to",
+        "gb-london",
+        "--name",
+        "Ann Lee",
+        "--date",
+        "2017-01-01",
+    ]));
+    assert_eq!(lower.0, 0, "{}", lower.2);
+    for (letter, mission) in [("Mamai", "GB-LONDON"), ("MAMAI", "Gb-London")] {
+        let (code, out, err) = run(protest().args([
+            "write",
+            letter,
+            "--to",
+            mission,
+            "--name",
+            "Ann Lee",
+            "--date",
+            "2017-01-01",
+        ]));
+        assert_eq!(code, 0, "{letter} {mission}: {err}");
+        assert_eq!(out, lower.1);
+    }
+    let (code, out, _) = run(protest().args(["embassies", "show", "GB-London"]));
+    assert_eq!(code, 0);
+    assert!(out.starts_with("gb-london: "), "{out}");
+    let (code, out, _) = run(protest().args(["letters", "show", "MAMAI"]));
+    assert_eq!(code, 0);
+    assert!(out.starts_with("mamai: "), "{out}");
+}
+
+#[test]
+fn tables_keep_a_gap_between_columns_and_counts_agree_with_their_nouns() {
+    let (code, out, _) = run(protest().args(["embassies"]));
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().take_while(|l| !l.is_empty()).collect();
+    let header = lines[0];
+    let columns = [
+        "KIND",
+        "CITY",
+        "COUNTRY",
+        "ADDRESS",
+        "EMAIL",
+        "VERIFIED",
+        "CONFIDENCE",
+    ];
+    let starts: Vec<usize> = columns.iter().map(|c| header.find(c).unwrap()).collect();
+    for line in &lines[1..] {
+        let chars: Vec<char> = line.chars().collect();
+        for (column, start) in columns.iter().zip(&starts) {
+            // Every mission's cell starts where its heading does, after a gap.
+            assert_eq!(chars[start - 1], ' ', "{column} in {line}");
+            assert_eq!(chars[start - 2], ' ', "{column} in {line}");
+            assert_ne!(chars[*start], ' ', "{column} in {line}");
+        }
+    }
+    assert!(out.contains("Frankfurt am Main  Germany"), "{out}");
+
+    let (code, out, _) = run(protest().args(["embassies", "--country", "GB"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("\n1 mission; "), "{out}");
+}
+
+#[test]
+fn help_texts_show_quotes_without_backslashes() {
+    let commands: &[&[&str]] = &[
+        &[],
+        &["write"],
+        &["letters"],
+        &["embassies"],
+        &["check"],
+        &["completions"],
+        &["profile"],
+        &["man"],
+    ];
+    for command in commands {
+        let (code, out, err) = run(protest().args(*command).arg("--help"));
+        assert_eq!(code, 0, "{command:?}: {err}");
+        assert!(!out.contains('\\'), "{command:?}:\n{out}");
+    }
+    let (_, out, _) = run(protest().args(["write", "--help"]));
+    assert!(out.contains("(\"United Kingdom\")"), "{out}");
+}
+
+#[test]
+fn a_mailto_link_is_warned_about_only_beyond_what_mail_clients_take() {
+    let link = |personal: &str| {
+        run(protest().args([
+            "write",
+            "mamai",
+            "--to",
+            "gb-london",
+            "--name",
+            "Ann Lee",
+            "--date",
+            "2017-01-01",
+            "--format",
+            "mailto",
+            "--personal",
+            personal,
+        ]))
+    };
+    let (code, out, err) = link("Free him.");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.len() > 2_000,
+        "a shipped letter is longer than the old limit"
+    );
+    assert!(!err.contains("warning"), "{err}");
+
+    // Cyrillic takes six characters a letter in a link.
+    let (code, out, err) = link(&"ж".repeat(6_000));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.len() > 31_000);
+    assert!(
+        err.contains("warning: 1 mailto link is longer than 31000 characters"),
+        "{err}"
+    );
+}
+
+/// What `shell` completes for the command line `words` (the last one being
+/// typed), asked of the binary the way the shell's script asks it.
+fn complete(shell: &str, words: &[&str], cwd: &Path) -> Vec<String> {
+    let mut cmd = protest();
+    cmd.current_dir(cwd)
+        .env("COMPLETE", shell)
+        .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
+        .arg("--")
+        .args(words);
+    let (code, out, err) = run(&mut cmd);
+    assert_eq!(code, 0, "{err}");
+    out.lines()
+        // fish: value TAB help; zsh: value:help.
+        .map(|l| l.split(['\t', ':']).next().unwrap().to_string())
+        // An empty word is offered the options too.
+        .filter(|v| !v.is_empty() && !v.starts_with('-'))
+        .collect()
+}
+
+fn ids(listing: &[&str]) -> Vec<String> {
+    let (code, out, _) = run(protest().args(listing).arg("--json"));
+    assert_eq!(code, 0);
+    let all: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    let mut ids: Vec<String> = all
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn completion_offers_letter_ids_mission_ids_and_files_only_where_files_go() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("members.csv"), "name\nAnn\n").unwrap();
+    std::fs::create_dir(dir.path().join("drafts")).unwrap();
+    let letters = ids(&["letters"]);
+    let missions = ids(&["embassies"]);
+    for shell in ["zsh", "fish"] {
+        let sorted = |mut v: Vec<String>| {
+            v.sort();
+            v
+        };
+        let got = sorted(complete(shell, &["protest", "write", ""], dir.path()));
+        assert_eq!(got, letters, "{shell}");
+        let got = complete(shell, &["protest", "write", "mam"], dir.path());
+        assert!(
+            !got.is_empty() && got.iter().all(|id| id.starts_with("mam")),
+            "{got:?}"
+        );
+        let got = sorted(complete(
+            shell,
+            &["protest", "write", "mamai", "--to", ""],
+            dir.path(),
+        ));
+        assert_eq!(got, missions, "{shell}");
+        let got = complete(shell, &["protest", "embassies", "show", "gb-l"], dir.path());
+        assert_eq!(got, ["gb-london"], "{shell}");
+        // Files where a file goes, directories where a directory goes, nothing for a name.
+        let got = sorted(complete(
+            shell,
+            &["protest", "write", "x", "--senders", ""],
+            dir.path(),
+        ));
+        assert!(got.contains(&"members.csv".to_string()), "{shell}: {got:?}");
+        let got = complete(shell, &["protest", "write", "x", "--out", "d"], dir.path());
+        assert_eq!(got, ["drafts/"], "{shell}");
+        let got = complete(shell, &["protest", "write", "x", "--name", ""], dir.path());
+        assert!(got.is_empty(), "{shell}: {got:?}");
+    }
+    // Each script asks protest itself.
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, out, _) = run(protest().args(["completions", shell]));
+        assert_eq!(code, 0);
+        assert!(
+            out.contains(&format!("COMPLETE=\"{shell}\""))
+                || out.contains(&format!("COMPLETE={shell}")),
+            "{shell}:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn bash_completes_letter_and_mission_ids_through_the_script() {
+    let bin = Path::new(env!("CARGO_BIN_EXE_protest")).parent().unwrap();
+    let script = format!(
+        r#"set -e
+PATH="{bin}:$PATH"
+source <(protest completions bash)
+complete -p protest
+COMP_WORDS=(protest write mam); COMP_CWORD=2; COMP_TYPE=9
+_clap_complete_protest protest mam write
+echo "letters: ${{COMPREPLY[*]}}"
+COMP_WORDS=(protest write mamai --to gb-lo); COMP_CWORD=4
+_clap_complete_protest protest gb-lo --to
+echo "missions: ${{COMPREPLY[*]}}"
+"#,
+        bin = bin.display()
+    );
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .env("XDG_CONFIG_HOME", common::no_config_dir())
+        .output()
+        .expect("bash runs");
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(out.contains("-F _clap_complete_protest protest"), "{out}");
+    assert!(out.contains("\nletters: mamai\n"), "{out}");
+    assert!(out.contains("\nmissions: gb-london\n"), "{out}");
+}
+
+#[test]
+fn the_version_says_how_current_the_data_is() {
+    let (code, out, _) = run(protest().arg("--version"));
+    assert_eq!(code, 0);
+    // The newest verification in the directory, or a prisoner's newer news.
+    let directory =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("embassies.toml"))
+            .unwrap();
+    let newest = directory
+        .lines()
+        .filter_map(|l| l.strip_prefix("verified = \""))
+        .map(|l| l.trim_end_matches('"'))
+        .max()
+        .unwrap();
+    let date = out
+        .trim()
+        .strip_prefix(&format!(
+            "protest {} (data as of ",
+            env!("CARGO_PKG_VERSION")
+        ))
+        .and_then(|rest| rest.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(date >= newest, "{date} < {newest}");
+    assert_eq!(date.len(), 10, "{date}");
+}
+
+#[test]
+fn man_prints_a_page_and_writes_one_per_subcommand() {
+    let (code, out, _) = run(protest().arg("man"));
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with(".ie \\n(.g .ds Aq") || out.contains(".TH protest 1"),
+        "{out}"
+    );
+    assert!(out.contains(".TH protest 1"), "{out}");
+    // The same definitions as --help: every subcommand and a write option are there.
+    for word in ["write", "letters", "embassies", "completions", "man"] {
+        assert!(out.contains(word), "{word}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(protest().arg("man").arg("--dir").arg(dir.path()));
+    assert_eq!(code, 0, "{err}");
+    for page in [
+        "protest.1",
+        "protest-write.1",
+        "protest-letters.1",
+        "protest-letters-show.1",
+    ] {
+        let text = std::fs::read_to_string(dir.path().join(page))
+            .unwrap_or_else(|_| panic!("{page} missing: {err}"));
+        assert!(text.contains(".TH "), "{page}");
+    }
+    let write = std::fs::read_to_string(dir.path().join("protest-write.1")).unwrap();
+    assert!(write.contains("no\\-profile"), "{write}");
+    // man itself reads it, when installed.
+    if let Ok(output) = std::process::Command::new("man")
+        .arg("-l")
+        .arg(dir.path().join("protest-write.1"))
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "100")
+        .output()
+    {
+        if output.status.success() {
+            let text = String::from_utf8_lossy(&output.stdout);
+            assert!(text.contains("--no-profile"), "{text}");
+        }
+    }
+}

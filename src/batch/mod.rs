@@ -187,23 +187,26 @@ fn run_passes(plan: &Plan) -> Result<Summary> {
             "no letters to write: the senders file has no rows",
         ));
     }
-    let many = total > 1;
-    match &plan.destination {
-        Destination::Stdout | Destination::File(_) if many && !plan.format.concatenates() => {
-            return Err(
-                Error::usage(format!("{total} letters need a directory: pass --out DIR"))
-                    .with_help(match plan.format {
-                        Format::Pdf => "or --combine FILE for one print-ready PDF",
-                        _ => "or --format mbox for one file of email drafts",
-                    }),
-            );
-        }
-        _ => {}
-    }
+    check_destination(total, plan.format, &plan.destination)?;
     if plan.dry_run {
         return dry_run(plan, first);
     }
     second_pass(plan, first)
+}
+
+/// Refuses `total` letters to one output that cannot hold more than one.
+pub fn check_destination(total: usize, format: Format, destination: &Destination) -> Result<()> {
+    match destination {
+        Destination::Stdout | Destination::File(_) if total > 1 && !format.concatenates() => Err(
+            Error::usage(format!("{total} letters need a directory: pass --out DIR")).with_help(
+                match format {
+                    Format::Pdf => "or --combine FILE for one print-ready PDF",
+                    _ => "or --format mbox for one file of email drafts",
+                },
+            ),
+        ),
+        _ => Ok(()),
+    }
 }
 
 /// What the first pass learned: enough to write, or to show the plan.
@@ -371,20 +374,27 @@ fn second_pass(plan: &Plan, first: FirstPass) -> Result<Summary> {
     sink.finish(plan, &summary)?;
     result?;
     if summary.long_links > 0 {
-        eprintln!(
-            "warning: {} of the mailto links are longer than {} characters, which some mail \
-             clients cut; --format eml makes drafts with no such limit",
-            summary.long_links,
+        let links = match summary.long_links {
+            1 => "1 mailto link is".to_string(),
+            n => format!("{n} mailto links are"),
+        };
+        crate::notice::warn(format_args!(
+            "{links} longer than {} characters, which Outlook on Windows cuts; \
+             --format eml makes drafts with no such limit",
             crate::render::email::MAILTO_WARN_LEN
-        );
+        ));
     }
     if total > 1 || matches!(plan.destination, Destination::Dir { .. }) {
-        eprintln!("{}", summary_line(plan, &summary));
+        crate::notice::note(summary_line(plan, &summary));
     }
     match first_error {
         Some(_) if plan.keep_going => Err(Error::new(
             ErrorKind::Partial,
-            format!("{} of {} letters failed", summary.failed, summary.letters),
+            format!(
+                "{} of {} failed",
+                summary.failed,
+                crate::table::count(summary.letters, "letter")
+            ),
         )),
         Some(err) => Err(err),
         None => Ok(summary),
@@ -620,7 +630,7 @@ impl Sink {
             }
             Outcome::Skipped(reason) => {
                 summary.skipped += 1;
-                eprintln!("warning: skipped {}: {reason}", job.mission.id);
+                crate::notice::warn(format_args!("skipped {}: {reason}", job.mission.id));
                 Ok(None)
             }
             Outcome::Failed(err) => {
@@ -734,10 +744,11 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn progress_bar(total: usize) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(total as u64),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
+    let target = match crate::notice::is_quiet() {
+        true => indicatif::ProgressDrawTarget::hidden(),
+        false => indicatif::ProgressDrawTarget::stderr(),
+    };
+    let bar = indicatif::ProgressBar::with_draw_target(Some(total as u64), target);
     if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} letters {eta}")
     {
         bar.set_style(style);

@@ -50,11 +50,14 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
     check_prisoners(&catalog, &mut findings);
     check_templates(&catalog, &mut findings);
 
+    let people = match catalog.prisoners.len() {
+        1 => "1 person".to_string(),
+        n => format!("{n} people"),
+    };
     let counts = format!(
-        "{} letters, {} people, {} missions",
-        catalog.templates.len(),
-        catalog.prisoners.len(),
-        catalog.missions.len()
+        "{}, {people}, {}",
+        plural(catalog.templates.len(), "letter"),
+        plural(catalog.missions.len(), "mission")
     );
     if args.json {
         super::print_json(&json!({
@@ -67,7 +70,7 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
         }))?;
     } else {
         for warning in &findings.warnings {
-            eprintln!("warning: {warning}");
+            crate::notice::warn(warning);
         }
         for error in &findings.errors {
             eprintln!("error: {error}");

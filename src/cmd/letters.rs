@@ -42,6 +42,7 @@ enum Action {
     /// Show one letter: its front matter, the people it names and its body
     Show {
         /// The letter's id, as `protest letters` lists it
+        #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::completions::letter_ids))]
         id: String,
     },
     /// List the people the letters name, with their last reported status
@@ -94,7 +95,7 @@ fn list(catalog: &Catalog, json: bool) -> Result<()> {
         .max()
         .unwrap_or(2);
     let mut out = format!("{:<id_width$}  {:<6} TITLE\n", "ID", "LANG");
-    for template in catalog.templates.values() {
+    for template in catalog.current_letters() {
         let front = &template.front;
         out.push_str(&format!(
             "{:<id_width$}  {:<6} {}\n",
@@ -167,20 +168,17 @@ fn prisoners(catalog: &Catalog, json: bool) -> Result<()> {
         let all: Vec<_> = catalog.prisoners.values().collect();
         return print_json(&all);
     }
-    let mut out = format!(
-        "{:<24} {:<26} {:<13} {:<8} NOTE\n",
-        "ID", "NAME", "STATUS", "AS OF"
-    );
+    let mut table = crate::table::Table::new(&["ID", "NAME", "STATUS", "AS OF", "NOTE"]);
     for p in catalog.prisoners.values() {
-        out.push_str(&format!(
-            "{:<24} {:<26} {:<13} {:<8} {}\n",
-            p.id,
-            p.name,
-            p.status.as_str(),
-            p.status_date,
-            p.status_note
-        ));
+        table.row(vec![
+            p.id.clone(),
+            p.name.clone(),
+            p.status.as_str().to_string(),
+            p.status_date.clone(),
+            p.status_note.clone(),
+        ]);
     }
+    let mut out = table.render();
     out.push_str("\nStatuses are what the campaign last reported, not today's truth.\n");
     crate::output::write_stdout(out.as_bytes())
 }

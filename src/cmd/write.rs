@@ -4,6 +4,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueHint};
+use clap_complete::engine::ArgValueCandidates;
 use serde_json::Map;
 
 use super::DataArgs;
@@ -45,12 +46,14 @@ Examples:
   protest write bokayev-ayanov --all --sender me.toml --combine print.pdf --duplex")]
 pub struct WriteArgs {
     /// The letter to write (its id: `protest letters` lists them)
+    #[arg(add = ArgValueCandidates::new(super::completions::letter_ids))]
     letter: String,
 
     /// The mission to write to, by id (`protest embassies` lists them); repeat for several
-    #[arg(long, value_name = "ID", help_heading = "Recipient")]
+    #[arg(long, value_name = "ID", help_heading = "Recipient",
+          add = ArgValueCandidates::new(super::completions::mission_ids))]
     to: Vec<String>,
-    /// Write to Kazakhstan's mission in this country: an ISO code (GB) or a name (\"United Kingdom\")
+    /// Write to Kazakhstan's mission in this country: an ISO code (GB) or a name ("United Kingdom")
     #[arg(
         long,
         value_name = "COUNTRY",
@@ -74,7 +77,7 @@ pub struct WriteArgs {
     /// The organisation the sender writes for, e.g. a union branch
     #[arg(long, help_heading = "Sender")]
     org: Option<String>,
-    /// The sender's role in the organisation, e.g. \"Branch Secretary\"
+    /// The sender's role in the organisation, e.g. "Branch Secretary"
     #[arg(long, help_heading = "Sender")]
     role: Option<String>,
     /// One line of the sender's postal address; repeat for each line
@@ -109,9 +112,9 @@ pub struct WriteArgs {
     )]
     personal: Option<String>,
     /// Read the personal paragraph from a file (- for standard input)
-    #[arg(long, value_name = "FILE", help_heading = "Content")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Content")]
     personal_file: Option<PathBuf>,
-    /// Send a copy to this person or address (\"Name <addr>\"); repeatable
+    /// Send a copy to this person or address ("Name <addr>"); repeatable
     #[arg(long, value_name = "WHO", help_heading = "Content")]
     cc: Vec<String>,
     /// Write the letter even if it demands the release of someone recorded as released,
@@ -123,12 +126,13 @@ pub struct WriteArgs {
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text, help_heading = "Output")]
     format: Format,
     /// Write the letter to FILE (- for standard output)
-    #[arg(short = 'o', long = "output", value_name = "FILE", help_heading = "Output", conflicts_with_all = ["out", "combine"])]
+    #[arg(short = 'o', long = "output", value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Output", conflicts_with_all = ["out", "combine"])]
     output: Option<PathBuf>,
     /// Write each letter to its own file in DIR, with a manifest.jsonl
     #[arg(
         long,
         value_name = "DIR",
+        value_hint = ValueHint::DirPath,
         help_heading = "Output",
         conflicts_with = "combine"
     )]
@@ -153,7 +157,7 @@ pub struct WriteArgs {
     #[arg(long, help_heading = "PDF")]
     fold_marks: bool,
     /// Put every letter in one print-ready PDF, each starting on a new page
-    #[arg(long, value_name = "FILE", help_heading = "PDF")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "PDF")]
     combine: Option<PathBuf>,
     /// With --combine: start every letter on a front page, for double-sided printing
     #[arg(long, help_heading = "PDF", requires = "combine")]
@@ -170,6 +174,7 @@ pub struct WriteArgs {
     #[arg(
         long,
         value_name = "FILE.csv",
+        value_hint = ValueHint::FilePath,
         help_heading = "Batch",
         conflicts_with = "sender"
     )]
@@ -218,11 +223,6 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     } else {
         args.format
     };
-    if !format.is_email() {
-        for mission in &fixed {
-            warn_about_address(mission);
-        }
-    }
     let destination = match (&args.out, &args.output, &args.combine) {
         (Some(dir), _, _) => Destination::Dir {
             dir: dir.clone(),
@@ -233,6 +233,17 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         }
         _ => Destination::Stdout,
     };
+    refuse_binary_to_terminal(format, &destination)?;
+    // The letters of one sender are counted here, so a run that cannot be
+    // written stops before its warnings about the missions.
+    if matches!(senders, Senders::One(_)) && !fixed.is_empty() {
+        batch::check_destination(fixed.len(), format, &destination)?;
+    }
+    if !format.is_email() {
+        for mission in &fixed {
+            warn_about_address(mission);
+        }
+    }
     let plan = Plan {
         catalog: &catalog,
         template,
@@ -326,26 +337,40 @@ fn say_unused_columns(headers: &[String], dry_run: bool) -> Result<()> {
     match dry_run {
         true => crate::output::write_stdout(format!("Note: {text}\n\n").as_bytes()),
         false => {
-            eprintln!("warning: {text}");
+            crate::notice::warn(text);
             Ok(())
         }
     }
 }
 
+/// A PDF on a terminal is a screenful of garbage that can leave the terminal
+/// in a strange state: refused, as gzip refuses to write to one.
+fn refuse_binary_to_terminal(format: Format, destination: &Destination) -> Result<()> {
+    use std::io::IsTerminal;
+    if format == Format::Pdf
+        && *destination == Destination::Stdout
+        && std::io::stdout().is_terminal()
+    {
+        return Err(Error::usage("PDF is binary; use -o FILE or redirect")
+            .with_help("e.g. protest write ... --format pdf -o letter.pdf, or > letter.pdf"));
+    }
+    Ok(())
+}
+
 /// Says, before the letter is written, when its address cannot be trusted.
 fn warn_about_address(mission: &Mission) {
     if !mission.has_postal_address() {
-        eprintln!(
-            "warning: {}: the directory has no postal address; the letter names only the city. \
+        crate::notice::warn(format_args!(
+            "{}: the directory has no postal address; the letter names only the city. \
              Find the address on the mission's official page before posting it.",
             mission.id
-        );
+        ));
     } else if mission.confidence == Some(Confidence::Low) {
-        eprintln!(
-            "warning: {}: the postal address is of low confidence (verified {}); check it before posting",
+        crate::notice::warn(format_args!(
+            "{}: the postal address is of low confidence (verified {}); check it before posting",
             mission.id,
             mission.verified.as_deref().unwrap_or("never")
-        );
+        ));
     }
 }
 
@@ -385,10 +410,10 @@ fn saved_profile() -> Result<Option<Sender>> {
         err.with_help(help)
     })?;
     if profile.is_some() {
-        eprintln!(
+        crate::notice::note(format_args!(
             "using your saved details from {} (--no-profile to ignore them)",
             path.display()
-        );
+        ));
     }
     Ok(profile)
 }
