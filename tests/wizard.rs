@@ -472,3 +472,98 @@ fn without_a_terminal_it_never_asks() {
     assert!(home.files().is_empty());
     assert!(!Path::new(&home.config).exists());
 }
+
+#[test]
+fn typing_a_surname_or_an_id_chooses_that_persons_letter() {
+    // (typed, the letter chosen, the people it names as the guided mode lists them)
+    let cases = [
+        (
+            "mamai",
+            "Free journalist Zhanbolat Mamai",
+            &["Zhanbolat Mamai"][..],
+        ),
+        (
+            "kushak",
+            "Free trade unionists Nurbek Kushakbayev and Amin Yeleusinov",
+            &["Nurbek Kushakbayev", "Amin Yeleusinov"][..],
+        ),
+        (
+            "Bokayev",
+            "Free Max Bokayev and Talgat Ayanov",
+            &["Max Bokayev", "Talgat Ayanov"][..],
+        ),
+    ];
+    for (typed, title, people) in cases {
+        let home = Home::new();
+        let mut w = home.spawn(&[]);
+        w.expect("Which letter?").send(typed);
+        // Enter at once: the first match is the one chosen.
+        w.expect(title).send(ENTER);
+        w.expect(&format!("Which letter? · {title}"));
+        for person in people {
+            w.expect(&format!("{person}: "));
+        }
+        w.expect("How do you want to sign?").send(ESC);
+        assert_cancelled_cleanly(&mut w, &home);
+        // Nobody else's status was listed: only this letter's people.
+        let listed = w.seen.matches(": detained").count()
+            + w.seen.matches(": sentenced").count()
+            + w.seen.matches(": released").count();
+        assert!(listed <= people.len(), "{typed}: {}", w.seen);
+    }
+}
+
+#[test]
+fn no_to_the_last_question_goes_back_to_the_letter() {
+    let home = Home::new();
+    let mut w = home.spawn(&[]);
+    w.expect("Which letter?").send("mamai");
+    w.answer("Free journalist Zhanbolat Mamai", ENTER);
+    new_sender(&mut w);
+    w.answer("Which embassy?", ENTER)
+        .answer("Add a paragraph of your own?", "n")
+        .answer("Is the letter right?", ENTER)
+        .answer("Which files?", ENTER)
+        .answer("Folder to save in", ENTER)
+        .answer("Write mamai-gb-london.pdf", "n")
+        .expect("Nothing was written.")
+        // Back at the letter, to change it: another embassy.
+        .expect("The letter:")
+        .answer("Is the letter right?", DOWN)
+        .send(DOWN)
+        .send(DOWN)
+        .send(ENTER)
+        .expect("Which embassy?")
+        .send("berlin")
+        .answer("Germany · Berlin", ENTER)
+        .answer("Is the letter right?", ENTER)
+        .answer("Which files?", ENTER)
+        .answer("Folder to save in", ENTER)
+        .answer("Write mamai-de-berlin.pdf", "y")
+        .expect("Written: mamai-de-berlin.pdf")
+        .answer("Save these details for next time?", "n");
+    assert_eq!(w.exit_code(), 0, "{}", w.seen);
+    let files = home.files();
+    assert!(
+        files.contains(&"mamai-de-berlin.pdf".to_string()),
+        "{files:?}"
+    );
+    assert!(!files.iter().any(|f| f.contains("gb-london")), "{files:?}");
+}
+
+#[test]
+fn esc_shows_the_question_as_cancelled_not_answered() {
+    let home = Home::new();
+    let mut w = home.spawn(&[]);
+    w.expect("Which letter?").send("mamai");
+    w.answer("Free journalist Zhanbolat Mamai", ENTER);
+    new_sender(&mut w);
+    w.answer("Which embassy?", ENTER)
+        .answer("Add a paragraph of your own?", ESC);
+    assert_cancelled_cleanly(&mut w, &home);
+    let mark = w
+        .seen
+        .rfind("✘ Add a paragraph of your own? · cancelled")
+        .unwrap_or_else(|| panic!("not shown as cancelled: {}", w.seen));
+    assert!(!w.seen[mark..].contains('✔'), "{}", w.seen);
+}

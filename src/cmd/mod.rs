@@ -7,6 +7,7 @@ mod letters;
 mod man;
 mod profile;
 mod prompt;
+mod search;
 mod wizard;
 mod write;
 
