@@ -581,7 +581,7 @@ fn a_mailto_link_is_warned_about_only_beyond_what_mail_clients_take() {
 fn complete(shell: &str, words: &[&str], cwd: &Path) -> Vec<String> {
     let mut cmd = protest();
     cmd.current_dir(cwd)
-        .env("COMPLETE", shell)
+        .env("PROTEST_COMPLETE", shell)
         .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
         .arg("--")
         .args(words);
@@ -651,8 +651,8 @@ fn completion_offers_letter_ids_mission_ids_and_files_only_where_files_go() {
         let (code, out, _) = run(protest().args(["completions", shell]));
         assert_eq!(code, 0);
         assert!(
-            out.contains(&format!("COMPLETE=\"{shell}\""))
-                || out.contains(&format!("COMPLETE={shell}")),
+            out.contains(&format!("PROTEST_COMPLETE=\"{shell}\""))
+                || out.contains(&format!("PROTEST_COMPLETE={shell}")),
             "{shell}:\n{out}"
         );
     }

@@ -10,8 +10,10 @@ use clap_complete::env::{EnvCompleter, Shells};
 use super::DataArgs;
 use crate::error::{Error, ErrorKind, Result};
 
-/// The variable that makes `protest` answer a completion request instead of running.
-pub const VAR: &str = "COMPLETE";
+/// The variable that makes `protest` answer a completion request instead of
+/// running: our own name, so that a `COMPLETE` some other tool set in the
+/// environment never turns a letter into a completion.
+pub const VAR: &str = "PROTEST_COMPLETE";
 
 /// Print a shell completion script
 #[derive(Debug, Args)]

@@ -61,7 +61,7 @@ Run `protest` alone in a terminal for the guided mode, which asks its questions 
 pub struct Cli {
     #[command(flatten)]
     pub data: DataArgs,
-    /// Print no warnings, notes or progress; errors still
+    /// Print only errors on standard error: no warnings, notes or progress
     #[arg(short, long, global = true)]
     pub quiet: bool,
     /// What to do; without one, in a terminal, the guided mode

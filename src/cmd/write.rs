@@ -83,7 +83,8 @@ pub struct WriteArgs {
     /// One line of the sender's postal address; repeat for each line
     #[arg(long, value_name = "LINE", help_heading = "Sender")]
     address: Vec<String>,
-    /// The sender's town (written before the date in letters whose custom is to)
+    /// The sender's town, printed after the address lines unless one holds it
+    /// (and before the date in letters whose custom is to)
     #[arg(long, help_heading = "Sender")]
     town: Option<String>,
     /// The sender's postcode, printed with the town
