@@ -3,10 +3,11 @@
 //!
 //! A fuzzy matcher alone scores "mamai" the same in the letter for Zhanbolat
 //! Mamai and in the letter naming every prisoner, and shows either first. Here
-//! an item whose id, title or a name equals what was typed ranks first, then
-//! one where it begins a word of them, then the fuzzy matches; among equals,
-//! an id beats a title, a title beats a name, and the item naming fewer
-//! people (the more specific) comes first.
+//! an item whose id, title or a name is, or has a word that is, what was typed
+//! ranks first (`mamai` is a word of `mamai-restrictions`), then one where it
+//! begins a word of them, then the fuzzy matches; among equals, an id beats a
+//! title, a title beats a name, and the item naming fewer people (the more
+//! specific) comes first.
 
 use dialoguer::console::{Key, Term};
 use dialoguer::theme::Theme;
@@ -25,10 +26,12 @@ pub struct Keys {
 /// How well an item answers the query: lower sorts first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Rank {
-    /// 0: a key equals the query; 1: the query begins a word of a key; 2: fuzzy.
+    /// 0: a key, or a word of it, is the query; 1: the query begins a word of a key; 2: fuzzy.
     tier: u8,
     /// 0: the id; 1: the title; 2: a name; 3: only the shown text.
     key: u8,
+    /// The whole key is the query (`mamai`), not only a word of it (`mamai-restrictions`).
+    partial: bool,
     /// Fewer names: more specific.
     names: usize,
     /// The fuzzy score, negated.
@@ -39,11 +42,12 @@ fn fold(text: &str) -> String {
     text.to_lowercase().trim().to_string()
 }
 
+fn words(key: &str) -> impl Iterator<Item = &str> {
+    key.split(|c: char| !c.is_alphanumeric())
+}
+
 fn begins_a_word(key: &str, query: &str) -> bool {
-    key.starts_with(query)
-        || key
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|word| word.starts_with(query))
+    key.starts_with(query) || words(key).any(|word| word.starts_with(query))
 }
 
 fn rank(matcher: &SkimMatcherV2, shown: &str, keys: &Keys, query: &str) -> Option<Rank> {
@@ -56,14 +60,18 @@ fn rank(matcher: &SkimMatcherV2, shown: &str, keys: &Keys, query: &str) -> Optio
     ];
     for tier in 0..2 {
         for (key, values) in &candidates {
-            let hit = values.iter().map(|v| fold(v)).any(|v| match tier {
-                0 => v == query,
-                _ => !v.is_empty() && begins_a_word(&v, &query),
-            });
+            let values: Vec<String> = values.iter().map(|v| fold(v)).collect();
+            let whole = values.iter().any(|v| *v == query);
+            let hit = whole
+                || values.iter().any(|v| match tier {
+                    0 => words(v).any(|word| word == query),
+                    _ => !v.is_empty() && begins_a_word(v, &query),
+                });
             if hit {
                 return Some(Rank {
                     tier,
                     key: *key,
+                    partial: !whole,
                     names: named,
                     fuzzy: 0,
                 });
@@ -74,6 +82,7 @@ fn rank(matcher: &SkimMatcherV2, shown: &str, keys: &Keys, query: &str) -> Optio
     Some(Rank {
         tier: 2,
         key: 3,
+        partial: true,
         names: 0,
         fuzzy: -score,
     })
@@ -229,6 +238,11 @@ mod tests {
                 "Free journalist Zhanbolat Mamai",
                 &["Zhanbolat Mamai"],
             ),
+            letter(
+                "mamai-restrictions",
+                "Lift the restrictions on journalist Zhanbolat Mamai",
+                &["Zhanbolat Mamai"],
+            ),
         ]
         .into_iter()
         .unzip()
@@ -243,6 +257,7 @@ mod tests {
     fn what_the_user_plainly_names_comes_first() {
         // An id, a surname, a name, a title, in any case: that person's own letter.
         assert_eq!(first("mamai"), 3);
+        assert_eq!(first("mamai-restrictions"), 4);
         assert_eq!(first("Mamai"), 3);
         assert_eq!(first("Zhanbolat Mamai"), 3);
         assert_eq!(first("kushak"), 2);
@@ -251,12 +266,22 @@ mod tests {
         assert_eq!(first("bokayev"), 1);
         assert_eq!(first("free all political prisoners"), 0);
         assert_eq!(first("political"), 0);
+        // A word of the id is as plain as the whole id, and beats a name.
+        assert_eq!(first("restrictions"), 4);
+        let (items, keys) = letters();
+        let others: Vec<usize> = (0..items.len()).filter(|&i| i != 3).collect();
+        let items: Vec<String> = others.iter().map(|&i| items[i].clone()).collect();
+        let keys: Vec<Keys> = others.iter().map(|&i| keys[i].clone()).collect();
+        assert_eq!(
+            keys[ranked(&items, &keys, "mamai")[0]].id,
+            "mamai-restrictions"
+        );
     }
 
     #[test]
     fn fuzzy_matches_come_after_and_an_empty_query_keeps_the_order() {
         let (items, keys) = letters();
-        assert_eq!(ranked(&items, &keys, ""), [0, 1, 2, 3]);
+        assert_eq!(ranked(&items, &keys, ""), [0, 1, 2, 3, 4]);
         // "zhnblt" begins no word: only the fuzzy matcher finds it.
         let found = ranked(&items, &keys, "zhnblt");
         assert!(found.contains(&3) && found.contains(&0), "{found:?}");
