@@ -61,7 +61,7 @@ fn rank(matcher: &SkimMatcherV2, shown: &str, keys: &Keys, query: &str) -> Optio
     for tier in 0..2 {
         for (key, values) in &candidates {
             let values: Vec<String> = values.iter().map(|v| fold(v)).collect();
-            let whole = values.iter().any(|v| *v == query);
+            let whole = values.contains(&query);
             let hit = whole
                 || values.iter().any(|v| match tier {
                     0 => words(v).any(|word| word == query),
