@@ -36,7 +36,8 @@ A batch from a CSV (--senders): a header row, then one sender a row. Columns nam
 first and last name), org, role, address (or address1, address2, …), town, postcode, country,
 email, phone are the sender's, as are the headers of Google Forms, Microsoft Forms, Mailchimp
 and Action Network exports; a `personal` column (\"Your message\") adds the member's own
-paragraph; any other column reaches the template as {{extra.COLUMN}}. Without --to/--country/--all, each sender writes to the mission in their country.
+paragraph; any other column reaches the template as {{extra.COLUMN}}. Without --to, --country
+or --all, each sender writes to the mission in their country.
 
 Examples:
   protest write bokayev-ayanov --to gb-london --sender examples/sender.toml
