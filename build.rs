@@ -36,6 +36,8 @@ fn main() {
     }
     code.push_str("];\n");
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    println!("cargo:rerun-if-changed=embassies.toml");
+    println!("cargo:rustc-env=PROTEST_DATA_DATE={}", data_date());
     std::fs::write(Path::new(&out).join("builtin_letters.rs"), code)
         .expect("write builtin_letters.rs");
 }
@@ -45,4 +47,26 @@ fn variant_of(name: &str) -> Option<&str> {
     let (id, lang) = name.strip_suffix(".hbs")?.rsplit_once('.')?;
     let is_language = (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase());
     (is_language && !id.is_empty()).then_some(id)
+}
+
+/// How current the built-in data is, for `--version`: the newest date a
+/// directory entry was verified or a prisoner's situation reported. A date
+/// reads as text (YYYY, YYYY-MM or YYYY-MM-DD), so the newest is the greatest.
+fn data_date() -> String {
+    let dates = |file: &str, keys: &[&str]| -> Vec<String> {
+        let text = std::fs::read_to_string(file).unwrap_or_else(|err| panic!("{file}: {err}"));
+        text.lines()
+            .filter_map(|line| {
+                let (key, value) = line.split_once('=')?;
+                keys.contains(&key.trim())
+                    .then(|| value.trim().trim_matches('"').to_string())
+            })
+            .filter(|value| {
+                value.len() >= 4 && value.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+            })
+            .collect()
+    };
+    let mut all = dates("embassies.toml", &["verified"]);
+    all.extend(dates("letters/prisoners.toml", &["date", "status_date"]));
+    all.into_iter().max().expect("the shipped data has dates")
 }

@@ -14,9 +14,11 @@ pub mod date;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod notice;
 pub mod output;
 pub mod profile;
 pub mod render;
 pub mod send;
+pub mod table;
 pub mod template;
 pub mod text;

@@ -3,6 +3,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Before anything is written to stdout: a completion request answers there.
+    protest::cmd::answer_completion_request();
     let cli = protest::cmd::Cli::parse();
     match protest::cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -81,7 +81,7 @@ pub fn delete(path: &Path) -> Result<bool> {
 pub fn to_toml(sender: &Sender) -> String {
     let mut out = String::from(
         "# Your details for protest letters, saved by `protest profile` or the guided mode.\n\
-         # Use them with: protest write LETTER --sender THIS-FILE\n\
+         # `protest write` uses them unless given --sender FILE or --no-profile.\n\
          # The format of a --sender file (see examples/sender.toml); only name is required.\n",
     );
     push_field(&mut out, "name", Some(&sender.name));
@@ -92,6 +92,7 @@ pub fn to_toml(sender: &Sender) -> String {
         out.push_str(&format!("address = [{}]\n", lines.join(", ")));
     }
     push_field(&mut out, "town", sender.town.as_deref());
+    push_field(&mut out, "postcode", sender.postcode.as_deref());
     push_field(&mut out, "country", sender.country.as_deref());
     push_field(&mut out, "email", sender.email.as_deref());
     push_field(&mut out, "phone", sender.phone.as_deref());
@@ -205,6 +206,7 @@ mod tests {
             town: Some("Leeds".into()),
             country: Some("GB".into()),
             email: Some("ann@example.org".into()),
+            postcode: Some("LS1 1AA".into()),
             phone: None,
         };
         let text = to_toml(&sender);

@@ -381,17 +381,6 @@ fn a_mission_without_a_postal_address_is_said_before_writing() {
 }
 
 #[test]
-fn completions_are_generated_for_bash() {
-    let (code, out, _) = run(protest().args(["completions", "bash"]));
-    assert_eq!(code, 0);
-    assert!(
-        out.contains("_protest()") && out.contains("--embassies"),
-        "{}",
-        &out[..200.min(out.len())]
-    );
-}
-
-#[test]
 fn the_senders_country_decides_the_country_line_and_the_default_mission() {
     let (code, out, err) = run(protest().args([
         "write",

@@ -52,7 +52,7 @@ fn a_sender() -> impl Strategy<Value = Sender> {
             town,
             country: country.map(str::to_string),
             email: email.map(str::to_string),
-            phone: None,
+            ..Sender::default()
         })
 }
 

@@ -540,3 +540,135 @@ fn a_letter_in_several_languages_asks_which_and_the_command_names_it() {
     );
     assert!(message.body_text(0).unwrap().contains("Ерлан Калиев"));
 }
+
+/// The letters the guided mode offers on the tests' date: (id, title, names).
+fn offered_letters() -> Vec<(String, String, Vec<String>)> {
+    let (code, out, err) = run(protest()
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .args(["letters", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    let all: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    all.iter()
+        .filter(|l| l["current"].as_bool() != Some(false))
+        .map(|l| {
+            let names = l["prisoner_names"].as_array().unwrap();
+            (
+                l["id"].as_str().unwrap().to_string(),
+                l["title"].as_str().unwrap().to_string(),
+                names
+                    .iter()
+                    .map(|n| n.as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// Types `typed` at "Which letter?", then Enter at once: the title chosen.
+fn letter_chosen_by(typed: &str) -> String {
+    let home = Home::new();
+    let mut w = home.spawn(&[]);
+    w.expect("Which letter?").send(typed);
+    // The list redraws after each key: wait for the last one's frame.
+    w.expect(&format!("Which letter? › {typed}")).send(ENTER);
+    w.expect("Which letter? · ");
+    w.expect("\r\n");
+    let chosen = w.seen.rsplit("Which letter? · ").next().unwrap();
+    let chosen = chosen.trim_end().split(" · ").next().unwrap().to_string();
+    w.expect("How do you want to sign?").send(ESC);
+    assert_cancelled_cleanly(&mut w, &home);
+    chosen
+}
+
+#[test]
+fn typing_a_letters_id_or_its_persons_surname_chooses_that_letter() {
+    // A letter whose id begins with the surname of someone it names is that
+    // person's own letter: typing the surname, in full or its first six
+    // letters, in any case, must choose it over a letter naming everyone.
+    let letters = offered_letters();
+    let mut own = Vec::new();
+    for (id, title, names) in &letters {
+        let first_word = id.split('-').next().unwrap();
+        let surname = names
+            .iter()
+            .filter_map(|n| n.rsplit(' ').next())
+            .find(|s| s.to_lowercase() == first_word);
+        if let Some(surname) = surname {
+            own.push((id.clone(), title.clone(), surname.to_string()));
+        }
+    }
+    assert!(
+        own.len() >= 2,
+        "the data has letters of a person's own: {letters:?}"
+    );
+    // ... and the same people are named by other letters, so the ranking is put to the test.
+    assert!(own.iter().any(|(id, _, surname)| letters.iter().any(
+        |(other, _, names)| other != id && names.iter().any(|n| n.ends_with(surname.as_str()))
+    )));
+    for (id, title, surname) in &own {
+        let prefix: String = surname.chars().take(6).collect();
+        for typed in [
+            surname.clone(),
+            surname.to_uppercase(),
+            prefix.to_lowercase(),
+            id.clone(),
+        ] {
+            assert_eq!(&letter_chosen_by(&typed), title, "typed {typed:?}");
+        }
+    }
+}
+
+#[test]
+fn no_to_the_last_question_goes_back_to_the_letter() {
+    let home = Home::new();
+    let mut w = home.spawn(&[]);
+    w.expect("Which letter?").send("mamai");
+    w.answer("Free journalist Zhanbolat Mamai", ENTER);
+    new_sender(&mut w);
+    w.answer("Which embassy?", ENTER)
+        .answer("Add a paragraph of your own?", "n")
+        .answer("Is the letter right?", ENTER)
+        .answer("Which files?", ENTER)
+        .answer("Folder to save in", ENTER)
+        .answer("Write mamai-gb-london.pdf", "n")
+        .expect("Nothing was written.")
+        // Back at the letter, to change it: another embassy.
+        .expect("The letter:")
+        .answer("Is the letter right?", DOWN)
+        .send(DOWN)
+        .send(DOWN)
+        .send(ENTER)
+        .expect("Which embassy?")
+        .send("berlin")
+        .answer("Germany · Berlin", ENTER)
+        .answer("Is the letter right?", ENTER)
+        .answer("Which files?", ENTER)
+        .answer("Folder to save in", ENTER)
+        .answer("Write mamai-de-berlin.pdf", "y")
+        .expect("Written: mamai-de-berlin.pdf")
+        .answer("Save these details for next time?", "n");
+    assert_eq!(w.exit_code(), 0, "{}", w.seen);
+    let files = home.files();
+    assert!(
+        files.contains(&"mamai-de-berlin.pdf".to_string()),
+        "{files:?}"
+    );
+    assert!(!files.iter().any(|f| f.contains("gb-london")), "{files:?}");
+}
+
+#[test]
+fn esc_shows_the_question_as_cancelled_not_answered() {
+    let home = Home::new();
+    let mut w = home.spawn(&[]);
+    w.expect("Which letter?").send("mamai");
+    w.answer("Free journalist Zhanbolat Mamai", ENTER);
+    new_sender(&mut w);
+    w.answer("Which embassy?", ENTER)
+        .answer("Add a paragraph of your own?", ESC);
+    assert_cancelled_cleanly(&mut w, &home);
+    let mark = w
+        .seen
+        .rfind("✘ Add a paragraph of your own? · cancelled")
+        .unwrap_or_else(|| panic!("not shown as cancelled: {}", w.seen));
+    assert!(!w.seen[mark..].contains('✔'), "{}", w.seen);
+}

@@ -8,6 +8,7 @@
 //! pass works through the jobs a chunk at a time: composed and rendered in
 //! parallel, written atomically, and recorded in order in the manifest.
 
+pub mod headers;
 pub mod interrupt;
 mod manifest;
 pub mod naming;
@@ -49,6 +50,21 @@ pub enum Senders {
 /// The most a senders file read from a pipe may hold: far more than any
 /// branch, and not the whole of a disk for `--senders /dev/zero`.
 const MAX_SPOOLED: u64 = 1 << 30;
+
+/// The senders file at its first row: the private copy of one that could
+/// be read only once, else the file itself.
+fn csv_reader(path: &Path, spooled: Option<&File>) -> Result<SenderReader> {
+    let Some(file) = spooled else {
+        return SenderReader::open(path);
+    };
+    let origin = match path == Path::new("-") {
+        true => Origin("<stdin>".into()),
+        false => Origin::file(path),
+    };
+    let mut file = file.try_clone().map_err(|err| Error::read(path, &err))?;
+    file.rewind().map_err(|err| Error::read(path, &err))?;
+    SenderReader::from_file(origin, file)
+}
 
 impl Senders {
     pub fn csv(path: PathBuf) -> Result<Senders> {
@@ -99,21 +115,16 @@ impl Senders {
                 sender: sender.clone(),
                 ..SenderRow::default()
             })),
-            Senders::Csv {
-                path,
-                spooled: Some(file),
-                ..
-            } => {
-                let origin = match path == Path::new("-") {
-                    true => Origin("<stdin>".into()),
-                    false => Origin::file(path),
-                };
-                let mut file = file.try_clone().map_err(|err| Error::read(path, &err))?;
-                file.rewind().map_err(|err| Error::read(path, &err))?;
-                Rows::Csv(SenderReader::from_file(origin, file)?)
-            }
-            Senders::Csv { path, .. } => Rows::Csv(SenderReader::open(path)?),
+            Senders::Csv { path, spooled, .. } => Rows::Csv(csv_reader(path, spooled.as_ref())?),
         })
+    }
+
+    /// A reader of the senders file from its first row; `None` for one sender.
+    pub fn reader(&self) -> Result<Option<SenderReader>> {
+        match self {
+            Senders::One(_) => Ok(None),
+            Senders::Csv { path, spooled, .. } => csv_reader(path, spooled.as_ref()).map(Some),
+        }
     }
 
     fn is_csv(&self) -> bool {
@@ -344,19 +355,7 @@ fn run_passes(plan: &Plan, continues: bool) -> Result<Summary> {
             "no letters to write: the senders file has no rows",
         ));
     }
-    let many = total > 1;
-    match &plan.destination {
-        Destination::Stdout | Destination::File(_) if many && !plan.format.concatenates() => {
-            return Err(
-                Error::usage(format!("{total} letters need a directory: pass --out DIR"))
-                    .with_help(match plan.format {
-                        Format::Pdf => "or --combine FILE for one print-ready PDF",
-                        _ => "or --format mbox for one file of email drafts",
-                    }),
-            );
-        }
-        _ => {}
-    }
+    check_destination(total, plan.format, &plan.destination)?;
     if first.no_email > 0 && first.no_email == total - first.skip.len() {
         return Err(nothing_to_send(&first));
     }
@@ -364,6 +363,21 @@ fn run_passes(plan: &Plan, continues: bool) -> Result<Summary> {
         return dry_run(plan, first);
     }
     second_pass(plan, first, continues)
+}
+
+/// Refuses `total` letters to one output that cannot hold more than one.
+pub fn check_destination(total: usize, format: Format, destination: &Destination) -> Result<()> {
+    match destination {
+        Destination::Stdout | Destination::File(_) if total > 1 && !format.concatenates() => Err(
+            Error::usage(format!("{total} letters need a directory: pass --out DIR")).with_help(
+                match format {
+                    Format::Pdf => "or --combine FILE for one print-ready PDF",
+                    _ => "or --format mbox for one file of email drafts",
+                },
+            ),
+        ),
+        _ => Ok(()),
+    }
 }
 
 /// What the first pass learned: enough to write, or to show the plan.
@@ -797,18 +811,22 @@ fn second_pass(plan: &Plan, first: FirstPass, continues: bool) -> Result<Summary
         (Ok(()), _) => Ok(()),
     };
     if summary.long_links > 0 {
-        eprintln!(
-            "warning: {} of the mailto links are longer than {} characters, which some mail \
-             clients cut; --format eml makes drafts with no such limit",
-            summary.long_links,
+        let links = match summary.long_links {
+            1 => "1 mailto link is".to_string(),
+            n => format!("{n} mailto links are"),
+        };
+        crate::notice::warn(format_args!(
+            "{links} longer than {} characters, which Outlook on Windows cuts; \
+             --format eml makes drafts with no such limit",
             crate::render::email::MAILTO_WARN_LEN
-        );
+        ));
     }
     if total > 1 || matches!(plan.destination, Destination::Dir { .. }) {
-        eprintln!(
-            "{}",
-            crate::text::escape_message(&summary_line(plan, &summary, stopped_by_failure))
-        );
+        crate::notice::note(crate::text::escape_message(&summary_line(
+            plan,
+            &summary,
+            stopped_by_failure,
+        )));
     }
     if let Err(Some(err)) = finished {
         eprintln!("error: {err}");
@@ -1207,10 +1225,10 @@ impl Sink {
                 summary.skipped += 1;
                 if !skipped_for_data {
                     let mission = job.mission.map_or("", |m| m.id.as_str());
-                    eprintln!(
-                        "warning: skipped {}: {reason}",
+                    crate::notice::warn(format_args!(
+                        "skipped {}: {reason}",
                         crate::text::escape_for_terminal(mission)
-                    );
+                    ));
                 }
                 Ok(None)
             }
@@ -1346,10 +1364,11 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn progress_bar(total: usize) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(total as u64),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
+    let target = match crate::notice::is_quiet() {
+        true => indicatif::ProgressDrawTarget::hidden(),
+        false => indicatif::ProgressDrawTarget::stderr(),
+    };
+    let bar = indicatif::ProgressBar::with_draw_target(Some(total as u64), target);
     if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} letters {eta}")
     {
         bar.set_style(style);

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::headers::{self, column_for, Column};
 use crate::catalog::{Origin, Sender};
 use crate::error::{Error, Result};
 
@@ -21,68 +22,6 @@ pub struct SenderRow {
     pub extra: Map<String, Value>,
     /// The member's own paragraph (`personal` column).
     pub personal: Option<String>,
-}
-
-/// What a header names.
-#[derive(Debug, Clone, PartialEq)]
-enum Column {
-    Name,
-    Org,
-    Role,
-    Address,
-    Town,
-    Country,
-    Email,
-    Phone,
-    Personal,
-    Extra(String),
-}
-
-impl Column {
-    /// What the column gives, for messages.
-    fn describe(&self) -> String {
-        match self {
-            Column::Name => "sender's name".into(),
-            Column::Org => "organisation".into(),
-            Column::Role => "role".into(),
-            Column::Address => "address".into(),
-            Column::Town => "town".into(),
-            Column::Country => "country".into(),
-            Column::Email => "email address".into(),
-            Column::Phone => "phone number".into(),
-            Column::Personal => "personal paragraph".into(),
-            Column::Extra(key) => format!("template field {{{{extra.{key}}}}}"),
-        }
-    }
-}
-
-fn column_for(header: &str) -> Column {
-    let key: String = header
-        .trim()
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '_' })
-        .collect();
-    let key = key.trim_matches('_').to_string();
-    match key.as_str() {
-        "name" | "full_name" | "sender" | "member" => Column::Name,
-        "org" | "organisation" | "organization" | "branch" | "union" => Column::Org,
-        "role" | "position" | "job_title" => Column::Role,
-        "town" | "city" | "place" => Column::Town,
-        "country" => Column::Country,
-        "email" | "e_mail" | "mail" => Column::Email,
-        "phone" | "telephone" | "tel" | "mobile" => Column::Phone,
-        "personal" | "personal_paragraph" | "message" => Column::Personal,
-        k if k.starts_with("address")
-            || k == "street"
-            || k == "postcode"
-            || k == "postal_code"
-            || k == "zip" =>
-        {
-            Column::Address
-        }
-        _ => Column::Extra(key),
-    }
 }
 
 /// Reads senders row by row.
@@ -147,7 +86,7 @@ impl SenderReader {
         };
         if header_line.trim_start_matches('\u{feff}').trim().is_empty() {
             return Err(origin.error_at(Some(1), "the file is empty: no header row").with_help(
-                "the first row names the columns: name, org, role, address, town, country, email, phone, personal",
+                "the first row names the columns: name, org, role, address, town, postcode, country, email, phone, personal",
             ));
         }
         let delimiter = [b',', b';', b'\t']
@@ -185,13 +124,16 @@ impl SenderReader {
                     .with_help("rename or remove one of them"));
             }
         }
-        if !columns.contains(&Column::Name) {
+        let named = [Column::Name, Column::FirstName, Column::LastName];
+        if !columns.iter().any(|c| named.contains(c)) {
             return Err(origin
                 .error_at(
                     Some(1),
                     format!("no `name` column (the columns are: {})", headers.join(", ")),
                 )
-                .with_help("name the column with each sender's name `name`"));
+                .with_help(
+                    "name the column with each sender's name `name` (or give `first name` and `last name`)",
+                ));
         }
         let mut first = csv::StringRecord::new();
         // A bad first row is a bad row like any other, reported with the rest.
@@ -216,6 +158,17 @@ impl SenderReader {
             row: 0,
             pending: Some(first.map_err(|err| err.expect("rows were found"))),
         })
+    }
+
+    /// The columns that reach templates only as `{{extra.KEY}}`: (header, key).
+    pub fn extra_columns(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers
+            .iter()
+            .zip(&self.columns)
+            .filter_map(|(header, column)| match column {
+                Column::Extra(key) => Some((header.as_str(), key.as_str())),
+                _ => None,
+            })
     }
 
     /// The next row, or `None` at the end of the file. After a bad row the
@@ -268,6 +221,7 @@ impl SenderReader {
             line,
             ..SenderRow::default()
         };
+        let (mut first_name, mut last_name) = ("", "");
         let at = |header: &str, message: String| {
             self.origin.error_at(
                 Some(line),
@@ -307,6 +261,9 @@ impl SenderReader {
             let owned = Some(value.to_string());
             match column {
                 Column::Name => out.sender.name = value.to_string(),
+                Column::FirstName => first_name = value,
+                Column::LastName => last_name = value,
+                Column::Postcode => out.sender.postcode = owned,
                 Column::Org => out.sender.org = owned,
                 Column::Role => out.sender.role = owned,
                 Column::Address => out.sender.address.push(value.to_string()),
@@ -321,11 +278,12 @@ impl SenderReader {
                 }
             }
         }
+        out.sender.name = headers::full_name(&out.sender.name, first_name, last_name);
         if !crate::text::is_visible(&out.sender.name) {
             let header = self
                 .columns
                 .iter()
-                .position(|c| *c == Column::Name)
+                .position(|c| matches!(c, Column::Name | Column::FirstName | Column::LastName))
                 .map_or("name", |i| self.headers[i].as_str());
             return Err(at(header, "is empty".into()).with_help("every sender needs a name"));
         }

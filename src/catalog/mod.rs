@@ -320,8 +320,14 @@ impl Catalog {
         Ok(())
     }
 
+    /// The letter with this id, in any case: `Mamai` is `mamai`.
     pub fn template(&self, id: &str) -> Result<&LetterTemplate> {
-        self.templates.get(id).ok_or_else(|| {
+        let found = self.templates.get(id).or_else(|| {
+            self.templates
+                .values()
+                .find(|t| t.front.id.to_lowercase() == id.to_lowercase())
+        });
+        found.ok_or_else(|| {
             unknown(
                 "letter",
                 id,
@@ -392,8 +398,14 @@ impl Catalog {
             .collect()
     }
 
+    /// The mission with this id, in any case: `GB-LONDON` is `gb-london`.
     pub fn mission(&self, id: &str) -> Result<&Mission> {
-        self.missions.iter().find(|m| m.id == id).ok_or_else(|| {
+        let found = self.missions.iter().find(|m| m.id == id).or_else(|| {
+            self.missions
+                .iter()
+                .find(|m| m.id.to_lowercase() == id.to_lowercase())
+        });
+        found.ok_or_else(|| {
             unknown(
                 "mission",
                 id,

@@ -23,6 +23,9 @@ pub struct Sender {
     /// Where the letter is written from; non-English letters put it before the date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub town: Option<String>,
+    /// Printed with the town when no address line holds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postcode: Option<String>,
     /// ISO 3166-1 alpha-2 code or a country name; picks the "nearest embassy".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
@@ -39,7 +42,7 @@ impl Sender {
         let text = read_text(path)?;
         toml::from_str(&text).map_err(|err| {
             Origin::file(path).toml_error(&text, &err, 0).with_help(
-                "a sender file has name, and optionally role, org, address = [lines], town, country, email, phone",
+                "a sender file has name, and optionally role, org, address = [lines], town, postcode, country, email, phone",
             )
         })
     }
@@ -56,6 +59,7 @@ impl Sender {
             (&mut self.role, over.role),
             (&mut self.org, over.org),
             (&mut self.town, over.town),
+            (&mut self.postcode, over.postcode),
             (&mut self.country, over.country),
             (&mut self.email, over.email),
             (&mut self.phone, over.phone),

@@ -53,16 +53,19 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
     check_prisoners(&catalog, today, &mut findings);
     check_templates(&catalog, &mut findings);
 
+    let people = match catalog.prisoners.len() {
+        1 => "1 person".to_string(),
+        n => format!("{n} people"),
+    };
     let current = catalog.current_letters(today).count();
     let data = catalog
         .data_dir
         .as_ref()
         .map_or(String::new(), |d| format!(" (data folder {})", d.set_by));
     let counts = format!(
-        "{} ({current} current), {} people, {} missions{data}",
+        "{} ({current} current), {people}, {}{data}",
         plural(catalog.templates.len(), "letter"),
-        catalog.prisoners.len(),
-        catalog.missions.len()
+        plural(catalog.missions.len(), "mission")
     );
     if args.json {
         super::print_json(&json!({
@@ -77,7 +80,7 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
         }))?;
     } else {
         for warning in &findings.warnings {
-            eprintln!("warning: {warning}");
+            crate::notice::warn(warning);
         }
         for error in &findings.errors {
             eprintln!("error: {error}");
@@ -365,7 +368,7 @@ fn sample_senders() -> [Sender; 2] {
         town: Some("Sampletown".into()),
         country: Some("GB".into()),
         email: Some("secretary@example.org".into()),
-        phone: None,
+        ..Sender::default()
     };
     let person = Sender {
         name: "Sample Person".into(),

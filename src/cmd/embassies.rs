@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use super::{print_json, DataArgs};
 use crate::catalog::{Catalog, Mission, MissionKind};
 use crate::error::Result;
+use crate::table::{count, Table};
 
 /// List Kazakhstan's missions in the directory, or show one
 #[derive(Debug, Args)]
@@ -16,7 +17,7 @@ Add or correct entries in your own TOML file and pass it with --embassies FILE."
 pub struct EmbassiesArgs {
     #[command(subcommand)]
     action: Option<Action>,
-    /// Only missions in this country (ISO code such as GB, or a name such as \"United Kingdom\")
+    /// Only missions in this country (ISO code such as GB, or a name such as "United Kingdom")
     #[arg(long, value_name = "COUNTRY")]
     country: Option<String>,
     /// Print JSON for scripts: an array of objects, each with its `id`
@@ -29,6 +30,7 @@ enum Action {
     /// Show every field of one mission, with its source
     Show {
         /// The mission's id, e.g. gb-london
+        #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::completions::mission_ids))]
         id: String,
     },
 }
@@ -60,27 +62,33 @@ pub fn run(data: &DataArgs, args: EmbassiesArgs) -> Result<()> {
         let all: Vec<Value> = missions.iter().map(|m| entry(&catalog, m)).collect();
         return print_json(&all);
     }
+    let mut table = Table::new(&[
+        "ID",
+        "KIND",
+        "CITY",
+        "COUNTRY",
+        "ADDRESS",
+        "EMAIL",
+        "VERIFIED",
+        "CONFIDENCE",
+    ]);
+    for m in &missions {
+        table.row(vec![
+            m.id.clone(),
+            m.kind.as_str().to_string(),
+            m.city.clone(),
+            catalog.countries.name_or_code(&m.country).to_string(),
+            yes_no(m.has_postal_address()).to_string(),
+            yes_no(m.email.is_some()).to_string(),
+            m.verified.as_deref().unwrap_or("-").to_string(),
+            m.confidence.map_or("-", confidence_str).to_string(),
+        ]);
+    }
     let mut out = String::new();
     if let Some(note) = code.as_deref().and_then(|c| catalog.coverage_note(c)) {
         out.push_str(&format!("{note}\n\n"));
     }
-    out.push_str(&format!(
-        "{:<18} {:<18} {:<16} {:<20} {:<7} {:<5} {:<10} CONFIDENCE\n",
-        "ID", "KIND", "CITY", "COUNTRY", "ADDRESS", "EMAIL", "VERIFIED"
-    ));
-    for m in &missions {
-        out.push_str(&format!(
-            "{:<18} {:<18} {:<16} {:<20} {:<7} {:<5} {:<10} {}\n",
-            m.id,
-            m.kind.as_str(),
-            m.city,
-            catalog.countries.name_or_code(&m.country),
-            yes_no(m.has_postal_address()),
-            yes_no(m.email.is_some()),
-            m.verified.as_deref().unwrap_or("-"),
-            m.confidence.map_or("-", confidence_str),
-        ));
-    }
+    out.push_str(&table.render());
     if missions.is_empty() {
         out.push_str("(none)\n");
     }
@@ -94,8 +102,8 @@ pub fn run(data: &DataArgs, args: EmbassiesArgs) -> Result<()> {
         n => format!(" and {n} authorities in Kazakhstan (kind authority)"),
     };
     out.push_str(&format!(
-        "\n{} missions{also}; {} with a postal address, {} with an email. Check before you post.\n",
-        missions.len() - authorities,
+        "\n{}{also}; {} with a postal address, {} with an email. Check before you post.\n",
+        count(missions.len() - authorities, "mission"),
         missions.iter().filter(|m| m.has_postal_address()).count(),
         missions.iter().filter(|m| m.email.is_some()).count()
     ));

@@ -56,6 +56,7 @@ enum Action {
     /// Show one letter: whether it is current, the people it names with their timelines, its body
     Show {
         /// The letter's id, as `protest letters` lists it
+        #[arg(add = clap_complete::engine::ArgValueCandidates::new(super::completions::letter_ids))]
         id: String,
         /// Show the letter in this language (`protest letters` lists each letter's)
         #[arg(long, value_name = "LANG")]

@@ -4,15 +4,17 @@ mod check;
 mod completions;
 mod embassies;
 mod letters;
+mod man;
 mod profile;
 mod prompt;
+mod search;
 mod send;
 mod wizard;
 mod write;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueHint};
 
 use crate::catalog::{primary_language, Catalog, CatalogPaths, LetterTemplate};
 use crate::error::Result;
@@ -35,9 +37,20 @@ Exit codes: 0 ok, 1 some letters of a batch failed, 2 usage, 65 bad data,
 66 input file missing, 73 output cannot be created, 74 write failed, 75 mail server
 deferring (send), 77 mail login or TLS refused (send), 130 cancelled.";
 
+/// The version, and how current the built-in data is: the newest date it was
+/// verified or a prisoner's news reported (build.rs finds it).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (data as of ",
+    env!("PROTEST_DATA_DATE"),
+    ")"
+);
+
+pub use completions::answer_if_asked as answer_completion_request;
+
 /// Write protest letters to Kazakhstan's embassies for the release of political prisoners.
 #[derive(Debug, Parser)]
-#[command(name = "protest", version, after_help = EXAMPLES, max_term_width = 100)]
+#[command(name = "protest", version = VERSION, after_help = EXAMPLES, max_term_width = 100)]
 #[command(long_about = "\
 Write protest letters to Kazakhstan's embassies for the release of political prisoners.
 
@@ -52,19 +65,22 @@ Run `protest` alone in a terminal for the guided mode, which asks its questions 
 pub struct Cli {
     #[command(flatten)]
     pub data: DataArgs,
+    /// Print only errors on standard error: no warnings, notes or progress
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
     /// What to do; without one, in a terminal, the guided mode
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 /// Where the user's own templates and directory entries are.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct DataArgs {
     /// A directory of your own templates (*.hbs) and prisoners.toml; a template with a shipped id replaces it
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub letters: Option<PathBuf>,
     /// A TOML file of directory entries, merged over the shipped embassies by id
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub embassies: Option<PathBuf>,
 }
 
@@ -85,12 +101,14 @@ pub enum Command {
     Embassies(embassies::EmbassiesArgs),
     Check(check::CheckArgs),
     Completions(completions::CompletionsArgs),
+    Man(man::ManArgs),
     Wizard(wizard::WizardArgs),
     Profile(profile::ProfileArgs),
     Send(send::SendArgs),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
+    crate::notice::set_quiet(cli.quiet);
     let Some(command) = cli.command else {
         return wizard::run(&cli.data, wizard::WizardArgs {});
     };
@@ -99,7 +117,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Letters(args) => letters::run(&cli.data, args),
         Command::Embassies(args) => embassies::run(&cli.data, args),
         Command::Check(args) => check::run(&cli.data, args),
-        Command::Completions(args) => completions::run(&cli.data, args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
         Command::Wizard(args) => wizard::run(&cli.data, args),
         Command::Profile(args) => profile::run(&cli.data, args),
         Command::Send(args) => send::run(args),

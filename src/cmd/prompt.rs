@@ -6,9 +6,10 @@ use std::io::IsTerminal;
 
 use dialoguer::console::{style, Term};
 use dialoguer::theme::ColorfulTheme;
-use dialoguer::{Confirm, FuzzySelect, Input, MultiSelect, Select};
+use dialoguer::{Confirm, Input, MultiSelect, Select};
 use unicode_width::UnicodeWidthStr;
 
+use super::search::{self, Keys};
 use crate::catalog::{Catalog, Sender};
 use crate::error::{Error, ErrorKind, Result};
 use crate::profile;
@@ -68,12 +69,13 @@ impl Prompter {
     }
 
     pub fn confirm(&self, prompt: &str, default: bool) -> Result<bool> {
-        Confirm::with_theme(&self.theme)
+        let answer = Confirm::with_theme(&self.theme)
             .with_prompt(prompt)
             .default(default)
             .interact_on_opt(&self.term)
-            .map_err(terminal_error)?
-            .ok_or_else(cancelled)
+            .map_err(terminal_error)?;
+        // On Esc the library leaves the question drawn as answered (✔).
+        answer.ok_or_else(|| self.cancelled_at(prompt, 1))
     }
 
     pub fn select(&self, prompt: &str, items: &[String], default: usize) -> Result<usize> {
@@ -83,21 +85,35 @@ impl Prompter {
             .default(default)
             .interact_on_opt(&self.term)
             .map_err(terminal_error)?
-            .ok_or_else(cancelled)
+            .ok_or_else(|| self.cancelled_at(prompt, 0))
     }
 
     /// A list to search by typing; `items` are cut to the terminal's width.
-    pub fn search(&self, prompt: &str, items: &[String], default: usize) -> Result<usize> {
+    /// What the user plainly names (an id, a title, a name in `keys`) ranks first.
+    pub fn search(
+        &self,
+        prompt: &str,
+        items: &[String],
+        keys: &[Keys],
+        default: usize,
+    ) -> Result<usize> {
         let width = self.width();
         let shown: Vec<String> = items.iter().map(|item| fit(item, width)).collect();
-        FuzzySelect::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .items(&shown)
-            .default(default)
-            .max_length(10)
-            .interact_on_opt(&self.term)
-            .map_err(terminal_error)?
-            .ok_or_else(cancelled)
+        search::interact(&self.term, &self.theme, prompt, &shown, keys, default)
+            .map_err(|err| terminal_error(dialoguer::Error::IO(err)))?
+            .ok_or_else(|| self.cancelled_at(prompt, 0))
+    }
+
+    /// Esc at `prompt`: shown as cancelled (in place of the `drawn` lines the
+    /// question left), not as answered; then the cancel itself.
+    fn cancelled_at(&self, prompt: &str, drawn: usize) -> Error {
+        let _ = self.term.clear_last_lines(drawn);
+        self.say(&format!(
+            "{} {prompt} {}",
+            style("✘").red(),
+            style("· cancelled").dim()
+        ));
+        cancelled()
     }
 
     /// Ticks: at least one item must stay ticked.
@@ -114,7 +130,7 @@ impl Prompter {
                 .defaults(ticked)
                 .interact_on_opt(&self.term)
                 .map_err(terminal_error)?
-                .ok_or_else(cancelled)?;
+                .ok_or_else(|| self.cancelled_at(prompt, 0))?;
             if !chosen.is_empty() {
                 return Ok(chosen);
             }
@@ -262,6 +278,8 @@ pub fn ask_sender(p: &Prompter, catalog: &Catalog, current: &Sender) -> Result<S
         org: opt(org),
         address,
         town: opt(town),
+        // Not asked, so kept as the sender file had it.
+        postcode: current.postcode.clone(),
         country,
         email: opt(email),
         phone: opt(phone),

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::Map;
 
-use super::prompt::{self, cancelled, describe_sender, interrupt, Prompter};
+use super::prompt::{self, describe_sender, interrupt, Prompter};
+use super::search::Keys;
 use super::DataArgs;
 use crate::batch::{self, Destination, Plan, Recipients, Senders};
 use crate::catalog::{Catalog, Confidence, LetterTemplate, Mission, MissionKind, Sender};
@@ -78,48 +79,52 @@ pub fn run(data: &DataArgs, _args: WizardArgs) -> Result<()> {
     let mut mission = choose_mission(&p, &catalog, &sender)?;
     let mut personal = ask_personal(&p, "")?;
 
-    loop {
-        let letter = compose(
-            &catalog,
-            &Request {
-                template,
-                mission,
-                sender: &sender,
-                date,
-                personal: personal.as_deref(),
-                cc: &[],
-                extra: &Map::new(),
-                facts: Facts::Checked,
-                cc_embassy: false,
-            },
-        )?;
-        let rule = "─".repeat(render::text::WIDTH);
-        p.say(&format!("\nThe letter:\n{rule}"));
-        p.say(render::text::render(&letter).trim_end());
-        p.say(&format!("{rule}\n"));
-        let choices = [
-            "It is right: go on".to_string(),
-            "Change my own paragraph".to_string(),
-            "Change my details".to_string(),
-            "Choose another embassy".to_string(),
-            "Choose another letter".to_string(),
-        ];
-        match p.select("Is the letter right?", &choices, 0)? {
-            0 => break,
-            1 => personal = ask_personal(&p, personal.as_deref().unwrap_or(""))?,
-            2 => sender = prompt::ask_sender(&p, &catalog, &sender)?,
-            3 => mission = choose_mission(&p, &catalog, &sender)?,
-            _ => template = choose_letter(&p, &catalog, date)?,
-        }
-    }
-
-    let formats = choose_formats(&p, mission, &sender)?;
     let cwd = std::env::current_dir().map_err(|err| Error::read(Path::new("."), &err))?;
-    let (dir, files, replace) = choose_place(&p, &cwd, template, mission, &formats)?;
-    let names: Vec<String> = files.iter().map(|f| shown(&cwd, f)).collect();
-    if !p.confirm(&format!("Write {}?", names.join(" and ")), true)? {
-        return Err(cancelled());
-    }
+    // "No" to the last question goes back to the letter, not out of the program.
+    let (formats, dir, files, replace, names) = loop {
+        loop {
+            let letter = compose(
+                &catalog,
+                &Request {
+                    template,
+                    mission,
+                    sender: &sender,
+                    date,
+                    personal: personal.as_deref(),
+                    cc: &[],
+                    extra: &Map::new(),
+                    facts: Facts::Checked,
+                    cc_embassy: false,
+                },
+            )?;
+            let rule = "─".repeat(render::text::WIDTH);
+            p.say(&format!("\nThe letter:\n{rule}"));
+            p.say(render::text::render(&letter).trim_end());
+            p.say(&format!("{rule}\n"));
+            let choices = [
+                "It is right: go on".to_string(),
+                "Change my own paragraph".to_string(),
+                "Change my details".to_string(),
+                "Choose another embassy".to_string(),
+                "Choose another letter".to_string(),
+            ];
+            match p.select("Is the letter right?", &choices, 0)? {
+                0 => break,
+                1 => personal = ask_personal(&p, personal.as_deref().unwrap_or(""))?,
+                2 => sender = prompt::ask_sender(&p, &catalog, &sender)?,
+                3 => mission = choose_mission(&p, &catalog, &sender)?,
+                _ => template = choose_letter(&p, &catalog, date)?,
+            }
+        }
+
+        let formats = choose_formats(&p, mission, &sender)?;
+        let (dir, files, replace) = choose_place(&p, &cwd, template, mission, &formats)?;
+        let names: Vec<String> = files.iter().map(|f| shown(&cwd, f)).collect();
+        if p.confirm(&format!("Write {}?", names.join(" and ")), true)? {
+            break (formats, dir, files, replace, names);
+        }
+        p.hint("Nothing was written. Change what you like and go on, or Esc to stop.");
+    };
 
     let (written, interrupted) = interrupt::hold(|| -> Result<()> {
         crate::output::ensure_dir(&dir)?;
@@ -154,7 +159,7 @@ pub fn run(data: &DataArgs, _args: WizardArgs) -> Result<()> {
     if interrupted {
         return Err(Error {
             message: "cancelled after the letter was written".into(),
-            ..cancelled()
+            ..prompt::cancelled()
         });
     }
 
@@ -201,8 +206,7 @@ pub fn run(data: &DataArgs, _args: WizardArgs) -> Result<()> {
     crate::output::write_stdout(out.as_bytes())
 }
 
-/// The letter to write, among those current today, searched by title and
-/// the names of the people it is for.
+/// The letter to write, searched by title and the names of the people it is for.
 fn choose_letter<'c>(
     p: &Prompter,
     catalog: &'c Catalog,
@@ -219,8 +223,22 @@ fn choose_letter<'c>(
         .iter()
         .map(|t| letter_item(catalog, t, today))
         .collect();
+    let keys: Vec<Keys> = templates
+        .iter()
+        .map(|t| Keys {
+            id: t.front.id.clone(),
+            title: t.front.title.clone(),
+            names: catalog
+                .asks(t)
+                .into_iter()
+                .map(|(person, _)| person.name.as_str())
+                .flat_map(|name| [name, name.rsplit(' ').next().unwrap_or(name)])
+                .map(str::to_string)
+                .collect(),
+        })
+        .collect();
     p.hint("Type a title or a name to search, ↑↓ to move, Enter to choose.");
-    let index = p.search("Which letter?", &items, 0)?;
+    let index = p.search("Which letter?", &items, &keys, 0)?;
     let template = templates[index];
     for (prisoner, _) in catalog.asks(template) {
         let standing = prisoner.standing_on(today);
@@ -340,7 +358,15 @@ fn choose_mission<'c>(p: &Prompter, catalog: &'c Catalog, sender: &Sender) -> Re
         Some(_) => "The first is the one for your country; type a country or city to search.",
         None => "Type a country or city to search, ↑↓ to move, Enter to choose.",
     });
-    let mission = missions[p.search("Which embassy?", &items, 0)?];
+    let keys: Vec<Keys> = missions
+        .iter()
+        .map(|m| Keys {
+            id: m.id.clone(),
+            title: m.city.clone(),
+            names: vec![country(m)],
+        })
+        .collect();
+    let mission = missions[p.search("Which embassy?", &items, &keys, 0)?];
     if !mission.has_postal_address() {
         p.note(
             "the directory has no postal address for this mission: a printed letter names only \

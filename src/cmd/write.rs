@@ -3,7 +3,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Args, ValueHint};
+use clap_complete::engine::ArgValueCandidates;
 use serde_json::Map;
 
 use super::DataArgs;
@@ -20,18 +21,22 @@ use crate::render::{Format, RenderOptions};
 Who it is to: --to ID (repeatable), --country COUNTRY (the mission in that country, or the one
 accredited to it), or --all. Without them, the letter goes to the mission in the sender's country.
 
-Who it is from: --sender FILE (TOML, see examples/sender.toml) and/or --name, --org, --role,
---address (once per line), --town, --from-country, --email, --phone. Flags override the file.
+Who it is from: your saved details (`protest profile`), or --sender FILE (TOML, see
+examples/sender.toml), and/or --name, --org, --role, --address (once per line), --town,
+--postcode, --from-country, --email, --phone. Flags override the file; --no-profile ignores the
+saved details.
 
 Where it goes: one letter to standard output, or -o FILE; several letters to --out DIR, one file
 each, with a manifest.jsonl. Existing files are never replaced without --force; the same command
 run again (after Ctrl-C, or the next day) continues the run, with its date. mbox and mailto put every letter in one output;
 --combine FILE puts every letter in one PDF.
 
-A batch from a CSV (--senders): a header row, then one sender a row. Columns named name, org,
-role, address (or address1, address2, …), town, country, email, phone are the sender's; a
-`personal` column adds the member's own paragraph; any other column reaches the template as
-{{extra.COLUMN}}. Without --to/--country/--all, each sender writes to the mission in their country.
+A batch from a CSV (--senders): a header row, then one sender a row. Columns named name (or
+first and last name), org, role, address (or address1, address2, …), town, postcode, country,
+email, phone are the sender's, as are the headers of Google Forms, Microsoft Forms, Mailchimp
+and Action Network exports; a `personal` column (\"Your message\") adds the member's own
+paragraph; any other column reaches the template as {{extra.COLUMN}}. Without --to, --country
+or --all, each sender writes to the mission in their country.
 
 Examples:
   protest write mukhammedkarim --to gb-london --sender examples/sender.toml
@@ -42,12 +47,14 @@ Examples:
   protest write mamai-restrictions --to kz-president --sender me.toml --cc-embassy")]
 pub struct WriteArgs {
     /// The letter to write (its id: `protest letters` lists them)
+    #[arg(add = ArgValueCandidates::new(super::completions::letter_ids))]
     letter: String,
 
     /// The mission to write to, by id (`protest embassies` lists them); repeat for several
-    #[arg(long, value_name = "ID", help_heading = "Recipient")]
+    #[arg(long, value_name = "ID", help_heading = "Recipient",
+          add = ArgValueCandidates::new(super::completions::mission_ids))]
     to: Vec<String>,
-    /// Write to Kazakhstan's mission in this country: an ISO code (GB) or a name (\"United Kingdom\")
+    /// Write to Kazakhstan's mission in this country: an ISO code (GB) or a name ("United Kingdom")
     #[arg(
         long,
         value_name = "COUNTRY",
@@ -59,24 +66,31 @@ pub struct WriteArgs {
     #[arg(long, help_heading = "Recipient", conflicts_with = "to")]
     all: bool,
 
-    /// Read the sender's details from a TOML file
-    #[arg(long, value_name = "FILE", help_heading = "Sender")]
+    /// Read the sender's details from a TOML file [default: your saved details, if any]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Sender")]
     sender: Option<PathBuf>,
+    /// Do not use your saved details (`protest profile`)
+    #[arg(long, help_heading = "Sender", conflicts_with = "sender")]
+    no_profile: bool,
     /// The sender's name (required, here or in the sender file)
     #[arg(long, help_heading = "Sender")]
     name: Option<String>,
     /// The organisation the sender writes for, e.g. a union branch
     #[arg(long, help_heading = "Sender")]
     org: Option<String>,
-    /// The sender's role in the organisation, e.g. \"Branch Secretary\"
+    /// The sender's role in the organisation, e.g. "Branch Secretary"
     #[arg(long, help_heading = "Sender")]
     role: Option<String>,
     /// One line of the sender's postal address; repeat for each line
     #[arg(long, value_name = "LINE", help_heading = "Sender")]
     address: Vec<String>,
-    /// The sender's town (written before the date in letters whose custom is to)
+    /// The sender's town, printed after the address lines unless one holds it
+    /// (and before the date in letters whose custom is to)
     #[arg(long, help_heading = "Sender")]
     town: Option<String>,
+    /// The sender's postcode, printed with the town
+    #[arg(long, help_heading = "Sender")]
+    postcode: Option<String>,
     /// The sender's country (code or name): decides whether addresses carry a country line,
     /// and picks the mission when no recipient is given
     #[arg(long, value_name = "COUNTRY", help_heading = "Sender")]
@@ -101,12 +115,12 @@ pub struct WriteArgs {
     )]
     personal: Option<String>,
     /// Read the personal paragraph from a file (- for standard input)
-    #[arg(long, value_name = "FILE", help_heading = "Content")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Content")]
     personal_file: Option<PathBuf>,
     /// The language to write in: `ru`, `en`… (`protest letters` shows each letter's)
     #[arg(long, value_name = "LANG", help_heading = "Content")]
     lang: Option<String>,
-    /// Send a copy to this person or address (\"Name <addr>\"); repeatable. An email
+    /// Send a copy to this person or address ("Name <addr>"); repeatable. An email
     /// draft needs an address; a name alone goes only on a paper letter
     #[arg(long, value_name = "WHO", help_heading = "Content")]
     cc: Vec<String>,
@@ -123,12 +137,13 @@ pub struct WriteArgs {
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text, help_heading = "Output")]
     format: Format,
     /// Write the letter to FILE (- for standard output)
-    #[arg(short = 'o', long = "output", value_name = "FILE", help_heading = "Output", conflicts_with_all = ["out", "combine"])]
+    #[arg(short = 'o', long = "output", value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Output", conflicts_with_all = ["out", "combine"])]
     output: Option<PathBuf>,
     /// Write each letter to its own file in DIR, with a manifest.jsonl
     #[arg(
         long,
         value_name = "DIR",
+        value_hint = ValueHint::DirPath,
         help_heading = "Output",
         conflicts_with = "combine"
     )]
@@ -153,7 +168,7 @@ pub struct WriteArgs {
     #[arg(long, help_heading = "PDF")]
     fold_marks: bool,
     /// Put every letter in one print-ready PDF, each starting on a new page
-    #[arg(long, value_name = "FILE", help_heading = "PDF")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "PDF")]
     combine: Option<PathBuf>,
     /// With --combine: start every letter on a front page, for double-sided printing
     #[arg(long, help_heading = "PDF", requires = "combine")]
@@ -170,6 +185,7 @@ pub struct WriteArgs {
     #[arg(
         long,
         value_name = "FILE.csv",
+        value_hint = ValueHint::FilePath,
         help_heading = "Batch",
         conflicts_with = "sender"
     )]
@@ -210,6 +226,11 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         Some(path) => Senders::csv(path.clone())?,
         None => Senders::One(sender(&args)?),
     };
+    if let Some(reader) = senders.reader()? {
+        let unused =
+            batch::headers::unused_columns(&reader, &catalog, template, args.file_name.as_deref());
+        say_unused_columns(&unused, args.dry_run)?;
+    }
     let recipients = recipients(&catalog, &args)?;
     let fixed: Vec<&Mission> = match &recipients {
         Recipients::Fixed(missions) => missions.clone(),
@@ -250,11 +271,6 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     if args.json && args.out.is_none() {
         return print_letters(&catalog, template, &senders, &recipients, date, &args);
     }
-    if !format.is_email() {
-        for mission in &fixed {
-            warn_about_address(mission);
-        }
-    }
     let destination = match (&args.out, &args.output, &args.combine) {
         (Some(dir), _, _) => Destination::Dir {
             dir: dir.clone(),
@@ -265,6 +281,17 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         }
         _ => Destination::Stdout,
     };
+    refuse_binary_to_terminal(format, &destination)?;
+    // The letters of one sender are counted here, so a run that cannot be
+    // written stops before its warnings about the missions.
+    if matches!(senders, Senders::One(_)) && !fixed.is_empty() {
+        batch::check_destination(fixed.len(), format, &destination)?;
+    }
+    if !format.is_email() {
+        for mission in &fixed {
+            warn_about_address(mission);
+        }
+    }
     let plan = Plan {
         catalog: &catalog,
         template,
@@ -365,14 +392,43 @@ fn print_letters(
 /// vouch for: a letter archived by hand, news over a year old.
 fn warn_about_facts(catalog: &Catalog, template: &LetterTemplate, date: Date) {
     if let Some(why) = &template.front.archived {
-        eprintln!(
-            "warning: letter `{}` is archived: {why}; it is history, check it before sending",
+        crate::notice::warn(format_args!(
+            "letter `{}` is archived: {why}; it is history, check it before sending",
             template.front.id
-        );
+        ));
     }
     for (prisoner, _) in catalog.asks(template) {
         if let Some(warning) = prisoner.stale_warning(date) {
-            eprintln!("warning: {warning}");
+            crate::notice::warn(warning);
+        }
+    }
+}
+
+/// Columns of a senders CSV that reach no letter, said once: in the plan of
+/// a dry run, else as a warning.
+fn say_unused_columns(headers: &[String], dry_run: bool) -> Result<()> {
+    if headers.is_empty() {
+        return Ok(());
+    }
+    let list = headers
+        .iter()
+        .map(|h| format!("`{h}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let text = format!(
+        "no letter uses the {} {list}: not a sender's field, and the letter does not read it \
+         (a template reads a column as {{{{extra.COLUMN}}}})",
+        if headers.len() == 1 {
+            "column"
+        } else {
+            "columns"
+        }
+    );
+    match dry_run {
+        true => crate::output::write_stdout(format!("Note: {text}\n\n").as_bytes()),
+        false => {
+            crate::notice::warn(text);
+            Ok(())
         }
     }
 }
@@ -386,10 +442,10 @@ fn threads(requested: usize) -> usize {
     match requested {
         0 => cores,
         n if n > most => {
-            eprintln!(
-                "warning: --jobs {n} is more than {JOBS_PER_CORE} a core; using {most} threads \
+            crate::notice::warn(format_args!(
+                "--jobs {n} is more than {JOBS_PER_CORE} a core; using {most} threads \
                  ({cores} cores here)"
-            );
+            ));
             most
         }
         n => n,
@@ -398,6 +454,20 @@ fn threads(requested: usize) -> usize {
 
 const JOBS_PER_CORE: usize = 4;
 
+/// A PDF on a terminal is a screenful of garbage that can leave the terminal
+/// in a strange state: refused, as gzip refuses to write to one.
+fn refuse_binary_to_terminal(format: Format, destination: &Destination) -> Result<()> {
+    use std::io::IsTerminal;
+    if format == Format::Pdf
+        && *destination == Destination::Stdout
+        && std::io::stdout().is_terminal()
+    {
+        return Err(Error::usage("PDF is binary; use -o FILE or redirect")
+            .with_help("e.g. protest write ... --format pdf -o letter.pdf, or > letter.pdf"));
+    }
+    Ok(())
+}
+
 /// Says, before the letter is written, when its address cannot be trusted.
 fn warn_about_address(mission: &Mission) {
     if !mission.has_postal_address() {
@@ -405,24 +475,25 @@ fn warn_about_address(mission: &Mission) {
             Some(site) => format!("its official page, {site},"),
             None => "the mission's official page".to_string(),
         };
-        eprintln!(
-            "warning: {}: the directory has no postal address; the letter names only the city. \
+        crate::notice::warn(format_args!(
+            "{}: the directory has no postal address; the letter names only the city. \
              Find the address on {page} before posting it.",
             mission.id
-        );
+        ));
     } else if mission.confidence == Some(Confidence::Low) {
-        eprintln!(
-            "warning: {}: the postal address is of low confidence (verified {}); check it before posting",
+        crate::notice::warn(format_args!(
+            "{}: the postal address is of low confidence (verified {}); check it before posting",
             mission.id,
             mission.verified.as_deref().unwrap_or("never")
-        );
+        ));
     }
 }
 
 fn sender(args: &WriteArgs) -> Result<Sender> {
     let from_file = match &args.sender {
         Some(path) => Sender::from_file(path)?,
-        None => Sender::default(),
+        None if args.no_profile => Sender::default(),
+        None => saved_profile()?.unwrap_or_default(),
     };
     let flags = Sender {
         name: args.name.clone().unwrap_or_default(),
@@ -430,11 +501,36 @@ fn sender(args: &WriteArgs) -> Result<Sender> {
         org: args.org.clone(),
         address: args.address.clone(),
         town: args.town.clone(),
+        postcode: args.postcode.clone(),
         country: args.from_country.clone(),
         email: args.email.clone(),
         phone: args.phone.clone(),
     };
     Ok(from_file.overlay(flags))
+}
+
+/// The saved details, the sender of every letter not given another: a
+/// branch secretary saves them once in the guided mode and then only names
+/// the letter. Said on stderr, so a letter is never signed by surprise.
+fn saved_profile() -> Result<Option<Sender>> {
+    // Without HOME there is nowhere a profile could have been saved.
+    let Ok(path) = crate::profile::path() else {
+        return Ok(None);
+    };
+    let profile = crate::profile::load(&path).map_err(|err| {
+        let help = match &err.help {
+            Some(help) => format!("{help}; or pass --no-profile to ignore the file"),
+            None => "pass --no-profile to ignore the file".to_string(),
+        };
+        err.with_help(help)
+    })?;
+    if profile.is_some() {
+        crate::notice::note(format_args!(
+            "using your saved details from {} (--no-profile to ignore them)",
+            path.display()
+        ));
+    }
+    Ok(profile)
 }
 
 fn recipients<'c>(catalog: &'c Catalog, args: &WriteArgs) -> Result<Recipients<'c>> {

@@ -7,6 +7,7 @@
 /// Dates live below the catalog, which dates prisoners' events with them.
 pub use crate::date;
 mod letter;
+mod place;
 mod recipient;
 
 use std::borrow::Cow;
@@ -186,11 +187,12 @@ struct SenderData<'a> {
 }
 
 /// The fields of `sender` in the template data, in order.
-const SENDER_FIELDS: [&str; 9] = [
+const SENDER_FIELDS: [&str; 10] = [
     "name",
     "org",
     "role",
     "town",
+    "postcode",
     "country",
     "country_name",
     "email",
@@ -208,6 +210,7 @@ impl SenderData<'_> {
             "org" => text(sender.org.as_deref()),
             "role" => text(sender.role.as_deref()),
             "town" => text(sender.town.as_deref()),
+            "postcode" => text(sender.postcode.as_deref()),
             "country" => text(self.country),
             "country_name" => text(self.country_name),
             "email" => text(sender.email.as_deref()),
@@ -335,6 +338,8 @@ pub fn compose_with(
         .filter(|s| !s.is_empty())
         .collect();
     sender_lines.extend(sender.address.iter().map(|l| l.trim().to_string()));
+    let place_line = place::line(sender, sender_country.as_deref());
+    sender_lines.extend(place_line.clone());
     let sender_country_line = sender_country
         .as_deref()
         .filter(|_| abroad)
@@ -343,6 +348,7 @@ pub fn compose_with(
 
     let mut return_parts = vec![sender.name.trim().to_string()];
     return_parts.extend(sender.address.iter().map(|l| l.trim().to_string()));
+    return_parts.extend(place_line);
     return_parts.extend(sender_country_line);
 
     let mut signature = vec![sender.name.trim().to_string()];
@@ -488,6 +494,7 @@ fn check_sender(sender: &Sender) -> Result<()> {
         ("role", sender.role.as_ref()),
         ("org", sender.org.as_ref()),
         ("town", sender.town.as_ref()),
+        ("postcode", sender.postcode.as_ref()),
         ("country", sender.country.as_ref()),
         ("email", sender.email.as_ref()),
         ("phone", sender.phone.as_ref()),

@@ -10,7 +10,14 @@ pub fn protest() -> Command {
     cmd.env_remove("SOURCE_DATE_EPOCH");
     // A data folder the machine's user set up must not change what tests see.
     cmd.env_remove("PROTEST_DATA");
+    // The developer's own saved profile must not sign the tests' letters.
+    cmd.env("XDG_CONFIG_HOME", no_config_dir());
     cmd
+}
+
+/// A configuration directory that holds no profile.
+pub fn no_config_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("protest-tests-no-config")
 }
 
 pub fn fixture(name: &str) -> PathBuf {
