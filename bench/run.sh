@@ -14,7 +14,7 @@ cargo build --release --quiet
 bin=target/release/protest
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export SOURCE_DATE_EPOCH=1464220800   # 2016-05-26: the same letters every run
+export SOURCE_DATE_EPOCH=1795996800   # 2026-11-30: the same letters every run, current on that day
 
 python3 bench/gen_senders.py $((100000 / scale)) > "$work/senders-100k.csv"
 python3 bench/gen_senders.py $((10000 / scale)) > "$work/senders-10k.csv"
@@ -50,32 +50,32 @@ measure() {
 # One letter takes milliseconds: time 100 runs and divide.
 start=$(date +%s.%N)
 for _ in $(seq 100); do
-  $bin write bokayev-ayanov --to gb-london --sender examples/sender.toml > /dev/null
+  $bin write mukhammedkarim -q --to gb-london --sender examples/sender.toml > /dev/null
 done
 end=$(date +%s.%N)
-/usr/bin/time -o "$work/time" -f '%M' $bin write bokayev-ayanov --to gb-london --sender examples/sender.toml >/dev/null
+/usr/bin/time -o "$work/time" -f '%M' $bin write mukhammedkarim -q --to gb-london --sender examples/sender.toml >/dev/null
 peak=$(tail -n 1 "$work/time")
 printf '%-58s %9.4f %12.1f\n' "one text letter (whole process, mean of 100)" \
   "$(awk "BEGIN {print ($end - $start) / 100}")" "$(awk "BEGIN {print $peak / 1024}")"
 measure "$((100000 / scale)) text letters, CSV senders, one embassy, --out" \
-  $bin write bokayev-ayanov --to gb-london --senders "$work/senders-100k.csv" --out OUT
+  $bin write mukhammedkarim -q --to gb-london --senders "$work/senders-100k.csv" --out OUT
 # The same in memory (tmpfs): what the program costs without the disk's share.
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then
   shm=$(mktemp -d /dev/shm/protest-bench.XXXXXX)
   trap 'rm -rf "$work" "$shm"' EXIT
   out_dir=$shm measure "  the same, --out on a tmpfs (/dev/shm)" \
-    $bin write bokayev-ayanov --to gb-london --senders "$work/senders-100k.csv" --out OUT
+    $bin write mukhammedkarim -q --to gb-london --senders "$work/senders-100k.csv" --out OUT
   rm -rf "$shm"
 fi
 measure "$((10000 / scale)) .eml drafts, --out" \
-  $bin write bokayev-ayanov --to gb-london --senders "$work/senders-10k.csv" --format eml --out OUT
+  $bin write mukhammedkarim -q --to gb-london --senders "$work/senders-10k.csv" --format eml --out OUT
 measure "$((1000 / scale)) one-page PDFs, --out" \
-  $bin write mamai --to gb-london --senders "$work/senders-1k.csv" --format pdf --out OUT
+  $bin write mukhammedkarim -q --to gb-london --senders "$work/senders-1k.csv" --format pdf --out OUT
 # On one core: what the second one adds.
 measure "  the same, -j 1" \
-  $bin write mamai --to gb-london --senders "$work/senders-1k.csv" --format pdf --out OUT -j 1
+  $bin write mukhammedkarim -q --to gb-london --senders "$work/senders-1k.csv" --format pdf --out OUT -j 1
 measure "one combined $((1000 / scale))-page PDF, --combine" \
-  $bin write mamai --to gb-london --senders "$work/senders-1k.csv" --combine OUT.pdf
+  $bin write mukhammedkarim -q --to gb-london --senders "$work/senders-1k.csv" --combine OUT.pdf
 # Pages are written as they are made: the peak memory stays that of 1,000.
 measure "one combined $((100000 / scale))-page PDF, --combine" \
-  $bin write mamai --to gb-london --senders "$work/senders-100k.csv" --combine OUT.pdf
+  $bin write mukhammedkarim -q --to gb-london --senders "$work/senders-100k.csv" --combine OUT.pdf
