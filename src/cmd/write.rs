@@ -154,7 +154,8 @@ pub struct WriteArgs {
     )]
     out: Option<PathBuf>,
     /// How --out names each file, a Handlebars pattern
-    /// [default: {{letter.id}}-{{embassy.id}}, or {{embassy.id}}-{{sender.name}} with --senders]
+    /// [default: {{letter.id}}-{{embassy.id}}, or {{embassy.id}}-{{sender.name}} with --senders,
+    /// {{letter.id}}-{{embassy.id}}-{{sender.name}} with --senders and several letters]
     #[arg(
         long,
         value_name = "PATTERN",
