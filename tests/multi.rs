@@ -392,7 +392,7 @@ fn json_prints_every_letter_and_a_dry_run_lists_them() {
 }
 
 #[test]
-fn several_letters_as_text_need_a_place_of_their_own() {
+fn several_letters_as_text_need_a_place_of_their_own_said_before_any_warning() {
     let (code, out, err) = run(&mut write_cmd(
         &["abzhan", "zhylanbayev"],
         &["--to", "de-berlin"],
@@ -400,7 +400,7 @@ fn several_letters_as_text_need_a_place_of_their_own() {
     assert_eq!(code, 2, "{err}");
     assert_eq!(out, "");
     assert!(
-        err.contains("error: 2 letters need a directory: pass --out DIR\n"),
+        err.starts_with("error: 2 letters need a directory: pass --out DIR\n"),
         "{err}"
     );
 }

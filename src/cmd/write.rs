@@ -231,9 +231,12 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     for template in &templates {
         catalog.check_asks(template, date)?;
     }
-    for template in &templates {
-        warn_about_facts(&catalog, template, date);
-    }
+    // Said once the run is known to be possible, not before its refusal.
+    let warn_about_facts = || {
+        for template in &templates {
+            warn_about_facts(&catalog, template, date);
+        }
+    };
     let senders = match &args.senders {
         Some(path) => Senders::csv(path.clone())?,
         None => Senders::One(sender(&args)?),
@@ -285,6 +288,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         crate::render::email::check_cc_option(cc, format.is_email())?;
     }
     if args.json && args.out.is_none() {
+        warn_about_facts();
         return print_letters(&catalog, &templates, &senders, &recipients, date, &args);
     }
     let destination = match (&args.out, &args.output, &args.combine) {
@@ -303,6 +307,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     if matches!(senders, Senders::One(_)) && !fixed.is_empty() {
         batch::check_destination(fixed.len() * templates.len(), format, &destination)?;
     }
+    warn_about_facts();
     if !format.is_email() {
         for mission in &fixed {
             warn_about_address(mission);
