@@ -404,3 +404,14 @@ fn several_letters_as_text_need_a_place_of_their_own_said_before_any_warning() {
         "{err}"
     );
 }
+
+#[test]
+fn completion_offers_letter_ids_for_every_letter_after_the_first() {
+    let (code, out, err) = run(protest()
+        .env("PROTEST_COMPLETE", "fish")
+        .env("_CLAP_COMPLETE_INDEX", "3")
+        .args(["--", "protest", "write", "mukhammedkarim", "ab"]));
+    assert_eq!(code, 0, "{err}");
+    let offered: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(offered, ["abzhan"]);
+}
