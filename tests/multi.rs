@@ -415,3 +415,126 @@ fn completion_offers_letter_ids_for_every_letter_after_the_first() {
     let offered: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
     assert_eq!(offered, ["abzhan"]);
 }
+
+/// Starts `protest ARGS…` and returns it once `ready` holds of `dir`.
+fn start_when(args: &[&str], dir: &Path, ready: impl Fn(&Path) -> bool) -> std::process::Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_protest"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", common::no_config_dir())
+        .env_remove("PROTEST_DATA")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !ready(dir) {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(120),
+            "the run never got going"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    child
+}
+
+fn interrupt(child: std::process::Child) -> (Option<i32>, String) {
+    // SAFETY: kill(2) on the process we started and have not yet waited for.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn entries(dir: &Path) -> impl Iterator<Item = String> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+}
+
+#[test]
+fn an_interrupted_run_of_several_letters_is_continued_letter_by_letter() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = 1500;
+    let mut csv = String::from("name,email\n");
+    for i in 0..rows {
+        csv.push_str(&format!("Member {i:04},m{i}@example.org\n"));
+    }
+    let csv_path = tmp.path().join("branch.csv");
+    std::fs::write(&csv_path, csv).unwrap();
+    let out = tmp.path().join("out");
+    let args = [
+        "write",
+        "abzhan",
+        "zhylanbayev",
+        "--date",
+        DATE,
+        "--to",
+        "gb-london",
+        "--senders",
+        s(&csv_path),
+        "--out",
+        s(&out),
+    ];
+    // Every letter, in the run's order: the first letter from every
+    // member, then the second (which is also the order of the names).
+    let expected: Vec<(String, u64)> = ["abzhan", "zhylanbayev"]
+        .iter()
+        .flat_map(|letter| (1..=rows as u64).map(move |row| (letter.to_string(), row)))
+        .collect();
+    let recorded = || -> Vec<(String, u64)> {
+        let lines = manifest(&out);
+        for line in &lines {
+            let path = line["path"].as_str().unwrap();
+            assert!(out.join(path).is_file(), "{path} is listed and there");
+            assert!(path.starts_with(line["letter"].as_str().unwrap()), "{path}");
+        }
+        lines
+            .iter()
+            .map(|l| {
+                (
+                    l["letter"].as_str().unwrap().into(),
+                    l["row"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+
+    let child = start_when(&args, &out, |dir| {
+        entries(dir).filter(|n| n.ends_with(".txt")).count() >= 10
+    });
+    let (code, err) = interrupt(child);
+    assert_eq!(code, Some(130), "{err}");
+    let made = recorded();
+    assert!(made.len() < expected.len(), "the run stopped part way");
+    // Letters in flight on other threads were finished, the rest left: the
+    // manifest lists those made, in the run's order.
+    let mut in_order = made.clone();
+    in_order.sort();
+    in_order.dedup();
+    assert_eq!(made, in_order);
+
+    let (code, _, err) = run(protest().args(args));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(&format!(
+            "{} written, {} already there",
+            expected.len() - made.len(),
+            made.len()
+        )),
+        "{err}"
+    );
+    assert_eq!(recorded(), expected);
+
+    // Stopped again, once it has begun: every earlier line stays, in order.
+    let child = start_when(&args, &out, |dir| {
+        entries(dir).any(|n| n.starts_with(".protest-tmp-"))
+    });
+    let (code, err) = interrupt(child);
+    assert!(matches!(code, Some(130) | Some(0)), "{err}");
+    assert_eq!(recorded(), expected);
+}
