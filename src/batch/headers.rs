@@ -393,18 +393,20 @@ pub fn is_export_metadata(header: &str) -> bool {
 }
 
 /// The headers of the columns nothing reads: not a sender's field, not read
-/// by the letter (its subject and body) nor by the `--file-name` pattern,
+/// by any of the letters (subject and body) nor by the `--file-name` pattern,
 /// and not an export tool's own. A branch whose "Phone" column was named in a
 /// way we missed hears of it, instead of posting letters without it.
 pub fn unused_columns(
     reader: &SenderReader,
     catalog: &Catalog,
-    template: &LetterTemplate,
+    templates: &[&LetterTemplate],
     file_name_pattern: Option<&str>,
 ) -> Vec<String> {
-    let id = &template.front.id;
-    let reads =
-        [body_name(id), subject_name(id)].map(|name| catalog.engine.reads(&name, &["extra"]));
+    let reads: Vec<Reads> = templates
+        .iter()
+        .flat_map(|t| [body_name(&t.front.id), subject_name(&t.front.id)])
+        .map(|name| catalog.engine.reads(&name, &["extra"]))
+        .collect();
     if reads.contains(&Reads::Anything) {
         return Vec::new();
     }

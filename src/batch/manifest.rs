@@ -15,11 +15,21 @@ use crate::output::AtomicFile;
 
 pub const FILE_NAME: &str = "manifest.jsonl";
 
+/// Which letter of a run a line records: the lines come in the order of
+/// the letter, then the row.
+pub struct Letter<'a> {
+    /// Its place among the run's letters.
+    pub letter: usize,
+    pub row: usize,
+    pub recipient: Option<&'a str>,
+}
+
 /// What made the letters of a run: the same record, the same letters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunRecord {
     /// The date the letters carry, YYYY-MM-DD.
     pub date: String,
+    /// The letter ids, joined by commas, in the order they are written.
     pub letter: String,
     /// The mission ids, or "each sender's country".
     pub recipients: String,
@@ -41,9 +51,14 @@ impl RunRecord {
             ));
         }
         if self.letter != earlier.letter {
+            let letters = |ids: &str| match ids.contains(',') {
+                true => format!("the letters `{ids}`"),
+                false => format!("the letter `{ids}`"),
+            };
             out.push(format!(
-                "it wrote the letter `{}`, this is `{}`",
-                earlier.letter, self.letter
+                "it wrote {}, this is {}",
+                letters(&earlier.letter),
+                letters(&self.letter)
             ));
         }
         if self.format != earlier.format {
@@ -143,10 +158,13 @@ pub struct Manifest {
     dir: PathBuf,
 }
 
-/// The lines of the earlier manifest, with where each letter is.
-struct Earlier(std::io::Lines<BufReader<File>>);
+/// The lines of the earlier manifest, with where each letter is, and the
+/// run's letter ids in order.
+struct Earlier(std::io::Lines<BufReader<File>>, Vec<String>);
 
 struct EarlierLine {
+    /// Its letter's place in the run: the order of the lines, with the row.
+    letter: usize,
     row: u64,
     recipient: Option<String>,
     status: String,
@@ -158,6 +176,7 @@ struct EarlierLine {
 /// The parts of a line that say which letter it is and whether it was made.
 #[derive(Deserialize)]
 struct Key {
+    letter: Option<String>,
     row: u64,
     recipient: Option<String>,
     status: String,
@@ -173,7 +192,14 @@ impl Iterator for Earlier {
             let Ok(key) = serde_json::from_str::<Key>(&text) else {
                 continue;
             };
+            // A letter this run does not write is past every letter it does.
+            let letter = match (&key.letter, self.1.len()) {
+                (_, 1) => 0,
+                (Some(id), _) => self.1.iter().position(|l| l == id).unwrap_or(usize::MAX),
+                (None, _) => usize::MAX,
+            };
             return Some(EarlierLine {
+                letter,
                 row: key.row,
                 recipient: key.recipient,
                 status: key.status,
@@ -189,10 +215,11 @@ impl Manifest {
     /// `continues`: the earlier manifest is of this same run.
     pub fn create(dir: &Path, run: RunRecord, continues: bool) -> Result<Manifest> {
         let path = dir.join(FILE_NAME);
+        let letters: Vec<String> = run.letter.split(',').map(str::to_string).collect();
         let earlier = continues
             .then(|| File::open(&path).ok())
             .flatten()
-            .map(|file| Earlier(BufReader::new(file).lines()).peekable());
+            .map(|file| Earlier(BufReader::new(file).lines(), letters).peekable());
         Ok(Manifest {
             file: AtomicFile::create(&path, true)?,
             run: Some(run),
@@ -203,14 +230,8 @@ impl Manifest {
     }
 
     /// Records one letter. `good`: it is in the directory now.
-    pub fn record(
-        &mut self,
-        row: usize,
-        recipient: Option<&str>,
-        line: String,
-        good: bool,
-    ) -> Result<()> {
-        match self.earlier_for(row as u64, recipient) {
+    pub fn record(&mut self, letter: &Letter, line: String, good: bool) -> Result<()> {
+        match self.earlier_for(letter) {
             Some(earlier) if !good && self.still_holds(&earlier) => self.write_earlier(&earlier),
             _ => self.write(line),
         }
@@ -218,8 +239,8 @@ impl Manifest {
 
     /// A letter this run did not make (it stopped first): the earlier run's
     /// line for it stays while its file is there.
-    pub fn keep_earlier(&mut self, row: usize, recipient: Option<&str>) -> Result<()> {
-        match self.earlier_for(row as u64, recipient) {
+    pub fn keep_earlier(&mut self, letter: &Letter) -> Result<()> {
+        match self.earlier_for(letter) {
             Some(earlier) if self.still_there(&earlier) => self.write_earlier(&earlier),
             _ => Ok(()),
         }
@@ -242,17 +263,21 @@ impl Manifest {
         self.file.commit()
     }
 
-    fn earlier_for(&mut self, row: u64, recipient: Option<&str>) -> Option<EarlierLine> {
+    fn earlier_for(&mut self, letter: &Letter) -> Option<EarlierLine> {
         let earlier = self.earlier.as_mut()?;
-        while earlier.peek().is_some_and(|line| line.row < row) {
+        let at = (letter.letter, letter.row as u64);
+        while earlier
+            .peek()
+            .is_some_and(|line| (line.letter, line.row) < at)
+        {
             earlier.next();
         }
         // The missions of one row come in the same order in both runs.
         while let Some(line) = earlier.peek() {
-            if line.row != row {
+            if (line.letter, line.row) != at {
                 return None;
             }
-            let found = line.recipient.as_deref() == recipient;
+            let found = line.recipient.as_deref() == letter.recipient;
             let line = earlier.next().expect("peeked");
             if found {
                 return Some(line);

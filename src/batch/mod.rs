@@ -1,4 +1,4 @@
-//! Running a write: every (sender, mission) pair composed, rendered and
+//! Running a write: every (letter, sender, mission) composed, rendered and
 //! written, in parallel, in bounded memory, with the same bytes whatever the
 //! number of threads.
 //!
@@ -209,7 +209,9 @@ pub enum Destination {
 
 pub struct Plan<'c> {
     pub catalog: &'c Catalog,
-    pub template: &'c LetterTemplate,
+    /// The letters, in the order they are written: the first to every sender
+    /// and mission, then the next, so that the copies of one letter stay together.
+    pub templates: Vec<&'c LetterTemplate>,
     pub senders: Senders,
     pub recipients: Recipients<'c>,
     pub date: Date,
@@ -255,6 +257,8 @@ pub struct Summary {
 struct Job<'c> {
     /// Its place in the run, the same in both passes.
     index: usize,
+    /// Which of the plan's letters.
+    letter: usize,
     row: Arc<SenderRow>,
     /// `None` when the row itself is bad, or names no mission we know.
     mission: Option<&'c Mission>,
@@ -387,8 +391,8 @@ struct FirstPass {
     names: Vec<Option<Arc<str>>>,
     /// The missions written to, in the order first met.
     missions: Vec<String>,
-    /// The first few letters, as `--dry-run` lists them: sender and mission.
-    listed: Vec<(String, String)>,
+    /// The first few letters, as `--dry-run` lists them.
+    listed: Vec<Listed>,
     /// The first letter, composed, for `--dry-run` to show.
     first_letter: Option<Letter>,
     /// Letters that cannot be made, by index, and why (with `--keep-going`).
@@ -405,13 +409,20 @@ struct FirstPass {
 /// a problem on row 700 stops the run before row 1 is written. Every
 /// problem is told, in the order of the rows, whatever the threads.
 fn first_pass(plan: &Plan) -> Result<FirstPass> {
-    // Once, and first: the facts are the same for every letter of the run.
-    plan.catalog.check_asks(plan.template, plan.date)?;
-    let namer = plan
-        .destination_pattern()
-        .map(|pattern| Namer::new(pattern, plan.template, plan.format.extension()))
-        .transpose()?;
-    let mut seen: HashMap<Arc<str>, usize> = HashMap::new();
+    // Once, and first: the facts are the same for every copy of a letter.
+    for template in &plan.templates {
+        plan.catalog.check_asks(template, plan.date)?;
+    }
+    let namers = match plan.destination_pattern() {
+        Some(pattern) => plan
+            .templates
+            .iter()
+            .map(|template| Namer::new(pattern, template, plan.format.extension()))
+            .collect::<Result<Vec<_>>>()?,
+        None => Vec::new(),
+    };
+    // Each name, and the letter that took it first: its row and description.
+    let mut seen: HashMap<Arc<str>, (usize, String)> = HashMap::new();
     let mut first = FirstPass {
         count: 0,
         names: Vec::new(),
@@ -428,7 +439,7 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
         // core, gathered in order.
         let checked: Vec<Checked> = jobs
             .par_iter()
-            .map(|job| check_job(plan, namer.as_ref(), job))
+            .map(|job| check_job(plan, namers.get(job.letter), job))
             .collect();
         for (job, checked) in jobs.iter_mut().zip(checked) {
             first.count += 1;
@@ -454,23 +465,32 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
                         first.missions.push(mission.id.clone());
                     }
                     if plan.dry_run && first.listed.len() < LISTED {
-                        first
-                            .listed
-                            .push((job.row.sender.name.clone(), mission.id.clone()));
+                        first.listed.push(Listed {
+                            letter: plan.templates[job.letter].front.id.clone(),
+                            sender: job.row.sender.name.clone(),
+                            mission: mission.id.clone(),
+                        });
                     }
                     match file_name.map(Arc::<str>::from) {
                         Some(file_name) => match seen.get(&file_name) {
-                            Some(earlier) => Some(
+                            Some((row, earlier)) => Some(
                                 Error::data(format!(
-                                    "two letters would be written to `{file_name}` (rows {earlier} and {})",
-                                    job.row.row
+                                    "two letters would be written to `{file_name}` ({})",
+                                    match plan.templates.len() == 1 && plan.senders.is_csv() {
+                                        true => format!("rows {row} and {}", job.row.row),
+                                        false => format!("{earlier} and {}", described(plan, job)),
+                                    }
                                 ))
-                                .with_help(
-                                    "make --file-name give each letter its own name, e.g. add {{row}}",
-                                ),
+                                .with_help(match plan.templates.len() {
+                                    1 => "make --file-name give each letter its own name, e.g. add {{row}}",
+                                    _ => "make --file-name give each letter its own name, e.g. add {{letter.id}} and {{row}}",
+                                }),
                             ),
                             None => {
-                                seen.insert(file_name.clone(), job.row.row);
+                                seen.insert(
+                                    file_name.clone(),
+                                    (job.row.row, described(plan, job)),
+                                );
                                 name = Some(file_name);
                                 None
                             }
@@ -481,7 +501,7 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
                 Err(Problem::Run(err)) => return Err(err),
                 Err(Problem::Row(err)) => Some(err),
             };
-            if namer.is_some() {
+            if !namers.is_empty() {
                 first.names.push(name);
             }
             if let Some(problem) = problem {
@@ -500,6 +520,28 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
         eprintln!("{}", problems.into_warning());
     }
     Ok(first)
+}
+
+/// A letter as `--dry-run` lists it.
+struct Listed {
+    letter: String,
+    sender: String,
+    mission: String,
+}
+
+/// "`abzhan` to de-berlin, row 3": which letter of the run a job is, said
+/// with only what tells it apart (the letter id when there are several, the
+/// row with a senders file).
+fn described(plan: &Plan, job: &Job) -> String {
+    let mission = job.mission.map_or("", |m| m.id.as_str());
+    let mut text = match plan.templates.len() {
+        1 => format!("to {mission}"),
+        _ => format!("`{}` to {mission}", plan.templates[job.letter].front.id),
+    };
+    if plan.senders.is_csv() {
+        text.push_str(&format!(", row {}", job.row.row));
+    }
+    text
 }
 
 /// What stops a letter: its own row, or what every letter shares (the
@@ -527,7 +569,7 @@ fn check_job(plan: &Plan, namer: Option<&Namer>, job: &Job) -> Checked {
         return Ok((None, name));
     }
     let letter = compose_job(plan, job).map_err(Problem::Row)?;
-    check_letter(plan, &letter).map_err(|err| Problem::Row(at_row(plan, &job.row, err)))?;
+    check_letter(plan, &letter).map_err(|err| Problem::Row(at_job(plan, job, err)))?;
     Ok((plan.dry_run.then_some(letter), name))
 }
 
@@ -666,34 +708,56 @@ fn in_chunks<'c>(
     plan: &Plan<'c>,
     mut each: impl FnMut(&mut Vec<Job<'c>>) -> Result<bool> + Send,
 ) -> Result<()> {
-    let mut rows = plan.senders.rows()?;
-    let mut index = 0;
-    let mut jobs = next_jobs(plan, &mut rows, &mut index);
+    let mut at = Position {
+        rows: plan.senders.rows()?,
+        letter: 0,
+        index: 0,
+    };
+    let mut jobs = next_jobs(plan, &mut at)?;
     while !jobs.is_empty() {
-        let (go_on, next) = rayon::join(
-            || each(&mut jobs),
-            || next_jobs(plan, &mut rows, &mut index),
-        );
+        let (go_on, next) = rayon::join(|| each(&mut jobs), || next_jobs(plan, &mut at));
         if !go_on? {
             return Ok(());
         }
-        jobs = next;
+        jobs = next?;
     }
     Ok(())
 }
 
+/// Where the reading of a run's letters is: the senders are read once for
+/// each letter.
+struct Position {
+    rows: Rows,
+    /// Which of the plan's letters the rows are read for.
+    letter: usize,
+    /// The next job's index.
+    index: usize,
+}
+
 /// The next [`CHUNK`] or so letters to make, from as many rows as that takes.
-fn next_jobs<'c>(plan: &Plan<'c>, rows: &mut Rows, index: &mut usize) -> Vec<Job<'c>> {
+fn next_jobs<'c>(plan: &Plan<'c>, at: &mut Position) -> Result<Vec<Job<'c>>> {
     let mut jobs = Vec::with_capacity(CHUNK);
     let mut cells = 0;
     while jobs.len() < CHUNK && cells < CHUNK_CELLS {
-        let Some(row) = rows.next_row() else {
-            break;
+        let Some(row) = at.rows.next_row() else {
+            if at.letter + 1 == plan.templates.len() {
+                break;
+            }
+            at.letter += 1;
+            at.rows = plan.senders.rows()?;
+            continue;
         };
-        cells += rows.width();
-        let mut push = |row: Arc<SenderRow>, mission, problem| {
+        cells += at.rows.width();
+        let letter = at.letter;
+        let index = &mut at.index;
+        let mut push = |row: Arc<SenderRow>, mission, problem: Option<Error>| {
+            // A row that gives no letter is one problem, told with the first letter.
+            if problem.is_some() && letter > 0 {
+                return;
+            }
             jobs.push(Job {
                 index: *index,
+                letter,
                 row,
                 mission,
                 problem,
@@ -721,7 +785,7 @@ fn next_jobs<'c>(plan: &Plan<'c>, rows: &mut Rows, index: &mut usize) -> Vec<Job
             Err(err) => push(row, None, Some(err)),
         }
     }
-    jobs
+    Ok(jobs)
 }
 
 fn second_pass(plan: &Plan, first: FirstPass, continues: bool) -> Result<Summary> {
@@ -866,7 +930,8 @@ fn interrupted(signal: i32) -> Error {
     .with_help("run the same command again to write the rest")
 }
 
-/// An error of one letter, saying whose and to whom.
+/// An error of one letter, saying whose and to whom (which letter is
+/// already in the message of a run of several).
 fn at_letter(job: &Job, err: &Error) -> String {
     match job.mission {
         Some(mission) if !job.row.sender.name.is_empty() => {
@@ -905,9 +970,12 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
             },
             // A combined file names no letter: the error says which one it was.
             Err(err) => Outcome::Failed(Error {
-                message: match plan.senders.is_csv() {
-                    true => format!("row {} (to {}): {}", job.row.row, mission.id, err.message),
-                    false => format!("letter to {}: {}", mission.id, err.message),
+                message: match (plan.senders.is_csv(), plan.templates.len()) {
+                    (true, 1) => {
+                        format!("row {} (to {}): {}", job.row.row, mission.id, err.message)
+                    }
+                    (false, 1) => format!("letter to {}: {}", mission.id, err.message),
+                    _ => format!("letter {}: {}", described(plan, job), err.message),
                 },
                 ..err
             }),
@@ -915,7 +983,7 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
     }
     let bytes = match render::render(plan.format, &letter, &plan.options) {
         Ok(bytes) => bytes,
-        Err(err) => return Outcome::Failed(at_row(plan, &job.row, err)),
+        Err(err) => return Outcome::Failed(at_job(plan, job, err)),
     };
     let long_link =
         plan.format == Format::Mailto && bytes.len() > crate::render::email::MAILTO_WARN_LEN + 1;
@@ -996,11 +1064,28 @@ fn at_row(plan: &Plan, row: &SenderRow, err: Error) -> Error {
     }
 }
 
+/// An error of one letter: with its row, and which letter it is when the
+/// run writes several.
+fn at_job(plan: &Plan, job: &Job, err: Error) -> Error {
+    let err = match plan.templates.len() {
+        1 => err,
+        _ => Error {
+            message: format!(
+                "letter `{}`: {}",
+                plan.templates[job.letter].front.id, err.message
+            ),
+            ..err
+        },
+    };
+    at_row(plan, &job.row, err)
+}
+
 fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
     let mission = job.mission.expect("a composed letter has a mission");
     let personal = job.row.personal.as_deref().or(plan.personal.as_deref());
+    let template = plan.templates[job.letter];
     let request = Request {
-        template: plan.template,
+        template,
         mission,
         sender: &job.row.sender,
         date: plan.date,
@@ -1010,7 +1095,10 @@ fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
         facts: Facts::Checked,
         cc_embassy: plan.cc_embassy,
     };
-    let key = mission as *const Mission as usize;
+    let key = (
+        template as *const LetterTemplate as usize,
+        mission as *const Mission as usize,
+    );
     MISSION_DATA
         .with(|cell| {
             let mut missions = cell.borrow_mut();
@@ -1018,7 +1106,7 @@ fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
                 Entry::Occupied(cached) => cached.into_mut(),
                 Entry::Vacant(place) => place.insert(MissionData::new(
                     plan.catalog,
-                    plan.template,
+                    template,
                     mission,
                     plan.date,
                     Facts::Checked,
@@ -1026,17 +1114,18 @@ fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
             };
             compose_with(plan.catalog, &request, data)
         })
-        .map_err(|err| at_row(plan, &job.row, err))
+        .map_err(|err| at_job(plan, job, err))
 }
 
 thread_local! {
-    /// Each worker's template data for the missions it has written to, by
-    /// the address of the [`Mission`] in the catalog: only the sender's part
+    /// Each worker's template data for the letters and missions it has
+    /// written, by the addresses of the [`LetterTemplate`] and [`Mission`] in
+    /// the catalog: only the sender's part
     /// changes from one letter of a batch to the next, so the rest (mission,
     /// prisoners, demands, rendered texts) is built once per mission, not per
     /// letter, even when every sender writes to every mission (`--all`).
     /// Workers belong to the pool [`run`] makes, so this ends with the run.
-    static MISSION_DATA: RefCell<HashMap<usize, MissionData>> = RefCell::new(HashMap::new());
+    static MISSION_DATA: RefCell<HashMap<(usize, usize), MissionData>> = RefCell::new(HashMap::new());
 }
 
 impl<'c> Plan<'c> {
@@ -1066,13 +1155,13 @@ impl<'c> Plan<'c> {
 
     fn destination_pattern(&self) -> Option<&str> {
         match &self.destination {
-            Destination::Dir { pattern, .. } => {
-                Some(pattern.as_deref().unwrap_or(if self.senders.is_csv() {
-                    "{{embassy.id}}-{{sender.name}}"
-                } else {
-                    "{{letter.id}}-{{embassy.id}}"
-                }))
-            }
+            Destination::Dir { pattern, .. } => Some(pattern.as_deref().unwrap_or(
+                match (self.senders.is_csv(), self.templates.len()) {
+                    (false, _) => "{{letter.id}}-{{embassy.id}}",
+                    (true, 1) => "{{embassy.id}}-{{sender.name}}",
+                    (true, _) => "{{letter.id}}-{{embassy.id}}-{{sender.name}}",
+                },
+            )),
             _ => None,
         }
     }
@@ -1127,7 +1216,12 @@ impl<'c> Plan<'c> {
         );
         RunRecord {
             date: self.date.to_string(),
-            letter: self.template.front.id.clone(),
+            letter: self
+                .templates
+                .iter()
+                .map(|t| t.front.id.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
             recipients,
             senders: self.senders.record(),
             format: self.format.name().into(),
@@ -1194,13 +1288,17 @@ impl Sink {
         summary: &mut Summary,
     ) -> Result<Option<Error>> {
         if let Some(manifest) = &mut self.manifest {
-            let (row, recipient) = (job.row.row, job.mission.map(|m| m.id.as_str()));
+            let letter = manifest::Letter {
+                letter: job.letter,
+                row: job.row.row,
+                recipient: job.mission.map(|m| m.id.as_str()),
+            };
             match manifest_line {
                 Some(line) => {
                     let good = matches!(outcome, Outcome::Done { .. });
-                    manifest.record(row, recipient, line, good)?;
+                    manifest.record(&letter, line, good)?;
                 }
-                None => manifest.keep_earlier(row, recipient)?,
+                None => manifest.keep_earlier(&letter)?,
             }
         }
         match outcome {
@@ -1331,7 +1429,7 @@ fn manifest_line(plan: &Plan, job: &Job, outcome: &Outcome) -> String {
     };
     let entry = ManifestEntry {
         row: job.row.row,
-        letter: &plan.template.front.id,
+        letter: &plan.templates[job.letter].front.id,
         recipient: job.mission.map(|m| m.id.as_str()),
         sender: Some(job.row.sender.name.as_str()).filter(|name| !name.is_empty()),
         format: plan.format,
@@ -1403,12 +1501,19 @@ fn dry_run(plan: &Plan, first: FirstPass) -> Result<Summary> {
     let total = first.count;
     let mut out = String::new();
     let names: Vec<&Arc<str>> = first.names.iter().flatten().collect();
-    for (i, (sender, mission)) in first.listed.iter().enumerate() {
+    for (i, listed) in first.listed.iter().enumerate() {
         let target = match names.get(i) {
             Some(name) => format!(" -> {name}"),
             None => String::new(),
         };
-        out.push_str(&format!("  {sender} to {mission}{target}\n"));
+        let letter = match plan.templates.len() {
+            1 => String::new(),
+            _ => format!("{}: ", listed.letter),
+        };
+        out.push_str(&format!(
+            "  {letter}{} to {}{target}\n",
+            listed.sender, listed.mission
+        ));
     }
     if total > first.listed.len() {
         out.push_str(&format!("  … and {} more\n", total - first.listed.len()));
@@ -1419,8 +1524,19 @@ fn dry_run(plan: &Plan, first: FirstPass) -> Result<Summary> {
         Destination::Stdout => "standard output".into(),
     };
     let missions = first.missions.len();
+    let of_letters = match plan.templates.len() {
+        1 => String::new(),
+        _ => format!(
+            "  In this order, the letters {}\n",
+            plan.templates
+                .iter()
+                .map(|t| t.front.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     let mut text = format!(
-        "Would write {total} {} ({}) to {missions} {}, to {destination}:\n{out}",
+        "Would write {total} {} ({}) to {missions} {}, to {destination}:\n{of_letters}{out}",
         if total == 1 { "letter" } else { "letters" },
         plan.format.name(),
         if missions == 1 { "mission" } else { "missions" },

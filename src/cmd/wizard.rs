@@ -131,7 +131,7 @@ pub fn run(data: &DataArgs, _args: WizardArgs) -> Result<()> {
         for (format, path) in formats.iter().zip(&files) {
             batch::run(Plan {
                 catalog: &catalog,
-                template,
+                templates: vec![template],
                 senders: Senders::One(sender.clone()),
                 recipients: Recipients::Fixed(vec![mission]),
                 date,

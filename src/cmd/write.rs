@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::render::pdf::{Paper, PdfOptions};
 use crate::render::{Format, RenderOptions};
 
-/// Write a letter to one mission, to the mission in a country, or to every mission
+/// Write letters to one mission, to the mission in a country, or to every mission
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Who it is to: --to ID (repeatable), --country COUNTRY (the mission in that country, or the one
@@ -25,6 +25,9 @@ Who it is from: your saved details (`protest profile`), or --sender FILE (TOML, 
 examples/sender.toml), and/or --name, --org, --role, --address (once per line), --town,
 --postcode, --from-country, --email, --phone. Flags override the file; --no-profile ignores the
 saved details.
+
+Several letters (protest write ID ID …) go each to every recipient, in that order: letter by
+letter, and within a letter as one letter would. Every one is checked before any is written.
 
 Where it goes: one letter to standard output, or -o FILE; several letters to --out DIR, one file
 each, with a manifest.jsonl. Existing files are never replaced without --force; the same command
@@ -44,11 +47,13 @@ Examples:
   protest write political-prisoners-2026 --all --sender me.toml --out letters/
   protest write mukhammedkarim --to gb-london --senders branch.csv --format eml --out drafts/
   protest write mukhammedkarim --all --sender me.toml --combine print.pdf --duplex
+  protest write mukhammedkarim abzhan zhylanbayev --to de-berlin --combine copies.pdf
   protest write mamai-restrictions --to kz-president --sender me.toml --cc-embassy")]
 pub struct WriteArgs {
-    /// The letter to write (its id: `protest letters` lists them)
-    #[arg(add = ArgValueCandidates::new(super::completions::letter_ids))]
-    letter: String,
+    /// The letters to write, by id (`protest letters` lists them): each goes to every recipient
+    #[arg(value_name = "LETTER", required = true,
+          add = ArgValueCandidates::new(super::completions::letter_ids))]
+    letter_ids: Vec<String>,
 
     /// The mission to write to, by id (`protest embassies` lists them); repeat for several
     #[arg(long, value_name = "ID", help_heading = "Recipient",
@@ -149,7 +154,8 @@ pub struct WriteArgs {
     )]
     out: Option<PathBuf>,
     /// How --out names each file, a Handlebars pattern
-    /// [default: {{letter.id}}-{{embassy.id}}, or {{embassy.id}}-{{sender.name}} with --senders]
+    /// [default: {{letter.id}}-{{embassy.id}}, or {{embassy.id}}-{{sender.name}} with --senders,
+    /// {{letter.id}}-{{embassy.id}}-{{sender.name}} with --senders and several letters]
     #[arg(
         long,
         value_name = "PATTERN",
@@ -207,9 +213,11 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     // that nothing was written, and is exit 128 + its number like any other.
     batch::interrupt::install();
     let catalog = data.load()?;
-    let template = catalog.template_in(&args.letter, args.lang.as_deref())?;
-    for warning in super::language_warnings(&catalog, template) {
-        eprintln!("warning: {warning}");
+    let templates = templates(&catalog, &args)?;
+    for template in &templates {
+        for warning in super::language_warnings(&catalog, template) {
+            eprintln!("warning: {warning}");
+        }
     }
     // Read even with --date: the PDF metadata is dated by SOURCE_DATE_EPOCH too.
     let today = Date::today()?;
@@ -220,15 +228,26 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     };
     // Before anything else is read or written: a letter that no longer fits
     // the facts is wrong whoever signs it and wherever it goes.
-    catalog.check_asks(template, date)?;
-    warn_about_facts(&catalog, template, date);
+    for template in &templates {
+        catalog.check_asks(template, date)?;
+    }
+    // Said once the run is known to be possible, not before its refusal.
+    let warn_about_facts = || {
+        for template in &templates {
+            warn_about_facts(&catalog, template, date);
+        }
+    };
     let senders = match &args.senders {
         Some(path) => Senders::csv(path.clone())?,
         None => Senders::One(sender(&args)?),
     };
     if let Some(reader) = senders.reader()? {
-        let unused =
-            batch::headers::unused_columns(&reader, &catalog, template, args.file_name.as_deref());
+        let unused = batch::headers::unused_columns(
+            &reader,
+            &catalog,
+            &templates,
+            args.file_name.as_deref(),
+        );
         say_unused_columns(&unused, args.dry_run)?;
     }
     let recipients = recipients(&catalog, &args)?;
@@ -269,7 +288,8 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         crate::render::email::check_cc_option(cc, format.is_email())?;
     }
     if args.json && args.out.is_none() {
-        return print_letters(&catalog, template, &senders, &recipients, date, &args);
+        warn_about_facts();
+        return print_letters(&catalog, &templates, &senders, &recipients, date, &args);
     }
     let destination = match (&args.out, &args.output, &args.combine) {
         (Some(dir), _, _) => Destination::Dir {
@@ -285,8 +305,9 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     // The letters of one sender are counted here, so a run that cannot be
     // written stops before its warnings about the missions.
     if matches!(senders, Senders::One(_)) && !fixed.is_empty() {
-        batch::check_destination(fixed.len(), format, &destination)?;
+        batch::check_destination(fixed.len() * templates.len(), format, &destination)?;
     }
+    warn_about_facts();
     if !format.is_email() {
         for mission in &fixed {
             warn_about_address(mission);
@@ -294,7 +315,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     }
     let plan = Plan {
         catalog: &catalog,
-        template,
+        templates,
         senders,
         recipients,
         date,
@@ -347,7 +368,7 @@ fn refuse_directory_as_file(args: &WriteArgs) -> Result<()> {
 /// `--json`: the composed letters themselves, for scripts.
 fn print_letters(
     catalog: &Catalog,
-    template: &crate::catalog::LetterTemplate,
+    templates: &[&LetterTemplate],
     senders: &Senders,
     recipients: &Recipients,
     date: Date,
@@ -368,24 +389,39 @@ fn print_letters(
     };
     let personal = personal(args)?;
     let extra = Map::new();
-    let mut letters = Vec::with_capacity(missions.len());
-    for mission in missions {
-        letters.push(compose(
-            catalog,
-            &Request {
-                template,
-                mission,
-                sender,
-                date,
-                personal: personal.as_deref(),
-                cc: &args.cc,
-                extra: &extra,
-                facts: Facts::Checked,
-                cc_embassy: args.cc_embassy,
-            },
-        )?);
+    let mut letters = Vec::with_capacity(templates.len() * missions.len());
+    for template in templates {
+        for mission in &missions {
+            letters.push(compose(
+                catalog,
+                &Request {
+                    template,
+                    mission,
+                    sender,
+                    date,
+                    personal: personal.as_deref(),
+                    cc: &args.cc,
+                    extra: &extra,
+                    facts: Facts::Checked,
+                    cc_embassy: args.cc_embassy,
+                },
+            )?);
+        }
     }
     super::print_json(&letters)
+}
+
+/// The letters asked for, each once, in the order given; the first unknown
+/// one (or one not written in --lang) stops the run.
+fn templates<'c>(catalog: &'c Catalog, args: &WriteArgs) -> Result<Vec<&'c LetterTemplate>> {
+    let mut templates: Vec<&LetterTemplate> = Vec::with_capacity(args.letter_ids.len());
+    for id in &args.letter_ids {
+        let template = catalog.template_in(id, args.lang.as_deref())?;
+        if !templates.iter().any(|t| std::ptr::eq(*t, template)) {
+            templates.push(template);
+        }
+    }
+    Ok(templates)
 }
 
 /// Says, before the letter is written, what the facts behind it cannot
