@@ -148,7 +148,7 @@ struct Earlier(std::io::Lines<BufReader<File>>);
 
 struct EarlierLine {
     row: u64,
-    recipient: Option<String>,
+    mission: Option<String>,
     status: String,
     path: Option<String>,
     sha256: Option<String>,
@@ -159,7 +159,9 @@ struct EarlierLine {
 #[derive(Deserialize)]
 struct Key {
     row: u64,
-    recipient: Option<String>,
+    /// Manifests before `protest/1` called it `recipient`.
+    #[serde(alias = "recipient")]
+    mission: Option<String>,
     status: String,
     path: Option<String>,
     sha256: Option<String>,
@@ -175,7 +177,7 @@ impl Iterator for Earlier {
             };
             return Some(EarlierLine {
                 row: key.row,
-                recipient: key.recipient,
+                mission: key.mission,
                 status: key.status,
                 path: key.path,
                 sha256: key.sha256,
@@ -252,7 +254,7 @@ impl Manifest {
             if line.row != row {
                 return None;
             }
-            let found = line.recipient.as_deref() == recipient;
+            let found = line.mission.as_deref() == recipient;
             let line = earlier.next().expect("peeked");
             if found {
                 return Some(line);
@@ -289,6 +291,7 @@ impl Manifest {
         let mut value: Value = serde_json::from_str(&line.text).expect("read as JSON before");
         if let Value::Object(fields) = &mut value {
             fields.remove("run");
+            upgrade(fields);
         }
         let mut text = serde_json::to_string(&value).expect("a manifest line serialises");
         text.push('\n');
@@ -304,6 +307,19 @@ impl Manifest {
         self.lines += 1;
         self.file.write_all(line.as_bytes())
     }
+}
+
+/// A line kept from a manifest written before `protest/1`, in today's words,
+/// so that one manifest never mixes two vocabularies.
+fn upgrade(fields: &mut serde_json::Map<String, Value>) {
+    fields.retain(|_, value| !value.is_null());
+    if let Some(mission) = fields.remove("recipient") {
+        fields.insert("mission".into(), mission);
+    }
+    if let Some(Value::String(name)) = fields.remove("sender") {
+        fields.insert("sender".into(), serde_json::json!({ "name": name }));
+    }
+    fields.insert("schema".into(), Value::from(crate::SCHEMA));
 }
 
 /// An output directory holding the letters of a run with other inputs.

@@ -385,7 +385,7 @@ fn print_letters(
             },
         )?);
     }
-    super::print_json(&letters)
+    super::print_json(&serde_json::json!({ "letters": letters }))
 }
 
 /// Says, before the letter is written, what the facts behind it cannot

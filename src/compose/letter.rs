@@ -10,6 +10,7 @@ use crate::compose::date::Date;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Letter {
     /// Id of the template the letter was written from (e.g. `bokayev-ayanov`).
+    #[serde(rename = "letter")]
     pub template_id: String,
     /// BCP 47 language tag of the letter (e.g. `en-GB`).
     pub language: String,
@@ -49,6 +50,7 @@ pub struct SenderBlock {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RecipientBlock {
     /// Directory id of the mission (e.g. `gb-london`).
+    #[serde(rename = "mission")]
     pub mission_id: String,
     /// Host country, ISO 3166-1 alpha-2 (upper case). Renderers pick paper size from it.
     pub country: String,
