@@ -100,7 +100,10 @@ fn check_manifest(dir: &Path, format: &str, count: usize) -> Vec<Value> {
         assert_eq!(entry["schema"], "protest/1", "{entry}");
         assert!(entry["mission"].is_string() && entry["sender"]["name"].is_string());
         // Unknown is left out, never null.
-        assert!(entry.as_object().unwrap().values().all(|v| !v.is_null()), "{entry}");
+        assert!(
+            entry.as_object().unwrap().values().all(|v| !v.is_null()),
+            "{entry}"
+        );
         match entry["status"].as_str().unwrap() {
             "written" | "unchanged" | "replaced" => {
                 let path = entry["path"].as_str().expect("a written letter has a path");

@@ -19,7 +19,8 @@ use serde_json::Value;
 const SCHEMA: &str = "protest/1";
 const SMTP_USER: &str = "branch";
 const SMTP_PASSWORD: &str = "correct horse battery staple";
-const MEMBERS: &str = "name,email,country\nAnn Lee,ann@example.org,GB\nBob Jones,bob@example.org,GB\n";
+const MEMBERS: &str =
+    "name,email,country\nAnn Lee,ann@example.org,GB\nBob Jones,bob@example.org,GB\n";
 
 /// What a document looks like, without its values.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,13 +43,7 @@ fn shape(value: &Value) -> Shape {
         Value::Bool(_) => Shape::Bool,
         Value::Number(_) => Shape::Number,
         Value::String(_) => Shape::String,
-        Value::Array(items) => Shape::Array(
-            items
-                .iter()
-                .map(shape)
-                .reduce(merge)
-                .map(Box::new),
-        ),
+        Value::Array(items) => Shape::Array(items.iter().map(shape).reduce(merge).map(Box::new)),
         Value::Object(fields) => {
             Shape::Object(fields.iter().map(|(k, v)| (k.clone(), shape(v))).collect())
         }
@@ -94,7 +89,9 @@ fn differences(documented: &Shape, real: &Shape, path: &str, out: &mut Vec<Strin
     match (documented, real) {
         (Shape::Object(doc), Shape::Object(real)) => {
             for key in doc.keys().filter(|k| !real.contains_key(*k)) {
-                out.push(format!("{path}.{key}: documented, but the command never prints it"));
+                out.push(format!(
+                    "{path}.{key}: documented, but the command never prints it"
+                ));
             }
             for key in real.keys().filter(|k| !doc.contains_key(*k)) {
                 out.push(format!("{path}.{key}: printed, but not documented"));
@@ -170,7 +167,10 @@ impl Server {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        let port = line.trim().parse().expect("the SMTP server prints its port");
+        let port = line
+            .trim()
+            .parse()
+            .expect("the SMTP server prints its port");
         Server { child, port }
     }
 }
