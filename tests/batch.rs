@@ -1641,3 +1641,45 @@ fn a_rerun_interrupted_keeps_every_earlier_line_whose_letter_is_there() {
     let entries = check_manifest(&out, "text", rows);
     assert_eq!(entries[0]["run"]["date"], DATE);
 }
+
+/// A manifest written before `protest/1` (`recipient`, a `sender` string,
+/// nulls) is still the record of its run: a re-run continues it, and the
+/// manifest it leaves speaks today's words only.
+#[test]
+fn a_manifest_in_the_old_words_is_continued_and_rewritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = write(tmp.path(), "s.csv", members(3));
+    let out = tmp.path().join("out");
+    let args = ["--to", "gb-london", "--senders", s(&csv), "--out", s(&out)];
+    let (code, _, err) = run(&mut write_cmd(&args));
+    assert_eq!(code, 0, "{err}");
+    let old: String = manifest(&out)
+        .into_iter()
+        .map(|mut entry| {
+            let fields = entry.as_object_mut().unwrap();
+            fields.remove("schema");
+            let mission = fields.remove("mission").unwrap();
+            fields.insert("recipient".into(), mission);
+            let name = fields["sender"]["name"].clone();
+            fields.insert("sender".into(), name);
+            fields.insert("reason".into(), Value::Null);
+            format!("{entry}\n")
+        })
+        .collect();
+    std::fs::write(out.join("manifest.jsonl"), old).unwrap();
+    let lost = letters(&out).into_keys().nth(1).unwrap();
+    std::fs::remove_file(out.join(&lost)).unwrap();
+
+    let (code, _, err) = run(&mut write_cmd(&args));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        summary(&err),
+        format!(
+            "3 letters in {}: 1 written, 2 already there, 0 skipped, 0 failed",
+            out.display()
+        )
+    );
+    // check_manifest holds every line to the words of protest/1.
+    let entries = check_manifest(&out, "text", 3);
+    assert!(entries[0]["run"].is_object());
+}

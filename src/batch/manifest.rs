@@ -338,3 +338,23 @@ pub fn another_run(dir: &Path, differences: &[String]) -> Error {
          directory, or pass --force to replace the letters already there",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_of_an_old_manifest_is_kept_in_todays_words() {
+        let mut line: Value = serde_json::from_str(
+            r#"{"row":2,"letter":"x","recipient":"gb-london","sender":"Ann Lee","format":"text","path":"a.txt","sha256":"00","status":"written","reason":null}"#,
+        )
+        .unwrap();
+        upgrade(line.as_object_mut().unwrap());
+        assert_eq!(
+            line,
+            serde_json::json!({"schema": crate::SCHEMA, "row": 2, "letter": "x",
+                "mission": "gb-london", "sender": {"name": "Ann Lee"}, "format": "text",
+                "path": "a.txt", "sha256": "00", "status": "written"})
+        );
+    }
+}
