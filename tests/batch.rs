@@ -98,7 +98,10 @@ fn check_manifest(dir: &Path, format: &str, count: usize) -> Vec<Value> {
         row = this;
         assert_eq!(entry["format"], format, "{entry}");
         assert_eq!(entry["schema"], "protest/1", "{entry}");
-        assert!(entry["mission"].is_string() && entry["sender"]["name"].is_string());
+        assert!(
+            entry["mission"].is_string() && entry["sender"]["name"].is_string(),
+            "{entry}"
+        );
         // Unknown is left out, never null.
         assert!(
             entry.as_object().unwrap().values().all(|v| !v.is_null()),

@@ -316,8 +316,10 @@ fn upgrade(fields: &mut serde_json::Map<String, Value>) {
     if let Some(mission) = fields.remove("recipient") {
         fields.insert("mission".into(), mission);
     }
-    if let Some(Value::String(name)) = fields.remove("sender") {
-        fields.insert("sender".into(), serde_json::json!({ "name": name }));
+    if let Some(sender) = fields.get_mut("sender") {
+        if let Value::String(name) = sender {
+            *sender = serde_json::json!({ "name": name });
+        }
     }
     fields.insert("schema".into(), Value::from(crate::SCHEMA));
 }
@@ -342,6 +344,14 @@ pub fn another_run(dir: &Path, differences: &[String]) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_in_todays_words_is_kept_as_it_is() {
+        let text = r#"{"schema":"protest/1","row":1,"letter":"x","mission":"gb-london","sender":{"name":"Ann Lee"},"format":"text","status":"skipped","reason":"no email address"}"#;
+        let mut line: Value = serde_json::from_str(text).unwrap();
+        upgrade(line.as_object_mut().unwrap());
+        assert_eq!(line, serde_json::from_str::<Value>(text).unwrap());
+    }
 
     #[test]
     fn a_line_of_an_old_manifest_is_kept_in_todays_words() {
