@@ -207,7 +207,8 @@ fn show(catalog: &Catalog, template: &LetterTemplate, day: Date, json: bool) -> 
             .filter_map(|id| catalog.prisoners.get(id))
             .map(|p| person(p, day))
             .collect::<Vec<_>>());
-        value["body"] = json!(template.body);
+        // Not `body`: that is the composed text's list of blocks in `write --json`.
+        value["template"] = json!(template.body);
         return print_json(&json!({ "letters": [value] }));
     }
     let front = &template.front;
