@@ -202,8 +202,10 @@ fn output_of(commands: &[String]) -> String {
                 .unwrap_or_else(|e| panic!("`{command}`: {e}"));
             continue;
         }
-        // Environment assignments are the test's own (the password below).
-        words.retain(|w| !w.contains('='));
+        // Environment assignments before the command are the test's own (the
+        // password below).
+        let command_starts = words.iter().position(|w| !w.contains('=')).unwrap();
+        words.drain(..command_starts);
         assert_eq!(words[0], "protest", "`{command}`: not a protest command");
         if let Some(server) = &server {
             for (flag, value) in [

@@ -154,3 +154,52 @@ fn every_example_in_the_readme_runs() {
     // The test runs the README, not nothing: its examples are many.
     assert!(ran >= 25, "only {ran} README lines ran");
 }
+
+/// What the test runs of a block, and what it leaves: so that a line it
+/// should run is not skipped unseen.
+#[test]
+fn the_runnable_lines_are_found_with_their_files_and_exit_codes() {
+    let page = "```sh\n\
+        # a comment\n\
+        cargo run --release -- letters --json\n\
+        protest write x --name \"Ann Lee\" --personal-file - < mine.txt  # own words\n\
+        protest completions fish > ~/.config/fish/completions/protest.fish\n\
+        protest write y --to nowhere   # an unknown mission (exit 2)\n\
+        protest send drafts/ --smtp smtp://smtp.example.org:587 \\\n    --user me --dry-run\n\
+        protest profile edit\n\
+        protest write z --to gb-london | head   # not run\n\
+        echo done\n\
+        ```\n";
+    let blocks = markdown::fenced_blocks(page);
+    let found = examples(&blocks[0]);
+    let summary: Vec<(Vec<&str>, Option<&str>, Option<&str>, i32)> = found
+        .iter()
+        .map(|e| {
+            (
+                e.args.iter().map(String::as_str).collect(),
+                e.stdin.as_deref(),
+                e.stdout.as_deref(),
+                e.code,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (vec!["letters", "--json"], None, None, 0),
+            (
+                vec!["write", "x", "--name", "Ann Lee", "--personal-file", "-"],
+                Some("mine.txt"),
+                None,
+                0
+            ),
+            (
+                vec!["completions", "fish"],
+                None,
+                Some("~/.config/fish/completions/protest.fish"),
+                0
+            ),
+            (vec!["write", "y", "--to", "nowhere"], None, None, 2),
+        ]
+    );
+}
