@@ -172,7 +172,9 @@ fn the_runnable_lines_are_found_with_their_files_and_exit_codes() {
         ```\n";
     let blocks = markdown::fenced_blocks(page);
     let found = examples(&blocks[0]);
-    let summary: Vec<(Vec<&str>, Option<&str>, Option<&str>, i32)> = found
+    /// Arguments, standard input, standard output, exit code.
+    type Run<'a> = (Vec<&'a str>, Option<&'a str>, Option<&'a str>, i32);
+    let summary: Vec<Run> = found
         .iter()
         .map(|e| {
             (
