@@ -5,6 +5,11 @@
 //! [`compose::Letter`]; [`render`] writes that letter as text, email or PDF;
 //! [`output`] puts the result on disk atomically.
 
+/// The version of every JSON document protest prints or writes (`--json`,
+/// `manifest.jsonl`, `send-log.jsonl`), in its `schema` field: scripts can
+/// refuse a shape they do not know. docs/json.md describes the shapes.
+pub const SCHEMA: &str = "protest/1";
+
 pub mod batch;
 pub mod catalog;
 pub mod cmd;

@@ -97,7 +97,16 @@ fn check_manifest(dir: &Path, format: &str, count: usize) -> Vec<Value> {
         assert!(this == row || this == row + 1, "rows in order: {entry}");
         row = this;
         assert_eq!(entry["format"], format, "{entry}");
-        assert!(entry["recipient"].is_string() && entry["sender"].is_string());
+        assert_eq!(entry["schema"], "protest/1", "{entry}");
+        assert!(
+            entry["mission"].is_string() && entry["sender"]["name"].is_string(),
+            "{entry}"
+        );
+        // Unknown is left out, never null.
+        assert!(
+            entry.as_object().unwrap().values().all(|v| !v.is_null()),
+            "{entry}"
+        );
         match entry["status"].as_str().unwrap() {
             "written" | "unchanged" | "replaced" => {
                 let path = entry["path"].as_str().expect("a written letter has a path");
@@ -253,7 +262,7 @@ fn csv_columns_fill_the_sender_block_extra_fields_and_personal_paragraphs() {
         "one member's paragraph is theirs alone"
     );
     let entries = check_manifest(&out, "text", 2);
-    assert_eq!(entries[0]["sender"], "Ann Lee");
+    assert_eq!(entries[0]["sender"]["name"], "Ann Lee");
     assert_eq!(entries[0]["letter"], "branch");
 }
 
@@ -270,7 +279,7 @@ fn each_sender_writes_to_the_embassy_in_their_own_country() {
     assert_eq!(code, 0, "{err}");
     let recipients: Vec<Value> = check_manifest(&out, "text", 3)
         .iter()
-        .map(|e| e["recipient"].clone())
+        .map(|e| e["mission"].clone())
         .collect();
     assert_eq!(recipients, ["gb-london", "de-berlin", "gb-london"]);
     let written = letters(&out);
@@ -656,14 +665,15 @@ fn a_killed_run_leaves_only_whole_letters_and_a_rerun_completes_it() {
 fn missions_without_email_are_skipped_with_a_reason_unless_strict() {
     let (code, listing, _) = run(protest().args(["embassies", "--json"]));
     assert_eq!(code, 0);
-    let listed: Vec<Value> = serde_json::from_str(&listing).unwrap();
+    let listing: Value = serde_json::from_str(&listing).unwrap();
+    let listed = listing["missions"].as_array().unwrap();
     // `--all` writes to missions, not to authorities such as the President.
     let missions: Vec<&Value> = listed.iter().filter(|m| m["kind"] != "authority").collect();
     assert!(missions.len() < listed.len());
     let without: BTreeSet<&str> = missions
         .iter()
         .filter(|m| m["email"].as_str().is_none_or(str::is_empty))
-        .map(|m| m["id"].as_str().unwrap())
+        .map(|m| m["mission"].as_str().unwrap())
         .collect();
     assert!(!without.is_empty() && without.len() < missions.len());
 
@@ -692,7 +702,7 @@ fn missions_without_email_are_skipped_with_a_reason_unless_strict() {
     );
     let entries = check_manifest(&out, "eml", missions.len());
     for entry in &entries {
-        let id = entry["recipient"].as_str().unwrap();
+        let id = entry["mission"].as_str().unwrap();
         if without.contains(id) {
             assert_eq!(entry["status"], "skipped", "{entry}");
             assert_eq!(entry["reason"], "no email address", "{entry}");
@@ -709,7 +719,7 @@ fn missions_without_email_are_skipped_with_a_reason_unless_strict() {
     assert_eq!(code, 65, "{err}");
     let first = missions
         .iter()
-        .map(|m| m["id"].as_str().unwrap())
+        .map(|m| m["mission"].as_str().unwrap())
         .find(|id| without.contains(id))
         .unwrap();
     assert!(
@@ -818,8 +828,8 @@ fn text_batch_one_file_per_member_with_a_manifest() {
     for (i, entry) in entries.iter().enumerate() {
         let name = format!("Member {i:04}");
         assert_eq!(entry["row"], i + 1);
-        assert_eq!(entry["sender"], name);
-        assert_eq!(entry["recipient"], "gb-london");
+        assert_eq!(entry["sender"]["name"], name);
+        assert_eq!(entry["mission"], "gb-london");
         assert_eq!(entry["status"], "written");
         let text = std::str::from_utf8(&written[entry["path"].as_str().unwrap()]).unwrap();
         assert!(
@@ -1633,4 +1643,46 @@ fn a_rerun_interrupted_keeps_every_earlier_line_whose_letter_is_there() {
     assert_eq!(temporaries(&out), Vec::<String>::new());
     let entries = check_manifest(&out, "text", rows);
     assert_eq!(entries[0]["run"]["date"], DATE);
+}
+
+/// A manifest written before `protest/1` (`recipient`, a `sender` string,
+/// nulls) is still the record of its run: a re-run continues it, and the
+/// manifest it leaves speaks today's words only.
+#[test]
+fn a_manifest_in_the_old_words_is_continued_and_rewritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = write(tmp.path(), "s.csv", members(3));
+    let out = tmp.path().join("out");
+    let args = ["--to", "gb-london", "--senders", s(&csv), "--out", s(&out)];
+    let (code, _, err) = run(&mut write_cmd(&args));
+    assert_eq!(code, 0, "{err}");
+    let old: String = manifest(&out)
+        .into_iter()
+        .map(|mut entry| {
+            let fields = entry.as_object_mut().unwrap();
+            fields.remove("schema");
+            let mission = fields.remove("mission").unwrap();
+            fields.insert("recipient".into(), mission);
+            let name = fields["sender"]["name"].clone();
+            fields.insert("sender".into(), name);
+            fields.insert("reason".into(), Value::Null);
+            format!("{entry}\n")
+        })
+        .collect();
+    std::fs::write(out.join("manifest.jsonl"), old).unwrap();
+    let lost = letters(&out).into_keys().nth(1).unwrap();
+    std::fs::remove_file(out.join(&lost)).unwrap();
+
+    let (code, _, err) = run(&mut write_cmd(&args));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        summary(&err),
+        format!(
+            "3 letters in {}: 1 written, 2 already there, 0 skipped, 0 failed",
+            out.display()
+        )
+    );
+    // check_manifest holds every line to the words of protest/1.
+    let entries = check_manifest(&out, "text", 3);
+    assert!(entries[0]["run"].is_object());
 }

@@ -30,7 +30,7 @@ fn letter_date(zone: &str) -> String {
     ]));
     assert_eq!(code, 0, "{err}");
     let letters: serde_json::Value = serde_json::from_str(&out).unwrap();
-    letters[0]["date"].as_str().unwrap().to_string()
+    letters["letters"][0]["date"].as_str().unwrap().to_string()
 }
 
 #[test]

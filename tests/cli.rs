@@ -150,11 +150,11 @@ fn an_overlay_entry_replaces_the_shipped_one_and_adds_new_ones() {
         .arg(fixture("own-embassies.toml")));
     assert_eq!(code, 0);
     let all: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let ids: Vec<&str> = all
+    let ids: Vec<&str> = all["missions"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| m["id"].as_str().unwrap())
+        .map(|m| m["mission"].as_str().unwrap())
         .collect();
     assert!(ids.contains(&"ie-dublin") && ids.contains(&"de-berlin"));
     assert_eq!(ids.iter().filter(|id| **id == "gb-london").count(), 1);
@@ -334,11 +334,11 @@ fn json_listings_have_an_id_and_the_fields_the_text_shows() {
     let (code, out, _) = run(protest().args(["letters", "--json", "--date", "2017-02-01"]));
     assert_eq!(code, 0);
     let letters: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let letters = letters.as_array().unwrap();
+    let letters = letters["letters"].as_array().unwrap();
     assert!(letters.len() >= 6);
     let bokayev = letters
         .iter()
-        .find(|l| l["id"] == "bokayev-ayanov")
+        .find(|l| l["letter"] == "bokayev-ayanov")
         .unwrap();
     assert_eq!(bokayev["language"], "en-GB");
     assert_eq!(
@@ -349,6 +349,7 @@ fn json_listings_have_an_id_and_the_fields_the_text_shows() {
     let (code, out, _) = run(protest().args(["embassies", "show", "gb-london", "--json"]));
     assert_eq!(code, 0);
     let london: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let london = &london["missions"];
     assert_eq!(
         london[0]["address"],
         serde_json::json!(["Kazakhstan House", "125 Pall Mall", "London SW1Y 5EA"])

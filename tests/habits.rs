@@ -598,12 +598,18 @@ fn complete(shell: &str, words: &[&str], cwd: &Path) -> Vec<String> {
 fn ids(listing: &[&str]) -> Vec<String> {
     let (code, out, _) = run(protest().args(listing).arg("--json"));
     assert_eq!(code, 0);
-    let all: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    let all: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let (list, id) = match listing[0] {
+        "letters" => ("letters", "letter"),
+        _ => ("missions", "mission"),
+    };
     // Only what may be written today is offered.
-    let mut ids: Vec<String> = all
+    let mut ids: Vec<String> = all[list]
+        .as_array()
+        .unwrap()
         .iter()
         .filter(|v| v["current"].as_bool() != Some(false))
-        .map(|v| v["id"].as_str().unwrap().to_string())
+        .map(|v| v[id].as_str().unwrap().to_string())
         .collect();
     ids.sort();
     ids

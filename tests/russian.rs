@@ -279,11 +279,11 @@ fn every_shipped_russian_letter_reads_as_russian() {
     assert_eq!(code, 0, "{err}");
     let people: serde_json::Value = serde_json::from_str(&out).unwrap();
     let russian_name = |id: &str| -> String {
-        let person = people
+        let person = people["prisoners"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|p| p["id"] == id)
+            .find(|p| p["prisoner"] == id)
             .unwrap_or_else(|| panic!("no {id} in `letters prisoners`"));
         person["names"]["ru"]
             .as_str()
@@ -291,8 +291,8 @@ fn every_shipped_russian_letter_reads_as_russian() {
             .to_string()
     };
     let mut written = Vec::new();
-    for letter in letters.as_array().unwrap() {
-        let id = letter["id"].as_str().unwrap();
+    for letter in letters["letters"].as_array().unwrap() {
+        let id = letter["letter"].as_str().unwrap();
         let languages: Vec<&str> = letter["languages"]
             .as_array()
             .unwrap()

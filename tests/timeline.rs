@@ -256,11 +256,11 @@ fn the_timeline_is_listed_with_sources_and_as_json() {
         .arg(fixture("timeline")));
     assert_eq!(code, 0);
     let people: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let held = people
+    let held = people["prisoners"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|p| p["id"] == "held-person")
+        .find(|p| p["prisoner"] == "held-person")
         .unwrap();
     assert_eq!(held["status"], "sentenced");
     assert_eq!(held["status_since"], "2023-02-03");

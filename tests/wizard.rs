@@ -547,13 +547,16 @@ fn offered_letters() -> Vec<(String, String, Vec<String>)> {
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .args(["letters", "--json"]));
     assert_eq!(code, 0, "{err}");
-    let all: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
-    all.iter()
+    let all: serde_json::Value = serde_json::from_str(&out).unwrap();
+    all["letters"]
+        .as_array()
+        .unwrap()
+        .iter()
         .filter(|l| l["current"].as_bool() != Some(false))
         .map(|l| {
             let names = l["prisoner_names"].as_array().unwrap();
             (
-                l["id"].as_str().unwrap().to_string(),
+                l["letter"].as_str().unwrap().to_string(),
                 l["title"].as_str().unwrap().to_string(),
                 names
                     .iter()

@@ -166,7 +166,7 @@ struct EarlierLine {
     /// Its letter's place in the run: the order of the lines, with the row.
     letter: usize,
     row: u64,
-    recipient: Option<String>,
+    mission: Option<String>,
     status: String,
     path: Option<String>,
     sha256: Option<String>,
@@ -178,7 +178,9 @@ struct EarlierLine {
 struct Key {
     letter: Option<String>,
     row: u64,
-    recipient: Option<String>,
+    /// Manifests before `protest/1` called it `recipient`.
+    #[serde(alias = "recipient")]
+    mission: Option<String>,
     status: String,
     path: Option<String>,
     sha256: Option<String>,
@@ -201,7 +203,7 @@ impl Iterator for Earlier {
             return Some(EarlierLine {
                 letter,
                 row: key.row,
-                recipient: key.recipient,
+                mission: key.mission,
                 status: key.status,
                 path: key.path,
                 sha256: key.sha256,
@@ -277,7 +279,7 @@ impl Manifest {
             if (line.letter, line.row) != at {
                 return None;
             }
-            let found = line.recipient.as_deref() == letter.recipient;
+            let found = line.mission.as_deref() == letter.recipient;
             let line = earlier.next().expect("peeked");
             if found {
                 return Some(line);
@@ -314,6 +316,7 @@ impl Manifest {
         let mut value: Value = serde_json::from_str(&line.text).expect("read as JSON before");
         if let Value::Object(fields) = &mut value {
             fields.remove("run");
+            upgrade(fields);
         }
         let mut text = serde_json::to_string(&value).expect("a manifest line serialises");
         text.push('\n');
@@ -331,6 +334,21 @@ impl Manifest {
     }
 }
 
+/// A line kept from a manifest written before `protest/1`, in today's words,
+/// so that one manifest never mixes two vocabularies.
+fn upgrade(fields: &mut serde_json::Map<String, Value>) {
+    fields.retain(|_, value| !value.is_null());
+    if let Some(mission) = fields.remove("recipient") {
+        fields.insert("mission".into(), mission);
+    }
+    if let Some(sender) = fields.get_mut("sender") {
+        if let Value::String(name) = sender {
+            *sender = serde_json::json!({ "name": name });
+        }
+    }
+    fields.insert("schema".into(), Value::from(crate::SCHEMA));
+}
+
 /// An output directory holding the letters of a run with other inputs.
 pub fn another_run(dir: &Path, differences: &[String]) -> Error {
     Error::new(
@@ -346,4 +364,32 @@ pub fn another_run(dir: &Path, differences: &[String]) -> Error {
         "to complete that run, run it as it was; to write this one, choose another --out \
          directory, or pass --force to replace the letters already there",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_in_todays_words_is_kept_as_it_is() {
+        let text = r#"{"schema":"protest/1","row":1,"letter":"x","mission":"gb-london","sender":{"name":"Ann Lee"},"format":"text","status":"skipped","reason":"no email address"}"#;
+        let mut line: Value = serde_json::from_str(text).unwrap();
+        upgrade(line.as_object_mut().unwrap());
+        assert_eq!(line, serde_json::from_str::<Value>(text).unwrap());
+    }
+
+    #[test]
+    fn a_line_of_an_old_manifest_is_kept_in_todays_words() {
+        let mut line: Value = serde_json::from_str(
+            r#"{"row":2,"letter":"x","recipient":"gb-london","sender":"Ann Lee","format":"text","path":"a.txt","sha256":"00","status":"written","reason":null}"#,
+        )
+        .unwrap();
+        upgrade(line.as_object_mut().unwrap());
+        assert_eq!(
+            line,
+            serde_json::json!({"schema": crate::SCHEMA, "row": 2, "letter": "x",
+                "mission": "gb-london", "sender": {"name": "Ann Lee"}, "format": "text",
+                "path": "a.txt", "sha256": "00", "status": "written"})
+        );
+    }
 }

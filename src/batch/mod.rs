@@ -1395,20 +1395,34 @@ impl Sink {
 }
 
 /// One line of `manifest.jsonl`: what became of a letter, and where it is.
+/// What is not known is left out, never null (docs/json.md).
 #[derive(serde::Serialize)]
 struct ManifestEntry<'a> {
+    schema: &'static str,
     row: usize,
     letter: &'a str,
     /// Unknown for a row that names no mission we know.
-    recipient: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mission: Option<&'a str>,
     /// Unknown for a row that cannot be read.
-    sender: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sender: Option<SenderName<'a>>,
     format: Format,
     /// A skipped letter has no file.
+    #[serde(skip_serializing_if = "Option::is_none")]
     path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     sha256: Option<&'a str>,
     status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
+}
+
+/// The sender as a manifest records it: the `sender` object of the other
+/// documents, with the name alone (a manifest keeps no more of a person).
+#[derive(serde::Serialize)]
+struct SenderName<'a> {
+    name: &'a str,
 }
 
 fn manifest_line(plan: &Plan, job: &Job, outcome: &Outcome) -> String {
@@ -1428,10 +1442,13 @@ fn manifest_line(plan: &Plan, job: &Job, outcome: &Outcome) -> String {
         Outcome::NotAttempted => unreachable!("a letter not attempted is not recorded"),
     };
     let entry = ManifestEntry {
+        schema: crate::SCHEMA,
         row: job.row.row,
         letter: &plan.templates[job.letter].front.id,
-        recipient: job.mission.map(|m| m.id.as_str()),
-        sender: Some(job.row.sender.name.as_str()).filter(|name| !name.is_empty()),
+        mission: job.mission.map(|m| m.id.as_str()),
+        sender: Some(job.row.sender.name.as_str())
+            .filter(|name| !name.is_empty())
+            .map(|name| SenderName { name }),
         format: plan.format,
         path: job.file_name.as_deref().filter(|_| status != "skipped"),
         sha256,

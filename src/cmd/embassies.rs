@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
-use super::{print_json, DataArgs};
+use super::{name_id, print_json, DataArgs};
 use crate::catalog::{Catalog, Mission, MissionKind};
 use crate::error::Result;
 use crate::table::{count, Table};
@@ -40,7 +40,7 @@ pub fn run(data: &DataArgs, args: EmbassiesArgs) -> Result<()> {
     if let Some(Action::Show { id }) = &args.action {
         let mission = catalog.mission(id)?;
         return if args.json {
-            print_json(&vec![entry(&catalog, mission)])
+            print_json(&json!({ "missions": [entry(&catalog, mission)] }))
         } else {
             crate::output::write_stdout(show(&catalog, mission).as_bytes())
         };
@@ -60,7 +60,7 @@ pub fn run(data: &DataArgs, args: EmbassiesArgs) -> Result<()> {
         .collect();
     if args.json {
         let all: Vec<Value> = missions.iter().map(|m| entry(&catalog, m)).collect();
-        return print_json(&all);
+        return print_json(&json!({ "missions": all }));
     }
     let mut table = Table::new(&[
         "ID",
@@ -129,6 +129,7 @@ pub fn confidence_str(c: crate::catalog::Confidence) -> &'static str {
 fn entry(catalog: &Catalog, mission: &Mission) -> Value {
     let mut value = serde_json::to_value(mission).expect("a mission serialises");
     value["country_name"] = json!(catalog.countries.name(&mission.country));
+    name_id(&mut value, "mission");
     value
 }
 

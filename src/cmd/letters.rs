@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
-use super::{print_json, DataArgs};
+use super::{name_id, print_json, DataArgs};
 use crate::catalog::{Catalog, LetterTemplate, Prisoner};
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -106,6 +106,7 @@ fn summary(catalog: &Catalog, template: &LetterTemplate, day: Date) -> Value {
     let reason = catalog.archived_reason(template, day);
     value["current"] = json!(reason.is_none());
     value["archived"] = json!(reason);
+    name_id(&mut value, "letter");
     value
 }
 
@@ -130,7 +131,7 @@ fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> 
             .iter()
             .map(|(t, _)| summary(catalog, t, day))
             .collect();
-        return print_json(&all);
+        return print_json(&json!({ "letters": all }));
     }
     let id_width = chosen
         .iter()
@@ -206,8 +207,9 @@ fn show(catalog: &Catalog, template: &LetterTemplate, day: Date, json: bool) -> 
             .filter_map(|id| catalog.prisoners.get(id))
             .map(|p| person(p, day))
             .collect::<Vec<_>>());
-        value["body"] = json!(template.body);
-        return print_json(&vec![value]);
+        // Not `body`: that is the composed text's list of blocks in `write --json`.
+        value["template"] = json!(template.body);
+        return print_json(&json!({ "letters": [value] }));
     }
     let front = &template.front;
     let mut out = format!("{}: {}\n", front.id, front.title);
@@ -262,6 +264,7 @@ fn person(p: &Prisoner, day: Date) -> Value {
     value["status_since"] = json!(standing.cause.map(|e| e.date));
     value["as_of"] = json!(day);
     value["stale"] = json!(standing.is_stale(day));
+    name_id(&mut value, "prisoner");
     value
 }
 
@@ -311,7 +314,7 @@ fn timeline(p: &Prisoner, day: Date) -> String {
 fn prisoners(catalog: &Catalog, day: Date, json: bool) -> Result<()> {
     if json {
         let all: Vec<Value> = catalog.prisoners.values().map(|p| person(p, day)).collect();
-        return print_json(&all);
+        return print_json(&json!({ "prisoners": all }));
     }
     let mut out = format!("The people the letters name, as of {day}: status, then every dated event with its source.\n\n");
     for p in catalog.prisoners.values() {

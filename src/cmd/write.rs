@@ -408,7 +408,7 @@ fn print_letters(
             )?);
         }
     }
-    super::print_json(&letters)
+    super::print_json(&serde_json::json!({ "letters": letters }))
 }
 
 /// The letters asked for, each once, in the order given; the first unknown

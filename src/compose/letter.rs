@@ -10,6 +10,7 @@ use crate::compose::date::Date;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Letter {
     /// Id of the template the letter was written from (e.g. `bokayev-ayanov`).
+    #[serde(rename = "letter")]
     pub template_id: String,
     /// BCP 47 language tag of the letter (e.g. `en-GB`).
     pub language: String,
@@ -49,6 +50,7 @@ pub struct SenderBlock {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RecipientBlock {
     /// Directory id of the mission (e.g. `gb-london`).
+    #[serde(rename = "mission")]
     pub mission_id: String,
     /// Host country, ISO 3166-1 alpha-2 (upper case). Renderers pick paper size from it.
     pub country: String,
@@ -61,12 +63,30 @@ pub struct RecipientBlock {
     pub address_missing: bool,
 }
 
-/// A piece of the body.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "kind", content = "text", rename_all = "lowercase")]
+/// A piece of the body. In JSON, `{"kind": "paragraph", "text": "…"}` or
+/// `{"kind": "list", "items": […]}`: one key, one type (docs/json.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
     /// A paragraph of running text, without line breaks.
     Paragraph(String),
     /// A bulleted list; each item is running text without line breaks.
     List(Vec<String>),
+}
+
+impl serde::Serialize for Block {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(2))?;
+        match self {
+            Block::Paragraph(text) => {
+                map.serialize_entry("kind", "paragraph")?;
+                map.serialize_entry("text", text)?;
+            }
+            Block::List(items) => {
+                map.serialize_entry("kind", "list")?;
+                map.serialize_entry("items", items)?;
+            }
+        }
+        map.end()
+    }
 }

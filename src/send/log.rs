@@ -119,8 +119,19 @@ impl Log {
 
     /// Appends `entry` and waits until it is on disk.
     pub fn record(&mut self, entry: &Entry) -> Result<()> {
+        /// Each line is a document of its own, read alone by scripts.
+        #[derive(Serialize)]
+        struct Line<'a> {
+            schema: &'static str,
+            #[serde(flatten)]
+            entry: &'a Entry,
+        }
         let mut line = Vec::with_capacity(256);
-        serde_json::to_writer(&mut line, entry).expect("a log entry serialises");
+        let line_entry = Line {
+            schema: crate::SCHEMA,
+            entry,
+        };
+        serde_json::to_writer(&mut line, &line_entry).expect("a log entry serialises");
         line.push(b'\n');
         let file = match &mut self.file {
             Some(file) => file,
