@@ -122,10 +122,10 @@ pub fn run(args: SendArgs) -> Result<()> {
         if args.json {
             print_report(&summary, &plan)?;
         }
-        eprintln!(
+        crate::notice::note(format_args!(
             "nothing to send: the log says all {} drafts were accepted",
             plan.already_sent
-        );
+        ));
         return Ok(());
     }
 
@@ -169,7 +169,8 @@ pub fn run(args: SendArgs) -> Result<()> {
         confirm(&plan, count, &server, &sender)?;
     }
 
-    let bar = (!args.json && std::io::stderr().is_terminal()).then(|| progress_bar(count));
+    let bar = (!args.json && !crate::notice::is_quiet() && std::io::stderr().is_terminal())
+        .then(|| progress_bar(count));
     let started = Instant::now();
     // Refusals are listed once, in the report at the end.
     let (summary, stop) = send::run(&mut plan, &mut client, &options, &mut || {
@@ -251,8 +252,8 @@ fn warn_about_dmarc(plan: &Plan, options: &Options, user: Option<&str>) {
         .filter(|p| !domain(&p.from).eq_ignore_ascii_case(account_domain))
         .count();
     if outside > 0 {
-        eprintln!(
-            "warning: {outside} draft{} {} From an address outside {account_domain}, the account's domain: \
+        crate::notice::warn(format_args!(
+            "{outside} draft{} {} From an address outside {account_domain}, the account's domain: \
              the embassy's mail server may reject {} or file {} as spam (DMARC)\n  \
              help: send with --from \"Branch Name <{}>\": From \"Member via Branch Name\", Reply-To the member",
             plural(outside),
@@ -260,7 +261,7 @@ fn warn_about_dmarc(plan: &Plan, options: &Options, user: Option<&str>) {
             if outside == 1 { "it" } else { "them" },
             if outside == 1 { "it" } else { "them" },
             user.unwrap_or_default()
-        );
+        ));
     }
 }
 
@@ -331,12 +332,12 @@ fn dry_run(
         }
         crate::output::write_stdout(text.as_bytes())?;
     }
-    eprintln!(
+    crate::notice::note(format_args!(
         "dry run: connected to {} and logged in; would send {count} message{} ({} already sent); sent nothing",
         server.host,
         plural(count),
         plan.already_sent
-    );
+    ));
     Ok(())
 }
 
@@ -375,7 +376,7 @@ fn report(
             line.push_str(&format!(", {count} {what}"));
         }
     }
-    eprintln!("{line}");
+    crate::notice::note(line);
     Ok(())
 }
 
