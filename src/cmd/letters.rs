@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::{print_json, DataArgs};
 use crate::catalog::{Catalog, LetterTemplate, Prisoner};
 use crate::date::Date;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// List the letters you can write, show one, or list the people they name
 #[derive(Debug, Args)]
@@ -68,8 +68,8 @@ enum Action {
 
 pub fn run(data: &DataArgs, args: LettersArgs) -> Result<()> {
     let catalog = data.load()?;
-    let day = match &args.date {
-        Some(text) => Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}")))?,
+    let day = match super::date_option(args.date.as_deref())? {
+        Some(day) => day,
         None => Date::today()?,
     };
     match args.action {

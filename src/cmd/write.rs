@@ -214,10 +214,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     // Read even with --date: the PDF metadata is dated by SOURCE_DATE_EPOCH too.
     let today = Date::today()?;
     refuse_directory_as_file(&args)?;
-    let date = match &args.date {
-        Some(text) => Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}")))?,
-        None => today,
-    };
+    let date = super::date_option(args.date.as_deref())?.unwrap_or(today);
     // Before anything else is read or written: a letter that no longer fits
     // the facts is wrong whoever signs it and wherever it goes.
     catalog.check_asks(template, date)?;
