@@ -78,6 +78,14 @@ fn escape_except<'a>(text: &'a str, kept: &[char]) -> std::borrow::Cow<'a, str> 
     out.into()
 }
 
+/// "1 mission", "2 missions": `noun` with an `s` unless there is one.
+pub fn count(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +106,12 @@ mod tests {
             assert!(escape_for_terminal(raw).chars().all(|c| !is_forbidden(c)));
         }
         assert_eq!(escape_message("one\ntwo\u{1b}"), "one\ntwo\\u{1b}");
+    }
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(count(0, "mission"), "0 missions");
+        assert_eq!(count(1, "mission"), "1 mission");
+        assert_eq!(count(2, "letter"), "2 letters");
     }
 }

@@ -610,12 +610,11 @@ impl Problems {
 
     /// With `--keep-going`: said, and the run goes on without them.
     fn into_warning(self) -> String {
-        let count = self.count();
         let mut text = String::from("error: ");
         text.push_str(&self.list());
         text.push_str(&format!(
-            "warning: {count} {} cannot be made and will be skipped (--keep-going)",
-            if count == 1 { "letter" } else { "letters" }
+            "warning: {} cannot be made and will be skipped (--keep-going)",
+            crate::text::count(self.count(), "letter")
         ));
         crate::text::escape_message(&text).into_owned()
     }
@@ -1384,10 +1383,13 @@ fn summary_line(plan: &Plan, s: &Summary, stopped_by_failure: bool) -> String {
         Destination::File(path) => format!(" to {}", path.display()),
         Destination::Stdout => String::new(),
     };
-    let letters = if s.letters == 1 { "letter" } else { "letters" };
     let mut line = format!(
-        "{} {letters}{place}: {} written, {} already there, {} skipped, {} failed",
-        s.letters, s.written, s.unchanged, s.skipped, s.failed
+        "{}{place}: {} written, {} already there, {} skipped, {} failed",
+        crate::text::count(s.letters, "letter"),
+        s.written,
+        s.unchanged,
+        s.skipped,
+        s.failed
     );
     if s.not_written > 0 {
         line.push_str(&format!(", {} not written", s.not_written));
@@ -1420,10 +1422,10 @@ fn dry_run(plan: &Plan, first: FirstPass) -> Result<Summary> {
     };
     let missions = first.missions.len();
     let mut text = format!(
-        "Would write {total} {} ({}) to {missions} {}, to {destination}:\n{out}",
-        if total == 1 { "letter" } else { "letters" },
+        "Would write {} ({}) to {}, to {destination}:\n{out}",
+        crate::text::count(total, "letter"),
         plan.format.name(),
-        if missions == 1 { "mission" } else { "missions" },
+        crate::text::count(missions, "mission"),
     );
     if let Some(letter) = &first.first_letter {
         text.push_str("\nThe first letter:\n\n");
