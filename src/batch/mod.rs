@@ -902,14 +902,9 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
                 long_link: false,
                 pdf: Some(Box::new(pages)),
             },
-            // A combined file names no letter: the error says which one it was.
-            Err(err) => Outcome::Failed(Error {
-                message: match plan.senders.is_csv() {
-                    true => format!("row {} (to {}): {}", job.row.row, mission.id, err.message),
-                    false => format!("letter to {}: {}", mission.id, err.message),
-                },
-                ..err
-            }),
+            // The first pass laid this letter out: only a senders file
+            // changed since can fail here, and it is told like any row.
+            Err(err) => Outcome::Failed(at_row(plan, &job.row, err)),
         };
     }
     let bytes = match render::render(plan.format, &letter, &plan.options) {
