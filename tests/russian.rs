@@ -328,16 +328,13 @@ fn every_shipped_russian_letter_reads_as_russian() {
         check_all_formats(None, id, &expect);
         written.push(id.to_string());
     }
-    // Every `letters/*.ru.hbs` whose letter is there ships, current or not.
+    // Every `letters/*.ru.hbs` ships, current or not.
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("letters");
     for entry in std::fs::read_dir(&root).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
         let Some(id) = name.strip_suffix(".ru.hbs") else {
             continue;
         };
-        if !root.join(format!("{id}.hbs")).exists() {
-            continue;
-        }
         let (code, out, err) = run(protest().args(["letters", "show", id, "--lang", "ru"]));
         assert_eq!(code, 0, "{name} is not shipped: {err}");
         assert!(out.contains("\nlanguage: ru"), "{name}: {out}");
