@@ -8,11 +8,10 @@
 
 mod common;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use common::{fixture, protest, run};
+use common::{fixture, protest, python, run};
 
 const DATE: &str = "2026-11-30";
 const DATE_RU: &str = "30 ноября 2026 г.";
@@ -218,26 +217,6 @@ fn pdftotext(file: &Path) -> String {
         .output()
         .expect("pdftotext (poppler-utils) is installed");
     assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs a Python script with `input` on stdin and returns its stdout.
-fn python(script: &str, input: &[u8]) -> String {
-    let mut child = Command::new("python3")
-        .env("PYTHONIOENCODING", "utf-8")
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 runs (the tests read email back with Python's email package)");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     String::from_utf8(out.stdout).unwrap()
 }
 
