@@ -30,6 +30,7 @@ use crate::compose::{compose_with, date::Date, Facts, Letter, MissionData, Reque
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{self, AtomicFile, OutputDir, Written};
 use crate::render::{self, Format, RenderOptions};
+use crate::text::hex;
 use manifest::{Manifest, RunRecord};
 use naming::Namer;
 use senders::{BadRow, SenderReader, SenderRow};
@@ -1345,16 +1346,6 @@ fn short_digest(bytes: &[u8]) -> String {
     let mut digest = hex(&sha2::Sha256::digest(bytes));
     digest.truncate(16);
     digest
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[(b >> 4) as usize] as char);
-        out.push(DIGITS[(b & 15) as usize] as char);
-    }
-    out
 }
 
 fn progress_bar(total: usize) -> indicatif::ProgressBar {
