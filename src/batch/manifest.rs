@@ -146,23 +146,17 @@ pub struct Manifest {
 /// The lines of the earlier manifest, with where each letter is.
 struct Earlier(std::io::Lines<BufReader<File>>);
 
+/// The parts of a line that say which letter it is and whether it was made,
+/// and the line itself, to be written again as it was.
+#[derive(Deserialize)]
 struct EarlierLine {
     row: u64,
     recipient: Option<String>,
     status: String,
     path: Option<String>,
     sha256: Option<String>,
+    #[serde(skip)]
     text: String,
-}
-
-/// The parts of a line that say which letter it is and whether it was made.
-#[derive(Deserialize)]
-struct Key {
-    row: u64,
-    recipient: Option<String>,
-    status: String,
-    path: Option<String>,
-    sha256: Option<String>,
 }
 
 impl Iterator for Earlier {
@@ -170,17 +164,11 @@ impl Iterator for Earlier {
     fn next(&mut self) -> Option<EarlierLine> {
         loop {
             let text = self.0.next()?.ok()?;
-            let Ok(key) = serde_json::from_str::<Key>(&text) else {
+            let Ok(mut line) = serde_json::from_str::<EarlierLine>(&text) else {
                 continue;
             };
-            return Some(EarlierLine {
-                row: key.row,
-                recipient: key.recipient,
-                status: key.status,
-                path: key.path,
-                sha256: key.sha256,
-                text,
-            });
+            line.text = text;
+            return Some(line);
         }
     }
 }
