@@ -11,15 +11,6 @@ fn main() {
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
         .filter(|name| name.ends_with(".hbs"))
         .collect();
-    // A language variant (`ID.LANG.hbs`) ships only with its letter: on a
-    // branch where the letter has not arrived yet the binary must still load.
-    files.retain(|name| match variant_of(name) {
-        Some(id) if !Path::new("letters").join(format!("{id}.hbs")).exists() => {
-            println!("cargo:warning=letters/{name} is not shipped: there is no letters/{id}.hbs");
-            false
-        }
-        _ => true,
-    });
     files.sort();
     let dir = std::env::current_dir().expect("current directory");
     let mut code = String::from(
@@ -40,13 +31,6 @@ fn main() {
     println!("cargo:rustc-env=PROTEST_DATA_DATE={}", data_date());
     std::fs::write(Path::new(&out).join("builtin_letters.rs"), code)
         .expect("write builtin_letters.rs");
-}
-
-/// The letter id of a language variant's file name, as src/catalog/variants.rs reads it.
-fn variant_of(name: &str) -> Option<&str> {
-    let (id, lang) = name.strip_suffix(".hbs")?.rsplit_once('.')?;
-    let is_language = (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase());
-    (is_language && !id.is_empty()).then_some(id)
 }
 
 /// How current the built-in data is, for `--version`: the newest date a

@@ -436,11 +436,7 @@ pub fn anonymous_temporary() -> std::io::Result<fs::File> {
         }
     }
     let path = dir.join(temporary_name());
-    let mut options = fs::OpenOptions::new();
-    options.read(true).write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(&path)?;
+    let file = private_temporary(&path)?;
     fs::remove_file(&path)?;
     Ok(file)
 }
@@ -575,7 +571,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<Written> {
 /// A new temporary file, readable by its owner only from the moment it exists.
 fn private_temporary(tmp: &Path) -> std::io::Result<fs::File> {
     let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    options.read(true).write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(tmp)

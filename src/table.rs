@@ -53,14 +53,6 @@ impl Table {
     }
 }
 
-/// "1 mission", "2 missions": `noun` with an `s` unless there is one.
-pub fn count(n: usize, noun: &str) -> String {
-    match n {
-        1 => format!("1 {noun}"),
-        n => format!("{n} {noun}s"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,12 +74,5 @@ mod tests {
         assert_eq!(lines[2], "Алматы             Kazakhstan  no");
         // Two wide characters take four columns; an empty last cell leaves no spaces.
         assert_eq!(lines[3], "東京               Japan");
-    }
-
-    #[test]
-    fn counts_are_singular_for_one() {
-        assert_eq!(count(0, "mission"), "0 missions");
-        assert_eq!(count(1, "mission"), "1 mission");
-        assert_eq!(count(2, "letter"), "2 letters");
     }
 }

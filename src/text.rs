@@ -78,6 +78,32 @@ fn escape_except<'a>(text: &'a str, kept: &[char]) -> std::borrow::Cow<'a, str> 
     out.into()
 }
 
+/// `bytes` in lowercase hexadecimal, appended to `out`: how digests, message
+/// ids and MIME boundaries are written.
+pub fn push_hex(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+}
+
+/// `bytes` in lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    push_hex(&mut out, bytes);
+    out
+}
+
+/// "1 mission", "2 missions": `noun` with an `s` unless there is one.
+pub fn count(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +124,20 @@ mod tests {
             assert!(escape_for_terminal(raw).chars().all(|c| !is_forbidden(c)));
         }
         assert_eq!(escape_message("one\ntwo\u{1b}"), "one\ntwo\\u{1b}");
+    }
+
+    #[test]
+    fn hex_is_two_lowercase_digits_a_byte() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        let mut out = String::from("id.");
+        push_hex(&mut out, &[0xbe, 0xef]);
+        assert_eq!(out, "id.beef");
+    }
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(count(0, "mission"), "0 missions");
+        assert_eq!(count(1, "mission"), "1 mission");
+        assert_eq!(count(2, "letter"), "2 letters");
     }
 }

@@ -1,6 +1,7 @@
 //! Email renderers, checked with real mail parsers: the `mail-parser` crate
 //! and Python's `email` / `mailbox` packages.
 
+use common::python;
 use mail_parser::mailbox::mbox::MessageIterator;
 use mail_parser::{MessageParser, MimeHeaders};
 use protest::compose::date::Date;
@@ -8,8 +9,6 @@ use protest::compose::{Block, Letter, RecipientBlock, SenderBlock};
 use protest::error::ErrorKind;
 use protest::render::email::*;
 use protest::render::text::render_body;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 mod common;
 
@@ -676,26 +675,6 @@ fn missing_addresses() {
     assert_eq!(e.kind, ErrorKind::Data);
     assert_eq!(e.message, "the sender has no email address");
     assert!(e.help.unwrap().contains("--email ADDRESS"));
-}
-
-/// Runs a Python script with `input` on stdin and returns its stdout.
-fn python(script: &str, input: &[u8]) -> String {
-    let mut child = Command::new("python3")
-        .env("PYTHONIOENCODING", "utf-8")
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 runs (the email tests read messages back with Python's email package)");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// A rough speed figure, not a timed assertion:

@@ -358,7 +358,8 @@ fn json_prints_every_letter_and_a_dry_run_lists_them() {
     ));
     assert_eq!(code, 0, "{err}");
     let json: Value = serde_json::from_str(&out).unwrap();
-    let subjects: Vec<&str> = json
+    assert_eq!(json["schema"], "protest/1");
+    let subjects: Vec<&str> = json["letters"]
         .as_array()
         .unwrap()
         .iter()

@@ -294,6 +294,9 @@ fn every_draft_arrives_once_with_its_bytes_intact() {
         err.contains("nothing to send: the log says all 4 drafts were accepted"),
         "{err}"
     );
+    // A note like any other: -q silences it.
+    let (code, _, err) = run(send(tmp.path(), &server, &dir).args(["--yes", "-q"]));
+    assert_eq!((code, err.as_str()), (0, ""));
     assert_eq!(server.received().len(), 4);
 }
 

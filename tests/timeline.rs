@@ -540,3 +540,18 @@ fn flags_go_over_the_data_folder() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Our own words for Limited Person."), "{out}");
 }
+
+#[test]
+fn every_command_that_reads_facts_as_of_a_date_refuses_a_bad_date_alike() {
+    for bad in ["2026-13-01", "30.11.2026", "2999-01-01"] {
+        let (write_code, _, write_err) = run(&mut write("free-held", bad));
+        let (code, out, err) = run(protest().args(["letters", "--date", bad]));
+        assert_eq!((code, write_code), (2, 2), "{err}{write_err}");
+        assert!(
+            err.starts_with(&format!("error: --date: `{bad}` ")),
+            "{err}"
+        );
+        assert_eq!(err, write_err);
+        assert_eq!(out, "");
+    }
+}

@@ -30,6 +30,7 @@ use crate::compose::{compose_with, date::Date, Facts, Letter, MissionData, Reque
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{self, AtomicFile, OutputDir, Written};
 use crate::render::{self, Format, RenderOptions};
+use crate::text::hex;
 use manifest::{Manifest, RunRecord};
 use naming::Namer;
 use senders::{BadRow, SenderReader, SenderRow};
@@ -336,12 +337,12 @@ fn resume(plan: &mut Plan) -> Result<bool> {
     let differences = plan.run_record().differences(&earlier);
     if differences.is_empty() {
         if dated_earlier {
-            eprintln!(
+            crate::notice::note(format_args!(
                 "note: continuing the run of {} recorded in {}: its letters keep that date \
                  (pass --date to date them otherwise)",
                 earlier.date,
                 crate::text::escape_for_terminal(&previous.path.display().to_string())
-            );
+            ));
         }
         return Ok(true);
     }
@@ -652,12 +653,11 @@ impl Problems {
 
     /// With `--keep-going`: said, and the run goes on without them.
     fn into_warning(self) -> String {
-        let count = self.count();
         let mut text = String::from("error: ");
         text.push_str(&self.list());
         text.push_str(&format!(
-            "warning: {count} {} cannot be made and will be skipped (--keep-going)",
-            if count == 1 { "letter" } else { "letters" }
+            "warning: {} cannot be made and will be skipped (--keep-going)",
+            crate::text::count(self.count(), "letter")
         ));
         crate::text::escape_message(&text).into_owned()
     }
@@ -968,17 +968,9 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job) -> Outcome {
                 long_link: false,
                 pdf: Some(Box::new(pages)),
             },
-            // A combined file names no letter: the error says which one it was.
-            Err(err) => Outcome::Failed(Error {
-                message: match (plan.senders.is_csv(), plan.templates.len()) {
-                    (true, 1) => {
-                        format!("row {} (to {}): {}", job.row.row, mission.id, err.message)
-                    }
-                    (false, 1) => format!("letter to {}: {}", mission.id, err.message),
-                    _ => format!("letter {}: {}", described(plan, job), err.message),
-                },
-                ..err
-            }),
+            // The first pass laid this letter out: only a senders file
+            // changed since can fail here, and it is told like any row.
+            Err(err) => Outcome::Failed(at_row(plan, &job.row, err)),
         };
     }
     let bytes = match render::render(plan.format, &letter, &plan.options) {
@@ -1468,16 +1460,6 @@ fn short_digest(bytes: &[u8]) -> String {
     digest
 }
 
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[(b >> 4) as usize] as char);
-        out.push(DIGITS[(b & 15) as usize] as char);
-    }
-    out
-}
-
 fn progress_bar(total: usize) -> indicatif::ProgressBar {
     let target = match crate::notice::is_quiet() {
         true => indicatif::ProgressDrawTarget::hidden(),
@@ -1499,10 +1481,13 @@ fn summary_line(plan: &Plan, s: &Summary, stopped_by_failure: bool) -> String {
         Destination::File(path) => format!(" to {}", path.display()),
         Destination::Stdout => String::new(),
     };
-    let letters = if s.letters == 1 { "letter" } else { "letters" };
     let mut line = format!(
-        "{} {letters}{place}: {} written, {} already there, {} skipped, {} failed",
-        s.letters, s.written, s.unchanged, s.skipped, s.failed
+        "{}{place}: {} written, {} already there, {} skipped, {} failed",
+        crate::text::count(s.letters, "letter"),
+        s.written,
+        s.unchanged,
+        s.skipped,
+        s.failed
     );
     if s.not_written > 0 {
         line.push_str(&format!(", {} not written", s.not_written));
@@ -1553,10 +1538,10 @@ fn dry_run(plan: &Plan, first: FirstPass) -> Result<Summary> {
         ),
     };
     let mut text = format!(
-        "Would write {total} {} ({}) to {missions} {}, to {destination}:\n{of_letters}{out}",
-        if total == 1 { "letter" } else { "letters" },
+        "Would write {} ({}) to {}, to {destination}:\n{of_letters}{out}",
+        crate::text::count(total, "letter"),
         plan.format.name(),
-        if missions == 1 { "mission" } else { "missions" },
+        crate::text::count(missions, "mission"),
     );
     if let Some(letter) = &first.first_letter {
         text.push_str("\nThe first letter:\n\n");

@@ -389,8 +389,8 @@ fn csv_error(origin: &Origin, headers: &[String], err: &csv::Error) -> Error {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => format!(
-            "row {record} has {len} {} where the header has {expected_len}",
-            if *len == 1 { "cell" } else { "cells" }
+            "row {record} has {} where the header has {expected_len}",
+            crate::text::count(*len as usize, "cell")
         ),
         csv::ErrorKind::Utf8 { err, .. } if record > 0 => {
             let column = headers.get(err.field()).map_or_else(

@@ -7,6 +7,7 @@ use super::DataArgs;
 use crate::catalog::{Catalog, Mission, Origin, Sender};
 use crate::compose::{compose, date::Date, Facts, Request};
 use crate::error::{Error, ErrorKind, Result};
+use crate::text::count;
 
 /// Check templates and directory entries for mistakes
 #[derive(Debug, Args)]
@@ -64,8 +65,8 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
         .map_or(String::new(), |d| format!(" (data folder {})", d.set_by));
     let counts = format!(
         "{} ({current} current), {people}, {}{data}",
-        plural(catalog.templates.len(), "letter"),
-        plural(catalog.missions.len(), "mission")
+        count(catalog.templates.len(), "letter"),
+        count(catalog.missions.len(), "mission")
     );
     if args.json {
         super::print_json(&json!({
@@ -90,7 +91,7 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
         if !args.json {
             println!(
                 "ok: {counts} ({})",
-                plural(findings.warnings.len(), "warning")
+                count(findings.warnings.len(), "warning")
             );
         }
         Ok(())
@@ -99,7 +100,7 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
             ErrorKind::Data,
             format!(
                 "check found {} in {counts}",
-                plural(findings.errors.len(), "error")
+                count(findings.errors.len(), "error")
             ),
         ))
     }
@@ -375,13 +376,6 @@ fn sample_senders() -> [Sender; 2] {
         ..Sender::default()
     };
     [branch, person]
-}
-
-fn plural(n: usize, what: &str) -> String {
-    match n {
-        1 => format!("1 {what}"),
-        n => format!("{n} {what}s"),
-    }
 }
 
 /// What an email header accepts (the drafts' own check), with a dotted

@@ -6,7 +6,8 @@ use serde_json::{json, Value};
 use super::{name_id, print_json, DataArgs};
 use crate::catalog::{Catalog, Mission, MissionKind};
 use crate::error::Result;
-use crate::table::{count, Table};
+use crate::table::Table;
+use crate::text::count;
 
 /// List Kazakhstan's missions in the directory, or show one
 #[derive(Debug, Args)]

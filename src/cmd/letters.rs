@@ -6,7 +6,8 @@ use serde_json::{json, Value};
 use super::{name_id, print_json, DataArgs};
 use crate::catalog::{Catalog, LetterTemplate, Prisoner};
 use crate::date::Date;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::table::Table;
 
 /// List the letters you can write, show one, or list the people they name
 #[derive(Debug, Args)]
@@ -68,8 +69,8 @@ enum Action {
 
 pub fn run(data: &DataArgs, args: LettersArgs) -> Result<()> {
     let catalog = data.load()?;
-    let day = match &args.date {
-        Some(text) => Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}")))?,
+    let day = match super::date_option(args.date.as_deref())? {
+        Some(day) => day,
         None => Date::today()?,
     };
     match args.action {
@@ -133,45 +134,28 @@ fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> 
             .collect();
         return print_json(&json!({ "letters": all }));
     }
-    let id_width = chosen
-        .iter()
-        .map(|(t, _)| t.front.id.chars().count())
-        .max()
-        .unwrap_or(2)
-        .max(2);
     let languages: Vec<String> = chosen
         .iter()
         .map(|(t, _)| languages(catalog, t).join(" "))
         .collect();
-    let lang_width = languages
-        .iter()
-        .map(|l| l.len())
-        .max()
-        .unwrap_or(0)
-        .max("LANGUAGES".len());
-    let mut out = format!("{:<id_width$}  {:<lang_width$}  TITLE\n", "ID", "LANGUAGES");
+    let mut table = Table::new(&["ID", "LANGUAGES", "TITLE"]);
+    let under = |text: String| vec![String::new(), String::new(), text];
     for ((template, reason), languages) in chosen.iter().zip(&languages) {
         let front = &template.front;
-        out.push_str(&format!(
-            "{:<id_width$}  {languages:<lang_width$}  {}\n",
-            front.id, front.title
-        ));
+        table.row(vec![
+            front.id.clone(),
+            languages.clone(),
+            front.title.clone(),
+        ]);
         let names = names(catalog, template);
         if !names.is_empty() {
-            out.push_str(&format!(
-                "{:<id_width$}  {:<lang_width$}  naming {}\n",
-                "",
-                "",
-                names.join(", ")
-            ));
+            table.row(under(format!("naming {}", names.join(", "))));
         }
         if let Some(reason) = reason {
-            out.push_str(&format!(
-                "{:<id_width$}  {:<lang_width$}  archived: {reason}\n",
-                "", ""
-            ));
+            table.row(under(format!("archived: {reason}")));
         }
     }
+    let mut out = table.render();
     if chosen.is_empty() {
         out.push_str("(none)\n");
     }

@@ -17,7 +17,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueHint};
 
 use crate::catalog::{primary_language, Catalog, CatalogPaths, LetterTemplate};
-use crate::error::Result;
+use crate::date::Date;
+use crate::error::{Error, Result};
 
 const EXAMPLES: &str = "\
 In a terminal, `protest` alone starts the guided mode: it asks which letter, who it is from and
@@ -123,6 +124,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Profile(args) => profile::run(&cli.data, args),
         Command::Send(args) => send::run(args),
     }
+}
+
+/// The day `--date` names, if it was given.
+fn date_option(text: Option<&str>) -> Result<Option<Date>> {
+    text.map(|text| Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}"))))
+        .transpose()
 }
 
 /// Prints `body`, an object, as a JSON document: its `schema` first, and no

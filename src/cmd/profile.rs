@@ -144,7 +144,10 @@ fn save(p: &Prompter, catalog: &Catalog, path: &Path, sender: &Sender) -> Result
 
 fn delete(path: &Path, yes: bool) -> Result<()> {
     if !path.exists() {
-        eprintln!("no details are saved: {} does not exist", path.display());
+        crate::notice::note(format_args!(
+            "no details are saved: {} does not exist",
+            path.display()
+        ));
         return Ok(());
     }
     if !yes {
@@ -163,7 +166,7 @@ fn delete(path: &Path, yes: bool) -> Result<()> {
         }
     }
     if profile::delete(path)? {
-        eprintln!("deleted {}", path.display());
+        crate::notice::note(format_args!("deleted {}", path.display()));
     }
     Ok(())
 }

@@ -12,6 +12,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::send::message::{domain, Account};
 use crate::send::smtp::{Client, Failure, Server};
 use crate::send::{self, Options, Plan, Rate, Status, Summary};
+use crate::text::count;
 
 /// The environment variable that holds the SMTP password.
 const PASSWORD_ENV: &str = "PROTEST_SMTP_PASSWORD";
@@ -122,10 +123,10 @@ pub fn run(args: SendArgs) -> Result<()> {
         if args.json {
             print_report(&summary, &plan)?;
         }
-        eprintln!(
+        crate::notice::note(format_args!(
             "nothing to send: the log says all {} drafts were accepted",
             plan.already_sent
-        );
+        ));
         return Ok(());
     }
 
@@ -148,7 +149,7 @@ pub fn run(args: SendArgs) -> Result<()> {
         login.as_ref().map(|(user, _)| user.as_str()),
     );
 
-    let count = options.max.unwrap_or(usize::MAX).min(plan.pending.len());
+    let messages = options.max.unwrap_or(usize::MAX).min(plan.pending.len());
     let sender = match (&options.account, &login) {
         (Some(account), _) => account.address.clone(),
         _ => {
@@ -163,13 +164,14 @@ pub fn run(args: SendArgs) -> Result<()> {
     let mut client = Client::new(server.clone(), login);
 
     if args.dry_run {
-        return dry_run(&plan, &mut client, &server, count, args.json);
+        return dry_run(&plan, &mut client, &server, messages, args.json);
     }
     if !args.yes {
-        confirm(&plan, count, &server, &sender)?;
+        confirm(&plan, messages, &server, &sender)?;
     }
 
-    let bar = (!args.json && std::io::stderr().is_terminal()).then(|| progress_bar(count));
+    let bar = (!args.json && !crate::notice::is_quiet() && std::io::stderr().is_terminal())
+        .then(|| progress_bar(messages));
     let started = Instant::now();
     // Refusals are listed once, in the report at the end.
     let (summary, stop) = send::run(&mut plan, &mut client, &options, &mut || {
@@ -189,8 +191,8 @@ pub fn run(args: SendArgs) -> Result<()> {
         return Err(Error::new(
             ErrorKind::Partial,
             format!(
-                "{refused} recipient{} refused for good; the server's replies are above and in the log",
-                plural(refused)
+                "{} refused for good; the server's replies are above and in the log",
+                count(refused, "recipient")
             ),
         )
         .with_help("correct the address in the draft (or the directory) and run again: the rest is not sent twice"));
@@ -251,24 +253,24 @@ fn warn_about_dmarc(plan: &Plan, options: &Options, user: Option<&str>) {
         .filter(|p| !domain(&p.from).eq_ignore_ascii_case(account_domain))
         .count();
     if outside > 0 {
-        eprintln!(
-            "warning: {outside} draft{} {} From an address outside {account_domain}, the account's domain: \
+        crate::notice::warn(format_args!(
+            "{} {} From an address outside {account_domain}, the account's domain: \
              the embassy's mail server may reject {} or file {} as spam (DMARC)\n  \
              help: send with --from \"Branch Name <{}>\": From \"Member via Branch Name\", Reply-To the member",
-            plural(outside),
+            count(outside, "draft"),
             if outside == 1 { "is" } else { "are" },
             if outside == 1 { "it" } else { "them" },
             if outside == 1 { "it" } else { "them" },
             user.unwrap_or_default()
-        );
+        ));
     }
 }
 
-fn confirm(plan: &Plan, count: usize, server: &Server, sender: &str) -> Result<()> {
+fn confirm(plan: &Plan, messages: usize, server: &Server, sender: &str) -> Result<()> {
     let recipients = plan.recipient_addresses();
     let question = format!(
-        "Send {count} message{} to {recipients} recipient address{} via {} as {sender}?",
-        plural(count),
+        "Send {} to {recipients} recipient address{} via {} as {sender}?",
+        count(messages, "message"),
         if recipients == 1 { "" } else { "es" },
         server.host
     );
@@ -293,7 +295,7 @@ fn dry_run(
     plan: &Plan,
     client: &mut Client,
     server: &Server,
-    count: usize,
+    messages: usize,
     json: bool,
 ) -> Result<()> {
     client.connect().map_err(|failure| match failure {
@@ -305,7 +307,7 @@ fn dry_run(
         }
     })?;
     client.quit();
-    let would: Vec<_> = plan.pending[..count]
+    let would: Vec<_> = plan.pending[..messages]
         .iter()
         .map(|p| {
             serde_json::json!({
@@ -322,21 +324,21 @@ fn dry_run(
             "server": server.host,
             "would_send": would,
             "already_sent": plan.already_sent,
-            "left": plan.pending.len() - count,
+            "left": plan.pending.len() - messages,
         }))?;
     } else {
         let mut text = String::new();
-        for p in &plan.pending[..count] {
+        for p in &plan.pending[..messages] {
             text.push_str(&format!("{}  to {}\n", p.name, p.recipients.join(", ")));
         }
         crate::output::write_stdout(text.as_bytes())?;
     }
-    eprintln!(
-        "dry run: connected to {} and logged in; would send {count} message{} ({} already sent); sent nothing",
+    crate::notice::note(format_args!(
+        "dry run: connected to {} and logged in; would send {} ({} already sent); sent nothing",
         server.host,
-        plural(count),
+        count(messages, "message"),
         plan.already_sent
-    );
+    ));
     Ok(())
 }
 
@@ -360,8 +362,8 @@ fn report(
     }
     let sent = summary.count(Status::Sent) + summary.count(Status::Partly);
     let mut line = format!(
-        "sent {sent} message{} via {} in {:.1}s",
-        plural(sent),
+        "sent {} via {} in {:.1}s",
+        count(sent, "message"),
         server.host,
         started.elapsed().as_secs_f64()
     );
@@ -375,7 +377,7 @@ fn report(
             line.push_str(&format!(", {count} {what}"));
         }
     }
-    eprintln!("{line}");
+    crate::notice::note(line);
     Ok(())
 }
 
@@ -410,12 +412,4 @@ fn progress_bar(total: usize) -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }

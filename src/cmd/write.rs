@@ -216,16 +216,13 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     let templates = templates(&catalog, &args)?;
     for template in &templates {
         for warning in super::language_warnings(&catalog, template) {
-            eprintln!("warning: {warning}");
+            crate::notice::warn(warning);
         }
     }
     // Read even with --date: the PDF metadata is dated by SOURCE_DATE_EPOCH too.
     let today = Date::today()?;
     refuse_directory_as_file(&args)?;
-    let date = match &args.date {
-        Some(text) => Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}")))?,
-        None => today,
-    };
+    let date = super::date_option(args.date.as_deref())?.unwrap_or(today);
     // Before anything else is read or written: a letter that no longer fits
     // the facts is wrong whoever signs it and wherever it goes.
     for template in &templates {
@@ -262,7 +259,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
             .and_then(|c| c.ok())
             .and_then(|c| catalog.coverage_note(&c))
         {
-            eprintln!("note: {note}");
+            crate::notice::note(format_args!("note: {note}"));
         }
     }
     if args.json && args.dry_run {
@@ -587,7 +584,7 @@ fn recipients<'c>(catalog: &'c Catalog, args: &WriteArgs) -> Result<Recipients<'
     if let Some(country) = &args.country {
         let code = catalog.country_code(country)?;
         if let Some(note) = catalog.coverage_note(&code) {
-            eprintln!("note: {note}");
+            crate::notice::note(format_args!("note: {note}"));
         }
         missions.push(catalog.mission_for_country(&code)?);
     }

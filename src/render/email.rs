@@ -38,6 +38,7 @@
 use crate::compose::Letter;
 use crate::error::{Error, Result};
 use crate::render::text::render_body;
+use crate::text::push_hex;
 use mail_builder::headers::address::Address;
 use mail_builder::headers::content_type::ContentType;
 use mail_builder::headers::date::Date as HeaderDate;
@@ -594,14 +595,6 @@ fn crlf(text: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-fn push_hex(out: &mut String, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for &b in bytes {
-        out.push(HEX[usize::from(b >> 4)] as char);
-        out.push(HEX[usize::from(b & 15)] as char);
-    }
 }
 
 /// Percent-encodes `value` into `out`, leaving RFC 3986 unreserved characters

@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::compose::date::Date;
 use crate::error::{Error, ErrorKind, Result};
+use crate::text::hex;
 use log::{Entry, Event, Log};
 use message::{Account, Message};
 use smtp::{Client, Failure};
@@ -421,10 +422,6 @@ fn rfc5322(time: SystemTime) -> String {
         "00:00:00",
         &format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60),
     )
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

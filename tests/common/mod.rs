@@ -1,7 +1,9 @@
 //! Helpers shared by the integration tests: run the built binary.
 #![allow(dead_code)]
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
 
 use assert_cmd::Command;
 
@@ -38,4 +40,24 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
         String::from_utf8(output.stdout).expect("stdout is UTF-8"),
         String::from_utf8(output.stderr).expect("stderr is UTF-8"),
     )
+}
+
+/// Runs a Python script with `input` on stdin and returns its stdout.
+pub fn python(script: &str, input: &[u8]) -> String {
+    let mut child = std::process::Command::new("python3")
+        .env("PYTHONIOENCODING", "utf-8")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs (the tests read what protest writes back with Python)");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }

@@ -25,6 +25,7 @@ use sha2::{Digest, Sha256};
 use crate::compose::date::Date;
 use crate::compose::Letter;
 use crate::error::{Error, Result};
+use crate::text::hex;
 
 pub use font::Style;
 pub use layout::{inch, mm, page_label, Page, Rect, Rule, Text};
@@ -525,16 +526,6 @@ fn content(page: &Page) -> Vec<u8> {
         out.extend_from_slice(b"ET\n");
     }
     out
-}
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
-fn hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
-        .map(char::from)
-        .collect()
 }
 
 /// Letters and digits of the basic Latin alphabet, added to the regular face's subset.
