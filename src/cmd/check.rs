@@ -246,18 +246,14 @@ fn check_prisoners(catalog: &Catalog, today: Date, findings: &mut Findings) {
                 ),
             );
         }
-        let misordered = p
-            .events
-            .windows(2)
-            .find(|pair| pair[1].date.first_day() < pair[0].date.first_day());
-        if let Some(pair) = misordered {
+        if let Some((later, earlier)) = p.misordered() {
             let (origin, line) = catalog.prisoner_line(&p.id, "id");
             findings.error(
                 &origin,
                 line,
                 format!(
                     "{}: the event of {} comes after that of {}: list events oldest first",
-                    p.id, pair[1].date, pair[0].date
+                    p.id, later.date, earlier.date
                 ),
             );
         }
