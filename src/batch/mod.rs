@@ -1119,6 +1119,17 @@ impl<'c> Plan<'c> {
             self.options.attach_pdf.then(|| "yes".into()),
         );
         given("--cc", (!self.cc.is_empty()).then(|| self.cc.join(", ")));
+        given("--cc-embassy", self.cc_embassy.then(|| "yes".into()));
+        // The letter's id is the same in every language it is written in.
+        let main_language = self
+            .catalog
+            .template(&self.template.front.id)
+            .map(|main| main.front.language.as_str());
+        given(
+            "--lang",
+            (main_language.ok() != Some(self.template.front.language.as_str()))
+                .then(|| self.template.front.language.clone()),
+        );
         given(
             "--personal",
             self.personal
