@@ -187,7 +187,9 @@ pub struct WriteArgs {
         value_name = "FILE.csv",
         value_hint = ValueHint::FilePath,
         help_heading = "Batch",
-        conflicts_with = "sender"
+        // Each row is a whole sender: a sender flag beside it would be silently ignored.
+        conflicts_with_all = ["sender", "name", "org", "role", "address", "town", "postcode",
+            "from_country", "email", "phone"]
     )]
     senders: Option<PathBuf>,
     /// Print what would be written, and the first letter in full; write nothing
