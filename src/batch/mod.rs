@@ -332,12 +332,12 @@ fn resume(plan: &mut Plan) -> Result<bool> {
     let differences = plan.run_record().differences(&earlier);
     if differences.is_empty() {
         if dated_earlier {
-            eprintln!(
+            crate::notice::note(format!(
                 "note: continuing the run of {} recorded in {}: its letters keep that date \
                  (pass --date to date them otherwise)",
                 earlier.date,
                 crate::text::escape_for_terminal(&previous.path.display().to_string())
-            );
+            ));
         }
         return Ok(true);
     }

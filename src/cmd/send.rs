@@ -122,10 +122,10 @@ pub fn run(args: SendArgs) -> Result<()> {
         if args.json {
             print_report(&summary, &plan)?;
         }
-        eprintln!(
+        crate::notice::note(format!(
             "nothing to send: the log says all {} drafts were accepted",
             plan.already_sent
-        );
+        ));
         return Ok(());
     }
 
@@ -251,8 +251,8 @@ fn warn_about_dmarc(plan: &Plan, options: &Options, user: Option<&str>) {
         .filter(|p| !domain(&p.from).eq_ignore_ascii_case(account_domain))
         .count();
     if outside > 0 {
-        eprintln!(
-            "warning: {outside} draft{} {} From an address outside {account_domain}, the account's domain: \
+        crate::notice::warn(format!(
+            "{outside} draft{} {} From an address outside {account_domain}, the account's domain: \
              the embassy's mail server may reject {} or file {} as spam (DMARC)\n  \
              help: send with --from \"Branch Name <{}>\": From \"Member via Branch Name\", Reply-To the member",
             plural(outside),
@@ -260,7 +260,7 @@ fn warn_about_dmarc(plan: &Plan, options: &Options, user: Option<&str>) {
             if outside == 1 { "it" } else { "them" },
             if outside == 1 { "it" } else { "them" },
             user.unwrap_or_default()
-        );
+        ));
     }
 }
 
@@ -375,7 +375,7 @@ fn report(
             line.push_str(&format!(", {count} {what}"));
         }
     }
-    eprintln!("{line}");
+    crate::notice::note(line);
     Ok(())
 }
 

@@ -211,7 +211,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     let catalog = data.load()?;
     let template = catalog.template_in(&args.letter, args.lang.as_deref())?;
     for warning in super::language_warnings(&catalog, template) {
-        eprintln!("warning: {warning}");
+        crate::notice::warn(warning);
     }
     // Read even with --date: the PDF metadata is dated by SOURCE_DATE_EPOCH too.
     let today = Date::today()?;
@@ -245,7 +245,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
             .and_then(|c| c.ok())
             .and_then(|c| catalog.coverage_note(&c))
         {
-            eprintln!("note: {note}");
+            crate::notice::note(format!("note: {note}"));
         }
     }
     if args.json && args.dry_run {
@@ -553,7 +553,7 @@ fn recipients<'c>(catalog: &'c Catalog, args: &WriteArgs) -> Result<Recipients<'
     if let Some(country) = &args.country {
         let code = catalog.country_code(country)?;
         if let Some(note) = catalog.coverage_note(&code) {
-            eprintln!("note: {note}");
+            crate::notice::note(format!("note: {note}"));
         }
         missions.push(catalog.mission_for_country(&code)?);
     }
