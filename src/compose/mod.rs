@@ -424,7 +424,7 @@ fn prisoners(catalog: &Catalog, template: &LetterTemplate, date: Date) -> Result
             );
             return Err(match suggestions.first() {
                 Some(s) => err.with_help(format!(
-                    "did you mean `{s}`? `protest letters --prisoners` lists them"
+                    "did you mean `{s}`? `protest letters prisoners` lists them"
                 )),
                 None => {
                     err.with_help("add the person to prisoners.toml in your --letters directory")
