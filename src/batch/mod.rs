@@ -411,7 +411,7 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
         .destination_pattern()
         .map(|pattern| Namer::new(pattern, plan.template, plan.format.extension()))
         .transpose()?;
-    let mut seen: HashMap<Arc<str>, usize> = HashMap::new();
+    let mut seen: HashMap<String, (usize, Arc<str>)> = HashMap::new();
     let mut first = FirstPass {
         count: 0,
         names: Vec::new(),
@@ -459,18 +459,31 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
                             .push((job.row.sender.name.clone(), mission.id.clone()));
                     }
                     match file_name.map(Arc::<str>::from) {
-                        Some(file_name) => match seen.get(&file_name) {
-                            Some(earlier) => Some(
-                                Error::data(format!(
-                                    "two letters would be written to `{file_name}` (rows {earlier} and {})",
-                                    job.row.row
-                                ))
-                                .with_help(
-                                    "make --file-name give each letter its own name, e.g. add {{row}}",
-                                ),
-                            ),
+                        Some(file_name) => match seen.get(&naming::collision_key(&file_name)) {
+                            Some((earlier, earlier_name)) => {
+                                let (names, same) = if **earlier_name == *file_name {
+                                    (format!("`{file_name}`"), "")
+                                } else {
+                                    (
+                                        format!("`{earlier_name}` and `{file_name}`"),
+                                        ", one file where case is ignored (macOS, Windows)",
+                                    )
+                                };
+                                Some(
+                                    Error::data(format!(
+                                        "two letters would be written to {names} (rows {earlier} and {}){same}",
+                                        job.row.row
+                                    ))
+                                    .with_help(
+                                        "make --file-name give each letter its own name, e.g. add {{row}}",
+                                    ),
+                                )
+                            }
                             None => {
-                                seen.insert(file_name.clone(), job.row.row);
+                                seen.insert(
+                                    naming::collision_key(&file_name),
+                                    (job.row.row, file_name.clone()),
+                                );
                                 name = Some(file_name);
                                 None
                             }
