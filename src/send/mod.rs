@@ -11,7 +11,7 @@ pub mod message;
 pub mod smtp;
 pub mod source;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -115,7 +115,8 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
         already_sent: 0,
         logs: Vec::new(),
     };
-    let mut seen = HashSet::new();
+    // Each Message-ID with the draft that first carried it and a digest of its bytes.
+    let mut seen: HashMap<(usize, String), (String, [u8; 32])> = HashMap::new();
     for draft in drafts {
         let bad = |reason: String| {
             Error::data(format!("{}: not an email draft: {reason}", draft.name)).with_help(
@@ -136,9 +137,25 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
                 logs.len() - 1
             }
         };
-        // The same draft named twice (a folder and one of its files) goes once.
-        if !seen.insert((log, message_id.clone())) {
-            continue;
+        // The same draft named twice (a folder and one of its files) goes once;
+        // another draft with its Message-ID would be taken for it, and never sent.
+        let digest: [u8; 32] = Sha256::digest(&draft.bytes).into();
+        match seen.get(&(log, message_id.clone())) {
+            Some((_, earlier)) if *earlier == digest => continue,
+            Some((earlier, _)) => {
+                return Err(Error::data(format!(
+                    "{} and {earlier} are different messages with one Message-ID <{message_id}>: \
+                     the send log would take one for the other, and send only one",
+                    draft.name
+                ))
+                .with_help(
+                    "give each draft its own Message-ID (a copied draft keeps the original's), \
+                     or remove the header from the copy: nothing was sent",
+                ));
+            }
+            None => {
+                seen.insert((log, message_id.clone()), (draft.name.clone(), digest));
+            }
         }
         let recipients: Vec<String> = recipients
             .into_iter()
