@@ -105,7 +105,9 @@ impl SenderReader {
             .collect();
         let columns: Vec<Column> = headers.iter().map(|h| column_for(h)).collect();
         for (i, column) in columns.iter().enumerate() {
-            if *column == Column::Address {
+            // Address lines are many; a column without a header (the trailing
+            // commas of a spreadsheet's export) reaches nothing, so cannot clash.
+            if *column == Column::Address || headers[i].is_empty() {
                 continue;
             }
             if let Some(j) = columns[..i].iter().position(|c| c == column) {
