@@ -164,8 +164,8 @@ impl Catalog {
         if letters.is_dir() {
             self.add_letters_dir(&letters)?;
         }
-        if embassies.is_file() {
-            let text = read_text(&embassies)?;
+        if embassies.exists() {
+            let text = read_found_file(&embassies)?;
             self.add_embassies(SourceFile {
                 origin: Origin::file(&embassies),
                 text,
@@ -188,7 +188,7 @@ impl Catalog {
                 continue;
             };
             if name == "prisoners.toml" {
-                let text = read_text(path)?;
+                let text = read_found_file(path)?;
                 self.add_prisoners(SourceFile {
                     origin: Origin::file(path),
                     text,
@@ -198,7 +198,7 @@ impl Catalog {
             }
         }
         for (name, path) in variants_last(templates.into_iter()) {
-            let text = read_text(path)?;
+            let text = read_found_file(path)?;
             self.add_template(&text, name, Origin::file(path))?;
         }
         Ok(())
@@ -616,6 +616,24 @@ fn duplicate(file: &SourceFile, id: &str) -> Error {
     file.origin
         .error_at(line, format!("id `{id}` is used twice"))
         .with_help("ids must be unique within a file; change or remove one of them")
+}
+
+/// A file found in a data folder rather than named by the user: it must be a
+/// regular file, since a FIFO or a device there would hang the reading or
+/// never end it, and a directory named like a letter is a mistake to say.
+fn read_found_file(path: &Path) -> Result<String> {
+    let metadata = std::fs::metadata(path).map_err(|err| Error::read(path, &err))?;
+    if !metadata.is_file() {
+        let what = if metadata.is_dir() {
+            "a directory"
+        } else {
+            "a FIFO, socket or device"
+        };
+        return Err(Origin::file(path)
+            .error_at(None, format!("not a regular file: {what}"))
+            .with_help("a data folder holds letters/*.hbs, letters/prisoners.toml and embassies.toml as ordinary files; move this away or rename it"));
+    }
+    read_text(path)
 }
 
 pub fn read_text(path: &Path) -> Result<String> {
