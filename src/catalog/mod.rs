@@ -636,8 +636,22 @@ fn read_found_file(path: &Path) -> Result<String> {
     read_text(path)
 }
 
+/// Larger than any directory, template, people or sender file (the shipped
+/// directory is a few dozen kB): past it, `--embassies /dev/zero` is refused
+/// instead of filling memory.
+const MAX_TEXT_FILE: u64 = 16 << 20;
+
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|err| Error::read(path, &err))?;
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_TEXT_FILE + 1).read_to_end(&mut bytes))
+        .map_err(|err| Error::read(path, &err))?;
+    if bytes.len() as u64 > MAX_TEXT_FILE {
+        return Err(Origin::file(path)
+            .error_at(None, "larger than 16 MiB: not a file this tool reads")
+            .with_help("give the TOML or template file itself, not a device or an archive"));
+    }
     let text = String::from_utf8(bytes).map_err(|err| {
         let line = source::line_of(
             &String::from_utf8_lossy(err.as_bytes()),
