@@ -348,9 +348,13 @@ impl Catalog {
         self.languages(id)
             .into_iter()
             .find(|t| {
-                t.front.language.eq_ignore_ascii_case(wanted)
-                    || (!wanted.contains(['-', '_'])
-                        && primary_language(&t.front.language) == wanted_primary)
+                let language = &t.front.language;
+                let same_primary = primary_language(language) == wanted_primary;
+                language.replace('_', "-").eq_ignore_ascii_case(&wanted.replace('_', "-"))
+                    || (!wanted.contains(['-', '_']) && same_primary)
+                    // `ru-RU` (a locale, as LANG gives it) finds a letter written in `ru`,
+                    // but `en-US` never one in `en-GB`: their dates and spellings differ.
+                    || (!language.contains(['-', '_']) && same_primary)
             })
             .ok_or_else(|| {
                 let have: Vec<String> = self
