@@ -396,7 +396,8 @@ struct FirstPass {
     /// Letters to email to a mission without an address.
     no_email: usize,
     /// The first of them, for the message when every letter is one.
-    no_email_mission: Option<String>,
+    /// The first such mission, and whether it has a postal address.
+    no_email_mission: Option<(String, bool)>,
 }
 
 /// Checks every row and every letter, and names every file, before anything
@@ -447,7 +448,7 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
                         first.no_email += 1;
                         first
                             .no_email_mission
-                            .get_or_insert_with(|| mission.id.clone());
+                            .get_or_insert_with(|| (mission.id.clone(), mission.address.is_some()));
                     }
                     // What a dry run shows; a real run needs only the count and names.
                     if plan.dry_run && !first.missions.contains(&mission.id) {
@@ -658,11 +659,11 @@ impl Problems {
 
 /// Every letter would go by email to a mission without an address.
 fn nothing_to_send(first: &FirstPass) -> Error {
-    let mission = first.no_email_mission.as_deref().unwrap_or("");
-    let help = format!(
-        "post the letter instead (--format pdf or --format text); \
-         `protest embassies show {mission}` gives the postal address"
-    );
+    let (mission, has_address) = first
+        .no_email_mission
+        .as_ref()
+        .map_or(("", true), |(id, has)| (id.as_str(), *has));
+    let help = render::email::no_email_help(mission, has_address);
     match first.no_email {
         1 => Error::data(format!("{mission}: no email address in the directory")).with_help(help),
         n => Error::data(format!(
