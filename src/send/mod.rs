@@ -56,13 +56,23 @@ impl Rate {
             }
             None => (text, 60.0),
         };
-        match count.trim().parse::<f64>() {
-            Ok(count) if count > 0.0 && count.is_finite() => Ok(Rate {
-                interval: Some(Duration::from_secs_f64(per / count)),
+        // Zero messages a minute is no rate at all, not "unlimited": a burst
+        // is what the rate is there to prevent. Slower than one a day is a slip.
+        const SLOWEST: Duration = Duration::from_secs(24 * 3600);
+        let interval = count
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|count| *count > 0.0 && count.is_finite())
+            .and_then(|count| Duration::try_from_secs_f64(per / count).ok())
+            .filter(|interval| *interval <= SLOWEST);
+        match interval {
+            Some(interval) => Ok(Rate {
+                interval: Some(interval),
             }),
-            Ok(0.0) => Ok(Rate { interval: None }),
-            _ => Err(format!(
-                "\"{text}\" is not a rate: write it as N/min (e.g. 20/min), or unlimited"
+            None => Err(format!(
+                "\"{text}\" is not a rate: write it as N/min (e.g. 20/min) or N/h, at least \
+                 one a day, or unlimited"
             )),
         }
     }
@@ -459,6 +469,19 @@ mod tests {
         assert!(Rate::parse("fast").is_err());
         assert!(Rate::parse("-3/min").is_err());
         assert!(Rate::parse("3/day").is_err());
+        // Not "unlimited", and never a panic.
+        for bad in [
+            "0/min",
+            "0/h",
+            "0.0",
+            "1e-300/min",
+            "NaN/min",
+            "inf/min",
+            "3/min/h",
+        ] {
+            assert!(Rate::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(every("1/h"), Some(Duration::from_secs(3600)));
     }
 
     #[test]
