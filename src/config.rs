@@ -31,7 +31,7 @@ pub struct Config {
 
 /// `[smtp]`: the defaults of `protest send`; its flags go over them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "an [smtp] table")]
 pub struct SmtpConfig {
     pub url: Option<String>,
     pub user: Option<String>,

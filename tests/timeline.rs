@@ -555,3 +555,32 @@ fn every_command_that_reads_facts_as_of_a_date_refuses_a_bad_date_alike() {
         assert_eq!(out, "");
     }
 }
+
+/// A data folder's files are found by listing it: one that is a FIFO, a
+/// device or a directory is refused by name, never read (a FIFO would hang).
+#[test]
+fn a_data_folder_file_that_is_not_a_regular_file_is_refused() {
+    for name in ["letters/x.hbs", "letters/prisoners.toml", "embassies.toml"] {
+        let home = tempfile::tempdir().unwrap();
+        let data = home.path().join("data");
+        std::fs::create_dir_all(data.join("letters")).unwrap();
+        let path = data.join(name);
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap()
+            .success());
+        let (code, _, err) = run(protest()
+            .env("PROTEST_DATA", &data)
+            .arg("letters")
+            .timeout(std::time::Duration::from_secs(60)));
+        assert_eq!(code, 65, "{name}: {err}");
+        assert_eq!(
+            err,
+            format!(
+                "error: {}: not a regular file: a FIFO, socket or device\n  help: a data folder holds letters/*.hbs, letters/prisoners.toml and embassies.toml as ordinary files; move this away or rename it\n",
+                path.display()
+            )
+        );
+    }
+}

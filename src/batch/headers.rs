@@ -419,7 +419,7 @@ pub fn unused_columns(
     };
     reader
         .extra_columns()
-        .filter(|(header, key)| !read(key) && !is_export_metadata(header))
+        .filter(|(header, key)| !header.is_empty() && !read(key) && !is_export_metadata(header))
         .map(|(header, _)| header.to_string())
         .collect()
 }

@@ -337,7 +337,7 @@ fn resume(plan: &mut Plan) -> Result<bool> {
     let differences = plan.run_record().differences(&earlier);
     if differences.is_empty() {
         if dated_earlier {
-            crate::notice::note(format_args!(
+            crate::notice::note(format!(
                 "note: continuing the run of {} recorded in {}: its letters keep that date \
                  (pass --date to date them otherwise)",
                 earlier.date,
@@ -401,7 +401,8 @@ struct FirstPass {
     /// Letters to email to a mission without an address.
     no_email: usize,
     /// The first of them, for the message when every letter is one.
-    no_email_mission: Option<String>,
+    /// The first such mission, and whether it has a postal address.
+    no_email_mission: Option<(String, bool)>,
 }
 
 /// Checks every row and every letter, and names every file, before anything
@@ -422,8 +423,9 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
             .collect::<Result<Vec<_>>>()?,
         None => Vec::new(),
     };
-    // Each name, and the letter that took it first: its row and description.
-    let mut seen: HashMap<Arc<str>, (usize, String)> = HashMap::new();
+    // Each name, as the file systems that ignore case compare it, and the
+    // letter that took it first: its row, description and name as written.
+    let mut seen: HashMap<String, (usize, String, Arc<str>)> = HashMap::new();
     let mut first = FirstPass {
         count: 0,
         names: Vec::new(),
@@ -459,7 +461,7 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
                         first.no_email += 1;
                         first
                             .no_email_mission
-                            .get_or_insert_with(|| mission.id.clone());
+                            .get_or_insert_with(|| (mission.id.clone(), mission.address.is_some()));
                     }
                     // What a dry run shows; a real run needs only the count and names.
                     if plan.dry_run && !first.missions.contains(&mission.id) {
@@ -473,24 +475,35 @@ fn first_pass(plan: &Plan) -> Result<FirstPass> {
                         });
                     }
                     match file_name.map(Arc::<str>::from) {
-                        Some(file_name) => match seen.get(&file_name) {
-                            Some((row, earlier)) => Some(
-                                Error::data(format!(
-                                    "two letters would be written to `{file_name}` ({})",
-                                    match plan.templates.len() == 1 && plan.senders.is_csv() {
-                                        true => format!("rows {row} and {}", job.row.row),
-                                        false => format!("{earlier} and {}", described(plan, job)),
-                                    }
-                                ))
-                                .with_help(match plan.templates.len() {
-                                    1 => "make --file-name give each letter its own name, e.g. add {{row}}",
-                                    _ => "make --file-name give each letter its own name, e.g. add {{letter.id}} and {{row}}",
-                                }),
-                            ),
+                        Some(file_name) => match seen.get(&naming::collision_key(&file_name)) {
+                            Some((row, earlier, earlier_name)) => {
+                                let (names, same) = if **earlier_name == *file_name {
+                                    (format!("`{file_name}`"), "")
+                                } else {
+                                    (
+                                        format!("`{earlier_name}` and `{file_name}`"),
+                                        ", one file where case is ignored (macOS, Windows)",
+                                    )
+                                };
+                                let which = match plan.templates.len() == 1 && plan.senders.is_csv()
+                                {
+                                    true => format!("rows {row} and {}", job.row.row),
+                                    false => format!("{earlier} and {}", described(plan, job)),
+                                };
+                                Some(
+                                    Error::data(format!(
+                                        "two letters would be written to {names} ({which}){same}"
+                                    ))
+                                    .with_help(match plan.templates.len() {
+                                        1 => "make --file-name give each letter its own name, e.g. add {{row}}",
+                                        _ => "make --file-name give each letter its own name, e.g. add {{letter.id}} and {{row}}",
+                                    }),
+                                )
+                            }
                             None => {
                                 seen.insert(
-                                    file_name.clone(),
-                                    (job.row.row, described(plan, job)),
+                                    naming::collision_key(&file_name),
+                                    (job.row.row, described(plan, job), file_name.clone()),
                                 );
                                 name = Some(file_name);
                                 None
@@ -687,11 +700,11 @@ impl Problems {
 
 /// Every letter would go by email to a mission without an address.
 fn nothing_to_send(first: &FirstPass) -> Error {
-    let mission = first.no_email_mission.as_deref().unwrap_or("");
-    let help = format!(
-        "post the letter instead (--format pdf or --format text); \
-         `protest embassies show {mission}` gives the postal address"
-    );
+    let (mission, has_address) = first
+        .no_email_mission
+        .as_ref()
+        .map_or(("", true), |(id, has)| (id.as_str(), *has));
+    let help = render::email::no_email_help(mission, has_address);
     match first.no_email {
         1 => Error::data(format!("{mission}: no email address in the directory")).with_help(help),
         n => Error::data(format!(
@@ -1200,6 +1213,15 @@ impl<'c> Plan<'c> {
             self.options.attach_pdf.then(|| "yes".into()),
         );
         given("--cc", (!self.cc.is_empty()).then(|| self.cc.join(", ")));
+        given("--cc-embassy", self.cc_embassy.then(|| "yes".into()));
+        // --lang picks the same language of every letter of the run.
+        given(
+            "--lang",
+            self.templates
+                .iter()
+                .find(|t| t.variant.is_some())
+                .map(|t| t.front.language.clone()),
+        );
         given(
             "--personal",
             self.personal

@@ -208,6 +208,7 @@ const MAX_STEM: usize = 120;
 /// path separators, `..`, control characters or reserved names, so a name
 /// from a CSV cell can never leave the output directory.
 pub fn file_name(rendered: &str, extension: &str) -> String {
+    let rendered = icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(rendered);
     let mut stem = String::with_capacity(rendered.len());
     let mut last_dash = true;
     for c in rendered.chars() {
@@ -243,6 +244,12 @@ pub fn file_name(rendered: &str, extension: &str) -> String {
         stem.insert(0, '_');
     }
     format!("{stem}.{extension}")
+}
+
+/// What a file system that ignores case (macOS and Windows by default, a
+/// FAT stick) sees of a name: two names with one key are one file there.
+pub fn collision_key(file_name: &str) -> String {
+    file_name.to_lowercase()
 }
 
 #[cfg(test)]
@@ -289,6 +296,23 @@ mod tests {
         let namer = Namer::new("{{extra.missing}}", letter, "txt").unwrap();
         let err = namer.name(&row, mission).unwrap_err();
         assert!(err.message.starts_with("--file-name: "), "{}", err.message);
+    }
+
+    #[test]
+    fn one_name_typed_two_ways_is_one_file() {
+        // "Й" composed, and as "И" with a combining breve, as a Mac keyboard
+        // or a copy from a PDF may give it: one name, one NFC file name.
+        let composed = file_name("Йосипова", "txt");
+        assert_eq!(file_name("И\u{306}осипова", "txt"), composed);
+        assert_eq!(composed.chars().count(), "Йосипова.txt".chars().count());
+        assert_eq!(
+            collision_key(&file_name("ANN LEE", "txt")),
+            collision_key(&file_name("Ann Lee", "txt"))
+        );
+        assert_eq!(
+            collision_key(&file_name("ҚАСЫМОВА", "txt")),
+            collision_key(&file_name("Қасымова", "txt"))
+        );
     }
 
     #[test]

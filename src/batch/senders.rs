@@ -105,7 +105,9 @@ impl SenderReader {
             .collect();
         let columns: Vec<Column> = headers.iter().map(|h| column_for(h)).collect();
         for (i, column) in columns.iter().enumerate() {
-            if *column == Column::Address {
+            // Address lines are many; a column without a header (the trailing
+            // commas of a spreadsheet's export) reaches nothing, so cannot clash.
+            if *column == Column::Address || headers[i].is_empty() {
                 continue;
             }
             if let Some(j) = columns[..i].iter().position(|c| c == column) {
@@ -123,6 +125,25 @@ impl SenderReader {
                     )
                     .with_help("rename or remove one of them"));
             }
+        }
+        // Which would sign the letter is a guess: "Name" may be a branch's.
+        let position = |wanted: Column| columns.iter().position(|c| *c == wanted);
+        if let (Some(name), Some(part)) = (
+            position(Column::Name),
+            position(Column::FirstName).or(position(Column::LastName)),
+        ) {
+            return Err(origin
+                .error_at(
+                    Some(1),
+                    format!(
+                        "the columns `{}` (column {}) and `{}` (column {}) both give the sender's name",
+                        headers[name],
+                        name + 1,
+                        headers[part],
+                        part + 1
+                    ),
+                )
+                .with_help("keep either one name column or the first and last names: rename or remove the others"));
         }
         let named = [Column::Name, Column::FirstName, Column::LastName];
         if !columns.iter().any(|c| named.contains(c)) {

@@ -164,8 +164,8 @@ impl Catalog {
         if letters.is_dir() {
             self.add_letters_dir(&letters)?;
         }
-        if embassies.is_file() {
-            let text = read_text(&embassies)?;
+        if embassies.exists() {
+            let text = read_found_file(&embassies)?;
             self.add_embassies(SourceFile {
                 origin: Origin::file(&embassies),
                 text,
@@ -188,7 +188,7 @@ impl Catalog {
                 continue;
             };
             if name == "prisoners.toml" {
-                let text = read_text(path)?;
+                let text = read_found_file(path)?;
                 self.add_prisoners(SourceFile {
                     origin: Origin::file(path),
                     text,
@@ -198,7 +198,7 @@ impl Catalog {
             }
         }
         for (name, path) in variants_last(templates.into_iter()) {
-            let text = read_text(path)?;
+            let text = read_found_file(path)?;
             self.add_template(&text, name, Origin::file(path))?;
         }
         Ok(())
@@ -348,9 +348,13 @@ impl Catalog {
         self.languages(id)
             .into_iter()
             .find(|t| {
-                t.front.language.eq_ignore_ascii_case(wanted)
-                    || (!wanted.contains(['-', '_'])
-                        && primary_language(&t.front.language) == wanted_primary)
+                let language = &t.front.language;
+                let same_primary = primary_language(language) == wanted_primary;
+                language.replace('_', "-").eq_ignore_ascii_case(&wanted.replace('_', "-"))
+                    || (!wanted.contains(['-', '_']) && same_primary)
+                    // `ru-RU` (a locale, as LANG gives it) finds a letter written in `ru`,
+                    // but `en-US` never one in `en-GB`: their dates and spellings differ.
+                    || (!language.contains(['-', '_']) && same_primary)
             })
             .ok_or_else(|| {
                 let have: Vec<String> = self
@@ -618,8 +622,40 @@ fn duplicate(file: &SourceFile, id: &str) -> Error {
         .with_help("ids must be unique within a file; change or remove one of them")
 }
 
+/// A file found in a data folder rather than named by the user: it must be a
+/// regular file, since a FIFO or a device there would hang the reading or
+/// never end it, and a directory named like a letter is a mistake to say.
+fn read_found_file(path: &Path) -> Result<String> {
+    let metadata = std::fs::metadata(path).map_err(|err| Error::read(path, &err))?;
+    if !metadata.is_file() {
+        let what = if metadata.is_dir() {
+            "a directory"
+        } else {
+            "a FIFO, socket or device"
+        };
+        return Err(Origin::file(path)
+            .error_at(None, format!("not a regular file: {what}"))
+            .with_help("a data folder holds letters/*.hbs, letters/prisoners.toml and embassies.toml as ordinary files; move this away or rename it"));
+    }
+    read_text(path)
+}
+
+/// Larger than any directory, template, people or sender file (the shipped
+/// directory is a few dozen kB): past it, `--embassies /dev/zero` is refused
+/// instead of filling memory.
+const MAX_TEXT_FILE: u64 = 16 << 20;
+
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|err| Error::read(path, &err))?;
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_TEXT_FILE + 1).read_to_end(&mut bytes))
+        .map_err(|err| Error::read(path, &err))?;
+    if bytes.len() as u64 > MAX_TEXT_FILE {
+        return Err(Origin::file(path)
+            .error_at(None, "larger than 16 MiB: not a file this tool reads")
+            .with_help("give the TOML or template file itself, not a device or an archive"));
+    }
     let text = String::from_utf8(bytes).map_err(|err| {
         let line = source::line_of(
             &String::from_utf8_lossy(err.as_bytes()),

@@ -170,15 +170,10 @@ impl Prisoner {
             latest: None,
             lapsed: false,
         };
-        // Events are listed oldest first, but a misordered list must not
-        // change a status: the latest date wins, and the later entry on a tie.
-        let mut known: Vec<&Event> = self
-            .events
-            .iter()
-            .filter(|e| e.date.first_day() <= day)
-            .collect();
-        known.sort_by_key(|e| e.date.first_day());
-        for event in known {
+        for (event, happened_by) in self.chronology() {
+            if happened_by > day {
+                break;
+            }
             standing.latest = Some(event);
             if let Some(status) = event.kind.status() {
                 standing.status = status;
@@ -193,6 +188,57 @@ impl Prisoner {
         }
         standing
     }
+}
+
+impl Prisoner {
+    /// The events in the order they happened, each with the first day by which
+    /// it can have happened, never earlier than that of the event before it.
+    ///
+    /// The list is oldest first, and a date that gives only a year or a month
+    /// leaves the order to the list: "2023" listed after "2023-06-01" happened
+    /// between June and December, so a letter of March 2023 predates it and
+    /// one of 2024 follows it. An event wholly before one listed earlier (a
+    /// misordered list, which `check` refuses) is moved back to its place, so
+    /// that the latest date still wins.
+    pub fn chronology(&self) -> Vec<(&Event, Date)> {
+        let mut ordered: Vec<&Event> = Vec::with_capacity(self.events.len());
+        for event in &self.events {
+            let place = ordered
+                .iter()
+                .position(|listed| wholly_before(event, listed))
+                .unwrap_or(ordered.len());
+            ordered.insert(place, event);
+        }
+        let mut floor: Option<Date> = None;
+        ordered
+            .into_iter()
+            .map(|event| {
+                let first = event.date.first_day();
+                let happened_by = floor.map_or(first, |f| f.max(first));
+                floor = Some(happened_by);
+                (event, happened_by)
+            })
+            .collect()
+    }
+
+    /// The first event listed after one it wholly precedes, with that one.
+    pub fn misordered(&self) -> Option<(&Event, &Event)> {
+        let mut newest: Option<&Event> = None;
+        for event in &self.events {
+            if let Some(earlier) = newest.filter(|earlier| wholly_before(event, earlier)) {
+                return Some((event, earlier));
+            }
+            if newest.is_none_or(|n| event.date.first_day() > n.date.first_day()) {
+                newest = Some(event);
+            }
+        }
+        None
+    }
+}
+
+/// `event` ended before `other` began, whatever days their dates mean.
+fn wholly_before(event: &Event, other: &Event) -> bool {
+    event.date.last_day() < other.date.first_day()
 }
 
 impl Prisoner {
@@ -393,6 +439,56 @@ mod tests {
         assert_eq!(later.cause.unwrap().kind, EventKind::Released);
         // `noted` changes nothing but is the newest news.
         assert_eq!(later.latest.unwrap().kind, EventKind::Noted);
+    }
+
+    #[test]
+    fn a_year_or_month_date_follows_the_event_listed_before_it() {
+        // Released some time in 2023, after an arrest of 1 June 2023: the
+        // release cannot have happened by March, and has by 2024.
+        let p = person(
+            &[
+                event("2023-06-01", "arrested", ""),
+                event("2023", "released", ""),
+            ]
+            .concat(),
+        );
+        assert!(p.misordered().is_none());
+        assert_eq!(p.standing_on(day("2023-03-01")).status, Status::Unknown);
+        assert_eq!(p.standing_on(day("2023-06-01")).status, Status::Released);
+        assert_eq!(p.standing_on(day("2024-01-05")).status, Status::Released);
+        let dates: Vec<String> = p
+            .chronology()
+            .iter()
+            .map(|(_, by)| by.to_string())
+            .collect();
+        assert_eq!(dates, ["2023-06-01", "2023-06-01"]);
+    }
+
+    #[test]
+    fn a_misordered_list_is_found_and_read_in_date_order() {
+        let p = person(
+            &[
+                event("2024-05-01", "released", ""),
+                event("2023-01-01", "sentenced", ""),
+            ]
+            .concat(),
+        );
+        let (later, earlier) = p.misordered().expect("misordered");
+        assert_eq!(later.date.to_string(), "2023-01-01");
+        assert_eq!(earlier.date.to_string(), "2024-05-01");
+        assert_eq!(p.standing_on(day("2023-06-01")).status, Status::Sentenced);
+        assert_eq!(p.standing_on(day("2024-06-01")).status, Status::Released);
+        // Also when the misplaced event is not next to the one it precedes.
+        let p = person(
+            &[
+                event("2023-06-01", "arrested", ""),
+                event("2023", "noted", ""),
+                event("2023-02-01", "named", ""),
+            ]
+            .concat(),
+        );
+        assert_eq!(p.misordered().unwrap().0.date.to_string(), "2023-02-01");
+        assert_eq!(p.standing_on(day("2023-07-01")).status, Status::Detained);
     }
 
     #[test]

@@ -30,8 +30,32 @@ impl Origin {
         let line = err
             .span()
             .map(|span| line_of(text, span.start) + line_offset);
-        self.error_at(line, err.message().trim())
+        let message = err.message().trim();
+        let error = self.error_at(line, message);
+        match closest_expected(message) {
+            Some(closest) => error.with_help(format!("did you mean `{closest}`?")),
+            None => error,
+        }
     }
+}
+
+/// For serde's "unknown variant `relased`, expected one of `arrested`, …"
+/// (or field): the expected word closest to the one written, if any is close.
+fn closest_expected(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown variant `")
+        .or_else(|| message.strip_prefix("unknown field `"))?;
+    let (written, rest) = rest.split_once('`')?;
+    let expected = rest.split_once("expected")?.1;
+    // A slip of the keyboard only: "free" is not a misspelt "restricted-freedom".
+    expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|candidate| (strsim::levenshtein(written, candidate), candidate))
+        .filter(|(distance, _)| *distance <= 2)
+        .min()
+        .map(|(_, candidate)| candidate.to_string())
 }
 
 impl std::fmt::Display for Origin {
@@ -99,6 +123,33 @@ fn find_assignment(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_misspelt_kind_or_key_is_told_its_closest_spelling() {
+        assert_eq!(
+            closest_expected(
+                "unknown variant `relased`, expected one of `arrested`, `released`, `died`"
+            )
+            .as_deref(),
+            Some("released")
+        );
+        assert_eq!(
+            closest_expected("unknown field `titel`, expected one of `id`, `title`").as_deref(),
+            Some("title")
+        );
+        assert_eq!(
+            closest_expected("unknown variant `zzzzzz`, expected `high` or `low`"),
+            None
+        );
+        assert_eq!(closest_expected("invalid type: integer"), None);
+        // Near in meaning is not near in spelling: no guess.
+        assert_eq!(
+            closest_expected(
+                "unknown variant `free`, expected one of `restricted-freedom`, `released`"
+            ),
+            None
+        );
+    }
 
     #[test]
     fn finds_the_line_of_a_key_in_an_entry() {

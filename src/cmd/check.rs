@@ -247,22 +247,31 @@ fn check_prisoners(catalog: &Catalog, today: Date, findings: &mut Findings) {
                 ),
             );
         }
-        let misordered = p
-            .events
-            .windows(2)
-            .find(|pair| pair[1].date.first_day() < pair[0].date.first_day());
-        if let Some(pair) = misordered {
+        if let Some((later, earlier)) = p.misordered() {
             let (origin, line) = catalog.prisoner_line(&p.id, "id");
             findings.error(
                 &origin,
                 line,
                 format!(
                     "{}: the event of {} comes after that of {}: list events oldest first",
-                    p.id, pair[1].date, pair[0].date
+                    p.id, later.date, earlier.date
                 ),
             );
         }
         for event in &p.events {
+            // A slip of the keys (2062 for 2026) would hide the event from every letter.
+            if event.date.first_day() > today {
+                let (origin, line) = catalog.prisoner_line(&p.id, "id");
+                findings.error(
+                    &origin,
+                    line,
+                    format!(
+                        "{}: the event of {} is in the future: an event records what has \
+                         happened (when a term is expected to end is its `until`)",
+                        p.id, event.date
+                    ),
+                );
+            }
             if event
                 .until
                 .is_some_and(|u| u.last_day() < event.date.first_day())

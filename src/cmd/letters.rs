@@ -269,8 +269,8 @@ fn timeline(p: &Prisoner, day: Date) -> String {
         p.id,
         standing.status.as_str()
     );
-    for event in &p.events {
-        let later = event.date.first_day() > day;
+    for (event, happened_by) in p.chronology() {
+        let later = happened_by > day;
         let until = event
             .until
             .map_or(String::new(), |u| format!(" (until {u})"));

@@ -123,7 +123,7 @@ pub fn run(args: SendArgs) -> Result<()> {
         if args.json {
             print_report(&summary, &plan)?;
         }
-        crate::notice::note(format_args!(
+        crate::notice::note(format!(
             "nothing to send: the log says all {} drafts were accepted",
             plan.already_sent
         ));
@@ -253,7 +253,7 @@ fn warn_about_dmarc(plan: &Plan, options: &Options, user: Option<&str>) {
         .filter(|p| !domain(&p.from).eq_ignore_ascii_case(account_domain))
         .count();
     if outside > 0 {
-        crate::notice::warn(format_args!(
+        crate::notice::warn(format!(
             "{} {} From an address outside {account_domain}, the account's domain: \
              the embassy's mail server may reject {} or file {} as spam (DMARC)\n  \
              help: send with --from \"Branch Name <{}>\": From \"Member via Branch Name\", Reply-To the member",

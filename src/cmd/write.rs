@@ -193,7 +193,9 @@ pub struct WriteArgs {
         value_name = "FILE.csv",
         value_hint = ValueHint::FilePath,
         help_heading = "Batch",
-        conflicts_with = "sender"
+        // Each row is a whole sender: a sender flag beside it would be silently ignored.
+        conflicts_with_all = ["sender", "name", "org", "role", "address", "town", "postcode",
+            "from_country", "email", "phone"]
     )]
     senders: Option<PathBuf>,
     /// Print what would be written, and the first letter in full; write nothing
@@ -259,7 +261,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
             .and_then(|c| c.ok())
             .and_then(|c| catalog.coverage_note(&c))
         {
-            crate::notice::note(format_args!("note: {note}"));
+            crate::notice::note(format!("note: {note}"));
         }
     }
     if args.json && args.dry_run {
@@ -584,7 +586,7 @@ fn recipients<'c>(catalog: &'c Catalog, args: &WriteArgs) -> Result<Recipients<'
     if let Some(country) = &args.country {
         let code = catalog.country_code(country)?;
         if let Some(note) = catalog.coverage_note(&code) {
-            crate::notice::note(format_args!("note: {note}"));
+            crate::notice::note(format!("note: {note}"));
         }
         missions.push(catalog.mission_for_country(&code)?);
     }

@@ -424,7 +424,7 @@ fn prisoners(catalog: &Catalog, template: &LetterTemplate, date: Date) -> Result
             );
             return Err(match suggestions.first() {
                 Some(s) => err.with_help(format!(
-                    "did you mean `{s}`? `protest letters --prisoners` lists them"
+                    "did you mean `{s}`? `protest letters prisoners` lists them"
                 )),
                 None => {
                     err.with_help("add the person to prisoners.toml in your --letters directory")
@@ -469,7 +469,10 @@ fn embassy_copy(
             "--cc-embassy copies the letter to the mission in the sender's country, \
              but the sender has no country",
         )
-        .with_help("pass --from-country COUNTRY, or set country = \"...\" in the sender file"));
+        .with_help(
+            "give the sender a country: --from-country COUNTRY, country = \"...\" in the \
+             sender file, or a `country` column in a senders CSV",
+        ));
     };
     let embassy = catalog.mission_for_country(country)?;
     if embassy.id == recipient.id {

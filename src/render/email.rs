@@ -330,6 +330,23 @@ fn sender_mailbox(letter: &Letter) -> Result<Mailbox<'_>> {
     })
 }
 
+/// What to do about a mission without an email address: post the letter,
+/// where the directory knows where to.
+pub fn no_email_help(mission_id: &str, has_postal_address: bool) -> String {
+    if has_postal_address {
+        format!(
+            "post the letter instead (--format pdf or --format text); \
+             `protest embassies show {mission_id}` gives the postal address"
+        )
+    } else {
+        format!(
+            "the directory has no postal address for it either: `protest embassies show \
+             {mission_id}` names its official page where known; or write to another mission \
+             with --to ID"
+        )
+    }
+}
+
 fn recipient_mailbox(letter: &Letter) -> Result<Mailbox<'_>> {
     let recipient = &letter.recipient;
     let Some(email) = recipient.email.as_deref() else {
@@ -337,10 +354,9 @@ fn recipient_mailbox(letter: &Letter) -> Result<Mailbox<'_>> {
             "{}: no email address in the directory",
             recipient.mission_id
         ))
-        .with_help(format!(
-            "post the letter instead (--format pdf or --format text); \
-             `protest embassies show {}` gives the postal address",
-            recipient.mission_id
+        .with_help(no_email_help(
+            &recipient.mission_id,
+            !recipient.address_missing,
         )));
     };
     let source = "the embassy directory";

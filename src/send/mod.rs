@@ -11,7 +11,7 @@ pub mod message;
 pub mod smtp;
 pub mod source;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -57,13 +57,23 @@ impl Rate {
             }
             None => (text, 60.0),
         };
-        match count.trim().parse::<f64>() {
-            Ok(count) if count > 0.0 && count.is_finite() => Ok(Rate {
-                interval: Some(Duration::from_secs_f64(per / count)),
+        // Zero messages a minute is no rate at all, not "unlimited": a burst
+        // is what the rate is there to prevent. Slower than one a day is a slip.
+        const SLOWEST: Duration = Duration::from_secs(24 * 3600);
+        let interval = count
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|count| *count > 0.0 && count.is_finite())
+            .and_then(|count| Duration::try_from_secs_f64(per / count).ok())
+            .filter(|interval| *interval <= SLOWEST);
+        match interval {
+            Some(interval) => Ok(Rate {
+                interval: Some(interval),
             }),
-            Ok(0.0) => Ok(Rate { interval: None }),
-            _ => Err(format!(
-                "\"{text}\" is not a rate: write it as N/min (e.g. 20/min), or unlimited"
+            None => Err(format!(
+                "\"{text}\" is not a rate: write it as N/min (e.g. 20/min) or N/h, at least \
+                 one a day, or unlimited"
             )),
         }
     }
@@ -116,7 +126,8 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
         already_sent: 0,
         logs: Vec::new(),
     };
-    let mut seen = HashSet::new();
+    // Each Message-ID with the draft that first carried it and a digest of its bytes.
+    let mut seen: HashMap<(usize, String), (String, [u8; 32])> = HashMap::new();
     for draft in drafts {
         let bad = |reason: String| {
             Error::data(format!("{}: not an email draft: {reason}", draft.name)).with_help(
@@ -137,9 +148,25 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
                 logs.len() - 1
             }
         };
-        // The same draft named twice (a folder and one of its files) goes once.
-        if !seen.insert((log, message_id.clone())) {
-            continue;
+        // The same draft named twice (a folder and one of its files) goes once;
+        // another draft with its Message-ID would be taken for it, and never sent.
+        let digest: [u8; 32] = Sha256::digest(&draft.bytes).into();
+        match seen.get(&(log, message_id.clone())) {
+            Some((_, earlier)) if *earlier == digest => continue,
+            Some((earlier, _)) => {
+                return Err(Error::data(format!(
+                    "{} and {earlier} are different messages with one Message-ID <{message_id}>: \
+                     the send log would take one for the other, and send only one",
+                    draft.name
+                ))
+                .with_help(
+                    "give each draft its own Message-ID (a copied draft keeps the original's), \
+                     or remove the header from the copy: nothing was sent",
+                ));
+            }
+            None => {
+                seen.insert((log, message_id.clone()), (draft.name.clone(), digest));
+            }
         }
         let recipients: Vec<String> = recipients
             .into_iter()
@@ -439,6 +466,19 @@ mod tests {
         assert!(Rate::parse("fast").is_err());
         assert!(Rate::parse("-3/min").is_err());
         assert!(Rate::parse("3/day").is_err());
+        // Not "unlimited", and never a panic.
+        for bad in [
+            "0/min",
+            "0/h",
+            "0.0",
+            "1e-300/min",
+            "NaN/min",
+            "inf/min",
+            "3/min/h",
+        ] {
+            assert!(Rate::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(every("1/h"), Some(Duration::from_secs(3600)));
     }
 
     #[test]

@@ -98,6 +98,19 @@ fn manifest_files(manifest: &Path, text: &str) -> Result<Vec<String>> {
 }
 
 fn read_file(path: &Path, drafts: &mut Vec<Draft>) -> Result<()> {
+    // The send log goes beside the drafts, and a FIFO or a device would be
+    // read for ever: drafts are the files `write` made.
+    let metadata = std::fs::metadata(path).map_err(|err| Error::read(path, &err))?;
+    if !metadata.is_file() {
+        return Err(Error::usage(format!(
+            "{}: not a regular file: a FIFO, socket or device",
+            path.display()
+        ))
+        .with_help(
+            "send the .eml files, folder or mbox that `protest write --format eml` wrote, \
+             where the send log can be kept beside them",
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|err| Error::read(path, &err))?;
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
