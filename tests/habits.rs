@@ -7,6 +7,21 @@ use std::path::Path;
 
 use common::{fixture, protest, run};
 
+/// `protest write mamai --to gb-london` on a day when that letter was true:
+/// the tests here are about senders and terminals, not about the facts.
+fn write_mamai_to_london() -> assert_cmd::Command {
+    let mut cmd = protest();
+    cmd.args([
+        "write",
+        "mamai",
+        "--to",
+        "gb-london",
+        "--date",
+        "2017-05-01",
+    ]);
+    cmd
+}
+
 /// A configuration directory holding a saved profile, as the guided mode saves it.
 fn with_profile(text: &str) -> tempfile::TempDir {
     let config = tempfile::tempdir().unwrap();
@@ -105,15 +120,7 @@ fn letters_in(dir: &Path) -> Vec<String> {
 #[test]
 fn a_google_forms_export_gives_letters_with_every_detail_and_no_warning() {
     let out = tempfile::tempdir().unwrap();
-    let (code, _, err) = run(protest()
-        .args([
-            "write",
-            "mamai",
-            "--to",
-            "gb-london",
-            "--date",
-            "2017-05-01",
-        ])
+    let (code, _, err) = run(write_mamai_to_london()
         .arg("--senders")
         .arg(fixture("exports/google-forms.csv"))
         .arg("--out")
@@ -247,15 +254,7 @@ fn columns_nothing_reads_are_listed_by_a_dry_run_and_warned_about_once() {
     );
 
     let dir = tempfile::tempdir().unwrap();
-    let (code, out, err) = run(protest()
-        .args([
-            "write",
-            "mamai",
-            "--to",
-            "gb-london",
-            "--date",
-            "2017-05-01",
-        ])
+    let (code, out, err) = run(write_mamai_to_london()
         .arg("--senders")
         .arg(&csv)
         .arg("--out")
@@ -270,15 +269,7 @@ fn columns_nothing_reads_are_listed_by_a_dry_run_and_warned_about_once() {
 
     // A column the file name reads is used.
     let dir = tempfile::tempdir().unwrap();
-    let (code, _, err) = run(protest()
-        .args([
-            "write",
-            "mamai",
-            "--to",
-            "gb-london",
-            "--date",
-            "2017-05-01",
-        ])
+    let (code, _, err) = run(write_mamai_to_london()
         .args(["--file-name", "{{extra.birthday}}-{{sender.name}}"])
         .arg("--senders")
         .arg(&csv)
@@ -317,15 +308,7 @@ fn the_town_and_postcode_reach_the_sender_block_and_the_pdf_return_line() {
     // The town alone, without an address: still printed, once.
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("letter.pdf");
-    let (code, _, err) = run(protest()
-        .args([
-            "write",
-            "mamai",
-            "--to",
-            "gb-london",
-            "--date",
-            "2017-05-01",
-        ])
+    let (code, _, err) = run(write_mamai_to_london()
         .args([
             "--name", "Ann Lee", "--town", "Leeds", "--format", "pdf", "-o",
         ])
@@ -380,15 +363,7 @@ fn a_pdf_is_not_written_onto_a_terminal() {
     );
 
     // Redirected, the same command writes the PDF.
-    let output = protest()
-        .args([
-            "write",
-            "mamai",
-            "--to",
-            "gb-london",
-            "--date",
-            "2017-05-01",
-        ])
+    let output = write_mamai_to_london()
         .args(["--name", "Ann Lee", "--format", "pdf"])
         .output()
         .unwrap();
