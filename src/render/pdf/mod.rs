@@ -11,12 +11,13 @@
 //! A document is written front to back ([`PdfWriter`]): each letter's pages
 //! as they come, then the fonts, page tree and cross-reference table, so a
 //! combined PDF of any length takes the same memory. Page content draws the
-//! full face's glyph ids (a CIDToGIDMap takes them into the subset), which is
-//! what lets pages be written before the document's glyphs are all known.
+//! full face's glyph ids, which the subset keeps (see `sfnt`): that is what
+//! lets pages be written before the document's glyphs are all known.
 
 mod font;
 mod layout;
 mod memo;
+mod sfnt;
 
 use std::collections::BTreeSet;
 
@@ -265,7 +266,7 @@ impl PdfWriter {
             if style == Style::Regular {
                 chars.extend(BATCH_STABLE_GLYPHS.chars());
             }
-            let font = self.font(out, style, &chars)?;
+            let font = self.font(out, style, &chars);
             fonts.push_str(&format!("/{} {font} 0 R ", style.resource()));
         }
         self.object(out, RESOURCES, |o| {
@@ -326,9 +327,9 @@ impl PdfWriter {
 
     /// Embeds a subset of `style`'s face for `chars` (ISO 32000-1, 9.7: a Type 0
     /// font over a CIDFontType2); returns the font's object number.
-    fn font(&mut self, out: &mut Vec<u8>, style: Style, chars: &BTreeSet<char>) -> Result<usize> {
+    fn font(&mut self, out: &mut Vec<u8>, style: Style, chars: &BTreeSet<char>) -> usize {
         let face = style.face();
-        let subset = face.subset(chars)?;
+        let subset = face.subset(chars);
         let program = self.number();
         self.stream(
             out,
@@ -336,8 +337,6 @@ impl PdfWriter {
             &format!(" /Length1 {}", subset.program_len),
             &subset.program,
         );
-        let cid_to_gid = self.number();
-        self.stream(out, cid_to_gid, "", &subset.cid_to_gid);
         let descriptor = self.number();
         self.object(out, descriptor, |o| {
             o.extend_from_slice(
@@ -355,7 +354,7 @@ impl PdfWriter {
                 format!(
                     "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{} \
                      /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> \
-                     /FontDescriptor {descriptor} 0 R /CIDToGIDMap {cid_to_gid} 0 R /DW 0\n/W [{}] >>",
+                     /FontDescriptor {descriptor} 0 R /CIDToGIDMap /Identity /DW 0\n/W [{}] >>",
                     subset.name, subset.widths
                 )
                 .as_bytes(),
@@ -374,7 +373,7 @@ impl PdfWriter {
                 .as_bytes(),
             );
         });
-        Ok(font)
+        font
     }
 
     /// The document information dictionary: dated by the letters (or
