@@ -6,9 +6,10 @@ mod limits;
 mod reads;
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use handlebars::template::Template;
-use handlebars::{Handlebars, RenderErrorReason, TemplateError};
+use handlebars::{Handlebars, RenderContext, RenderErrorReason, Renderable, TemplateError};
 
 use crate::catalog::Origin;
 use crate::error::{Error, Result};
@@ -26,8 +27,21 @@ struct Placement {
 
 #[derive(Clone)]
 pub struct Engine {
+    /// The helpers and settings; templates are kept below, by name.
     handlebars: Handlebars<'static>,
-    placements: HashMap<String, Placement>,
+    templates: HashMap<String, Entry>,
+}
+
+/// A registered template. The user's are compiled when registered, so that
+/// a mistake in one is told whatever the command; the built-in ones, which
+/// the tests compile, only when a command uses them: one letter compiles
+/// its own two templates, not all forty.
+#[derive(Clone)]
+struct Entry {
+    placement: Placement,
+    /// Until compiled.
+    source: String,
+    compiled: OnceLock<Result<Template>>,
 }
 
 impl Default for Engine {
@@ -39,7 +53,7 @@ impl Default for Engine {
         limits::register(&mut handlebars);
         Engine {
             handlebars,
-            placements: HashMap::new(),
+            templates: HashMap::new(),
         }
     }
 }
@@ -47,6 +61,7 @@ impl Default for Engine {
 impl Engine {
     /// Compiles `source` under `name`. `line_offset` is how many lines of the
     /// file come before it, so errors point at the file's own line numbers.
+    /// A built-in template is only kept, and compiled when first used.
     pub fn register(
         &mut self,
         name: &str,
@@ -60,44 +75,68 @@ impl Engine {
             line_offset,
             field,
         };
-        let mut template =
-            Template::compile_with_name(source, name.to_string()).map_err(|err| {
-                match limits::rough_depth_past_limit(source) {
-                    // The parser gives up on deep nesting with a syntax error.
-                    Some(shape) => at(&placement, shape.line, &shape.message).with_help(shape.help),
-                    None => template_error(&placement, &err),
+        let entry = match origin.is_builtin() {
+            true => Entry {
+                placement,
+                source: source.to_string(),
+                compiled: OnceLock::new(),
+            },
+            false => {
+                let template = compile(name, source, &placement)?;
+                Entry {
+                    placement,
+                    source: String::new(),
+                    compiled: OnceLock::from(Ok(template)),
                 }
-            })?;
-        limits::check_shape(&template)
-            .map_err(|shape| at(&placement, shape.line, &shape.message).with_help(shape.help))?;
-        limits::count_iterations(&mut template);
-        self.handlebars.register_template(name, template);
-        self.placements.insert(name.to_string(), placement);
+            }
+        };
+        self.templates.insert(name.to_string(), entry);
         Ok(())
+    }
+
+    /// The template registered as `name`, compiled.
+    fn template(&self, name: &str) -> Option<Result<&Template>> {
+        let entry = self.templates.get(name)?;
+        let compiled = entry
+            .compiled
+            .get_or_init(|| compile(name, &entry.source, &entry.placement));
+        Some(compiled.as_ref().map_err(Clone::clone))
     }
 
     /// The fields under `roots` (top-level keys of the data) that the
     /// template `name` reads: see [`Reads`].
     pub fn reads(&self, name: &str, roots: &[&str]) -> Reads {
-        match self.handlebars.get_template(name) {
-            Some(template) => reads::reads_under(template, roots),
-            None => Reads::Anything,
+        match self.template(name) {
+            Some(Ok(template)) => reads::reads_under(template, roots),
+            _ => Reads::Anything,
         }
     }
 
     /// Renders with a [`Context`](handlebars::Context) the caller keeps, so
     /// that the letter data is not copied for every template rendered.
     pub fn render(&self, name: &str, context: &handlebars::Context) -> Result<String> {
+        let template = match self.template(name) {
+            Some(template) => template?,
+            None => return Err(Error::data(format!("no template named `{name}`"))),
+        };
         limits::reset_budget();
         let mut text = limits::CappedText::default();
-        self.handlebars
-            .render_with_context_to_write(name, context, &mut text)
+        // As Handlebars renders a template of its own registry.
+        let mut render_context = RenderContext::new(template.name.as_ref());
+        template
+            .render(
+                &self.handlebars,
+                context,
+                &mut render_context,
+                &mut handlebars::WriteOutput::new(&mut text),
+            )
             .map_err(|err| {
                 let placement = err
                     .template_name
                     .as_ref()
-                    .and_then(|n| self.placements.get(n))
-                    .or_else(|| self.placements.get(name));
+                    .and_then(|n| self.templates.get(n))
+                    .or_else(|| self.templates.get(name))
+                    .map(|entry| &entry.placement);
                 let too_long = if text.overflowed {
                     Some(format!(
                         "the letter grows past {} MB as it is filled in",
@@ -150,6 +189,22 @@ impl Engine {
         // Handlebars writes whole `str`s, and the cap refuses a write whole.
         Ok(String::from_utf8(text.bytes).expect("rendered text is UTF-8"))
     }
+}
+
+/// Compiles `source` as the template `name`, within the bounds on nesting
+/// and repetition that keep rendering it short.
+fn compile(name: &str, source: &str, placement: &Placement) -> Result<Template> {
+    let mut template = Template::compile_with_name(source, name.to_string()).map_err(|err| {
+        match limits::rough_depth_past_limit(source) {
+            // The parser gives up on deep nesting with a syntax error.
+            Some(shape) => at(placement, shape.line, &shape.message).with_help(shape.help),
+            None => template_error(placement, &err),
+        }
+    })?;
+    limits::check_shape(&template)
+        .map_err(|shape| at(placement, shape.line, &shape.message).with_help(shape.help))?;
+    limits::count_iterations(&mut template);
+    Ok(template)
 }
 
 /// Whether a short template outside the catalog (a `--file-name` pattern)
@@ -220,6 +275,37 @@ mod tests {
 
     fn nested(open: &str, close: &str, depth: usize) -> String {
         format!("\n{}x{}", open.repeat(depth), close.repeat(depth))
+    }
+
+    #[test]
+    fn a_builtin_template_is_compiled_when_first_used_and_a_users_at_once() {
+        let broken = "\n{{#if x}}unclosed";
+        let mut engine = Engine::default();
+        let builtin = Origin::builtin("letters/t.hbs");
+        engine
+            .register("b/body", broken, &builtin, 7, None)
+            .unwrap();
+        engine
+            .register("ok/body", "Hi {{name}}", &builtin, 7, None)
+            .unwrap();
+        let context = handlebars::Context::wraps(json!({"name": "Ann"})).unwrap();
+        assert_eq!(engine.render("ok/body", &context).unwrap(), "Hi Ann");
+        assert_eq!(
+            engine.reads("ok/body", &["name"]),
+            Reads::Fields(vec![vec!["name".to_string()]])
+        );
+        // The same error, with the same place, as when it was compiled at once.
+        let err = engine.render("b/body", &context).unwrap_err();
+        assert!(
+            err.message.starts_with("letters/t.hbs (built in):9:"),
+            "{}",
+            err.message
+        );
+        assert_eq!(engine.reads("b/body", &["name"]), Reads::Anything);
+        let err = load(broken)
+            .err()
+            .expect("a user's template is compiled at once");
+        assert!(err.message.starts_with("t.hbs:9:"), "{}", err.message);
     }
 
     #[test]
