@@ -9,6 +9,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use protest::catalog::{Catalog, Origin, Sender};
 use protest::compose::{compose, compose_with, date::Date, Facts, MissionData, Request};
+use protest::render::pdf::{Paper, PdfOptions};
 use protest::render::{self, Format, RenderOptions};
 
 fn catalog() -> &'static Catalog {
@@ -92,6 +93,16 @@ proptest! {
             protest::fuzzing::check_letter(&letter, &sender.name);
             let again = letter_for(&sender, personal.as_deref()).unwrap();
             prop_assert_eq!(render::text::render(&letter), render::text::render(&again));
+            // A batch checks each letter with render::pdf::check before it
+            // writes any: it must refuse exactly what laying out refuses.
+            for paper in [None, Some(Paper::A4), Some(Paper::Letter)] {
+                let options = PdfOptions { paper, ..PdfOptions::default() };
+                let checked = render::pdf::check(&letter, &options).map_err(|e| e.message);
+                let laid_out = render::pdf::layout_letter(&letter, &options)
+                    .map(drop)
+                    .map_err(|e| e.message);
+                prop_assert_eq!(checked, laid_out);
+            }
         }
     }
 }

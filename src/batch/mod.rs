@@ -598,9 +598,9 @@ fn name_of(namer: Option<&Namer>, job: &Job) -> Result<Option<String>> {
 }
 
 /// What rendering would refuse, found without the cost of rendering where
-/// that is high (a PDF is laid out, not written).
+/// that is high (a PDF is checked, not laid out).
 fn check_letter(plan: &Plan, letter: &Letter) -> Result<()> {
-    let pdf = || render::pdf::layout_letter(letter, &plan.options.pdf).map(drop);
+    let pdf = || render::pdf::check(letter, &plan.options.pdf);
     match plan.format {
         Format::Text => Ok(()),
         Format::Pdf => pdf(),

@@ -551,6 +551,22 @@ pub fn layout(l: &Letter, paper: Paper, fold_marks: bool) -> Result<Vec<Page>> {
     Ok(pages)
 }
 
+/// What [`layout`] refuses, found without flowing the text into pages: only
+/// the parts laid out before the flow can fail (the flow and the pages
+/// cannot), so a batch checks every letter at a fraction of the cost.
+pub fn refusal(l: &Letter, paper: Paper) -> Result<()> {
+    check_letter(l)?;
+    let g = paper.geometry();
+    let mut first = Page {
+        width: g.width,
+        height: g.height,
+        ..Page::default()
+    };
+    address(l, g, &mut first)?;
+    let info_bottom = sender_block(l, g, &mut first)?;
+    date_line(l, g, info_bottom, &mut first).map(drop)
+}
+
 /// The sender (information) block: name (a size larger, not bold: the bold
 /// face then holds only the subject, the same for every letter of a batch, so
 /// its font subset is made once), then the lines, email and phone. Returns

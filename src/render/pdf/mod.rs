@@ -88,6 +88,15 @@ pub fn layout_letter(letter: &Letter, opts: &PdfOptions) -> Result<Vec<Page>> {
     layout::layout(letter, paper, opts.fold_marks)
 }
 
+/// What [`layout_letter`] would refuse, found without laying the whole
+/// letter out: a batch checks every letter before it writes the first.
+pub fn check(letter: &Letter, opts: &PdfOptions) -> Result<()> {
+    let paper = opts
+        .paper
+        .unwrap_or_else(|| Paper::for_country(&letter.recipient.country));
+    layout::refusal(letter, paper)
+}
+
 /// One letter -> one document; several -> one print-ready document in which
 /// each letter starts on a new page (with `duplex`, on an odd page, a blank
 /// page being inserted where needed).
