@@ -3,6 +3,7 @@
 mod common;
 
 use common::{example_sender, fixture, protest, run};
+use std::path::Path;
 
 #[test]
 fn london_letter_names_both_prisoners_the_mission_and_the_sender() {
@@ -305,6 +306,47 @@ fn check_passes_on_shipped_data() {
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("ok: "), "{out}");
     assert!(!err.contains("error:"), "{err}");
+}
+
+#[test]
+fn the_shipped_data_passes_the_checks_a_users_files_get() {
+    // The built-in letters, people and missions are not checked on every
+    // run, as a user's files are: as a data folder, they are.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = tempfile::tempdir().unwrap();
+    std::fs::create_dir(data.path().join("letters")).unwrap();
+    std::fs::copy(
+        root.join("embassies.toml"),
+        data.path().join("embassies.toml"),
+    )
+    .unwrap();
+    let mut letters = 0;
+    for entry in std::fs::read_dir(root.join("letters")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if name.ends_with(".hbs") || name == "prisoners.toml" {
+            std::fs::copy(&path, data.path().join("letters").join(&name)).unwrap();
+            letters += name.ends_with(".hbs") as usize;
+        }
+    }
+    assert!(letters > 10, "{letters} letters");
+    let (code, out, err) = run(protest().arg("check").env("PROTEST_DATA", data.path()));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("ok: "), "{out}");
+    // And a value the checks refuse is refused there.
+    let embassies = data.path().join("embassies.toml");
+    let text = std::fs::read_to_string(&embassies).unwrap();
+    std::fs::write(
+        &embassies,
+        text.replacen("name = \"", "name = \"\u{202e}", 1),
+    )
+    .unwrap();
+    let (code, _, err) = run(protest().arg("check").env("PROTEST_DATA", data.path()));
+    assert_eq!(code, 65, "{err}");
+    assert!(
+        err.contains("embassies.toml:") && err.contains("the control character U+202E"),
+        "{err}"
+    );
 }
 
 #[test]
