@@ -263,6 +263,10 @@ impl Fragment for Word<'_> {
 /// face's advance widths. Breaks at spaces (a no-break space holds); a word
 /// wider than the line (a long URL) is cut where it must be.
 pub fn wrap(text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
+    super::memo::lines(text, style, size, width, break_lines)
+}
+
+fn break_lines(text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
     let face = style.face();
     let text = clean(text);
     let space = f64::from(face.width(" ", size));
