@@ -598,18 +598,24 @@ fn name_of(namer: Option<&Namer>, job: &Job) -> Result<Option<String>> {
 }
 
 /// What rendering would refuse, found without the cost of rendering where
-/// that is high (a PDF is checked, not laid out).
+/// that is high (a PDF is checked, not laid out; a message's addresses and
+/// subject, not the message written).
 fn check_letter(plan: &Plan, letter: &Letter) -> Result<()> {
     let pdf = || render::pdf::check(letter, &plan.options.pdf);
     match plan.format {
         Format::Text => Ok(()),
         Format::Pdf => pdf(),
         Format::Eml | Format::Mbox | Format::Mailto => {
-            let without_attachment = RenderOptions {
-                attach_pdf: false,
-                ..plan.options.clone()
-            };
-            render::render(plan.format, letter, &without_attachment)?;
+            match plan.format {
+                Format::Mailto => {
+                    let without_attachment = RenderOptions {
+                        attach_pdf: false,
+                        ..plan.options.clone()
+                    };
+                    render::render(plan.format, letter, &without_attachment)?;
+                }
+                _ => render::email::check_eml(letter, &Default::default())?,
+            }
             match plan.options.attach_pdf {
                 true => pdf(),
                 false => Ok(()),
