@@ -64,6 +64,11 @@ pub struct Face {
     /// The font descriptor's metrics (ISO 32000-1, 9.8), in 1/1000 em.
     descriptor: String,
     glyphs: Glyphs,
+    /// Glyph ids below this are basic Latin (see [`Face::deflated_program`]).
+    shared_below: u16,
+    /// The deflated start of font programs, with its Adler-32, by the glyphs
+    /// below `shared_below` they hold.
+    shared_pieces: Memo<Vec<u16>, Arc<(Vec<u8>, u32)>>,
     /// Subsets by the characters they are for.
     subsets: Memo<Vec<char>, Arc<Subset>>,
     /// Ascender in em.
@@ -108,6 +113,11 @@ impl Face {
             per_mille(sfnt::i16_at(head, 40)),
             per_mille(sfnt::i16_at(head, 42)),
         );
+        let shared_below = (' '..='~')
+            .map(|c| dense[c as usize].0)
+            .max()
+            .expect(BUNDLED)
+            + 1;
         Face {
             postscript_name,
             units_per_em: upm,
@@ -116,6 +126,8 @@ impl Face {
             descriptor,
             ascent: f32::from(ascender) / f32::from(upm),
             glyphs,
+            shared_below,
+            shared_pieces: Memo::new(64),
             subsets: Memo::new(64),
         }
     }
@@ -179,8 +191,6 @@ impl Face {
             }
         }
         let kept = self.glyphs.closure(drawn.keys().copied());
-        let program = self.glyphs.program(&kept);
-        let ids: Vec<u16> = kept.into_iter().collect();
         // A letter whose signer or prisoners have names outside basic Latin
         // gets a subset of its own, which level 1 makes in a quarter of the
         // time of level 6, for 3 % more bytes; one in basic Latin alone is
@@ -189,13 +199,45 @@ impl Face {
             true => 6,
             false => 1,
         };
+        let (program, program_len) = self.deflated_program(&kept, level);
+        let ids: Vec<u16> = kept.into_iter().collect();
         Subset {
             name: format!("{}+{}", subset_tag(&ids), self.postscript_name),
-            program_len: program.len(),
-            program: super::deflate(&program, level),
+            program_len,
+            program,
             widths: widths(&drawn),
             to_unicode: super::deflate(to_unicode_cmap(&drawn).as_bytes(), level),
         }
+    }
+
+    /// The font program for `kept`, deflated, and its length before. Most of
+    /// it, the hinting tables and the outlines of basic Latin, is the same
+    /// in every letter of a batch: that part is deflated once a run (at
+    /// level 6) and the stream made of it and the rest, deflated for the
+    /// letter (at `level`).
+    fn deflated_program(&self, kept: &BTreeSet<u16>, level: u32) -> (Vec<u8>, usize) {
+        use super::{adler32, adler32_combine, compress, Deflate};
+        let program = self.glyphs.program(kept, self.shared_below);
+        let (head, rest) = program.bytes.split_at(program.shared.start);
+        let (shared, tail) = rest.split_at(program.shared.len());
+        let key: Vec<u16> = kept.range(..self.shared_below).copied().collect();
+        let piece = self.shared_pieces.get_or_insert(key, || {
+            Arc::new((compress(shared, 6, Deflate::Opening), adler32(shared)))
+        });
+        let mut out = Vec::with_capacity(program.bytes.len() / 2);
+        // The zlib header (RFC 1950), then the table directory as a stored
+        // block (RFC 1951, 3.2.4): 156 bytes that would not shrink.
+        out.extend_from_slice(&[0x78, 0x9c, 0x00]);
+        let len = head.len() as u16;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(head);
+        out.extend_from_slice(&piece.0);
+        out.extend_from_slice(&compress(tail, level, Deflate::Closing));
+        let adler = adler32_combine(adler32(head), piece.1, shared.len());
+        let adler = adler32_combine(adler, adler32(tail), tail.len());
+        out.extend_from_slice(&adler.to_be_bytes());
+        (out, program.bytes.len())
     }
 }
 

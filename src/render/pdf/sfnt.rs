@@ -181,36 +181,42 @@ impl Glyphs {
     /// under their own ids and every other glyph empty: the tables ISO
     /// 32000-1 (9.9) asks of a font program embedded for a CIDFontType2,
     /// which has no use for `cmap`, `post` or `name`.
-    pub fn program(&self, kept: &BTreeSet<u16>) -> Vec<u8> {
+    ///
+    /// The hinting tables come first, then the outlines, so that the bytes
+    /// after the table directory up to the last outline of the glyphs up to
+    /// `shared_below` depend on nothing else: [`Program::shared`].
+    pub fn program(&self, kept: &BTreeSet<u16>, shared_below: u16) -> Program {
         let count = usize::from(kept.last().copied().unwrap_or(0)) + 1;
-        let mut glyf = Vec::new();
-        let mut offsets = Vec::with_capacity(count + 1);
+        let glyf_len: usize = kept.iter().map(|&id| self.outline(id).len() + 1).sum();
+        let short = glyf_len / 2 <= usize::from(u16::MAX);
+        let mut glyf = Vec::with_capacity(glyf_len);
+        let mut loca = Vec::with_capacity(4 * (count + 1));
         let mut hmtx = vec![0u8; 4 * count];
-        for &id in kept {
-            while offsets.len() <= usize::from(id) {
-                offsets.push(glyf.len());
-            }
-            glyf.extend_from_slice(self.outline(id));
+        let mut next = 0;
+        let offset = |loca: &mut Vec<u8>, at: usize| match short {
             // Short offsets count 2-byte words.
+            true => loca.extend_from_slice(&((at / 2) as u16).to_be_bytes()),
+            false => loca.extend_from_slice(&(at as u32).to_be_bytes()),
+        };
+        let mut shared_glyf = None;
+        for &id in kept {
+            if id >= shared_below && shared_glyf.is_none() {
+                shared_glyf = Some(glyf.len());
+            }
+            let id = usize::from(id);
+            for _ in next..=id {
+                offset(&mut loca, glyf.len());
+            }
+            next = id + 1;
+            glyf.extend_from_slice(self.outline(id as u16));
             if glyf.len() % 2 == 1 {
                 glyf.push(0);
             }
-            let at = 4 * usize::from(id);
-            hmtx[at..at + 2].copy_from_slice(&self.advance(id).to_be_bytes());
-            hmtx[at + 2..at + 4].copy_from_slice(&self.side_bearing(id));
+            hmtx[4 * id..4 * id + 2].copy_from_slice(&self.advance(id as u16).to_be_bytes());
+            hmtx[4 * id + 2..4 * id + 4].copy_from_slice(&self.side_bearing(id as u16));
         }
-        offsets.push(glyf.len());
-        let short = glyf.len() / 2 <= usize::from(u16::MAX);
-        let loca: Vec<u8> = match short {
-            true => offsets
-                .iter()
-                .flat_map(|&o| ((o / 2) as u16).to_be_bytes())
-                .collect(),
-            false => offsets
-                .iter()
-                .flat_map(|&o| (o as u32).to_be_bytes())
-                .collect(),
-        };
+        offset(&mut loca, glyf.len());
+        let shared_glyf = shared_glyf.unwrap_or(glyf.len());
         let count = count as u16;
         let mut head = self.head.to_vec();
         head[8..12].fill(0); // checkSumAdjustment, set below
@@ -220,17 +226,17 @@ impl Glyphs {
         let mut maxp = self.maxp.to_vec();
         maxp[4..6].copy_from_slice(&count.to_be_bytes());
 
-        // By tag, as the table directory must be.
+        // In the order they are written; the directory lists them by tag.
         let tables: [(&[u8; 4], &[u8]); 9] = [
             (b"cvt ", self.cvt),
             (b"fpgm", self.fpgm),
+            (b"prep", self.prep),
             (b"glyf", &glyf),
             (b"head", &head),
             (b"hhea", &hhea),
             (b"hmtx", &hmtx),
             (b"loca", &loca),
             (b"maxp", &maxp),
-            (b"prep", self.prep),
         ];
         let directory = 12 + 16 * tables.len();
         let size = directory + tables.iter().map(|(_, t)| t.len() + 3).sum::<usize>();
@@ -240,35 +246,56 @@ impl Glyphs {
         for field in [9u16, 128, 3, 16] {
             out.extend_from_slice(&field.to_be_bytes());
         }
+        let mut records: Vec<([u8; 4], u32, u32, u32)> = Vec::with_capacity(tables.len());
         let mut offset = directory;
         for (tag, data) in &tables {
-            out.extend_from_slice(*tag);
-            out.extend_from_slice(&checksum(data).to_be_bytes());
-            out.extend_from_slice(&(offset as u32).to_be_bytes());
-            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            records.push((**tag, checksum(data), offset as u32, data.len() as u32));
             offset += data.len().next_multiple_of(4);
         }
-        let mut head_at = 0;
+        records.sort();
+        for (tag, checksum, offset, length) in records {
+            out.extend_from_slice(&tag);
+            for field in [checksum, offset, length] {
+                out.extend_from_slice(&field.to_be_bytes());
+            }
+        }
+        let (mut head_at, mut glyf_at) = (0, 0);
         for (tag, data) in &tables {
-            if *tag == b"head" {
-                head_at = out.len();
+            match *tag {
+                b"head" => head_at = out.len(),
+                b"glyf" => glyf_at = out.len(),
+                _ => {}
             }
             out.extend_from_slice(data);
             out.resize(out.len().next_multiple_of(4), 0);
         }
         let adjustment = 0xB1B0_AFBAu32.wrapping_sub(checksum(&out));
         out[head_at + 8..head_at + 12].copy_from_slice(&adjustment.to_be_bytes());
-        out
+        Program {
+            bytes: out,
+            shared: directory..glyf_at + shared_glyf,
+        }
     }
+}
+
+/// A font program as [`Glyphs::program`] writes it.
+pub struct Program {
+    pub bytes: Vec<u8>,
+    /// The bytes that are the same in every program whose glyphs below the
+    /// `shared_below` it was made with are the same: the hinting tables and
+    /// those glyphs' outlines.
+    pub shared: std::ops::Range<usize>,
 }
 
 /// The sum of the big-endian words of `data`, zero-padded (OpenType's table checksum).
 fn checksum(data: &[u8]) -> u32 {
-    data.chunks(4).fold(0u32, |sum, word| {
-        let mut padded = [0u8; 4];
-        padded[..word.len()].copy_from_slice(word);
-        sum.wrapping_add(u32::from_be_bytes(padded))
-    })
+    let words = data.chunks_exact(4);
+    let mut last = [0u8; 4];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    words
+        .map(|word| u32::from_be_bytes([word[0], word[1], word[2], word[3]]))
+        .chain(std::iter::once(u32::from_be_bytes(last)))
+        .fold(0u32, u32::wrapping_add)
 }
 
 #[cfg(test)]
@@ -290,7 +317,10 @@ mod tests {
         let kept = glyphs.closure(ids.iter().copied());
         // é is drawn from e and an acute accent.
         assert!(kept.len() > ids.len() + 1, "{kept:?}");
-        let program = glyphs.program(&kept);
+        let program = glyphs.program(&kept, 100);
+        let shared = program.shared.clone();
+        let program = program.bytes;
+        let program_copy = program.clone();
         assert_eq!(checksum(&program), 0xB1B0_AFBA, "whole-file checksum");
         let count = usize::from(u16_at(table(&program, b"maxp").unwrap(), 4));
         assert_eq!(count, usize::from(*kept.last().unwrap()) + 1);
@@ -305,5 +335,16 @@ mod tests {
                 false => assert!(sub.outline(id).is_empty(), "glyph {id} left in"),
             }
         }
+        // The bytes up to the last outline below 100 do not depend on the
+        // glyphs above it.
+        let mut more = kept.clone();
+        more.extend([150, 900, 2000]);
+        let other = glyphs.program(&more, 100);
+        assert_eq!(other.shared, shared);
+        assert_eq!(other.bytes[shared.clone()], program_copy[shared.clone()]);
+        assert!(shared.len() > 2_000, "{shared:?}");
+        let mut fewer = kept.clone();
+        fewer.remove(&kept.iter().copied().find(|&id| id > 0 && id < 100).unwrap());
+        assert_ne!(glyphs.program(&fewer, 100).shared, shared);
     }
 }
