@@ -206,7 +206,7 @@ impl Face {
             program_len,
             program,
             widths: widths(&drawn),
-            to_unicode: super::deflate(to_unicode_cmap(&drawn).as_bytes(), level),
+            to_unicode: super::zlib::deflate(to_unicode_cmap(&drawn).as_bytes(), level),
         }
     }
 
@@ -216,7 +216,7 @@ impl Face {
     /// level 6) and the stream made of it and the rest, deflated for the
     /// letter (at `level`).
     fn deflated_program(&self, kept: &BTreeSet<u16>, level: u32) -> (Vec<u8>, usize) {
-        use super::{adler32, adler32_combine, compress, Deflate};
+        use super::zlib::{adler32, adler32_combine, compress, Deflate};
         let program = self.glyphs.program(kept, self.shared_below);
         let (head, rest) = program.bytes.split_at(program.shared.start);
         let (shared, tail) = rest.split_at(program.shared.len());
