@@ -222,12 +222,16 @@ impl Chars {
     }
 
     fn to_set(&self) -> BTreeSet<char> {
-        let low = self.low.iter().enumerate().flat_map(|(at, &word)| {
-            (0..64)
-                .filter(move |bit| word & (1 << bit) != 0)
-                .filter_map(move |bit| char::from_u32((at * 64 + bit) as u32))
-        });
-        low.chain(self.high.iter().copied()).collect()
+        let mut set = self.high.clone();
+        for (at, &word) in self.low.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let bit = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                set.extend(char::from_u32((at * 64 + bit) as u32));
+            }
+        }
+        set
     }
 }
 

@@ -292,10 +292,11 @@ fn checksum(data: &[u8]) -> u32 {
     let words = data.chunks_exact(4);
     let mut last = [0u8; 4];
     last[..words.remainder().len()].copy_from_slice(words.remainder());
-    words
-        .map(|word| u32::from_be_bytes([word[0], word[1], word[2], word[3]]))
-        .chain(std::iter::once(u32::from_be_bytes(last)))
-        .fold(0u32, u32::wrapping_add)
+    let mut sum = u32::from_be_bytes(last);
+    for word in words {
+        sum = sum.wrapping_add(u32::from_be_bytes([word[0], word[1], word[2], word[3]]));
+    }
+    sum
 }
 
 #[cfg(test)]
