@@ -75,8 +75,8 @@ one_letter "  the same without -q" \
   $bin write mukhammedkarim --to gb-london --sender examples/sender.toml
 mkdir -p "$work/config/protest"
 cp examples/sender.toml "$work/config/protest/profile.toml"
-one_letter "  the same from a saved profile" \
-  env XDG_CONFIG_HOME="$work/config" $bin write mukhammedkarim --to gb-london
+XDG_CONFIG_HOME="$work/config" one_letter "  the same from a saved profile" \
+  $bin write mukhammedkarim --to gb-london
 one_letter "  protest --version" $bin --version
 measure "$((100000 / scale)) text letters, CSV senders, one embassy, --out" \
   $bin write mukhammedkarim -q --to gb-london --senders "$work/senders-100k.csv" --out OUT
