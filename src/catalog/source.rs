@@ -2,8 +2,6 @@
 
 use crate::error::Error;
 
-const BUILTIN: &str = " (built in)";
-
 /// A file the data was read from: a path the user gave, or a file built into
 /// the binary (shown as `letters/x.hbs (built in)`), so errors can name it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,12 +9,7 @@ pub struct Origin(pub String);
 
 impl Origin {
     pub fn builtin(name: &str) -> Origin {
-        Origin(format!("{name}{BUILTIN}"))
-    }
-
-    /// Whether this is a file built into the binary.
-    pub fn is_builtin(&self) -> bool {
-        self.0.ends_with(BUILTIN)
+        Origin(format!("{name} (built in)"))
     }
 
     pub fn file(path: &std::path::Path) -> Origin {

@@ -61,7 +61,8 @@ impl Default for Engine {
 impl Engine {
     /// Compiles `source` under `name`. `line_offset` is how many lines of the
     /// file come before it, so errors point at the file's own line numbers.
-    /// A built-in template is only kept, and compiled when first used.
+    /// A `shipped` template (one the tests compile) is only kept, and
+    /// compiled when first used.
     pub fn register(
         &mut self,
         name: &str,
@@ -69,13 +70,14 @@ impl Engine {
         origin: &Origin,
         line_offset: usize,
         field: Option<&'static str>,
+        shipped: bool,
     ) -> Result<()> {
         let placement = Placement {
             origin: origin.clone(),
             line_offset,
             field,
         };
-        let entry = match origin.is_builtin() {
+        let entry = match shipped {
             true => Entry {
                 placement,
                 source: source.to_string(),
@@ -264,7 +266,7 @@ mod tests {
     fn load(body: &str) -> Result<Engine> {
         let mut engine = Engine::default();
         let origin = Origin::file(std::path::Path::new("t.hbs"));
-        engine.register("t/body", body, &origin, 7, None)?;
+        engine.register("t/body", body, &origin, 7, None, false)?;
         Ok(engine)
     }
 
@@ -283,10 +285,10 @@ mod tests {
         let mut engine = Engine::default();
         let builtin = Origin::builtin("letters/t.hbs");
         engine
-            .register("b/body", broken, &builtin, 7, None)
+            .register("b/body", broken, &builtin, 7, None, true)
             .unwrap();
         engine
-            .register("ok/body", "Hi {{name}}", &builtin, 7, None)
+            .register("ok/body", "Hi {{name}}", &builtin, 7, None, true)
             .unwrap();
         let context = handlebars::Context::wraps(json!({"name": "Ann"})).unwrap();
         assert_eq!(engine.render("ok/body", &context).unwrap(), "Hi Ann");
