@@ -177,6 +177,59 @@ fn each_pdf_embeds_the_glyphs_its_pages_draw_and_no_others() {
     assert!(sizes.len() > n / 2, "{sizes:?}");
 }
 
+#[test]
+fn a_letter_that_draws_most_of_the_face_embeds_it_all_and_copies_out() {
+    // More than 128 KB of outlines: the program's glyph offsets are then
+    // written long (indexToLocFormat 1), not short.
+    let face = Face::read(&std::fs::read(font_file("DejaVuSerif.ttf")).unwrap());
+    let chars: Vec<char> = face
+        .glyph_of
+        .keys()
+        .copied()
+        .filter(|&c| ('\u{21}'..'\u{2200}').contains(&c))
+        .filter(|c| !('\u{300}'..'\u{370}').contains(c) && !c.is_whitespace())
+        .filter(|c| protest::text::is_visible(c.encode_utf8(&mut [0; 4])))
+        .filter(|c| protest::text::first_forbidden(c.encode_utf8(&mut [0; 4]), &[]).is_none())
+        .collect();
+    assert!(chars.len() > 2_000, "{}", chars.len());
+    let words: Vec<String> = chars.chunks(20).map(|w| w.iter().collect()).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let personal = dir.path().join("personal.txt");
+    std::fs::write(&personal, words.join(" ")).unwrap();
+    let pdf = dir.path().join("all.pdf");
+    let (code, _, err) = common::run(
+        common::protest()
+            .args(["write", "mamai", "--to", "gb-london", "--name", "Ann Lee"])
+            .args(["--date", "2017-05-01", "--format", "pdf", "--personal-file"])
+            .arg(&personal)
+            .arg("-o")
+            .arg(&pdf),
+    );
+    assert_eq!(code, 0, "{err}");
+    let bytes = std::fs::read(&pdf).unwrap();
+    let program = Pdf::new(&bytes).font_program("DejaVuSerif");
+    let head = {
+        let embedded = &program;
+        let at = (0..usize::from(u16_at(embedded, 4)))
+            .map(|i| 12 + 16 * i)
+            .find(|&record| &embedded[record..record + 4] == b"head")
+            .unwrap();
+        u32_at(embedded, at + 8) as usize
+    };
+    assert_eq!(u16_at(&program, head + 50), 1, "long glyph offsets");
+    let embedded = Face::read(&program);
+    for c in &chars {
+        let id = face.glyph_of[c];
+        assert!(
+            embedded.outline(id) == face.outline(id),
+            "{c:?} (glyph {id})"
+        );
+    }
+    let text: String = pdftotext(&pdf).split_whitespace().collect();
+    let missing: String = chars.iter().filter(|c| !text.contains(**c)).collect();
+    assert!(missing.is_empty(), "not copied out: {missing}");
+}
+
 fn font_file(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fonts")
