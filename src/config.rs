@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::catalog::{key_line, DataDir, Origin};
+use crate::catalog::DataDir;
 use crate::error::Result;
+use crate::origin::{key_line, Origin};
 
 const FILE_NAME: &str = "config.toml";
 

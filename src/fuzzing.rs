@@ -9,8 +9,9 @@ use std::sync::{Arc, OnceLock};
 use serde_json::{Map, Value};
 
 use crate::batch::senders::SenderReader;
-use crate::catalog::{Catalog, LetterTemplate, Mission, Origin, Sender, SourceFile};
+use crate::catalog::{Catalog, LetterTemplate, Mission, Sender, SourceFile};
 use crate::compose::{compose, date::Date, Letter, Request};
+use crate::origin::Origin;
 use crate::text::{first_forbidden, is_visible};
 
 use crate::render::{self, Format, RenderOptions};

@@ -20,6 +20,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod notice;
+pub mod origin;
 pub mod output;
 pub mod profile;
 pub mod render;

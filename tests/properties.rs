@@ -7,8 +7,9 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use proptest::sample::select;
-use protest::catalog::{Catalog, Origin, Sender};
+use protest::catalog::{Catalog, Sender};
 use protest::compose::{compose, compose_with, date::Date, Facts, MissionData, Request};
+use protest::origin::Origin;
 use protest::render::{self, Format, RenderOptions};
 
 fn catalog() -> &'static Catalog {

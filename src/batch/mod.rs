@@ -25,9 +25,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use sha2::Digest;
 
-use crate::catalog::{Catalog, LetterTemplate, Mission, Origin, Sender};
+use crate::catalog::{Catalog, LetterTemplate, Mission, Sender};
 use crate::compose::{compose_with, date::Date, Facts, Letter, MissionData, Request};
 use crate::error::{Error, ErrorKind, Result};
+use crate::origin::Origin;
 use crate::output::{self, AtomicFile, OutputDir, Written};
 use crate::render::{self, Format, RenderOptions};
 use crate::text::hex;

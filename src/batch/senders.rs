@@ -7,8 +7,9 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::headers::{self, column_for, Column};
-use crate::catalog::{Origin, Sender};
+use crate::catalog::Sender;
 use crate::error::{Error, Result};
+use crate::origin::Origin;
 
 /// One sender, with what else their row carries.
 #[derive(Debug, Clone, Default)]

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::source::Origin;
 use crate::error::Result;
+use crate::origin::Origin;
 
 const BUILTIN: &str = include_str!("../../data/countries.toml");
 

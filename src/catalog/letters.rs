@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::prisoners::Ask;
-use super::source::Origin;
 use crate::error::Result;
+use crate::origin::Origin;
 
 /// What a template says about itself, from its front matter.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -94,7 +94,7 @@ impl LetterTemplate {
         let front: FrontMatter =
             toml::from_str(front_text).map_err(|err| origin.toml_error(front_text, &err, 1))?;
         if front.id != file_stem {
-            let line = super::source::key_line(front_text, "id").map(|line| line + 1);
+            let line = crate::origin::key_line(front_text, "id").map(|line| line + 1);
             return Err(origin
                 .error_at(
                     line,
@@ -109,7 +109,7 @@ impl LetterTemplate {
                 )));
         }
         if let Some(id) = front.asks.keys().find(|id| !front.prisoners.contains(id)) {
-            let line = super::source::key_line(front_text, "asks").map(|line| line + 1);
+            let line = crate::origin::key_line(front_text, "asks").map(|line| line + 1);
             return Err(origin
                 .error_at(
                     line,
@@ -140,7 +140,7 @@ impl LetterTemplate {
 
     /// The file line of a front matter key, for errors about its value.
     pub fn front_line(&self, key: &str) -> Option<usize> {
-        super::source::key_line(&self.front_text, key).map(|line| line + 1)
+        crate::origin::key_line(&self.front_text, key).map(|line| line + 1)
     }
 }
 

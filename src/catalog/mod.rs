@@ -6,7 +6,6 @@ mod letters;
 mod missions;
 mod prisoners;
 mod sender;
-mod source;
 mod validate;
 mod variants;
 
@@ -18,11 +17,11 @@ pub use letters::{FrontMatter, LetterTemplate};
 pub use missions::{Confidence, Head, Mission, MissionKind};
 pub use prisoners::{Ask, Event, EventKind, Misfit, Prisoner, Standing, Status};
 pub use sender::Sender;
-pub use source::{entry_line, key_line, Origin};
 pub use variants::primary_language;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
+use crate::origin::{entry_line, line_of, Origin};
 use crate::template::Engine;
 
 mod builtin {
@@ -616,7 +615,7 @@ fn duplicate(file: &SourceFile, id: &str) -> Error {
         .text
         .match_indices(&format!("\"{id}\""))
         .nth(1)
-        .map(|(pos, _)| source::line_of(&file.text, pos));
+        .map(|(pos, _)| line_of(&file.text, pos));
     file.origin
         .error_at(line, format!("id `{id}` is used twice"))
         .with_help("ids must be unique within a file; change or remove one of them")
@@ -657,7 +656,7 @@ pub fn read_text(path: &Path) -> Result<String> {
             .with_help("give the TOML or template file itself, not a device or an archive"));
     }
     let text = String::from_utf8(bytes).map_err(|err| {
-        let line = source::line_of(
+        let line = line_of(
             &String::from_utf8_lossy(err.as_bytes()),
             err.utf8_error().valid_up_to(),
         );

@@ -6,8 +6,8 @@
 use serde::Deserialize;
 
 use super::letters::{split_at_fence, strip_fence, LetterTemplate};
-use super::source::{key_line, Origin};
 use crate::error::Result;
+use crate::origin::{key_line, Origin};
 
 /// The id and language of a variant's file name: `("mamai", "ru")` for
 /// `mamai.ru.hbs`; `None` for a letter's own file.

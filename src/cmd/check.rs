@@ -4,9 +4,10 @@ use clap::Args;
 use serde_json::{json, Map};
 
 use super::DataArgs;
-use crate::catalog::{Catalog, Mission, Origin, Sender};
+use crate::catalog::{Catalog, Mission, Sender};
 use crate::compose::{compose, date::Date, Facts, Request};
 use crate::error::{Error, ErrorKind, Result};
+use crate::origin::Origin;
 use crate::text::count;
 
 /// Check templates and directory entries for mistakes

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use handlebars::template::Template;
 use handlebars::{Handlebars, RenderErrorReason, TemplateError};
 
-use crate::catalog::Origin;
 use crate::error::{Error, Result};
+use crate::origin::Origin;
 pub use reads::Reads;
 
 /// Where a registered template came from, to turn its line numbers into the file's.
