@@ -8,6 +8,7 @@
 //! pass works through the jobs a chunk at a time: composed and rendered in
 //! parallel, written atomically, and recorded in order in the manifest.
 
+mod columns;
 pub mod headers;
 pub mod interrupt;
 mod manifest;

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::headers::{self, column_for, Column};
+use super::columns::{column_for, full_name, Column};
 use crate::catalog::Sender;
 use crate::error::{Error, Result};
 use crate::origin::Origin;
@@ -300,7 +300,7 @@ impl SenderReader {
                 }
             }
         }
-        out.sender.name = headers::full_name(&out.sender.name, first_name, last_name);
+        out.sender.name = full_name(&out.sender.name, first_name, last_name);
         if !crate::text::is_visible(&out.sender.name) {
             let header = self
                 .columns
