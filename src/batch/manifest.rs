@@ -309,7 +309,7 @@ impl Manifest {
         };
         self.still_there(line)
             && std::fs::read(self.dir.join(path))
-                .is_ok_and(|bytes| super::hex(&sha2::Sha256::digest(bytes)) == *sha256)
+                .is_ok_and(|bytes| crate::text::hex(&sha2::Sha256::digest(bytes)) == *sha256)
     }
 
     fn write_earlier(&mut self, line: &EarlierLine) -> Result<()> {
