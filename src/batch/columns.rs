@@ -400,6 +400,31 @@ pub fn full_name(name: &str, first: &str, last: &str) -> String {
         .join(" ")
 }
 
+/// A senders file's header row: each column's name as written, and what it names.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub names: Vec<String>,
+    pub columns: Vec<Column>,
+}
+
+impl Header {
+    pub fn new(names: Vec<String>) -> Header {
+        let columns = names.iter().map(|name| column_for(name)).collect();
+        Header { names, columns }
+    }
+
+    /// The columns that reach templates only as `{{extra.KEY}}`: (header, key).
+    pub fn extra_columns(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.names
+            .iter()
+            .zip(&self.columns)
+            .filter_map(|(header, column)| match column {
+                Column::Extra(key) => Some((header.as_str(), key.as_str())),
+                _ => None,
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,7 @@
 //! The columns of a senders file that nothing reads, found before a run so
 //! that a column named in a way we missed is said, not silently dropped.
 
-use super::columns::is_export_metadata;
-use super::senders::SenderReader;
+use super::columns::{is_export_metadata, Header};
 use crate::catalog::{body_name, subject_name, Catalog, LetterTemplate};
 use crate::template::Reads;
 
@@ -11,7 +10,7 @@ use crate::template::Reads;
 /// and not an export tool's own. A branch whose "Phone" column was named in a
 /// way we missed hears of it, instead of posting letters without it.
 pub fn unused_columns(
-    reader: &SenderReader,
+    header: &Header,
     catalog: &Catalog,
     templates: &[&LetterTemplate],
     file_name_pattern: Option<&str>,
@@ -31,7 +30,7 @@ pub fn unused_columns(
         });
         by_letter || file_name_pattern.is_some_and(|p| p.contains(&format!("extra.{key}")))
     };
-    reader
+    header
         .extra_columns()
         .filter(|(header, key)| !header.is_empty() && !read(key) && !is_export_metadata(header))
         .map(|(header, _)| header.to_string())

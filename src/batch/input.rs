@@ -5,9 +5,11 @@
 use std::fs::File;
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use sha2::Digest;
 
+use super::columns::Header;
 use super::senders::{self, BadRow, SenderReader, SenderRow};
 use crate::catalog::Sender;
 use crate::error::{Error, Result};
@@ -25,6 +27,11 @@ pub enum Senders {
         path: PathBuf,
         spooled: Option<File>,
         sha256: String,
+        /// Its header row, for what is checked before the run.
+        header: Header,
+        /// The reader that read the header, at the first row: the first
+        /// pass reads on from it rather than open the file again.
+        opened: Mutex<Option<SenderReader>>,
     },
 }
 
@@ -80,7 +87,10 @@ impl Senders {
             }
             Some(file)
         };
+        let reader = csv_reader(&path, spooled.as_ref())?;
         Ok(Senders::Csv {
+            header: reader.header().clone(),
+            opened: Mutex::new(Some(reader)),
             path,
             spooled,
             sha256: hex(&input.sha256.finalize()),
@@ -96,15 +106,26 @@ impl Senders {
                 sender: sender.clone(),
                 ..SenderRow::default()
             })),
-            Senders::Csv { path, spooled, .. } => Rows::Csv(csv_reader(path, spooled.as_ref())?),
+            Senders::Csv {
+                path,
+                spooled,
+                opened,
+                ..
+            } => {
+                let opened = opened.lock().ok().and_then(|mut opened| opened.take());
+                match opened {
+                    Some(reader) => Rows::Csv(reader),
+                    None => Rows::Csv(csv_reader(path, spooled.as_ref())?),
+                }
+            }
         })
     }
 
-    /// A reader of the senders file from its first row; `None` for one sender.
-    pub fn reader(&self) -> Result<Option<SenderReader>> {
+    /// The senders file's header row; `None` for one sender.
+    pub fn header(&self) -> Option<&Header> {
         match self {
-            Senders::One(_) => Ok(None),
-            Senders::Csv { path, spooled, .. } => csv_reader(path, spooled.as_ref()).map(Some),
+            Senders::One(_) => None,
+            Senders::Csv { header, .. } => Some(header),
         }
     }
 

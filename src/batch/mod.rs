@@ -21,7 +21,7 @@
 //! - `interrupt.rs`: a signal stops a run between letters.
 
 mod check;
-mod columns;
+pub mod columns;
 pub mod headers;
 mod input;
 pub mod interrupt;

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::columns::{column_for, full_name, Column};
+use super::columns::{full_name, Column, Header};
 use crate::catalog::Sender;
 use crate::error::{Error, Result};
 use crate::origin::Origin;
@@ -28,8 +28,7 @@ pub struct SenderRow {
 /// Reads senders row by row.
 pub struct SenderReader {
     origin: Origin,
-    columns: Vec<Column>,
-    headers: Vec<String>,
+    header: Header,
     reader: csv::Reader<Box<dyn Read + Send>>,
     row: usize,
     /// The first row, read ahead to tell a file without senders at once.
@@ -71,7 +70,7 @@ impl SenderReader {
 
     /// How many columns a row has: what a row costs to hold.
     pub fn width(&self) -> usize {
-        self.columns.len()
+        self.header.columns.len()
     }
 
     /// The delimiter is found from the header line, because spreadsheets in
@@ -98,13 +97,15 @@ impl SenderReader {
             .delimiter(delimiter)
             .flexible(false)
             .from_reader(Box::new(buffered) as Box<dyn Read + Send>);
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|err| csv_error(&origin, &[], &err))?
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-            .collect();
-        let columns: Vec<Column> = headers.iter().map(|h| column_for(h)).collect();
+        let header = Header::new(
+            reader
+                .headers()
+                .map_err(|err| csv_error(&origin, &[], &err))?
+                .iter()
+                .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+                .collect(),
+        );
+        let (headers, columns) = (&header.names, &header.columns);
         for (i, column) in columns.iter().enumerate() {
             // Address lines are many; a column without a header (the trailing
             // commas of a spreadsheet's export) reaches nothing, so cannot clash.
@@ -174,23 +175,16 @@ impl SenderReader {
         }
         Ok(SenderReader {
             origin,
-            columns,
-            headers,
+            header,
             reader,
             row: 0,
             pending: Some(first.map_err(|err| err.expect("rows were found"))),
         })
     }
 
-    /// The columns that reach templates only as `{{extra.KEY}}`: (header, key).
-    pub fn extra_columns(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.headers
-            .iter()
-            .zip(&self.columns)
-            .filter_map(|(header, column)| match column {
-                Column::Extra(key) => Some((header.as_str(), key.as_str())),
-                _ => None,
-            })
+    /// The header row, read when the file was opened.
+    pub fn header(&self) -> &Header {
+        &self.header
     }
 
     /// The next row, or `None` at the end of the file. After a bad row the
@@ -220,7 +214,7 @@ impl SenderReader {
                 if let Some(record) = err.position().map(|p| p.record() as usize) {
                     self.row = record.max(self.row);
                 }
-                let error = csv_error(&self.origin, &self.headers, &err);
+                let error = csv_error(&self.origin, &self.header.names, &err);
                 // What the csv reader cannot get past (an I/O error) ends the file.
                 if !matches!(
                     err.kind(),
@@ -250,7 +244,13 @@ impl SenderReader {
                 format!("row {}, column `{header}`: {message}", self.row),
             )
         };
-        for ((column, header), value) in self.columns.iter().zip(&self.headers).zip(record.iter()) {
+        for ((column, header), value) in self
+            .header
+            .columns
+            .iter()
+            .zip(&self.header.names)
+            .zip(record.iter())
+        {
             let value = value.trim();
             // A personal paragraph may run over several lines; nothing else may.
             let multiline = *column == Column::Personal;
@@ -303,14 +303,15 @@ impl SenderReader {
         out.sender.name = full_name(&out.sender.name, first_name, last_name);
         if !crate::text::is_visible(&out.sender.name) {
             let header = self
+                .header
                 .columns
                 .iter()
                 .position(|c| matches!(c, Column::Name | Column::FirstName | Column::LastName))
-                .map_or("name", |i| self.headers[i].as_str());
+                .map_or("name", |i| self.header.names[i].as_str());
             return Err(at(header, "is empty".into()).with_help("every sender needs a name"));
         }
         // Missing extra columns still exist for templates, as empty text.
-        for column in &self.columns {
+        for column in &self.header.columns {
             if let Column::Extra(key) = column {
                 out.extra
                     .entry(key.clone())

@@ -240,13 +240,9 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         Some(path) => Senders::csv(path.clone())?,
         None => Senders::One(sender(&args)?),
     };
-    if let Some(reader) = senders.reader()? {
-        let unused = batch::headers::unused_columns(
-            &reader,
-            &catalog,
-            &templates,
-            args.file_name.as_deref(),
-        );
+    if let Some(header) = senders.header() {
+        let unused =
+            batch::headers::unused_columns(header, &catalog, &templates, args.file_name.as_deref());
         say_unused_columns(&unused, args.dry_run)?;
     }
     let recipients = recipients(&catalog, &args)?;
