@@ -17,8 +17,6 @@ pub mod compose;
 pub mod config;
 pub mod date;
 pub mod error;
-#[doc(hidden)]
-pub mod fuzzing;
 pub mod notice;
 pub mod origin;
 pub mod output;

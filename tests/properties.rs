@@ -12,6 +12,11 @@ use protest::compose::{compose, compose_with, date::Date, Facts, MissionData, Re
 use protest::origin::Origin;
 use protest::render::{self, Format, RenderOptions};
 
+// The fuzz targets' invariants; only `check_letter` is used here.
+#[path = "../fuzz/src/lib.rs"]
+#[allow(dead_code)]
+mod fuzzing;
+
 fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| Catalog::builtin().unwrap())
@@ -90,7 +95,7 @@ proptest! {
         if let Ok(letter) = letter_for(&sender, personal.as_deref()) {
             // No control character, no invisible name, no empty address
             // line, and text and eml the same bytes twice.
-            protest::fuzzing::check_letter(&letter, &sender.name);
+            fuzzing::check_letter(&letter, &sender.name);
             let again = letter_for(&sender, personal.as_deref()).unwrap();
             prop_assert_eq!(render::text::render(&letter), render::text::render(&again));
         }

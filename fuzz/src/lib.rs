@@ -1,20 +1,21 @@
-//! Entry points for the fuzz targets in `fuzz/` and for the regression tests
-//! that replay what they found (`tests/fuzz_regressions.rs`). Each takes raw
+//! Entry points for the fuzz targets (`fuzz_targets/`) and for the tests
+//! that replay what they found (`tests/fuzz_regressions.rs`, which, like
+//! `tests/properties.rs`, takes this file in by its path). Each takes raw
 //! input, runs it through the same loading and composing code as the
 //! command, and panics only when an invariant breaks: bad input must be an
-//! [`Error`](crate::error::Error), and a letter that is written must be right.
+//! [`Error`](protest::error::Error), and a letter that is written must be right.
 
 use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value};
 
-use crate::batch::senders::SenderReader;
-use crate::catalog::{Catalog, LetterTemplate, Mission, Sender, SourceFile};
-use crate::compose::{compose, date::Date, Letter, Request};
-use crate::origin::Origin;
-use crate::text::{first_forbidden, is_visible};
-
-use crate::render::{self, Format, RenderOptions};
+use protest::batch::senders::SenderReader;
+use protest::catalog::{Catalog, LetterTemplate, Mission, Sender, SourceFile};
+use protest::compose::{compose, Facts, Letter, Request};
+use protest::date::Date;
+use protest::origin::Origin;
+use protest::render::{self, Format, RenderOptions};
+use protest::text::{first_forbidden, is_visible};
 
 /// The shipped catalog, loaded once.
 fn shipped() -> &'static Catalog {
@@ -166,7 +167,7 @@ fn checked_letter(
         personal,
         cc: &[],
         extra,
-        facts: crate::compose::Facts::Ignored,
+        facts: Facts::Ignored,
         cc_embassy: false,
     };
     let letter = compose(catalog, &request).ok()?;
