@@ -104,10 +104,8 @@ fn data_dir_from(var: Option<PathBuf>, config: Option<&Path>) -> Result<Option<D
 
 /// `~/x` is in the home directory; a relative path is relative to the config file.
 fn resolve(data: &Path, config: &Path) -> PathBuf {
-    if let Ok(rest) = data.strip_prefix("~") {
-        if let Some(home) = std::env::var_os("HOME") {
-            return PathBuf::from(home).join(rest);
-        }
+    if let Some(path) = expand_home(data) {
+        return path;
     }
     match config.parent() {
         Some(dir) if data.is_relative() => dir.join(data),
@@ -115,9 +113,29 @@ fn resolve(data: &Path, config: &Path) -> PathBuf {
     }
 }
 
+/// `~` and `~/x` in the home directory, as a shell would have them; `None`
+/// for any other path (`~user` too), or when `HOME` is not set.
+pub fn expand_home(path: &Path) -> Option<PathBuf> {
+    let rest = path.strip_prefix("~").ok()?;
+    Some(PathBuf::from(std::env::var_os("HOME")?).join(rest))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tilde_is_the_home_directory_only_as_a_whole_first_component() {
+        for path in ["~user/x", "x/~", "~x", "./~"] {
+            assert_eq!(expand_home(Path::new(path)), None, "{path}");
+        }
+        let Some(home) = std::env::var_os("HOME").map(PathBuf::from) else {
+            return;
+        };
+        assert_eq!(expand_home(Path::new("~")), Some(home.join("")));
+        assert_eq!(expand_home(Path::new("~/x/y")), Some(home.join("x/y")));
+        assert_eq!(expand_home(Path::new("~//x")), Some(home.join("x")));
+    }
 
     #[test]
     fn the_variable_wins_over_the_config_file() {

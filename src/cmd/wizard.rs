@@ -17,6 +17,7 @@ use super::DataArgs;
 use crate::batch::{self, Destination, Plan, Recipients, Senders};
 use crate::catalog::{Catalog, Confidence, LetterTemplate, Mission, MissionKind, Sender};
 use crate::compose::{compose, date::Date, Facts, Request};
+use crate::config::expand_home;
 use crate::error::{Error, Result};
 use crate::profile;
 use crate::render::{self, Format, RenderOptions};
@@ -455,7 +456,7 @@ fn choose_place(
         let answer = p.text("Folder to save in (Enter: this one)", "", false, |_| Ok(()))?;
         let dir = match answer.as_str() {
             "" => cwd.to_path_buf(),
-            _ => cwd.join(expand_home(&answer)),
+            _ => cwd.join(expand_home(Path::new(&answer)).unwrap_or_else(|| answer.into())),
         };
         if dir.is_file() {
             p.note(&format!("{} is a file, not a folder.", dir.display()));
@@ -480,14 +481,6 @@ fn choose_place(
         )? {
             return Ok((dir, files, true));
         }
-    }
-}
-
-/// `~/x` as the home directory's x.
-fn expand_home(path: &str) -> PathBuf {
-    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
-        _ => PathBuf::from(path),
     }
 }
 
