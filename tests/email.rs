@@ -4,8 +4,8 @@
 use common::python;
 use mail_parser::mailbox::mbox::MessageIterator;
 use mail_parser::{MessageParser, MimeHeaders};
-use protest::compose::date::Date;
 use protest::compose::{Block, Letter, RecipientBlock, SenderBlock};
+use protest::date::Date;
 use protest::error::ErrorKind;
 use protest::render::email::*;
 use protest::render::text::render_body;

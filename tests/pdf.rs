@@ -7,8 +7,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use protest::compose::date::Date;
 use protest::compose::{Block, Letter, RecipientBlock, SenderBlock};
+use protest::date::Date;
 use protest::render::pdf::{layout_letter, page_label, render_pdf, Paper, PdfOptions};
 
 const MM: f32 = 72.0 / 25.4;

@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use proptest::sample::select;
 use protest::catalog::{Catalog, Sender};
-use protest::compose::{compose, compose_with, date::Date, Facts, MissionData, Request};
+use protest::compose::{compose, compose_with, Facts, MissionData, Request};
+use protest::date::Date;
 use protest::origin::Origin;
 use protest::render::{self, Format, RenderOptions};
 

@@ -5,7 +5,8 @@ use serde_json::{json, Map};
 
 use super::DataArgs;
 use crate::catalog::{Catalog, Mission, Sender};
-use crate::compose::{compose, date::Date, Facts, Request};
+use crate::compose::{compose, Facts, Request};
+use crate::date::Date;
 use crate::error::{Error, ErrorKind, Result};
 use crate::origin::Origin;
 use crate::text::count;

@@ -4,7 +4,7 @@
 //! salutation that fits the recipient, the date in the reader's convention);
 //! renderers only decide *how* it looks. Nothing in here is format-specific.
 
-use crate::compose::date::Date;
+use crate::date::Date;
 
 /// A finished letter, ready to render as text, email or PDF.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

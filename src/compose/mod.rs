@@ -4,8 +4,6 @@
 //! fits the recipient, the date in the reader's convention, whether the
 //! country goes on the address. Renderers only lay it out.
 
-/// Dates live below the catalog, which dates prisoners' events with them.
-pub use crate::date;
 mod letter;
 mod place;
 mod recipient;
@@ -19,10 +17,10 @@ use serde_json::{json, Map, Value};
 pub use letter::{Block, Letter, RecipientBlock, SenderBlock};
 
 use crate::catalog::{body_name, subject_name, Catalog, LetterTemplate, Mission, Sender};
+use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::template::Reads;
 use crate::text::first_forbidden;
-use date::Date;
 
 /// What one letter is made from.
 pub struct Request<'a> {

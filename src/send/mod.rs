@@ -18,7 +18,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::compose::date::Date;
+use crate::date::Date;
 use crate::error::{Error, ErrorKind, Result};
 use crate::text::hex;
 use log::{Entry, Event, Log};

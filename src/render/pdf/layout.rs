@@ -895,7 +895,7 @@ mod tests {
 
     fn bare(country: &str, recipient: &[&str]) -> Letter {
         use crate::compose::{RecipientBlock, SenderBlock};
-        let date = crate::compose::date::Date::parse("2024-01-31").unwrap();
+        let date = crate::date::Date::parse("2024-01-31").unwrap();
         Letter {
             template_id: "t".into(),
             language: "en-GB".into(),
