@@ -105,59 +105,7 @@ impl SenderReader {
                 .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
                 .collect(),
         );
-        let (headers, columns) = (&header.names, &header.columns);
-        for (i, column) in columns.iter().enumerate() {
-            // Address lines are many; a column without a header (the trailing
-            // commas of a spreadsheet's export) reaches nothing, so cannot clash.
-            if *column == Column::Address || headers[i].is_empty() {
-                continue;
-            }
-            if let Some(j) = columns[..i].iter().position(|c| c == column) {
-                return Err(origin
-                    .error_at(
-                        Some(1),
-                        format!(
-                            "the columns `{}` (column {}) and `{}` (column {}) both give the {}",
-                            headers[j],
-                            j + 1,
-                            headers[i],
-                            i + 1,
-                            column.describe()
-                        ),
-                    )
-                    .with_help("rename or remove one of them"));
-            }
-        }
-        // Which would sign the letter is a guess: "Name" may be a branch's.
-        let position = |wanted: Column| columns.iter().position(|c| *c == wanted);
-        if let (Some(name), Some(part)) = (
-            position(Column::Name),
-            position(Column::FirstName).or(position(Column::LastName)),
-        ) {
-            return Err(origin
-                .error_at(
-                    Some(1),
-                    format!(
-                        "the columns `{}` (column {}) and `{}` (column {}) both give the sender's name",
-                        headers[name],
-                        name + 1,
-                        headers[part],
-                        part + 1
-                    ),
-                )
-                .with_help("keep either one name column or the first and last names: rename or remove the others"));
-        }
-        let named = [Column::Name, Column::FirstName, Column::LastName];
-        if !columns.iter().any(|c| named.contains(c)) {
-            return Err(origin
-                .error_at(
-                    Some(1),
-                    format!("no `name` column (the columns are: {})", headers.join(", ")),
-                )
-                .with_help(
-                    "name the column with each sender's name `name` (or give `first name` and `last name`)",
-                ));
-        }
+        check_header(&origin, &header)?;
         let mut first = csv::StringRecord::new();
         // A bad first row is a bad row like any other, reported with the rest.
         let first = match reader.read_record(&mut first) {
@@ -320,6 +268,55 @@ impl SenderReader {
         }
         Ok(out)
     }
+}
+
+/// Refuses a header whose columns clash, or that names no sender.
+fn check_header(origin: &Origin, header: &Header) -> Result<()> {
+    let (headers, columns) = (&header.names, &header.columns);
+    let both = |first: usize, second: usize, what: &str| {
+        origin.error_at(
+            Some(1),
+            format!(
+                "the columns `{}` (column {}) and `{}` (column {}) both give the {what}",
+                headers[first],
+                first + 1,
+                headers[second],
+                second + 1,
+            ),
+        )
+    };
+    for (i, column) in columns.iter().enumerate() {
+        // Address lines are many; a column without a header (the trailing
+        // commas of a spreadsheet's export) reaches nothing, so cannot clash.
+        if *column == Column::Address || headers[i].is_empty() {
+            continue;
+        }
+        if let Some(j) = columns[..i].iter().position(|c| c == column) {
+            return Err(both(j, i, &column.describe()).with_help("rename or remove one of them"));
+        }
+    }
+    // Which would sign the letter is a guess: "Name" may be a branch's.
+    let position = |wanted: Column| columns.iter().position(|c| *c == wanted);
+    if let (Some(name), Some(part)) = (
+        position(Column::Name),
+        position(Column::FirstName).or(position(Column::LastName)),
+    ) {
+        return Err(both(name, part, "sender's name").with_help(
+            "keep either one name column or the first and last names: rename or remove the others",
+        ));
+    }
+    let named = [Column::Name, Column::FirstName, Column::LastName];
+    if !columns.iter().any(|c| named.contains(c)) {
+        return Err(origin
+            .error_at(
+                Some(1),
+                format!("no `name` column (the columns are: {})", headers.join(", ")),
+            )
+            .with_help(
+                "name the column with each sender's name `name` (or give `first name` and `last name`)",
+            ));
+    }
+    Ok(())
 }
 
 /// Reads classic Mac (CR) and Windows (CR LF) line ends as LF: the csv
