@@ -194,7 +194,7 @@ thread_local! {
     /// changes from one letter of a batch to the next, so the rest (mission,
     /// prisoners, demands, rendered texts) is built once per mission, not per
     /// letter, even when every sender writes to every mission (`--all`).
-    /// Workers belong to the pool [`run`](super::run) makes, so this ends with the run.
+    /// Workers belong to the pool `batch::run` makes, so this ends with the run.
     static MISSION_DATA: RefCell<HashMap<(usize, usize), MissionData>> = RefCell::new(HashMap::new());
 }
 
