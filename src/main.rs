@@ -2,6 +2,27 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Run as the program is loaded, before Rust's runtime puts /dev/null on a
+/// closed standard stream and so hides that it was closed (see `protest::stdio`).
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly",
+    target_os = "illumos",
+    target_os = "solaris"
+))]
+#[used]
+#[link_section = ".init_array"]
+static NOTE_CLOSED_STREAMS: extern "C" fn() = protest::stdio::note_closed_streams;
+
+#[cfg(target_vendor = "apple")]
+#[used]
+#[link_section = "__DATA,__mod_init_func"]
+static NOTE_CLOSED_STREAMS: extern "C" fn() = protest::stdio::note_closed_streams;
+
 fn main() -> ExitCode {
     // Before anything is written to stdout: a completion request answers there.
     protest::cmd::answer_completion_request();

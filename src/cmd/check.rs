@@ -91,10 +91,11 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
     }
     if findings.errors.is_empty() {
         if !args.json {
-            println!(
-                "ok: {counts} ({})",
+            let ok = format!(
+                "ok: {counts} ({})\n",
                 count(findings.warnings.len(), "warning")
             );
+            crate::output::write_stdout(ok.as_bytes())?;
         }
         Ok(())
     } else {

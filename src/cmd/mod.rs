@@ -86,12 +86,16 @@ pub struct DataArgs {
 }
 
 impl DataArgs {
-    pub fn load(&self) -> Result<Catalog> {
-        Catalog::load(&CatalogPaths {
+    pub fn paths(&self) -> Result<CatalogPaths> {
+        Ok(CatalogPaths {
             data_dir: crate::config::data_dir()?,
             letters_dir: self.letters.clone(),
             embassies_file: self.embassies.clone(),
         })
+    }
+
+    pub fn load(&self) -> Result<Catalog> {
+        Catalog::load(&self.paths()?)
     }
 }
 
@@ -110,6 +114,11 @@ pub enum Command {
 
 pub fn run(cli: Cli) -> Result<()> {
     crate::notice::set_quiet(cli.quiet);
+    // A command that prints into a closed standard output would say it
+    // succeeded: refused before it does anything (exit 74).
+    if prints_to_stdout(cli.command.as_ref()) {
+        crate::stdio::require_stdout()?;
+    }
     let Some(command) = cli.command else {
         return wizard::run(&cli.data, wizard::WizardArgs {});
     };
@@ -123,6 +132,21 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Wizard(args) => wizard::run(&cli.data, args),
         Command::Profile(args) => profile::run(&cli.data, args),
         Command::Send(args) => send::run(args),
+    }
+}
+
+/// Whether a command prints on standard output.
+fn prints_to_stdout(command: Option<&Command>) -> bool {
+    match command {
+        // The guided mode ends by printing the command that does the same.
+        None | Some(Command::Wizard(_)) => true,
+        Some(Command::Letters(_) | Command::Embassies(_) | Command::Check(_)) => true,
+        Some(Command::Completions(_)) => true,
+        Some(Command::Man(args)) => args.prints_to_stdout(),
+        Some(Command::Profile(args)) => args.prints_to_stdout(),
+        Some(Command::Send(args)) => args.prints_to_stdout(),
+        // Known once its options are read as a whole: `write::Writing::load` asks.
+        Some(Command::Write(_)) => false,
     }
 }
 

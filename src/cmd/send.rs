@@ -78,6 +78,14 @@ pub struct SendArgs {
     json: bool,
 }
 
+impl SendArgs {
+    /// `--json` reports on standard output, and `--dry-run` lists there what
+    /// would go: refused before anything is sent when it is closed.
+    pub(super) fn prints_to_stdout(&self) -> bool {
+        self.json || self.dry_run
+    }
+}
+
 pub fn run(args: SendArgs) -> Result<()> {
     let config_path = config::path();
     let config = match &config_path {
