@@ -26,7 +26,26 @@ static NOTE_CLOSED_STREAMS: extern "C" fn() = protest::stdio::note_closed_stream
 fn main() -> ExitCode {
     // Before anything is written to stdout: a completion request answers there.
     protest::cmd::answer_completion_request();
-    let cli = protest::cmd::Cli::parse();
+    let cli = match protest::cmd::Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version print on standard output, as commands do:
+        // not into one that is closed, which would look like success.
+        Err(err) if !err.use_stderr() && protest::stdio::stdout_closed_at_start() => {
+            eprintln!("error: {}", protest::stdio::stdout_closed());
+            return ExitCode::from(protest::error::ErrorKind::Io.exit_code() as u8);
+        }
+        // Clap repeats the value it refuses: cut, when it is very long.
+        Err(err) if err.use_stderr() => {
+            match protest::text::cut_quoted_values(&err.render().to_string()) {
+                Some(message) => {
+                    eprint!("{message}");
+                    return ExitCode::from(err.exit_code() as u8);
+                }
+                None => err.exit(),
+            }
+        }
+        Err(err) => err.exit(),
+    };
     match protest::cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if err.kind == protest::error::ErrorKind::Cancelled => {

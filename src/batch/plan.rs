@@ -172,7 +172,9 @@ impl Plan<'_> {
             .filter(|m| missions.contains(&m.id))
             .collect();
         fn digest(value: &impl serde::Serialize) -> String {
-            let mut digest = short_digest(&serde_json::to_vec(value).expect("data serialises"));
+            let mut value = serde_json::to_value(value).expect("data serialises");
+            drop_defaults(&mut value);
+            let mut digest = short_digest(&serde_json::to_vec(&value).expect("JSON serialises"));
             digest.truncate(12);
             digest
         }
@@ -181,6 +183,27 @@ impl Plan<'_> {
             prisoners: digest(&prisoners),
             missions: digest(&missions),
         }
+    }
+}
+
+/// Leaves out what says nothing (null, false, empty), so that a field a
+/// later version adds, unset, does not make the same data digest otherwise.
+fn drop_defaults(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    let said = |value: &Value| match value {
+        Value::Null | Value::Bool(false) => false,
+        Value::String(text) => !text.is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(fields) => !fields.is_empty(),
+        _ => true,
+    };
+    match value {
+        Value::Object(fields) => {
+            fields.values_mut().for_each(drop_defaults);
+            fields.retain(|_, value| said(value));
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_defaults),
+        _ => {}
     }
 }
 

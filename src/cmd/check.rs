@@ -120,7 +120,10 @@ fn check_mission(catalog: &Catalog, m: &Mission, today: Date, findings: &mut Fin
         findings.error(
             &origin,
             line,
-            format!("id `{}`: use lower-case letters, digits and hyphens", m.id),
+            format!(
+                "id {}: use lower-case letters, digits and hyphens",
+                crate::text::quote(&m.id)
+            ),
         );
     }
     if !catalog.countries.is_code(&m.country) {
@@ -155,7 +158,11 @@ fn check_mission(catalog: &Catalog, m: &Mission, today: Date, findings: &mut Fin
             findings.error(
                 &origin,
                 line,
-                format!("{}: {field} `{email}` is not an email address", m.id),
+                format!(
+                    "{}: {field} {} is not an email address",
+                    m.id,
+                    crate::text::quote(email)
+                ),
             );
         }
     }
@@ -168,7 +175,11 @@ fn check_mission(catalog: &Catalog, m: &Mission, today: Date, findings: &mut Fin
         findings.error(
             &origin,
             line,
-            format!("{}: website `{site}` must start with https://", m.id),
+            format!(
+                "{}: website {} must start with https://",
+                m.id,
+                crate::text::quote(site)
+            ),
         );
     }
     if m.source.as_deref().is_none_or(|s| s.trim().is_empty()) {

@@ -57,9 +57,10 @@ impl Account {
             _ => ("", text),
         };
         check_address(address).map_err(|reason| {
+            let escaped = text.escape_debug().to_string();
             format!(
-                "--from \"{}\" is not an email address: {reason}",
-                text.escape_debug()
+                "--from {} is not an email address: {reason}",
+                crate::text::quote(&escaped).in_double_quotes()
             )
         })?;
         if name.chars().any(char::is_control) {

@@ -49,7 +49,8 @@ impl Server {
             (Security::Tls, rest, 465)
         } else {
             return Err(format!(
-                "\"{url}\" is not an SMTP URL: write smtp://HOST:587 (STARTTLS) or smtps://HOST:465 (TLS)"
+                "{} is not an SMTP URL: write smtp://HOST:587 (STARTTLS) or smtps://HOST:465 (TLS)",
+                crate::text::quote(url).in_double_quotes()
             ));
         };
         let rest = rest.trim_end_matches('/');

@@ -101,6 +101,7 @@ fn refuse_directory_as_file(output: Option<&Path>) -> Result<()> {
     };
     let text = path.to_string_lossy();
     if text.len() > 1 && (text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR)) {
+        let text = crate::text::quote(&text).bare();
         return Err(Error::usage(format!(
             "-o {text}: a name ending in a slash is a directory; -o writes one file"
         ))
