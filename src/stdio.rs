@@ -78,10 +78,10 @@ pub enum Source {
     /// This process's standard input: `-` where an option takes it, or a
     /// name of it (`/dev/stdin`, `/dev/fd/0`, the same pipe by another path).
     Stdin,
-    /// Another stream that can be read once: a FIFO, a socket, a device,
-    /// known by its device and inode.
+    /// Another stream that can be read once: a FIFO or a socket, known by
+    /// its device and inode.
     Stream(u64, u64),
-    /// A file (or anything not there): each reader reads it whole.
+    /// A file, a device, or anything not there: each reader opens its own.
     File,
 }
 
@@ -97,15 +97,22 @@ impl Source {
         ) {
             return Source::Stdin;
         }
-        match std::fs::metadata(path) {
-            Ok(meta) if !meta.is_file() && !meta.is_dir() => {
-                use std::os::unix::fs::MetadataExt;
-                match stdin_identity() {
-                    Some(stdin) if stdin == (meta.dev(), meta.ino()) => Source::Stdin,
-                    _ => Source::Stream(meta.dev(), meta.ino()),
-                }
-            }
-            _ => Source::File,
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        let Ok(meta) = std::fs::metadata(path) else {
+            return Source::File;
+        };
+        // A file each reader opens for itself is read whole by each; a pipe
+        // or a terminal is standard input by any name.
+        if meta.is_file() || meta.is_dir() {
+            return Source::File;
+        }
+        if stdin_identity() == Some((meta.dev(), meta.ino())) {
+            return Source::Stdin;
+        }
+        let kind = meta.file_type();
+        match kind.is_fifo() || kind.is_socket() {
+            true => Source::Stream(meta.dev(), meta.ino()),
+            false => Source::File,
         }
     }
 }

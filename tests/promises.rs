@@ -772,3 +772,484 @@ fn every_input_far_too_long_is_quoted_cut_with_its_length() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     assert!(tried > 40, "{tried} options tried");
 }
+
+// Rule 4: the user's files are never the tool's.
+
+/// `protest write mamai --to gb-london --name "Ann Lee" --date DATE --out DIR`.
+fn write_into(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = protest();
+    cmd.args([
+        "write",
+        "mamai",
+        "--to",
+        "gb-london",
+        "--name",
+        "Ann Lee",
+        "--date",
+        DATE,
+        "--out",
+    ])
+    .arg(dir);
+    cmd
+}
+
+/// Every kind of file named manifest.jsonl that protest did not write: left
+/// as it is (and nothing written beside it) without --force; with --force,
+/// named, and replaced by a manifest (a link's target untouched).
+#[test]
+fn a_manifest_protest_did_not_write_is_never_replaced_without_force() {
+    let theirs: [(&str, &[u8]); 6] = [
+        ("notes", b"my packing list\n"),
+        ("empty", b""),
+        ("other JSON", b"{\"name\": \"Ann\", \"row\": \"1\"}\n"),
+        (
+            "another schema",
+            b"{\"schema\":\"protest/9\",\"row\":1,\"status\":\"written\"}\n",
+        ),
+        (
+            "a run that is not one",
+            b"{\"run\":7,\"row\":1,\"status\":\"written\"}\n",
+        ),
+        ("binary", b"\x00\xff\xfe manifest\n"),
+    ];
+    for (kind, bytes) in theirs {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("d");
+        std::fs::create_dir(&dir).unwrap();
+        let manifest = dir.join("manifest.jsonl");
+        std::fs::write(&manifest, bytes).unwrap();
+        let (code, out, err) = run(&mut write_into(&dir));
+        let expected = format!(
+            "error: {}: not a manifest protest wrote, and a run would replace it\n  help: move it away, or choose another --out directory; --force replaces it\n",
+            manifest.display()
+        );
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (73, "", expected.as_str()),
+            "{kind}"
+        );
+        assert_eq!(std::fs::read(&manifest).unwrap(), bytes, "{kind}");
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            1,
+            "{kind}: nothing beside it"
+        );
+
+        let (code, _, err) = run(write_into(&dir).arg("--force"));
+        assert_eq!(code, 0, "{kind}: {err}");
+        assert!(
+            err.contains(&format!(
+                "warning: replacing {}, which protest did not write (--force)\n",
+                manifest.display()
+            )),
+            "{kind}: {err}"
+        );
+        let now = std::fs::read_to_string(&manifest).unwrap();
+        assert!(now.starts_with("{\"run\":"), "{kind}: {now}");
+    }
+    // A link to the user's own file: the link is not ours either, and its
+    // target is never written through.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    std::fs::create_dir(&dir).unwrap();
+    let mine = tmp.path().join("mine.txt");
+    std::fs::write(&mine, "mine\n").unwrap();
+    std::os::unix::fs::symlink(&mine, dir.join("manifest.jsonl")).unwrap();
+    let (code, _, _) = run(&mut write_into(&dir));
+    assert_eq!(code, 73);
+    let (code, _, err) = run(write_into(&dir).arg("--force"));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "mine\n");
+    assert!(!std::fs::symlink_metadata(dir.join("manifest.jsonl"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    // A manifest protest wrote is continued, as ever.
+    let (code, _, err) = run(&mut write_into(&dir));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("0 written, 1 already there"), "{err}");
+}
+
+// Rule 5: changed inputs are changed inputs.
+
+/// A data file of one mission, gb-london, with `email`.
+fn london(email: &str) -> String {
+    format!(
+        "[[mission]]\nid = \"gb-london\"\nkind = \"embassy\"\ncountry = \"GB\"\ncity = \"London\"\n\
+         name = \"Embassy of the Republic of Kazakhstan\"\naddress = [\"125 Pall Mall\"]\n\
+         email = \"{email}\"\nsource = \"test\"\nverified = \"2026-01-01\"\nconfidence = \"high\"\n"
+    )
+}
+
+/// A letter of the user's own naming one person of their own.
+fn own_letter(dir: &Path, body: &str, person: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("vigil.hbs"),
+        format!(
+            "+++\nid = \"vigil\"\ntitle = \"Vigil\"\nlanguage = \"en-GB\"\nsubject = \"A vigil\"\n\
+             source = \"test\"\nprisoners = [\"test-person\"]\nask = \"justice\"\n+++\n{body}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("prisoners.toml"),
+        format!(
+            "[[prisoner]]\nid = \"test-person\"\nname = \"Test Person\"\ndescription = \"{person}\"\n\n\
+             [[prisoner.event]]\ndate = \"2016-01-01\"\nkind = \"arrested\"\nnote = \"arrested\"\n\
+             source = \"s\"\nconfidence = \"high\"\n"
+        ),
+    )
+    .unwrap();
+}
+
+/// Each kind of data a letter is made from, changed between two runs of
+/// the same batch: the second is refused, saying what changed, and leaves
+/// the folder as it was; with --force every letter is made again from the
+/// new data, and the folder never holds letters of both.
+#[test]
+fn data_changed_between_two_runs_is_another_run_never_a_mix() {
+    // (what changes, the letters folder before and after, the words said,
+    // what every letter says after --force)
+    type Change = (&'static str, &'static str, &'static str, &'static str);
+    let changes: [Change; 3] = [
+        (
+            "mission",
+            "old@mfa.example",
+            "the directory's entry for gb-london has changed since",
+            "<new@mfa.example>",
+        ),
+        (
+            "letter",
+            "Free them.",
+            "the text of the letter `vigil` has changed since",
+            "Hold a vigil.",
+        ),
+        (
+            "person",
+            "a teacher",
+            "what the data says of the people the letters name has changed since",
+            "a journalist",
+        ),
+    ];
+    for (what, _, said, after) in changes {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        std::fs::write(
+            d.join("s.csv"),
+            "name,email\nAnn Lee,ann@example.org\nBob Roe,bob@example.org\nCy Doe,cy@example.org\n",
+        )
+        .unwrap();
+        std::fs::write(d.join("old.toml"), london("old@mfa.example")).unwrap();
+        std::fs::write(
+            d.join("new.toml"),
+            london(if what == "mission" {
+                "new@mfa.example"
+            } else {
+                "old@mfa.example"
+            }),
+        )
+        .unwrap();
+        own_letter(
+            &d.join("old"),
+            "Free them. {{prisoners.0.description}}",
+            "a teacher",
+        );
+        match what {
+            "letter" => own_letter(
+                &d.join("new"),
+                "Hold a vigil. {{prisoners.0.description}}",
+                "a teacher",
+            ),
+            "person" => own_letter(
+                &d.join("new"),
+                "Free them. {{prisoners.0.description}}",
+                "a journalist",
+            ),
+            _ => own_letter(
+                &d.join("new"),
+                "Free them. {{prisoners.0.description}}",
+                "a teacher",
+            ),
+        }
+        let batch = |data: &str| {
+            let mut cmd = protest();
+            cmd.current_dir(d)
+                .args([
+                    "write",
+                    "vigil",
+                    "--to",
+                    "gb-london",
+                    "--date",
+                    "2026-11-30",
+                ])
+                .args(["--senders", "s.csv", "-f", "eml", "--out", "drafts"])
+                .args([
+                    "--embassies",
+                    &format!("{data}.toml"),
+                    "--letters",
+                    data,
+                    "-q",
+                ]);
+            cmd
+        };
+        let (code, _, err) = run(&mut batch("old"));
+        assert_eq!(code, 0, "{what}: {err}");
+        let before = folder(&d.join("drafts"));
+        let (code, out, err) = run(&mut batch("new"));
+        let expected = format!(
+            "error: drafts holds the letters of another run (manifest.jsonl): {said}\n  help: its letters were made from other data: pass --force to write them all again from this data (its letters that this run does not write are removed), or choose another --out directory\n"
+        );
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (73, "", expected.as_str()),
+            "{what}"
+        );
+        assert_eq!(
+            folder(&d.join("drafts")),
+            before,
+            "{what}: the folder is as it was"
+        );
+        // The same data again continues the run: its letters are there.
+        let (code, _, err) = run(&mut batch("old"));
+        assert_eq!(code, 0, "{what}: {err}");
+        let mut again = folder(&d.join("drafts"));
+        let mut letters_before = before.clone();
+        again.remove("manifest.jsonl");
+        letters_before.remove("manifest.jsonl");
+        assert_eq!(again, letters_before, "{what}");
+
+        let (code, _, err) = run(batch("new").arg("--force"));
+        assert_eq!(code, 0, "{what}: {err}");
+        let drafts = folder(&d.join("drafts"));
+        assert_eq!(drafts.len(), 4, "{what}: {:?}", drafts.keys());
+        for (name, text) in drafts.iter().filter(|(name, _)| name.ends_with(".eml")) {
+            assert!(
+                text.contains(after),
+                "{what}: {name} is of the old data:\n{text}"
+            );
+        }
+        // The folder continues the new run from now on.
+        let (code, _, err) = run(&mut batch("new"));
+        assert_eq!(code, 0, "{what}: {err}");
+    }
+}
+
+/// The files of a folder, by name, as text.
+fn folder(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            (
+                e.file_name().into_string().unwrap(),
+                String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// With --force over another run, the letters of that run this one does not
+/// write are removed, but one the user changed since, which is kept and named.
+#[test]
+fn a_forced_run_leaves_no_letter_of_the_run_it_replaces() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("three.csv"), "name\nAnn Lee\nBob Roe\nCy Doe\n").unwrap();
+    std::fs::write(d.join("two.csv"), "name\nAnn Lee\nBob Roe\n").unwrap();
+    let batch = |csv: &str| {
+        let mut cmd = protest();
+        cmd.current_dir(d)
+            .args(["write", "mamai", "--to", "gb-london", "--date", DATE])
+            .args(["--senders", csv, "--out", "out"]);
+        cmd
+    };
+    let (code, _, err) = run(&mut batch("three.csv"));
+    assert_eq!(code, 0, "{err}");
+    // Another run over it, --file-name naming every letter anew.
+    let (code, _, err) = run(batch("two.csv").args(["--file-name", "{{row}}", "--force"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "removed 3 letters of the earlier run in out, which this one does not write (--force)"
+        ),
+        "{err}"
+    );
+    let names: Vec<String> = folder(&d.join("out")).into_keys().collect();
+    assert_eq!(names, ["1.txt", "2.txt", "manifest.jsonl"]);
+    // One the user edited since is theirs: kept, and said.
+    std::fs::write(d.join("out/2.txt"), "my own version\n").unwrap();
+    let (code, _, err) = run(batch("three.csv").arg("--force"));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "warning: kept out/2.txt: a letter of the earlier run, changed since it was written\n"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("out/2.txt")).unwrap(),
+        "my own version\n"
+    );
+    assert!(!d.join("out/1.txt").exists());
+}
+
+// Rule 7: --json always prints its document.
+
+/// However a run into a folder ends once it has written, --json says what
+/// it did, with counts that add up: a bad row skipped, a letter that failed.
+#[test]
+fn the_json_summary_is_printed_however_the_run_ends() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("bad.csv"), "name,country\nAnn Lee,GB\nBob Roe,XX\n").unwrap();
+    std::fs::write(d.join("good.csv"), "name\nAnn Lee\nBob Roe\nCy Doe\n").unwrap();
+    std::fs::create_dir(d.join("taken")).unwrap();
+    std::fs::write(d.join("taken/gb-london-Bob-Roe.txt"), "mine\n").unwrap();
+    // (senders, folder, extra, exit code, skipped, failed)
+    type Run = (
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        i32,
+        u64,
+        u64,
+    );
+    let runs: [Run; 4] = [
+        ("bad.csv", "a", &["--keep-going"], 1, 1, 0),
+        ("good.csv", "taken", &["--keep-going"], 1, 0, 1),
+        ("good.csv", "taken", &[], 73, 0, 1),
+        ("good.csv", "b", &[], 0, 0, 0),
+    ];
+    for (csv, out, extra, expected_code, skipped, failed) in runs {
+        let (code, stdout, err) = run(protest()
+            .current_dir(d)
+            .args(["write", "mamai", "--to", "gb-london", "--date", DATE])
+            .args(["--senders", csv, "--out", out, "--json", "-j", "1"])
+            .args(extra));
+        let what = format!("{csv} into {out} {extra:?}");
+        assert_eq!(code, expected_code, "{what}: {err}");
+        let summary: serde_json::Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{what}: no JSON ({e}): {stdout:?}\n{err}"));
+        assert_eq!(summary["schema"], "protest/1", "{what}");
+        assert_eq!(summary["skipped"], skipped, "{what}: {summary}");
+        assert_eq!(summary["failed"], failed, "{what}: {summary}");
+        let counted: u64 = ["written", "unchanged", "skipped", "failed", "not_written"]
+            .iter()
+            .map(|key| summary[key].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            Some(counted),
+            summary["letters"].as_u64(),
+            "{what}: {summary}"
+        );
+    }
+}
+
+// Rule 8: exports as people download them.
+
+/// Every way Microsoft Forms and the form's own questions can fill a row:
+/// the name and address the form asked for win, what Forms recorded of the
+/// account serves when they are left empty, and "anonymous" is never a name
+/// or an address.
+#[test]
+fn a_microsoft_forms_export_signs_with_the_name_that_is_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // (Email, Name as Forms recorded them; Your name, Your email; the
+    // sender's name and email on the letter)
+    let rows: [(&str, &str, &str, &str, &str, &str); 6] = [
+        (
+            "anonymous",
+            "anonymous",
+            "Ann Lee",
+            "ann@example.org",
+            "Ann Lee",
+            "ann@example.org",
+        ),
+        ("anonymous", "", "Bob Roe", "", "Bob Roe", ""),
+        (
+            "ANONYMOUS",
+            "Anonymous",
+            "Cy Doe",
+            "cy@example.org",
+            "Cy Doe",
+            "cy@example.org",
+        ),
+        (
+            "dee@org.example",
+            "Dee Account",
+            "",
+            "",
+            "Dee Account",
+            "dee@org.example",
+        ),
+        (
+            "eve@org.example",
+            "Eve Account",
+            "Eve Typed",
+            "eve@home.example",
+            "Eve Typed",
+            "eve@home.example",
+        ),
+        (
+            "",
+            "",
+            "Fay Low",
+            "fay@example.org",
+            "Fay Low",
+            "fay@example.org",
+        ),
+    ];
+    let mut csv = String::from("ID,Start time,Completion time,Email,Name,Your name,Your email\n");
+    for (i, (email, name, your_name, your_email, _, _)) in rows.iter().enumerate() {
+        csv.push_str(&format!(
+            "{},11/28/26 9:14:02,11/28/26 9:16:40,{email},{name},{your_name},{your_email}\n",
+            i + 1
+        ));
+    }
+    std::fs::write(d.join("forms.csv"), &csv).unwrap();
+    let (code, _, err) = run(protest()
+        .current_dir(d)
+        .args(["write", "mamai", "--to", "gb-london", "--date", DATE])
+        .args([
+            "--senders",
+            "forms.csv",
+            "--out",
+            "out",
+            "--file-name",
+            "{{row}}",
+        ]));
+    assert_eq!(code, 0, "{err}");
+    for (i, (.., signer, address)) in rows.iter().enumerate() {
+        let letter = std::fs::read_to_string(d.join(format!("out/{}.txt", i + 1))).unwrap();
+        let block: Vec<&str> = letter.lines().take_while(|l| !l.is_empty()).collect();
+        assert_eq!(block[0], *signer, "row {}:\n{letter}", i + 1);
+        assert_eq!(
+            block.contains(address),
+            !address.is_empty(),
+            "row {}:\n{letter}",
+            i + 1
+        );
+        assert!(
+            !letter.to_lowercase().contains("anonymous"),
+            "row {}:\n{letter}",
+            i + 1
+        );
+    }
+    // An anonymous export of a form that asks no name has none to sign with.
+    std::fs::write(
+        d.join("nameless.csv"),
+        "ID,Start time,Completion time,Email,Name,City\n1,11/28/26 9:14:02,11/28/26 9:16:40,anonymous,,Leeds\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(protest()
+        .current_dir(d)
+        .args(["write", "mamai", "--to", "gb-london", "--date", DATE])
+        .args(["--senders", "nameless.csv", "--out", "none"]));
+    assert_eq!(code, 65, "{err}");
+    assert!(
+        err.starts_with("error: nameless.csv:2: row 1, column `Name`: is empty\n  help: every sender needs a name\n"),
+        "{err}"
+    );
+}
