@@ -56,6 +56,11 @@ pub struct DataDigests {
     pub missions: String,
 }
 
+/// A value of a run record as a message shows it.
+fn shorten(text: &str) -> String {
+    crate::text::quote(text).bare().to_string()
+}
+
 impl RunRecord {
     /// What differs from `earlier`, in words, one item each.
     pub fn differences(&self, earlier: &RunRecord) -> Vec<String> {
@@ -144,14 +149,6 @@ impl RunRecord {
             });
         }
         out
-    }
-}
-
-fn shorten(text: &str) -> String {
-    const MAX: usize = 60;
-    match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
     }
 }
 

@@ -50,7 +50,7 @@ pub fn say_unused_columns(headers: &[String], dry_run: bool) -> Result<()> {
     }
     let list = headers
         .iter()
-        .map(|h| format!("`{h}`"))
+        .map(|h| crate::text::quote(h).to_string())
         .collect::<Vec<_>>()
         .join(", ");
     let text = format!(
