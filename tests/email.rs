@@ -36,6 +36,7 @@ fn letter() -> Letter {
                 "London SW1Y 5EA".into(),
             ],
             email: Some("london@mfa.kz.test".into()),
+            email_name: None,
             address_missing: false,
         },
         subject: "Жанболат Мамай бостандыққа шығарылсын".into(),

@@ -13,9 +13,9 @@ mod variants;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-pub use countries::Countries;
+pub use countries::{Countries, RussianName};
 pub use letters::{FrontMatter, LetterTemplate};
-pub use missions::{Confidence, Head, Mission, MissionKind};
+pub use missions::{Confidence, Head, Mission, MissionKind, RussianForms};
 pub use prisoners::{Ask, Event, EventKind, Misfit, Prisoner, Standing, Status};
 pub use sender::Sender;
 pub use source::{entry_line, key_line, Origin};

@@ -9,6 +9,7 @@ pub use crate::date;
 mod letter;
 mod place;
 mod recipient;
+mod russian;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -18,7 +19,9 @@ use serde_json::{json, Map, Value};
 
 pub use letter::{Block, Letter, RecipientBlock, SenderBlock};
 
-use crate::catalog::{body_name, subject_name, Catalog, LetterTemplate, Mission, Sender};
+use crate::catalog::{
+    body_name, primary_language, subject_name, Catalog, LetterTemplate, Mission, Sender,
+};
 use crate::error::{Error, Result};
 use crate::template::Reads;
 use crate::text::first_forbidden;
@@ -108,7 +111,7 @@ impl MissionData {
             _ => Reads::Anything,
         };
         let date_text = date.format(&template.front.language);
-        let addressee = recipient::addressee(mission);
+        let addressee = recipient::addressee(mission, &template.front.language, &catalog.countries);
         let context = mission_context(
             catalog, template, mission, &date_text, &addressee, prisoners,
         );
@@ -261,7 +264,17 @@ fn mission_context(
     prisoners: Vec<Value>,
 ) -> Context {
     let front = &template.front;
-    let country_name = catalog.countries.name_or_code(&mission.country);
+    // A variant's template reads the mission and its country in its own
+    // language where the data has them.
+    let russian = primary_language(&front.language) == "ru";
+    let country_name = match catalog.countries.russian(&mission.country) {
+        Some(ru) if russian => ru.name.as_str(),
+        _ => catalog.countries.name_or_code(&mission.country),
+    };
+    let mission_name = match russian {
+        true => recipient::mission_name(mission, &front.language, &catalog.countries),
+        false => mission.name.clone(),
+    };
     Context::from(json!({
         "letter": {
             "id": front.id,
@@ -272,7 +285,7 @@ fn mission_context(
         },
         "recipient": {
             "id": mission.id,
-            "mission": mission.name,
+            "mission": mission_name,
             "city": mission.city,
             "country": mission.country,
             "country_name": country_name,
@@ -362,7 +375,12 @@ pub fn compose_with(
 
     let mut cc = front.cc.clone();
     if request.cc_embassy {
-        cc.extend(embassy_copy(catalog, mission, sender_country.as_deref())?);
+        cc.extend(embassy_copy(
+            catalog,
+            mission,
+            sender_country.as_deref(),
+            &front.language,
+        )?);
     }
     cc.extend(request.cc.iter().cloned());
 
@@ -387,10 +405,13 @@ pub fn compose_with(
             country: mission.country.clone(),
             lines: recipient::lines(
                 mission,
+                &front.language,
                 data.addressee.clone(),
                 abroad.then(|| country_name(&mission.country)),
             ),
             email: mission.email.clone(),
+            email_name: (primary_language(&front.language) == "ru")
+                .then(|| recipient::mission_name(mission, &front.language, &catalog.countries)),
             address_missing: !mission.has_postal_address(),
         },
         subject,
@@ -456,13 +477,16 @@ fn prisoners(catalog: &Catalog, template: &LetterTemplate, date: Date) -> Result
     Ok(out)
 }
 
-/// The copy `--cc-embassy` adds: the mission for the sender's country, by
-/// name and city, with its email (which makes it a Cc of a draft) when
-/// known. None when the letter already goes to that mission.
+/// The copy `--cc-embassy` adds: the mission for the sender's country, named
+/// in the letter's language ("Embassy of the Republic of Kazakhstan, London",
+/// «Посольство Республики Казахстан в Великобритании»), with its email (which
+/// makes it a Cc of a draft) when known. None when the letter already goes to
+/// that mission.
 fn embassy_copy(
     catalog: &Catalog,
     recipient: &Mission,
     sender_country: Option<&str>,
+    language: &str,
 ) -> Result<Option<String>> {
     let Some(country) = sender_country else {
         return Err(Error::usage(
@@ -478,7 +502,7 @@ fn embassy_copy(
     if embassy.id == recipient.id {
         return Ok(None);
     }
-    let name = format!("{}, {}", embassy.name, embassy.city);
+    let name = recipient::mission_name(embassy, language, &catalog.countries);
     Ok(Some(match &embassy.email {
         Some(email) => format!("{name} <{email}>"),
         None => name,

@@ -360,7 +360,10 @@ fn recipient_mailbox(letter: &Letter) -> Result<Mailbox<'_>> {
         )));
     };
     let source = "the embassy directory";
-    let name = recipient.lines.first().map(String::as_str).unwrap_or("");
+    let name = match &recipient.email_name {
+        Some(name) => name.as_str(),
+        None => recipient.lines.first().map(String::as_str).unwrap_or(""),
+    };
     check_header_value("recipient name", name, source)?;
     check_header_value("recipient email", email, source)?;
     let addr = email.trim();

@@ -914,6 +914,7 @@ mod tests {
                 country: country.into(),
                 lines: recipient.iter().map(|s| s.to_string()).collect(),
                 email: None,
+                email_name: None,
                 address_missing: false,
             },
             subject: String::new(),
