@@ -10,6 +10,7 @@ mod letter;
 mod place;
 mod recipient;
 mod russian;
+mod typography;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -76,6 +77,9 @@ pub struct MissionData {
     date_text: String,
     /// Who the letter is addressed to, a line each.
     addressee: Vec<String>,
+    /// The letter's people as it names them: a list item starting with one
+    /// keeps its capital.
+    names: Vec<String>,
     /// The sender fields the letter's templates read, if that can be told.
     reads: Reads,
     /// Subject and body by the values of those fields: one rendering serves
@@ -110,7 +114,12 @@ impl MissionData {
             }
             _ => Reads::Anything,
         };
-        let date_text = date.format(&template.front.language);
+        let language = &template.front.language;
+        let date_text = typography::no_break_spaces(&date.format(language), language);
+        let names = prisoners
+            .iter()
+            .filter_map(|p| p["name"].as_str().map(str::to_string))
+            .collect();
         let addressee = recipient::addressee(mission, &template.front.language, &catalog.countries);
         let context = mission_context(
             catalog, template, mission, &date_text, &addressee, prisoners,
@@ -119,6 +128,7 @@ impl MissionData {
             context,
             date_text,
             addressee,
+            names,
             reads,
             rendered: HashMap::new(),
         })
@@ -149,12 +159,25 @@ impl MissionData {
         fields.insert("sender".into(), sender.value());
         fields.insert("extra".into(), Value::Object(sender.extra.clone()));
         let id = &template.engine_id();
-        let subject = one_line(&catalog.engine.render(&subject_name(id), &self.context)?);
-        let body = blocks(&catalog.engine.render(&body_name(id), &self.context)?);
+        let language = &template.front.language;
+        let subject = typography::no_break_spaces(
+            &one_line(&catalog.engine.render(&subject_name(id), &self.context)?),
+            language,
+        );
+        let body = self.typeset(
+            blocks(&catalog.engine.render(&body_name(id), &self.context)?),
+            language,
+        );
         if let Some(key) = key.filter(|_| self.rendered.len() < RENDERED_KEPT) {
             self.rendered.insert(key, (subject.clone(), body.clone()));
         }
         Ok((subject, body))
+    }
+
+    /// `blocks` as the letter's language sets them (see [`typography`]).
+    fn typeset(&self, blocks: Vec<Block>, language: &str) -> Vec<Block> {
+        let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        typography::body(blocks, language, &names)
     }
 }
 
@@ -335,7 +358,7 @@ pub fn compose_with(
     };
     let (subject, mut body) = data.subject_and_body(catalog, template, &sender_data)?;
     if let Some(personal) = request.personal.map(str::trim).filter(|p| !p.is_empty()) {
-        body.extend(blocks(personal));
+        body.extend(data.typeset(blocks(personal), &front.language));
     }
     if body.is_empty() {
         return Err(template
@@ -415,15 +438,21 @@ pub fn compose_with(
             address_missing: !mission.has_postal_address(),
         },
         subject,
-        salutation: front
-            .salutation
-            .clone()
-            .unwrap_or_else(|| recipient::salutation(mission, &front.language)),
+        salutation: typography::no_break_spaces(
+            &front
+                .salutation
+                .clone()
+                .unwrap_or_else(|| recipient::salutation(mission, &front.language)),
+            &front.language,
+        ),
         body,
-        closing: front
-            .closing
-            .clone()
-            .unwrap_or_else(|| recipient::closing(&front.language).to_string()),
+        closing: typography::no_break_spaces(
+            &front
+                .closing
+                .clone()
+                .unwrap_or_else(|| recipient::closing(&front.language).to_string()),
+            &front.language,
+        ),
         signature,
         cc,
     })
