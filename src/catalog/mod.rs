@@ -402,6 +402,24 @@ impl Catalog {
             .collect()
     }
 
+    /// The people of a letter not in English whose description the data has
+    /// only in English, when the template reads `description`: the letter
+    /// would carry an English phrase.
+    pub fn descriptions_missing(&self, template: &LetterTemplate) -> Vec<&str> {
+        let language = &template.front.language;
+        if primary_language(language) == "en" || !template.body.contains("description") {
+            return Vec::new();
+        }
+        template
+            .front
+            .prisoners
+            .iter()
+            .filter_map(|id| self.prisoners.get(id))
+            .filter(|p| p.description_in(language) == p.description)
+            .map(|p| p.name.as_str())
+            .collect()
+    }
+
     /// The mission with this id, in any case: `GB-LONDON` is `gb-london`.
     pub fn mission(&self, id: &str) -> Result<&Mission> {
         let found = self.missions.iter().find(|m| m.id == id).or_else(|| {

@@ -497,7 +497,7 @@ fn prisoners(catalog: &Catalog, template: &LetterTemplate, date: Date) -> Result
             "id": prisoner.id,
             "name": prisoner.name_in(&front.language),
             "variants": prisoner.variants,
-            "description": prisoner.description,
+            "description": prisoner.description_in(&front.language),
             "ask": front.ask_for(id).as_str(),
             "status": standing.status.as_str(),
             "last_event": last_event,
