@@ -1198,7 +1198,7 @@ fn a_rerun_on_another_day_continues_the_run_with_its_date() {
     assert_eq!(entries[0]["run"]["date"], "2017-05-01");
     for bytes in letters(&out).values() {
         let text = std::str::from_utf8(bytes).unwrap();
-        assert!(text.contains("\n1 May 2017\n"), "{text}");
+        assert!(text.contains("\n1\u{a0}May 2017\n"), "{text}");
     }
     let manifest_done = std::fs::read(out.join("manifest.jsonl")).unwrap();
     assert_ne!(manifest_done, manifest_monday);

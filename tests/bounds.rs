@@ -58,7 +58,7 @@ fn source_date_epoch_wins_over_the_clock_and_is_utc() {
             .env("SOURCE_DATE_EPOCH", "1464307199")
             .args(["write", "zhanaozen", "--to", "gb-london", "--name", "A"]));
         assert_eq!(code, 0, "{err}");
-        assert!(out.contains("\n26 May 2016\n"), "{out}");
+        assert!(out.contains("\n26\u{a0}May 2016\n"), "{out}");
     }
 }
 

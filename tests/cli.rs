@@ -25,7 +25,7 @@ fn london_letter_names_both_prisoners_the_mission_and_the_sender() {
         "Embassy of the Republic of Kazakhstan\n",
         "125 Pall Mall\nLondon SW1Y 5EA\n",
         "Jane Smith\nBranch Secretary\nUnite the Union, Leeds Community Branch\n12 Example Street\n",
-        "\n1 February 2017\n",
+        "\n1\u{a0}February 2017\n",
         "The Ambassador\n",
         "\nYour Excellency,\n",
         "\nYours sincerely,\n",

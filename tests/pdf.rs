@@ -47,6 +47,7 @@ fn letter(country: &str) -> Letter {
                     "Washington, DC 20036".into(),
                 ],
                 email: None,
+                email_name: None,
                 address_missing: false,
             }
         } else {
@@ -60,6 +61,7 @@ fn letter(country: &str) -> Letter {
                     "London SW1Y 5EA".into(),
                 ],
                 email: None,
+                email_name: None,
                 address_missing: false,
             }
         },

@@ -518,7 +518,7 @@ fn a_letter_in_several_languages_asks_which_and_the_command_names_it() {
     w.answer("United Kingdom · London · Embassy (gb-london)", ENTER)
         .answer("Add a paragraph of your own?", "n")
         // SOURCE_DATE_EPOCH is a day in May.
-        .expect(" мая 201")
+        .expect("\u{a0}мая 201")
         .expect("Ваше Превосходительство!")
         .expect("Асель Нурланова")
         .expect("С уважением,")

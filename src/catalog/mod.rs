@@ -12,9 +12,9 @@ mod variants;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-pub use countries::Countries;
+pub use countries::{Countries, RussianName};
 pub use letters::{FrontMatter, LetterTemplate};
-pub use missions::{Confidence, Head, Mission, MissionKind};
+pub use missions::{Confidence, Head, Mission, MissionKind, RussianForms};
 pub use prisoners::{Ask, Event, EventKind, Misfit, Prisoner, Standing, Status};
 pub use sender::Sender;
 pub use variants::primary_language;
@@ -397,6 +397,24 @@ impl Catalog {
             .iter()
             .filter_map(|id| self.prisoners.get(id))
             .filter(|p| p.name_in(language) == p.name)
+            .map(|p| p.name.as_str())
+            .collect()
+    }
+
+    /// The people of a letter not in English whose description the data has
+    /// only in English, when the template reads `description`: the letter
+    /// would carry an English phrase.
+    pub fn descriptions_missing(&self, template: &LetterTemplate) -> Vec<&str> {
+        let language = &template.front.language;
+        if primary_language(language) == "en" || !template.body.contains("description") {
+            return Vec::new();
+        }
+        template
+            .front
+            .prisoners
+            .iter()
+            .filter_map(|id| self.prisoners.get(id))
+            .filter(|p| p.description_in(language) == p.description)
             .map(|p| p.name.as_str())
             .collect()
     }

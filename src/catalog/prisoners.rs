@@ -135,6 +135,9 @@ pub struct Prisoner {
     pub names: BTreeMap<String, String>,
     /// Lower case, reads after "X, a ...".
     pub description: String,
+    /// The description per language (`ru`), read after "X, ...".
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub descriptions: BTreeMap<String, String>,
     /// Oldest first.
     #[serde(default, rename = "event")]
     pub events: Vec<Event>,
@@ -160,6 +163,15 @@ impl Prisoner {
             .get(language)
             .or_else(|| self.names.get(primary))
             .unwrap_or(&self.name)
+    }
+
+    /// The description in `language` where the data has one, else the English one.
+    pub fn description_in(&self, language: &str) -> &str {
+        let primary = language.split(['-', '_']).next().unwrap_or("");
+        self.descriptions
+            .get(language)
+            .or_else(|| self.descriptions.get(primary))
+            .unwrap_or(&self.description)
     }
 
     /// The status on `day`: that of the last event dated on or before it.

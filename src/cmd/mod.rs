@@ -192,6 +192,11 @@ fn language_warnings(catalog: &Catalog, template: &LetterTemplate) -> Vec<String
             "no {language} spelling of {name}'s name in the data; using the Latin one"
         ));
     }
+    for name in catalog.descriptions_missing(template) {
+        warnings.push(format!(
+            "no {language} description of {name} in the data; using the English one"
+        ));
+    }
     warnings
 }
 

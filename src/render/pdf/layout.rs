@@ -383,6 +383,12 @@ fn push_block(out: &mut Vec<FlowLine>, gap: f32, lines: Vec<Vec<(f32, Style, Str
     }
 }
 
+/// A heading: one short line that ends without a sentence's punctuation.
+fn is_heading(text: &str) -> bool {
+    let text = text.trim_end();
+    !text.is_empty() && !text.ends_with(['.', '!', '?', '…', ';', ',', ':', '»', '"', ')'])
+}
+
 fn plain(x: f32, style: Style, lines: Vec<String>) -> Vec<Vec<(f32, Style, String)>> {
     lines.into_iter().map(|s| vec![(x, style, s)]).collect()
 }
@@ -684,7 +690,13 @@ fn flow(l: &Letter, g: &Geometry) -> Vec<FlowLine> {
             Block::Paragraph(p) => {
                 let lines = wrap(p, Style::Regular, BODY, text_w);
                 if !lines.is_empty() {
+                    let heading = lines.len() == 1 && is_heading(p);
                     push_block(&mut flow, gap, plain(g.left, Style::Regular, lines));
+                    // A line that introduces what follows ("Призываю власти
+                    // Республики Казахстан:") and a heading stay with it.
+                    if p.trim_end().ends_with(':') || heading {
+                        flow.last_mut().expect("lines were pushed").keep = true;
+                    }
                     gap = PARA_GAP;
                 }
             }
@@ -914,6 +926,7 @@ mod tests {
                 country: country.into(),
                 lines: recipient.iter().map(|s| s.to_string()).collect(),
                 email: None,
+                email_name: None,
                 address_missing: false,
             },
             subject: String::new(),
