@@ -7,6 +7,8 @@ use std::process::Stdio;
 
 use assert_cmd::Command;
 
+pub mod smtp;
+
 pub fn protest() -> Command {
     let mut cmd = Command::cargo_bin("protest").expect("the protest binary is built");
     cmd.env_remove("SOURCE_DATE_EPOCH");
