@@ -224,6 +224,7 @@ fn output_of(commands: &[String]) -> String {
         }
         let (code, out, err) = run(protest()
             .current_dir(dir)
+            .env("XDG_STATE_HOME", dir.join("state"))
             .env("PROTEST_SMTP_PASSWORD", SMTP_PASSWORD)
             .args(&words[1..]));
         assert_eq!(code, 0, "`{command}` failed:\n{err}");

@@ -27,6 +27,7 @@ fn send_from(
     run(protest()
         .current_dir(cwd)
         .env("XDG_CONFIG_HOME", tmp.join("config"))
+        .env("XDG_STATE_HOME", tmp.join("state"))
         .env("PROTEST_SMTP_PASSWORD", PASSWORD)
         .env_remove(REQUIRE_TLS)
         .env_remove("SSL_CERT_FILE")
@@ -488,6 +489,7 @@ fn a_password_command_that_never_stops_printing_is_stopped() {
     .unwrap();
     let (code, _, err) = run(protest()
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env_remove("PROTEST_SMTP_PASSWORD")
         .args(["send", s(&dir), "--smtp", &server.url(), "--yes"]));
     assert_eq!(code, 2, "{err}");
@@ -565,6 +567,7 @@ fn a_config_or_password_command_others_can_write_is_refused() {
     let send = || {
         run(protest()
             .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+            .env("XDG_STATE_HOME", tmp.path().join("state"))
             .env_remove("PROTEST_SMTP_PASSWORD")
             .args(["send", s(&dir), "--yes", "--insecure-plain-auth"]))
     };
@@ -670,6 +673,7 @@ fn starttls_is_used_whenever_offered_even_on_this_computer() {
     let (code, _, err) = run(protest()
         .current_dir(tmp.path())
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env("PROTEST_SMTP_PASSWORD", PASSWORD)
         .env("SSL_CERT_FILE", &ca)
         .env_remove(REQUIRE_TLS)
@@ -696,6 +700,7 @@ fn a_login_without_tls_on_this_computer_needs_to_be_asked_for() {
     let dir = drafts(tmp.path(), 1);
     let (code, _, err) = run(protest()
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env("PROTEST_SMTP_PASSWORD", PASSWORD)
         .env_remove(REQUIRE_TLS)
         .args([
@@ -716,6 +721,7 @@ fn a_login_without_tls_on_this_computer_needs_to_be_asked_for() {
     // Over a network, never.
     let (code, _, err) = run(protest()
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env("PROTEST_SMTP_PASSWORD", PASSWORD)
         .args([
             "send",
@@ -744,6 +750,7 @@ fn through_a_tunnel_the_certificate_is_checked_against_the_real_name() {
         run(protest()
             .current_dir(tmp.path())
             .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+            .env("XDG_STATE_HOME", tmp.path().join("state"))
             .env("PROTEST_SMTP_PASSWORD", PASSWORD)
             .env("SSL_CERT_FILE", ca)
             .env(REQUIRE_TLS, "1")
@@ -793,6 +800,7 @@ fn a_port_that_speaks_the_other_way_is_named_with_its_fix() {
     // A TLS-only port (465 behind a tunnel) given as smtp://.
     let (code, _, err) = run(protest()
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env("PROTEST_SMTP_PASSWORD", PASSWORD)
         .env("SSL_CERT_FILE", &ca)
         .args(["send", s(&dir), "--user", "branch", "--yes"])
@@ -811,6 +819,7 @@ fn a_port_that_speaks_the_other_way_is_named_with_its_fix() {
     let plain = Server::start(plain.path(), &[]);
     let (code, _, err) = run(protest()
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env("PROTEST_SMTP_PASSWORD", PASSWORD)
         .args(["send", s(&dir), "--user", "branch", "--yes"])
         .args(["--smtp", &format!("smtps://127.0.0.1:{}", plain.port)]));
@@ -904,4 +913,46 @@ fn a_refusal_is_final_and_outcomes_are_counted_to_all_some_and_none() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn a_copy_of_a_sent_message_in_another_folder_is_known_as_sent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &[]);
+    drafts(tmp.path(), 2);
+    let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &["drafts"], &[]);
+    assert_eq!(code, 0, "{err}");
+    // The same letters written again into another folder, and as an mbox.
+    let csv = tmp.path().join("members.csv");
+    for (format, out) in [("eml", "--out"), ("mbox", "-o")] {
+        let target = tmp.path().join(format!("again.{format}"));
+        let (code, _, err) = run(protest()
+            .args([
+                "write",
+                "mamai-restrictions",
+                "--date",
+                DATE,
+                "--to",
+                "gb-london",
+            ])
+            .args(["--senders", s(&csv), "--format", format, out, s(&target)]));
+        assert_eq!(code, 0, "{err}");
+    }
+    for copy in ["again.eml", "again.mbox"] {
+        let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &[copy], &[]);
+        assert_eq!(code, 0, "{copy}: {err}");
+        assert!(
+            err.contains(&format!(
+                "warning: 2 drafts were sent before from another folder (the send history {} records them): not sent again",
+                tmp.path().join("state/protest/sent.jsonl").display()
+            )),
+            "{copy}: {err}"
+        );
+    }
+    assert_eq!(server.received().len(), 2);
+    let mode = std::fs::metadata(tmp.path().join("state/protest"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o700);
 }

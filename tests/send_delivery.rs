@@ -114,6 +114,7 @@ fn a_run_killed_mid_way_is_completed_by_the_next_without_duplicates() {
     let dir = drafts(tmp.path(), 8);
     let mut child = Command::new(env!("CARGO_BIN_EXE_protest"))
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env("PROTEST_SMTP_PASSWORD", PASSWORD)
         .env_remove(REQUIRE_TLS)
         .args(["send", s(&dir), "--smtp", &server.url(), "--user", "branch"])
@@ -371,6 +372,7 @@ fn drafts_from_another_domain_than_the_account_are_warned_about() {
     let dir = drafts(tmp.path(), 2);
     let (code, _, err) = run(protest()
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env("PROTEST_SMTP_PASSWORD", PASSWORD)
         .args([
             "send",
@@ -426,6 +428,7 @@ fn the_password_never_comes_from_the_command_line() {
     let dir = drafts(tmp.path(), 1);
     let (code, _, err) = run(protest()
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .args([
             "send",
             s(&dir),
@@ -441,6 +444,7 @@ fn the_password_never_comes_from_the_command_line() {
 
     let (code, _, err) = run(protest()
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env_remove("PROTEST_SMTP_PASSWORD")
         .args([
             "send",
@@ -473,6 +477,7 @@ fn the_config_file_holds_the_server_and_a_password_command() {
     .unwrap();
     let (code, _, err) = run(protest()
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env_remove("PROTEST_SMTP_PASSWORD")
         .args(["send", s(&dir), "--yes", "--insecure-plain-auth"]));
     assert_eq!(code, 0, "{err}");
@@ -540,6 +545,7 @@ fn a_server_that_cannot_be_reached_is_a_temporary_failure() {
         .port();
     let (code, _, err) = run(protest()
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env("PROTEST_SMTP_PASSWORD", PASSWORD)
         .args([
             "send",
@@ -557,6 +563,7 @@ fn a_server_that_cannot_be_reached_is_a_temporary_failure() {
     // Sending tries five times, pausing 1, 2, 4 and 8 seconds, then stops.
     let (code, _, err) = run(protest()
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env("PROTEST_SMTP_PASSWORD", PASSWORD)
         .args([
             "send",
@@ -582,6 +589,7 @@ fn in_a_terminal_it_asks_first_and_no_sends_nothing() {
     for (answer, sent) in [("n", 0), ("y", 2)] {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_protest"));
         cmd.env("XDG_CONFIG_HOME", tmp.path().join("config"))
+            .env("XDG_STATE_HOME", tmp.path().join("state"))
             .env("PROTEST_SMTP_PASSWORD", PASSWORD)
             .env("TERM", "xterm")
             .env("NO_COLOR", "1")
@@ -606,6 +614,7 @@ fn a_server_that_wants_a_login_stops_the_run_without_refusing_every_draft() {
     let dir = drafts(tmp.path(), 3);
     let (code, _, err) = run(protest()
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env_remove("PROTEST_SMTP_PASSWORD")
         .args(["send", s(&dir), "--smtp", &server.url()])
         .args(["--yes", "--rate", "0"]));

@@ -152,6 +152,7 @@ pub fn run(args: SendArgs) -> Result<()> {
         &PlanOptions {
             lock: !args.dry_run,
             retry_refused: args.retry_refused,
+            history: send::log::history_path(),
         },
     )?;
     for skipped in &plan.skipped {
@@ -159,6 +160,19 @@ pub fn run(args: SendArgs) -> Result<()> {
             "{}: skipped: {}",
             escape_for_terminal(&skipped.draft),
             escape_for_terminal(&skipped.reason)
+        ));
+    }
+    if plan.sent_elsewhere > 0 {
+        crate::notice::warn(format!(
+            "{} sent before from another folder (the send history {} records {}): not sent again",
+            were(plan.sent_elsewhere),
+            plan.history_path()
+                .map_or(String::new(), |p| p.display().to_string()),
+            if plan.sent_elsewhere == 1 {
+                "it"
+            } else {
+                "them"
+            }
         ));
     }
     for pending in plan.pending.iter().filter(|p| p.unanswered_before) {

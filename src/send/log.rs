@@ -21,6 +21,27 @@ use crate::error::{Error, Result};
 /// The file name of the log in the folder of the drafts.
 pub const FILE_NAME: &str = "send-log.jsonl";
 
+/// The send history: every message accepted or refused for good, from any
+/// folder, so that a copy of a sent message in another folder (drafts
+/// written again elsewhere, a folder copied, an mbox of them) is known as
+/// sent. `$XDG_STATE_HOME/protest/sent.jsonl`, by default under
+/// `~/.local/state`.
+pub fn history_path() -> Option<PathBuf> {
+    let absolute = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    let dir = absolute("XDG_STATE_HOME").or_else(|| {
+        let home = absolute("HOME")?;
+        Some(match cfg!(target_os = "macos") {
+            true => home.join("Library/Application Support"),
+            false => home.join(".local/state"),
+        })
+    })?;
+    Some(dir.join("protest").join("sent.jsonl"))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Event {
@@ -88,9 +109,25 @@ impl Log {
     /// not yet sent or is re-sent); any other line that is not an entry is an
     /// error.
     pub fn open(folder: &Path, lock: Option<&str>) -> Result<Log> {
-        let path = folder.join(FILE_NAME);
-        let help =
-            "the send log is the file `protest send` keeps beside the drafts: move this away";
+        Log::open_file(
+            folder.join(FILE_NAME),
+            lock,
+            "the send log is the file `protest send` keeps beside the drafts: move this away",
+        )
+    }
+
+    /// Reads the send history at `path` (see [`history_path`]), if there is
+    /// one. Runs on other folders append to it too, a line at a time: it is
+    /// not locked.
+    pub fn history(path: PathBuf) -> Result<Log> {
+        Log::open_file(
+            path,
+            None,
+            "the send history is the file `protest send` keeps of what it sent: move it away",
+        )
+    }
+
+    fn open_file(path: PathBuf, lock: Option<&str>, help: &str) -> Result<Log> {
         // A link would put the lines, and the lock beside them, wherever it
         // leads (a device, another folder): the log is a file of its own.
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -175,15 +212,29 @@ impl Log {
         let file = match &mut self.file {
             Some(file) => file,
             None => {
-                use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+                use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
                 // It says which member wrote to which embassy: the owner's alone.
-                let file = OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .mode(0o600)
-                    .custom_flags(libc::O_NOFOLLOW)
-                    .open(&self.path)
-                    .map_err(|err| Error::write(&self.path, &err))?;
+                let open = || {
+                    OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .mode(0o600)
+                        .custom_flags(libc::O_NOFOLLOW)
+                        .open(&self.path)
+                };
+                let file = match open() {
+                    // The history's folder is made on its first line, the owner's alone.
+                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                        let parent = self.path.parent().unwrap_or(Path::new("."));
+                        std::fs::DirBuilder::new()
+                            .recursive(true)
+                            .mode(0o700)
+                            .create(parent)
+                            .and_then(|()| open())
+                    }
+                    opened => opened,
+                }
+                .map_err(|err| Error::write(&self.path, &err))?;
                 if file
                     .metadata()
                     .is_ok_and(|m| m.permissions().mode() & 0o077 != 0)

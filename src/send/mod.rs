@@ -167,7 +167,11 @@ pub fn run(
     let mut last_start: Option<Instant> = None;
     let mut stopped = None;
     for pending in plan.pending.iter().take(limit) {
-        let done = send_one(pending, &mut plan.logs, client, options, &mut last_start);
+        let logs = Logs {
+            folders: &mut plan.logs,
+            history: &mut plan.history,
+        };
+        let done = send_one(pending, logs, client, options, &mut last_start);
         let outcome = match done {
             Ok(Some(outcome)) => outcome,
             Ok(None) => break,
@@ -234,11 +238,17 @@ fn interrupted(summary: &Summary, signal: i32) -> Error {
         .with_help("run the same command again to send the rest")
 }
 
+/// Where a message is recorded.
+struct Logs<'a> {
+    folders: &'a mut [Log],
+    history: &'a mut Option<Log>,
+}
+
 /// Sends one message, trying again what is worth it; `None` when a stop was
 /// asked for before it was handed over.
 fn send_one(
     pending: &Pending,
-    logs: &mut [Log],
+    logs: Logs,
     client: &mut Client,
     options: &Options,
     last_start: &mut Option<Instant>,
@@ -259,7 +269,20 @@ fn send_one(
             reply,
         };
         for &log in &pending.logs {
-            logs[log].append(&entry)?;
+            logs.folders[log].append(&entry)?;
+        }
+        // What became of it, for copies elsewhere. The folder's log is the
+        // record that matters: a history that cannot be written is let go.
+        if matches!(event, Event::Accepted | Event::Rejected) {
+            if let Some(history) = logs.history.as_mut() {
+                if let Err(err) = history.append(&entry) {
+                    crate::notice::warn(format!(
+                        "{}; the rest of this run is recorded only beside the drafts",
+                        err.message
+                    ));
+                    *logs.history = None;
+                }
+            }
         }
         Ok(())
     };

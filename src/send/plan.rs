@@ -43,9 +43,14 @@ pub struct Plan {
     /// Drafts the logs say were refused for good by every recipient not
     /// accepted, in an earlier run: not tried again without `--retry-refused`.
     pub refused_before: usize,
+    /// Of `already_sent` and `refused_before`, the drafts only the send
+    /// history knows: a copy of them was sent from another folder.
+    pub sent_elsewhere: usize,
     /// Files of a batch folder that are not sent, and why.
     pub skipped: Vec<Skipped>,
     pub(super) logs: Vec<Log>,
+    /// The send history, which every accepted or refused message goes to.
+    pub(super) history: Option<Log>,
 }
 
 impl Plan {
@@ -63,6 +68,11 @@ impl Plan {
     pub fn log_paths(&self) -> Vec<PathBuf> {
         self.logs.iter().map(|l| l.path().to_path_buf()).collect()
     }
+
+    /// Where the send history is, when there is one.
+    pub fn history_path(&self) -> Option<&std::path::Path> {
+        self.history.as_ref().map(Log::path)
+    }
 }
 
 /// How to plan.
@@ -73,6 +83,8 @@ pub struct PlanOptions {
     pub lock: bool,
     /// Try again the recipients an earlier run saw refused for good.
     pub retry_refused: bool,
+    /// The send history (see [`super::log::history_path`]); none to keep no history.
+    pub history: Option<PathBuf>,
 }
 
 /// One message of the run, as found.
@@ -152,19 +164,24 @@ pub fn plan(paths: &[PathBuf], options: &PlanOptions) -> Result<Plan> {
         }
     }
 
+    let history = options.history.clone().map(Log::history).transpose()?;
     let mut plan = Plan {
         pending: Vec::new(),
         already_sent: 0,
         refused_before: 0,
+        sent_elsewhere: 0,
         skipped: sources.skipped,
         logs: Vec::new(),
+        history: None,
     };
     for message in found {
-        let records: Vec<&Record> = message
+        let mut records: Vec<&Record> = message
             .logs
             .iter()
             .filter_map(|&log| logs[log].record(&message.message_id))
             .collect();
+        let in_folders = records.len();
+        records.extend(history.as_ref().and_then(|h| h.record(&message.message_id)));
         let sha256 = hex(&message.digest);
         if let Some((_, time)) = records
             .iter()
@@ -202,6 +219,13 @@ pub fn plan(paths: &[PathBuf], options: &PlanOptions) -> Result<Plan> {
                 true => plan.refused_before += 1,
                 false => plan.already_sent += 1,
             }
+            // Settled, and not by this folder's log: by a copy sent from another.
+            let settled_here = records[..in_folders].iter().any(|r| {
+                !r.accepted.is_empty() || (!options.retry_refused && !r.refused.is_empty())
+            });
+            if !settled_here {
+                plan.sent_elsewhere += 1;
+            }
             continue;
         }
         plan.pending.push(Pending {
@@ -216,5 +240,6 @@ pub fn plan(paths: &[PathBuf], options: &PlanOptions) -> Result<Plan> {
         });
     }
     plan.logs = logs;
+    plan.history = history;
     Ok(plan)
 }

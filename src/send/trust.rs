@@ -19,14 +19,17 @@ pub fn check_config(path: &Path) -> Result<()> {
     check_private(path, "the config file", "chmod 600")
 }
 
-/// Refuses a file that someone other than its user (or root) owns or may write.
+/// Refuses a file that someone other than its user (or root) owns or may
+/// write, or that is no file to read (a FIFO would be waited on for ever).
 fn check_private(path: &Path, what: &str, fix: &str) -> Result<()> {
     let Ok(metadata) = std::fs::metadata(path) else {
         return Ok(());
     };
     // SAFETY: geteuid has no preconditions.
     let me = unsafe { libc::geteuid() };
-    let problem = if metadata.uid() != me && metadata.uid() != 0 {
+    let problem = if !metadata.is_file() {
+        "is not a regular file (a FIFO, a device or a directory)"
+    } else if metadata.uid() != me && metadata.uid() != 0 {
         "belongs to another user"
     } else if metadata.mode() & 0o022 != 0 {
         "is writable by other users"

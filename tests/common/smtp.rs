@@ -180,6 +180,7 @@ pub fn drafts(tmp: &Path, count: usize) -> PathBuf {
 pub fn send(tmp: &Path, server: &Server, path: &Path) -> assert_cmd::Command {
     let mut cmd = protest();
     cmd.env("XDG_CONFIG_HOME", tmp.join("config"))
+        .env("XDG_STATE_HOME", tmp.join("state"))
         .env("PROTEST_SMTP_PASSWORD", PASSWORD)
         .env_remove(REQUIRE_TLS)
         .env_remove("SSL_CERT_FILE")
@@ -197,6 +198,7 @@ pub const REQUIRE_TLS: &str = "PROTEST_SMTP_REQUIRE_TLS";
 pub fn spawn_send(tmp: &Path, server: &Server, paths: &[&Path], args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_protest"))
         .env("XDG_CONFIG_HOME", tmp.join("config"))
+        .env("XDG_STATE_HOME", tmp.join("state"))
         .env("PROTEST_SMTP_PASSWORD", PASSWORD)
         .env_remove(REQUIRE_TLS)
         .env_remove("PROTEST_DATA")
