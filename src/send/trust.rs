@@ -25,11 +25,16 @@ fn check_private(path: &Path, what: &str, fix: &str) -> Result<()> {
     let Ok(metadata) = std::fs::metadata(path) else {
         return Ok(());
     };
+    if !metadata.is_file() {
+        return Err(Error::usage(format!(
+            "{}: {what} is not a regular file (a FIFO, a device or a directory): it is not read",
+            path.display()
+        ))
+        .with_help("make it a file of its own, or move it away; nothing was sent"));
+    }
     // SAFETY: geteuid has no preconditions.
     let me = unsafe { libc::geteuid() };
-    let problem = if !metadata.is_file() {
-        "is not a regular file (a FIFO, a device or a directory)"
-    } else if metadata.uid() != me && metadata.uid() != 0 {
+    let problem = if metadata.uid() != me && metadata.uid() != 0 {
         "belongs to another user"
     } else if metadata.mode() & 0o022 != 0 {
         "is writable by other users"
