@@ -13,6 +13,7 @@ pub mod log;
 pub mod message;
 mod plan;
 pub mod smtp;
+mod sockets;
 pub mod source;
 pub mod stop;
 mod tls;

@@ -312,7 +312,10 @@ impl Client {
             wrapper.as_ref(),
             None,
         ) {
-            Ok(connection) => return Ok(connection),
+            Ok(connection) => {
+                super::sockets::no_delay();
+                return Ok(connection);
+            }
             Err(err) => err,
         };
         let at = format!("{}:{}", server.host, server.port);

@@ -182,38 +182,10 @@ pub fn pause(duration: Duration) -> bool {
 
 /// Shuts every TCP connection of the process: a read waiting on one returns.
 fn cut_connections() {
-    // SAFETY: getrlimit fills the struct it is given.
-    let limit = unsafe {
-        let mut limit: libc::rlimit = std::mem::zeroed();
-        match libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) {
-            0 => limit.rlim_cur.min(65_536) as i32,
-            _ => 1024,
-        }
-    };
-    // Standard input, output and error are never the mail server.
-    for fd in 3..limit {
-        // SAFETY: fstat, getsockname and shutdown on a descriptor number
-        // fail harmlessly when it is not open or not a socket.
-        unsafe {
-            let mut stat: libc::stat = std::mem::zeroed();
-            if libc::fstat(fd, &mut stat) != 0 || stat.st_mode & libc::S_IFMT != libc::S_IFSOCK {
-                continue;
-            }
-            let mut address: libc::sockaddr_storage = std::mem::zeroed();
-            let mut length = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-            if libc::getsockname(
-                fd,
-                (&mut address as *mut libc::sockaddr_storage).cast(),
-                &mut length,
-            ) != 0
-            {
-                continue;
-            }
-            if matches!(i32::from(address.ss_family), libc::AF_INET | libc::AF_INET6) {
-                libc::shutdown(fd, libc::SHUT_RDWR);
-            }
-        }
-    }
+    // SAFETY: shutdown on a socket descriptor; at worst it fails.
+    super::sockets::each_tcp(|fd| unsafe {
+        libc::shutdown(fd, libc::SHUT_RDWR);
+    });
 }
 
 pub fn name(signal: i32) -> &'static str {
