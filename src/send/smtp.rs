@@ -221,6 +221,11 @@ impl Client {
             return Err(Failure::Transient("stopped before connecting".into()));
         };
         let mut connection = self.open()?;
+        // Greeted: the rest (STARTTLS, a login a slow directory checks) gets
+        // the time any answer gets.
+        connection
+            .set_timeout(Some(TIMEOUT))
+            .map_err(|err| Failure::Transient(format!("cannot set a timeout: {err}")))?;
         let server = &self.server;
         if server.security == Security::StartTls {
             if connection.can_starttls() {
@@ -276,9 +281,6 @@ impl Client {
                     }
                 })?;
         }
-        connection
-            .set_timeout(Some(TIMEOUT))
-            .map_err(|err| Failure::Transient(format!("cannot set a timeout: {err}")))?;
         self.connection = Some(connection);
         Ok(())
     }
