@@ -45,9 +45,10 @@ a re-run sends only what the server has not accepted or refused for good. A cras
 the server accepts a message can send that one message twice.
 
 Exit codes: 0 all sent, 1 some recipients refused for good (the others were sent), 2 usage,
-65 a draft is not an email, 75 the server kept deferring or another run is sending (run again
-later), 77 login, TLS or unsafe settings refused (nothing more sent), 129/130/143 stopped by
-SIGHUP/SIGINT/SIGTERM (after the answer to the message on its way).
+65 a draft is not an email, 66 a folder without its manifest or no draft left to send, 75 the
+server kept deferring or another run is sending (run again later), 77 login, TLS or unsafe
+settings refused (nothing more sent), 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (after the
+answer to the message on its way).
 
 Examples:
   protest send drafts/ --smtp smtp://smtp.example.org --user branch@example.org --dry-run
