@@ -627,3 +627,79 @@ fn a_server_that_wants_a_login_stops_the_run_without_refusing_every_draft() {
         .count();
     assert_eq!(refused, 0);
 }
+
+#[test]
+fn starttls_is_used_whenever_offered_even_on_this_computer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificates(tmp.path(), "server");
+    // STARTTLS offered, not required; the login only after it (as Postfix on 587).
+    let server = Server::start(tmp.path(), &["--tls", s(&cert), s(&key), "--tls-optional"]);
+    drafts(tmp.path(), 1);
+    let (code, _, err) = run(protest()
+        .current_dir(tmp.path())
+        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
+        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+        .env("SSL_CERT_FILE", &ca)
+        .env_remove(REQUIRE_TLS)
+        .args([
+            "send",
+            "drafts",
+            "--smtp",
+            &server.url(),
+            "--user",
+            "branch",
+            "--yes",
+        ]));
+    assert_eq!(code, 0, "{err}");
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].0["tls"], true);
+    assert_eq!(received[0].0["authenticated"], true);
+}
+
+#[test]
+fn a_login_without_tls_on_this_computer_needs_to_be_asked_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &[]);
+    let dir = drafts(tmp.path(), 1);
+    let (code, _, err) = run(protest()
+        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
+        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+        .env_remove(REQUIRE_TLS)
+        .args([
+            "send",
+            s(&dir),
+            "--smtp",
+            &server.url(),
+            "--user",
+            "branch",
+            "--yes",
+        ]));
+    assert_eq!(code, 77, "{err}");
+    assert!(
+        err.starts_with("error: 127.0.0.1 does not offer STARTTLS: the password would go unencrypted\n  help: on this computer that can be safe: say so with --insecure-plain-auth"),
+        "{err}"
+    );
+    assert!(server.received().is_empty());
+    // Over a network, never.
+    let (code, _, err) = run(protest()
+        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
+        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+        .args([
+            "send",
+            s(&dir),
+            "--smtp",
+            "smtp://mail.example.org",
+            "--user",
+            "b",
+        ])
+        .args(["--insecure-plain-auth", "--yes"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: --insecure-plain-auth is for a server on this computer, and mail.example.org is not"),
+        "{err}"
+    );
+}
