@@ -305,6 +305,41 @@ fn a_second_signal_stops_at_once_and_says_the_last_message_may_have_arrived() {
     );
 }
 
+#[test]
+fn a_hang_up_with_no_terminal_left_to_write_to_still_stops_cleanly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &["--hold"]);
+    let dir = drafts(tmp.path(), 2);
+    // Standard error that cannot be written, as a terminal that hung up.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_protest"))
+        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
+        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+        .args(["send", s(&dir), "--smtp", &server.url(), "--user", "branch"])
+        .args(["--insecure-plain-auth", "--yes", "--rate", "unlimited"])
+        .stderr(full)
+        .spawn()
+        .unwrap();
+    server.wait_for_holding(1);
+    signal(&child, libc::SIGHUP);
+    std::thread::sleep(Duration::from_millis(300));
+    server.release();
+    let status = child.wait_with_output().unwrap().status;
+    assert_eq!(status.code(), Some(129), "not a crash (101)");
+    let events = log_events(&dir);
+    assert_eq!(
+        events
+            .iter()
+            .map(|e| e["event"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["sending", "accepted"]
+    );
+}
+
 // --- Rule 4: from a batch folder, only the drafts `write` made -----------------
 
 #[test]

@@ -472,12 +472,12 @@ fn report(
     }
     for message in &summary.messages {
         for rejection in &message.rejected {
-            eprintln!(
+            crate::notice::say(format_args!(
                 "refused: {} to {}: {}",
                 escape_for_terminal(&message.draft),
                 rejection.recipient,
                 rejection.reply
-            );
+            ));
         }
     }
     // Delivered to all their recipients, to some, to none.
