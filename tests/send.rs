@@ -439,30 +439,6 @@ fn a_users_own_email_that_write_would_not_replace_is_never_sent_with_the_drafts(
     assert!(server.received().is_empty());
 }
 
-#[test]
-fn a_folder_without_a_manifest_is_not_sent_from() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &[]);
-    let dir = tmp.path().join("mail");
-    std::fs::create_dir(&dir).unwrap();
-    std::fs::write(
-        dir.join("a.eml"),
-        "From: a@example.org\r\nTo: b@example.net\r\nSubject: s\r\n\r\nx\r\n",
-    )
-    .unwrap();
-    let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &["mail"], &[]);
-    assert_eq!(code, 66, "{err}");
-    assert!(
-        err.starts_with(
-            "error: mail: no manifest.jsonl: from a folder, send takes only the drafts"
-        ),
-        "{err}"
-    );
-    assert!(err.contains("protest send mail/*.eml"), "{err}");
-    assert!(server.received().is_empty());
-    assert!(!dir.join("send-log.jsonl").exists());
-}
-
 // --- Rule 5: bounded inputs ----------------------------------------------------
 
 #[test]
