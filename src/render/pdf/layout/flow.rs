@@ -9,6 +9,7 @@ use super::paginate::FlowLine;
 use super::wrap::wrap;
 use crate::compose::{Block, Letter};
 use crate::render::pdf::font::Style;
+use crate::render::words::cc_label;
 
 /// Lays a block of wrapped lines: widow and orphan control keeps at least two
 /// lines together at the foot and the head of a page.
@@ -120,7 +121,7 @@ pub(super) fn flow(l: &Letter, g: &Geometry) -> Vec<FlowLine> {
         last.keep = !l.cc.is_empty();
     }
     let face = Style::Regular.face();
-    let label = crate::render::cc_label(&l.language);
+    let label = cc_label(&l.language);
     let indent = (face.width(label, CC) + face.width("  ", CC)).max(mm(10.0));
     for (i, entry) in l.cc.iter().enumerate() {
         let lines = wrap(entry, Style::Regular, CC, text_w - indent);
