@@ -675,3 +675,16 @@ fn esc_shows_the_question_as_cancelled_not_answered() {
         .unwrap_or_else(|| panic!("not shown as cancelled: {}", w.seen));
     assert!(!w.seen[mark..].contains('✔'), "{}", w.seen);
 }
+
+#[test]
+fn the_embassy_list_spells_a_consulate_general_as_the_letters_do() {
+    let home = Home::new();
+    let mut w = home.spawn(&[]);
+    w.expect("Which letter?").send("mamai");
+    w.answer("Free journalist Zhanbolat Mamai", ENTER);
+    new_sender(&mut w);
+    w.answer("Which embassy?", "sydney")
+        .expect("Australia · Sydney · Consulate General (au-sydney)")
+        .send(ESC);
+    assert_eq!(w.exit_code(), 130, "{}", w.seen);
+}

@@ -25,6 +25,18 @@ impl MissionKind {
             MissionKind::Authority => "authority",
         }
     }
+
+    /// The kind of office in English, spelt as the printed letters and the
+    /// directory's mission names spell it ("Consulate General", no hyphen).
+    pub fn label(self) -> &'static str {
+        match self {
+            MissionKind::Embassy => "Embassy",
+            MissionKind::ConsulateGeneral => "Consulate General",
+            MissionKind::Consulate => "Consulate",
+            MissionKind::PermanentMission => "Permanent Mission",
+            MissionKind::Authority => "Authority in Kazakhstan",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -506,11 +506,8 @@ impl Catalog {
     pub fn coverage_note(&self, code: &str) -> Option<String> {
         let (mission, from_abroad) = self.coverage(code).ok()?;
         let office = match mission.kind {
-            MissionKind::Embassy => "Embassy",
-            MissionKind::ConsulateGeneral => "Consulate General",
-            MissionKind::Consulate => "Consulate",
-            MissionKind::PermanentMission => "Permanent Mission",
             MissionKind::Authority => return None,
+            kind => kind.label(),
         };
         from_abroad.then(|| {
             format!(

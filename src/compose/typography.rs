@@ -16,7 +16,7 @@
 
 use crate::catalog::primary_language;
 
-use super::Block;
+use super::letter::Block;
 
 pub const NBSP: char = '\u{a0}';
 
