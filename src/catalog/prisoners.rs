@@ -272,6 +272,9 @@ impl Standing<'_> {
 pub enum Ask {
     Release,
     LiftRestrictions,
+    /// Drop the charges, and free from custody pending a fair trial: fits
+    /// people held or on trial, and stops fitting at a verdict or a release.
+    DropCharges,
     /// An investigation, accountability or remembrance: fits anyone, the dead included.
     Justice,
 }
@@ -281,6 +284,7 @@ impl Ask {
         match self {
             Ask::Release => "release",
             Ask::LiftRestrictions => "lift-restrictions",
+            Ask::DropCharges => "drop-charges",
             Ask::Justice => "justice",
         }
     }
@@ -292,6 +296,7 @@ impl Ask {
                 Status::Detained | Status::OnTrial | Status::Sentenced
             ),
             Ask::LiftRestrictions => status == Status::Restricted,
+            Ask::DropCharges => matches!(status, Status::Detained | Status::OnTrial),
             Ask::Justice => true,
         }
     }
@@ -301,6 +306,7 @@ impl Ask {
         match self {
             Ask::Release => "the release of",
             Ask::LiftRestrictions => "the lifting of the restrictions on",
+            Ask::DropCharges => "the dropping of the charges against",
             Ask::Justice => "justice for",
         }
     }
@@ -321,11 +327,16 @@ impl Misfit<'_> {
     pub fn describe(&self) -> String {
         match self.standing.cause {
             Some(cause) => format!(
-                "{} ({}: {}; source: {})",
+                "{} ({}: {}; source: {}{})",
                 self.summary(),
                 cause.kind.as_str(),
                 cause.note,
-                cause.source
+                cause.source,
+                if cause.confidence == Confidence::Low {
+                    "; low confidence"
+                } else {
+                    ""
+                }
             ),
             None => self.summary(),
         }
@@ -530,6 +541,10 @@ mod tests {
                 matches!(status, Detained | OnTrial | Sentenced)
             );
             assert_eq!(Ask::LiftRestrictions.fits(status), status == Restricted);
+            assert_eq!(
+                Ask::DropCharges.fits(status),
+                matches!(status, Detained | OnTrial)
+            );
             assert!(Ask::Justice.fits(status));
         }
     }
