@@ -333,7 +333,7 @@ impl Misfit<'_> {
                 cause.note,
                 cause.source,
                 if cause.confidence == Confidence::Low {
-                    "; low confidence"
+                    "; confidence low"
                 } else {
                     ""
                 }
@@ -371,7 +371,12 @@ impl Misfit<'_> {
             };
             format!("{since} {}", cause.date)
         };
-        format!("{what}, {fact}")
+        // A reason that rests on one unconfirmed report says so wherever it is shown.
+        let doubt = match cause.confidence {
+            Confidence::Low => " (a low-confidence report)",
+            _ => "",
+        };
+        format!("{what}, {fact}{doubt}")
     }
 }
 

@@ -394,7 +394,8 @@ fn check_sources(catalog: &Catalog, today: Date, findings: &mut Findings) {
             findings.warn(
                 &template.origin,
                 template.front_line("archived"),
-                "archived with no `since`: no day is known on which it was current, so                  `write --as-of` cannot write its historical text",
+                "archived with no `since`: no day is known on which it was current, so \
+                 `write --as-of` cannot write its historical text",
             );
         }
     }
