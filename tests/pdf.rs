@@ -676,7 +676,7 @@ fn write_batch(csv: &Path, args: &[&str]) {
         "mamai",
         "--to",
         "gb-london",
-        "--date",
+        "--as-of",
         "2017-05-01",
     ])
     .arg("--senders")
@@ -764,7 +764,7 @@ fn a_combined_pdf_is_every_letter_or_none() {
             "mamai",
             "--to",
             "gb-london",
-            "--date",
+            "--as-of",
             "2017-05-01",
         ])
         .arg("--senders")

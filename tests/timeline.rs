@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use common::{fixture, protest, run};
 
-const NO_CURRENT: &str = "  help: `protest letters` lists the current letters, and `protest letters prisoners` each person's timeline with its sources; --force does not change facts\n";
+const NO_CURRENT: &str = "  help: `protest letters` lists the current letters, and `protest letters prisoners` each person's timeline with its sources; --as-of DATE writes its historical text, dated a day it was current; --force does not change facts\n";
 
 /// `protest write LETTER --to gb-london --name A --date DATE --letters <fixtures>`.
 fn write(letter: &str, date: &str) -> assert_cmd::Command {
@@ -77,7 +77,7 @@ fn release_for_someone_who_died_is_refused_and_points_to_the_current_letter() {
     refused(
         "free-late",
         "2026-11-30",
-        "error: letter `free-late` asks for the release of Late Person, who died on 2022-05-05 (died: died in hospital; source: Test Source D)\n  help: use `protest write remember-late`, the current letter for Late Person; --force does not change facts\n",
+        "error: letter `free-late` asks for the release of Late Person, who died on 2022-05-05 (died: died in hospital; source: Test Source D)\n  help: use `protest write remember-late`, the current letter for Late Person; --as-of DATE writes its historical text, dated a day it was current; --force does not change facts\n",
     );
 }
 
@@ -86,7 +86,7 @@ fn release_for_someone_under_restrictions_is_refused() {
     refused(
         "free-limited",
         "2026-11-30",
-        "error: letter `free-limited` asks for the release of Limited Person, who is at liberty under restrictions since 2023-04-10 (suspended-sentence: sentenced to six years suspended, with a ban on journalism; source: Test Source F)\n  help: use `protest write lift-limited`, the current letter for Limited Person; --force does not change facts\n",
+        "error: letter `free-limited` asks for the release of Limited Person, who is at liberty under restrictions since 2023-04-10 (suspended-sentence: sentenced to six years suspended, with a ban on journalism; source: Test Source F)\n  help: use `protest write lift-limited`, the current letter for Limited Person; --as-of DATE writes its historical text, dated a day it was current; --force does not change facts\n",
     );
 }
 

@@ -264,10 +264,9 @@ impl Catalog {
                 .to_string(),
         };
         let historical = match self.first_current_day(template) {
-            Some(day) => format!(
-                "--as-of DATE writes its historical text, dated a day it was current \
-                 (e.g. --as-of {day})"
-            ),
+            Some(day) => {
+                format!("--as-of {day} writes its historical text, dated a day it was current")
+            }
             None if template
                 .front
                 .archived
@@ -278,7 +277,8 @@ impl Catalog {
                  (archived = { since = \"YYYY-MM-DD\", why = \"...\" } gives one)"
                     .to_string()
             }
-            None => "no day is known on which it fitted its facts".to_string(),
+            None => "--as-of DATE writes its historical text, dated a day it was current"
+                .to_string(),
         };
         format!("{instead}; {historical}; --force does not change facts")
     }

@@ -255,7 +255,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     // Said once the run is known to be possible, not before its refusal.
     let warn_about_facts = || {
         for template in &templates {
-            warn_about_facts(&catalog, template, date, today);
+            warn_about_facts(&catalog, template, date);
         }
     };
     let senders = match &args.senders {
@@ -340,7 +340,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         senders,
         recipients,
         date,
-        date_given: args.date.is_some(),
+        date_given: args.date.is_some() || args.as_of.is_some(),
         personal: personal(&args)?,
         cc: args.cc.clone(),
         cc_embassy: args.cc_embassy,
@@ -446,15 +446,9 @@ fn templates<'c>(catalog: &'c Catalog, args: &WriteArgs) -> Result<Vec<&'c Lette
 }
 
 /// Says, before the letter is written, what the facts behind it cannot
-/// vouch for: a historical text of a letter that is history today, news
-/// over a year old.
-fn warn_about_facts(catalog: &Catalog, template: &LetterTemplate, date: Date, today: Date) {
-    if let Some(why) = catalog.archived_reason(template, today) {
-        crate::notice::note(format_args!(
-            "note: the historical text of `{}` as of {date}: today it is history ({why})",
-            template.front.id
-        ));
-    }
+/// vouch for: news over a year older than the letter. (A historical text
+/// is asked for by --as-of, and its date says what it is.)
+fn warn_about_facts(catalog: &Catalog, template: &LetterTemplate, date: Date) {
     for (prisoner, _) in catalog.asks(template) {
         if let Some(warning) = prisoner.stale_warning(date) {
             crate::notice::warn(warning);
