@@ -247,8 +247,8 @@ fn quotations(text: &str) -> Vec<Span> {
                     '“' => '”',
                     _ => '»',
                 };
-                let paragraph_end = c == '\n'
-                    && chars.get(k + 1).is_some_and(|&(_, next)| next == '\n');
+                let paragraph_end =
+                    c == '\n' && chars.get(k + 1).is_some_and(|&(_, next)| next == '\n');
                 if c == opener && opener != '"' {
                     depth += 1;
                 } else if c == closer {
@@ -505,8 +505,8 @@ fn date_at(tokens: &[Token], i: usize) -> Option<(DateMention, usize)> {
         _ => String::new(),
     };
     const PREPOSITIONS: &[&str] = &[
-        "in", "of", "since", "until", "by", "from", "early", "late", "mid", "end", "в", "с",
-        "до", "к",
+        "in", "of", "since", "until", "by", "from", "early", "late", "mid", "end", "в", "с", "до",
+        "к",
     ];
     if word == "May" && !PREPOSITIONS.contains(&before.as_str()) {
         return None;
@@ -551,11 +551,17 @@ fn number_word(word: &str) -> Option<u32> {
     ];
     let lower = word.to_lowercase();
     let unit = |w: &str| UNITS.iter().position(|u| *u == w).map(|n| n as u32);
-    let tens = |w: &str| TENS.iter().position(|t| *t == w).map(|n| 20 + 10 * n as u32);
+    let tens = |w: &str| {
+        TENS.iter()
+            .position(|t| *t == w)
+            .map(|n| 20 + 10 * n as u32)
+    };
     // "thirty-seven", and the number in "three-year" or "twenty-five-year-old".
     let mut parts = lower.split('-');
     let first = parts.next().unwrap_or("");
-    let second = parts.next().and_then(|u| unit(u).filter(|u| (1..10).contains(u)));
+    let second = parts
+        .next()
+        .and_then(|u| unit(u).filter(|u| (1..10).contains(u)));
     let value = match (tens(first), second) {
         (Some(t), Some(u)) => Some(t + u),
         _ => unit(first).or_else(|| tens(first)),
@@ -617,7 +623,10 @@ mod tests {
                 .collect::<Vec<_>>(),
             [date(Some(3), 2, Some(2023)), date(None, 5, Some(2023))]
         );
-        assert_eq!(kinds("since July, in 2015"), [date(None, 7, None), ClaimKind::Year(2015)]);
+        assert_eq!(
+            kinds("since July, in 2015"),
+            [date(None, 7, None), ClaimKind::Year(2015)]
+        );
         // The verb is not the month.
         assert!(kinds("May I ask you").is_empty());
     }
@@ -638,14 +647,20 @@ mod tests {
         );
         assert_eq!(found[2].line, 1);
         // A number inside a quotation belongs to the quotation.
-        assert_eq!(kinds("\"7 years\""), [ClaimKind::Quotation("7 years".into())]);
+        assert_eq!(
+            kinds("\"7 years\""),
+            [ClaimKind::Quotation("7 years".into())]
+        );
     }
 
     #[test]
     fn an_unclosed_quotation_runs_to_the_end_of_its_paragraph() {
         assert_eq!(
             kinds("he said \"no\nmore\n\nThen 12"),
-            [ClaimKind::Quotation("no more".into()), ClaimKind::Number("12".into())]
+            [
+                ClaimKind::Quotation("no more".into()),
+                ClaimKind::Number("12".into())
+            ]
         );
     }
 

@@ -82,10 +82,7 @@ impl Stated<'_> {
     /// "(Duman Mukhammedkarim: sentenced …; source: RFE/RL …)".
     pub fn details(&self) -> String {
         match self.person {
-            Some(person) => format!(
-                "({}: {}; source: {})",
-                person.name, self.says, self.source
-            ),
+            Some(person) => format!("({}: {}; source: {})", person.name, self.says, self.source),
             None => format!("({}; source: {})", self.says, self.source),
         }
     }

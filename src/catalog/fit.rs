@@ -132,7 +132,11 @@ impl Catalog {
                         continue;
                     };
                     let join = |part: fn(&super::Event) -> &str| {
-                        events.iter().map(|e| part(e)).collect::<Vec<_>>().join("; ")
+                        events
+                            .iter()
+                            .map(|e| part(e))
+                            .collect::<Vec<_>>()
+                            .join("; ")
                     };
                     stated.push(Stated {
                         date: fact.date,
@@ -173,17 +177,20 @@ impl Catalog {
     /// Why `template` does not fit the facts on `day`, every reason of it;
     /// `None` when it is current.
     pub fn refusal<'c>(&'c self, template: &'c LetterTemplate, day: Date) -> Option<Refusal<'c>> {
-        let archived = template.front.archived.as_ref().and_then(|archived| {
-            match archived.since() {
-                Some(since) if day < since.first_day() => None,
-                Some(since) => Some(format!(
-                    "{} (history since {})",
-                    archived.why(),
-                    since.format_en()
-                )),
-                None => Some(archived.why().to_string()),
-            }
-        });
+        let archived =
+            template
+                .front
+                .archived
+                .as_ref()
+                .and_then(|archived| match archived.since() {
+                    Some(since) if day < since.first_day() => None,
+                    Some(since) => Some(format!(
+                        "{} (history since {})",
+                        archived.why(),
+                        since.format_en()
+                    )),
+                    None => Some(archived.why().to_string()),
+                });
         let too_early = self
             .stated(template)
             .into_iter()
@@ -213,11 +220,22 @@ impl Catalog {
             .filter(move |t| self.refusal(t, day).is_none())
     }
 
-    /// A day on which the letter was current, for `write --as-of`: the day
-    /// of its newest fact, when the letter fitted the facts then.
+    /// The first day on which the letter was current, for `write --as-of`:
+    /// the day of its newest fact, or the first day after it on which one of
+    /// its people's status changed, whichever first fits everything.
     pub fn first_current_day(&self, template: &LetterTemplate) -> Option<Date> {
-        let day = self.newest_fact(template)?.date.first_day();
-        self.refusal(template, day).is_none().then_some(day)
+        let earliest = self.newest_fact(template).map(|fact| fact.date.first_day());
+        let mut days: Vec<Date> = self
+            .asks(template)
+            .into_iter()
+            .flat_map(|(person, _)| person.chronology().into_iter().map(|(_, day)| day))
+            .chain(earliest)
+            .filter(|day| earliest.is_none_or(|earliest| *day >= earliest))
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        days.into_iter()
+            .find(|day| self.refusal(template, *day).is_none())
     }
 
     /// Refuses a letter that does not fit the facts on `day`: one that asks
@@ -250,9 +268,8 @@ impl Catalog {
     fn history_help(&self, template: &LetterTemplate, refusal: &Refusal) -> String {
         let first = refusal.misfits.first().map(|m| m.prisoner);
         let current = first.and_then(|person| {
-            self.current_letters(refusal.day).find(|t| {
-                t.front.id != template.front.id && t.front.prisoners.contains(&person.id)
-            })
+            self.current_letters(refusal.day)
+                .find(|t| t.front.id != template.front.id && t.front.prisoners.contains(&person.id))
         });
         let instead = match (current, first) {
             (Some(letter), Some(person)) => format!(
@@ -277,8 +294,9 @@ impl Catalog {
                  (archived = { since = \"YYYY-MM-DD\", why = \"...\" } gives one)"
                     .to_string()
             }
-            None => "--as-of DATE writes its historical text, dated a day it was current"
-                .to_string(),
+            None => {
+                "--as-of DATE writes its historical text, dated a day it was current".to_string()
+            }
         };
         format!("{instead}; {historical}; --force does not change facts")
     }

@@ -327,16 +327,11 @@ impl Misfit<'_> {
     pub fn describe(&self) -> String {
         match self.standing.cause {
             Some(cause) => format!(
-                "{} ({}: {}; source: {}{})",
+                "{} ({}: {}; source: {})",
                 self.summary(),
                 cause.kind.as_str(),
                 cause.note,
-                cause.source,
-                if cause.confidence == Confidence::Low {
-                    "; confidence low"
-                } else {
-                    ""
-                }
+                cause.source
             ),
             None => self.summary(),
         }

@@ -469,9 +469,7 @@ fn age_table(ages: &[Age], today: Date) -> String {
     if ages.is_empty() {
         return String::new();
     }
-    let mut out = format!(
-        "\nThe data's age on {today}, oldest first (refresh these first):\n"
-    );
+    let mut out = format!("\nThe data's age on {today}, oldest first (refresh these first):\n");
     for age in ages {
         let mut parts = vec![match age.newest_fact {
             Some(date) => format!("newest fact {date}"),

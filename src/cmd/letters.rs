@@ -127,7 +127,9 @@ fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> 
         .templates
         .values()
         .map(|t| {
-            let reasons = catalog.refusal(t, day).map_or_else(Vec::new, |r| r.reasons());
+            let reasons = catalog
+                .refusal(t, day)
+                .map_or_else(Vec::new, |r| r.reasons());
             (t, reasons)
         })
         .filter(|(_, reasons)| reasons.is_empty() != archived)
