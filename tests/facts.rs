@@ -24,8 +24,7 @@ fn letters_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-const FREE_TWO: &str =
-    "+++\nid = \"free-two\"\ntitle = \"Free them\"\nlanguage = \"en-GB\"\n\
+const FREE_TWO: &str = "+++\nid = \"free-two\"\ntitle = \"Free them\"\nlanguage = \"en-GB\"\n\
     subject = \"Release of these people\"\nprisoners = [\"freed-person\", \"late-person\"]\n\
     source = \"test\"\n+++\nI ask for the release of {{names prisoners}}.\n";
 

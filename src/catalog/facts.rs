@@ -39,11 +39,48 @@ pub struct Quotation {
 /// Why a letter is history (`archived`): the reason alone, or the reason
 /// and the day from which it applies, so that `write --as-of` can still
 /// write the letter as it was before then.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum Archived {
     Why(String),
     Since { since: PartialDate, why: String },
+}
+
+/// By hand rather than `untagged`, so that a table missing a key is told
+/// which, not "data did not match any variant".
+impl<'de> Deserialize<'de> for Archived {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Archived;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a reason, or { since = \"YYYY-MM-DD\", why = \"...\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, why: &str) -> Result<Archived, E> {
+                Ok(Archived::Why(why.to_string()))
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<Archived, M::Error> {
+                use serde::de::Error;
+                let (mut since, mut why) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "since" => since = Some(map.next_value::<PartialDate>()?),
+                        "why" => why = Some(map.next_value::<String>()?),
+                        other => return Err(M::Error::unknown_field(other, &["since", "why"])),
+                    }
+                }
+                match (since, why) {
+                    (Some(since), Some(why)) => Ok(Archived::Since { since, why }),
+                    (_, None) => Err(M::Error::missing_field("why")),
+                    (None, _) => Err(M::Error::missing_field("since")),
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 impl Archived {
