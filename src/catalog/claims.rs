@@ -223,9 +223,10 @@ struct Span {
     inner: std::ops::Range<usize>,
 }
 
-/// The top-level quotations: `"…"` (paired in order), `“…”` and `«…»`
-/// (nested ones belong to the outer quotation). A mark left open runs to
-/// the end of its paragraph, which still quotes something.
+/// The top-level quotations: `"…"` (paired in order), `“…”`, `«…»`, `„…“`,
+/// `‘…’`, `‹…›` and `「…」` (nested ones belong to the outer quotation). A
+/// mark left open runs to the end of its paragraph, which still quotes
+/// something. A `’` inside a word (people’s) is an apostrophe, not a close.
 fn quotations(text: &str) -> Vec<Span> {
     let mut spans = Vec::new();
     let mut open: Option<(usize, char, usize)> = None;
@@ -236,22 +237,27 @@ fn quotations(text: &str) -> Vec<Span> {
         let (pos, c) = chars[k];
         match open {
             None => {
-                if matches!(c, '"' | '“' | '«') {
+                if matches!(c, '"' | '“' | '«' | '„' | '‘' | '‹' | '「') {
                     open = Some((pos, c, pos + c.len_utf8()));
                     depth = 1;
                 }
             }
             Some((start, opener, inner_start)) => {
-                let closer = match opener {
-                    '"' => '"',
-                    '“' => '”',
-                    _ => '»',
+                let next_is_letter = chars.get(k + 1).is_some_and(|&(_, n)| n.is_alphabetic());
+                let closes = match opener {
+                    '"' => c == '"',
+                    '“' => c == '”',
+                    '«' => c == '»',
+                    '„' => c == '“' || c == '”',
+                    '‘' => c == '’' && !next_is_letter,
+                    '‹' => c == '›',
+                    _ => c == '」',
                 };
                 let paragraph_end =
                     c == '\n' && chars.get(k + 1).is_some_and(|&(_, next)| next == '\n');
                 if c == opener && opener != '"' {
                     depth += 1;
-                } else if c == closer {
+                } else if closes {
                     depth -= 1;
                     if depth == 0 {
                         spans.push(Span {
@@ -296,6 +302,60 @@ enum TokenKind {
     Digits(String),
     Word(String),
     Comma,
+    /// A date in digits: 2024-08-02, 2024-08, 02.08.2024.
+    Date(DateMention),
+}
+
+/// A date written in digits at the start of `chars`, and how many chars it
+/// takes: ISO (`2024-08-02`, `2024-08`) or day.month.year (`02.08.2024`).
+fn numeric_date(chars: &[(usize, char)]) -> Option<(DateMention, usize)> {
+    let digits = |from: usize| {
+        chars[from.min(chars.len())..]
+            .iter()
+            .take_while(|(_, c)| c.is_ascii_digit())
+            .map(|(_, c)| *c)
+            .collect::<String>()
+    };
+    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    let number = |text: &str| text.parse::<u32>().ok();
+    let first = digits(0);
+    let valid = |day: Option<u32>, month: u32| {
+        (1..=12).contains(&month) && day.is_none_or(|d| (1..=31).contains(&d))
+    };
+    if first.len() == 4 && at(4) == Some('-') {
+        let month = digits(5);
+        if month.len() != 2 {
+            return None;
+        }
+        let day = (at(7) == Some('-'))
+            .then(|| digits(8))
+            .filter(|d| d.len() == 2);
+        let mention = DateMention {
+            day: day.as_deref().and_then(number),
+            month: number(&month)?,
+            year: first.parse().ok(),
+        };
+        let used = 7 + day.map_or(0, |_| 3);
+        return valid(mention.day, mention.month).then_some((mention, used));
+    }
+    if (1..=2).contains(&first.len()) && at(first.len()) == Some('.') {
+        let month = digits(first.len() + 1);
+        let year_at = first.len() + 1 + month.len() + 1;
+        if !(1..=2).contains(&month.len()) || at(year_at - 1) != Some('.') {
+            return None;
+        }
+        let year = digits(year_at);
+        if year.len() != 4 {
+            return None;
+        }
+        let mention = DateMention {
+            day: number(&first),
+            month: number(&month)?,
+            year: year.parse().ok(),
+        };
+        return valid(mention.day, mention.month).then_some((mention, year_at + 4));
+    }
+    None
 }
 
 /// Words and numbers; a number glued to letters before it (`Qaznews24`,
@@ -308,7 +368,19 @@ fn tokenize(text: &str) -> Vec<Token> {
     while k < chars.len() {
         let (start, c) = chars[k];
         if c.is_ascii_digit() {
-            let glued = k > 0 && chars[k - 1].1.is_alphabetic();
+            // Qaznews24, COVID-19, EC-164: part of a name.
+            let before = |back: usize| k.checked_sub(back).map(|i| chars[i].1);
+            let glued = before(1).is_some_and(char::is_alphabetic)
+                || (before(1) == Some('-') && before(2).is_some_and(char::is_alphabetic));
+            if let Some((mention, used)) = numeric_date(&chars[k..]) {
+                tokens.push(Token {
+                    start,
+                    end: end_of(k + used),
+                    kind: TokenKind::Date(mention),
+                });
+                k += used;
+                continue;
+            }
             let mut j = k;
             let mut value = String::new();
             loop {
@@ -339,6 +411,12 @@ fn tokenize(text: &str) -> Vec<Token> {
             let suffix: String = chars[j..after].iter().map(|&(_, c)| c).collect();
             let ordinal = matches!(suffix.as_str(), "st" | "nd" | "rd" | "th" | "s");
             if !glued {
+                // 08 is 8, as a fact would write it.
+                let value = match value.trim_start_matches('0') {
+                    "" => "0".to_string(),
+                    v if v.starts_with('.') => format!("0{v}"),
+                    v => v.to_string(),
+                };
                 tokens.push(Token {
                     start,
                     end: end_of(if ordinal { after } else { j }),
@@ -453,6 +531,9 @@ fn year_of(value: &str) -> Option<i32> {
 /// 2024`, `August 2, 2024`, `August 2024`, `31 May`, `in May`.
 fn date_at(tokens: &[Token], i: usize) -> Option<(DateMention, usize)> {
     let kind = |k: usize| tokens.get(k).map(|t| &t.kind);
+    if let Some(TokenKind::Date(mention)) = kind(i) {
+        return Some((*mention, 1));
+    }
     let month_at = |k: usize| match kind(k) {
         Some(TokenKind::Word(w)) => month_of(w),
         _ => None,
@@ -627,6 +708,16 @@ mod tests {
             kinds("since July, in 2015"),
             [date(None, 7, None), ClaimKind::Year(2015)]
         );
+        // In digits: ISO and day.month.year; leading zeros are the same number.
+        assert_eq!(
+            kinds("2024-08-02, 2024-08 and 02.08.2024; 08 people; COVID-19"),
+            [
+                date(Some(2), 8, Some(2024)),
+                date(None, 8, Some(2024)),
+                date(Some(2), 8, Some(2024)),
+                ClaimKind::Number("8".into()),
+            ]
+        );
         // The verb is not the month.
         assert!(kinds("May I ask you").is_empty());
     }
@@ -650,6 +741,15 @@ mod tests {
         assert_eq!(
             kinds("\"7 years\""),
             [ClaimKind::Quotation("7 years".into())]
+        );
+        // Other marks quote too; an apostrophe does not close a quotation.
+        assert_eq!(
+            kinds("‘the people’s homes’, „Stop“ and ‹non›"),
+            [
+                ClaimKind::Quotation("the people’s homes".into()),
+                ClaimKind::Quotation("Stop".into()),
+                ClaimKind::Quotation("non".into()),
+            ]
         );
     }
 
