@@ -29,7 +29,8 @@ pub struct LettersArgs {
 const TEMPLATE_HELP: &str = "\
 Each letter is a template file ID.hbs: TOML front matter between two `+++` lines (id, title,
 language, subject, source; optional prisoners, ask, asks, archived, demands, salutation, closing,
-tags, deadline, cc), then a Handlebars body. Put your own in a directory and pass it with
+tags, deadline, cc, titles, and [[fact]] and [[quote]] tables: what the text states, each with
+its date and source), then a Handlebars body. Put your own in a directory and pass it with
 --letters DIR; the same id replaces a shipped letter. `protest letters show ID` prints one.
 A file ID.LANG.hbs beside it (e.g. ID.ru.hbs) is the same letter in another language, with
 only language, title, subject and demands in its front matter; see letters/README.md.
