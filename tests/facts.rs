@@ -319,6 +319,20 @@ fn a_letter_is_never_dated_before_the_newest_fact_it_states() {
         err.contains("help: its newest fact is of 23 October 2025: date the letter on or after it"),
         "{err}"
     );
+    // In every mode, before anything is written.
+    let dir = tempfile::tempdir().unwrap();
+    for (mode, args, output) in every_mode("mukhammedkarim", dir.path()) {
+        let (code, out, err) = run(protest()
+            .arg("write")
+            .args(&args)
+            .args(["--date", "2023-07-01"]));
+        assert_eq!((code, out.as_str()), (65, ""), "{mode}: {err}");
+        assert!(
+            err.starts_with("error: letter `mukhammedkarim` describes the sentence of 2 August 2024; it cannot be dated 1 July 2023"),
+            "{mode}: {err}"
+        );
+        assert!(!output.exists(), "{mode}: {} was written", output.display());
+    }
     // --as-of is held to the same rule.
     let (code, _, err) = run(protest().args([
         "write",
