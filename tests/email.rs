@@ -414,7 +414,7 @@ fn an_mbox_holds_the_eml_drafts_of_its_senders_whatever_the_threads() {
         cmd.args([
             "write",
             "mamai",
-            "--date",
+            "--as-of",
             "2017-05-01",
             "--to",
             "gb-london",

@@ -678,7 +678,7 @@ fn write_batch(csv: &Path, args: &[&str]) {
         "mamai",
         "--to",
         "gb-london",
-        "--date",
+        "--as-of",
         "2017-05-01",
     ])
     .arg("--senders")
@@ -766,7 +766,7 @@ fn a_combined_pdf_is_every_letter_or_none() {
             "mamai",
             "--to",
             "gb-london",
-            "--date",
+            "--as-of",
             "2017-05-01",
         ])
         .arg("--senders")

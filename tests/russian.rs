@@ -630,12 +630,12 @@ fn shipped_russian_letters() -> Vec<String> {
     ids
 }
 
-/// A date on which `letter` may be written: archived letters are refused
-/// after the facts overtook them, so `tleuzhan` is written the day before.
-fn date_for(letter: &str) -> &'static str {
+/// The date option on which `letter` may be written: an archived letter is
+/// refused today, so `tleuzhan` is written `--as-of` a day it was current.
+fn date_for(letter: &str) -> [&'static str; 2] {
     match letter {
-        "tleuzhan" => "2026-11-01",
-        _ => "2026-12-04",
+        "tleuzhan" => ["--as-of", "2026-11-01"],
+        _ => ["--date", "2026-12-04"],
     }
 }
 
@@ -643,7 +643,8 @@ fn date_for(letter: &str) -> &'static str {
 fn write_to(letter: &str, mission: &str, extra: &[&str]) -> String {
     let (code, out, err) = run(protest()
         .args(["write", letter, "--lang", "ru", "--to", mission])
-        .args(["--date", date_for(letter), "--name", "Ann Lee"])
+        .args(date_for(letter))
+        .args(["--name", "Ann Lee"])
         .args(["--email", "ann@example.org", "--from-country", "GB"])
         .args(extra));
     assert_eq!(code, 0, "{letter} to {mission}: {err}");
@@ -931,7 +932,7 @@ fn russian_lists_take_lower_case_semicolons_and_a_final_full_stop() {
         // The English letter's list is left as it is written.
         let (_, english, _) = run(protest()
             .args(["write", &letter, "--to", "gb-london", "--name", "Ann Lee"])
-            .args(["--date", date_for(&letter)]));
+            .args(date_for(&letter)));
         for items in list_items(&english) {
             for item in items {
                 assert!(!item.ends_with(';') && !item.ends_with('.'), "{item}");
@@ -1123,14 +1124,8 @@ fn a_line_that_introduces_a_list_keeps_with_its_first_item_in_the_pdf() {
             let personal_text = filler.repeat(personal);
             let mut cmd = protest();
             cmd.args(["write", &letter, "--lang", lang, "--to", "kz-president"])
-                .args([
-                    "--date",
-                    date_for(&letter),
-                    "--name",
-                    "Ann Lee",
-                    "--from-country",
-                    "GB",
-                ])
+                .args(date_for(&letter))
+                .args(["--name", "Ann Lee", "--from-country", "GB"])
                 .args(["--cc-embassy", "-f", "pdf", "-o", pdf.to_str().unwrap()]);
             if personal > 0 {
                 cmd.args(["--personal", &personal_text]);

@@ -284,6 +284,9 @@ impl Standing<'_> {
 pub enum Ask {
     Release,
     LiftRestrictions,
+    /// Drop the charges, and free from custody pending a fair trial: fits
+    /// people held or on trial, and stops fitting at a verdict or a release.
+    DropCharges,
     /// An investigation, accountability or remembrance: fits anyone, the dead included.
     Justice,
 }
@@ -293,6 +296,7 @@ impl Ask {
         match self {
             Ask::Release => "release",
             Ask::LiftRestrictions => "lift-restrictions",
+            Ask::DropCharges => "drop-charges",
             Ask::Justice => "justice",
         }
     }
@@ -304,6 +308,7 @@ impl Ask {
                 Status::Detained | Status::OnTrial | Status::Sentenced
             ),
             Ask::LiftRestrictions => status == Status::Restricted,
+            Ask::DropCharges => matches!(status, Status::Detained | Status::OnTrial),
             Ask::Justice => true,
         }
     }
@@ -313,6 +318,7 @@ impl Ask {
         match self {
             Ask::Release => "the release of",
             Ask::LiftRestrictions => "the lifting of the restrictions on",
+            Ask::DropCharges => "the dropping of the charges against",
             Ask::Justice => "justice for",
         }
     }
@@ -372,7 +378,12 @@ impl Misfit<'_> {
             };
             format!("{since} {}", cause.date)
         };
-        format!("{what}, {fact}")
+        // A reason that rests on one unconfirmed report says so wherever it is shown.
+        let doubt = match cause.confidence {
+            Confidence::Low => " (a low-confidence report)",
+            _ => "",
+        };
+        format!("{what}, {fact}{doubt}")
     }
 }
 
@@ -542,6 +553,10 @@ mod tests {
                 matches!(status, Detained | OnTrial | Sentenced)
             );
             assert_eq!(Ask::LiftRestrictions.fits(status), status == Restricted);
+            assert_eq!(
+                Ask::DropCharges.fits(status),
+                matches!(status, Detained | OnTrial)
+            );
             assert!(Ask::Justice.fits(status));
         }
     }

@@ -180,9 +180,9 @@ impl DataArgs {
     }
 }
 
-/// The day `--date` names, if it was given.
-fn date_option(text: Option<&str>) -> Result<Option<Date>> {
-    text.map(|text| Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}"))))
+/// The day a date option (`--date`, `--as-of`) names, if it was given.
+fn date_option(flag: &str, text: Option<&str>) -> Result<Option<Date>> {
+    text.map(|text| Date::parse(text).map_err(|err| Error::usage(format!("{flag}: {err}"))))
         .transpose()
 }
 

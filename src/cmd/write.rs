@@ -27,6 +27,10 @@ examples/sender.toml), and/or --name, --org, --role, --address (once per line), 
 --postcode, --from-country, --email, --phone. Flags override the file; --no-profile ignores the
 saved details.
 
+A letter is written only when it fits the facts on its date and today: what it asks fits each
+person's status, and it is not dated before the newest fact it states. An archived letter's
+historical text is written with --as-of DATE, a day on which it fitted them, and dated that day.
+
 Several letters (protest write ID ID …) go each to every recipient, in that order: letter by
 letter, and within a letter as one letter would. Every one is checked before any is written.
 
@@ -109,9 +113,18 @@ pub struct WriteArgs {
     phone: Option<String>,
 
     /// The date the letter carries, 1900 to 2200 [default: today where you are (TZ),
-    /// or the day of SOURCE_DATE_EPOCH in UTC]
+    /// or the day of SOURCE_DATE_EPOCH in UTC]; the letter must fit the facts on it and today
     #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Content")]
     date: Option<String>,
+    /// Write a letter's historical text as it stood on a day it fitted the facts, dated
+    /// that day: an archived letter is written only so
+    #[arg(
+        long,
+        value_name = "YYYY-MM-DD",
+        help_heading = "Content",
+        conflicts_with = "date"
+    )]
+    as_of: Option<String>,
     /// A paragraph in your own words, added before the closing
     #[arg(
         long,
@@ -225,11 +238,20 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     // Read even with --date: the PDF metadata is dated by SOURCE_DATE_EPOCH too.
     let today = Date::today()?;
     refuse_directory_as_file(&args)?;
-    let date = super::date_option(args.date.as_deref())?.unwrap_or(today);
-    // Before anything else is read or written: a letter that no longer fits
-    // the facts is wrong whoever signs it and wherever it goes.
+    let as_of = super::date_option("--as-of", args.as_of.as_deref())?;
+    let date = match as_of {
+        Some(day) => day,
+        None => super::date_option("--date", args.date.as_deref())?.unwrap_or(today),
+    };
+    // Before anything else is read or written: a letter that does not fit
+    // the facts is wrong whoever signs it and wherever it goes. It must fit
+    // them on its date and, unless its historical text is asked for by
+    // --as-of, today: a letter that is history is not sent back-dated.
     for template in &templates {
         catalog.check_asks(template, date)?;
+        if as_of.is_none() && date != today {
+            catalog.check_asks(template, today)?;
+        }
     }
     // Said once the run is known to be possible, not before its refusal.
     let warn_about_facts = || {
@@ -315,7 +337,7 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
         senders,
         recipients,
         date,
-        date_given: args.date.is_some(),
+        date_given: args.date.is_some() || args.as_of.is_some(),
         personal: personal(&args)?,
         cc: args.cc.clone(),
         cc_embassy: args.cc_embassy,
@@ -421,14 +443,9 @@ fn templates<'c>(catalog: &'c Catalog, args: &WriteArgs) -> Result<Vec<&'c Lette
 }
 
 /// Says, before the letter is written, what the facts behind it cannot
-/// vouch for: a letter archived by hand, news over a year old.
+/// vouch for: news over a year older than the letter. (A historical text
+/// is asked for by --as-of, and its date says what it is.)
 fn warn_about_facts(catalog: &Catalog, template: &LetterTemplate, date: Date) {
-    if let Some(why) = &template.front.archived {
-        crate::notice::warn(format_args!(
-            "letter `{}` is archived: {why}; it is history, check it before sending",
-            template.front.id
-        ));
-    }
     for (prisoner, _) in catalog.asks(template) {
         if let Some(warning) = prisoner.stale_warning(date) {
             crate::notice::warn(warning);
