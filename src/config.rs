@@ -39,6 +39,8 @@ pub struct SmtpConfig {
     pub from: Option<String>,
     pub rate: Option<String>,
     pub password_command: Option<String>,
+    /// The name the server's certificate is checked against (`--tls-name`).
+    pub tls_name: Option<String>,
 }
 
 /// Where the config file is, or `None` when neither HOME nor XDG_CONFIG_HOME says.
@@ -66,7 +68,7 @@ fn parse(path: &Path, text: &str) -> Result<Config> {
     toml::from_str(text).map_err(|err| {
         Origin::file(path).toml_error(text, &err, 0).with_help(
             "the config file takes data = \"/path/to/folder\" and an [smtp] table (url, user, \
-                 from, rate, password_command); see README \"Data\" and \"Sending\"",
+                 from, rate, password_command, tls_name); see README \"Data\" and \"Sending\"",
         )
     })
 }

@@ -229,6 +229,19 @@ impl PartialDate {
     }
 }
 
+impl PartialDate {
+    /// As British English writes it, to the precision the source gives:
+    /// "2 August 2024", "August 2024", "2024".
+    pub fn format_en(&self) -> String {
+        let year = self.year;
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{d} {} {year}", MONTHS_EN[m as usize - 1]),
+            (Some(m), None) => format!("{} {year}", MONTHS_EN[m as usize - 1]),
+            _ => year.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for PartialDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}", self.year)?;

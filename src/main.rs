@@ -49,11 +49,11 @@ fn main() -> ExitCode {
     match protest::cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if err.kind == protest::error::ErrorKind::Cancelled => {
-            eprintln!("{err}");
+            protest::notice::say(&err);
             ExitCode::from(err.kind.exit_code() as u8)
         }
         Err(err) => {
-            eprintln!("error: {err}");
+            protest::notice::say(format_args!("error: {err}"));
             ExitCode::from(err.kind.exit_code() as u8)
         }
     }

@@ -108,6 +108,7 @@ pub fn quote(input: &str) -> Quoted<'_> {
     Quoted {
         input,
         marks: ("`", "`"),
+        most: QUOTED_MAX,
     }
 }
 
@@ -116,6 +117,8 @@ pub fn quote(input: &str) -> Quoted<'_> {
 pub struct Quoted<'a> {
     input: &'a str,
     marks: (&'a str, &'a str),
+    /// Characters shown before the cut.
+    most: usize,
 }
 
 impl<'a> Quoted<'a> {
@@ -135,6 +138,12 @@ impl<'a> Quoted<'a> {
         }
     }
 
+    /// Cut after `most` characters rather than [`QUOTED_MAX`]: a part of a
+    /// longer message (a server's reply in a line of its own).
+    pub fn at_most(self, most: usize) -> Quoted<'a> {
+        Quoted { most, ..self }
+    }
+
     /// Without marks: a path at the head of a message.
     pub fn bare(self) -> Quoted<'a> {
         Quoted {
@@ -147,7 +156,7 @@ impl<'a> Quoted<'a> {
 impl std::fmt::Display for Quoted<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (open, close) = self.marks;
-        match self.input.char_indices().nth(QUOTED_MAX) {
+        match self.input.char_indices().nth(self.most) {
             None => write!(f, "{open}{}{close}", self.input),
             Some((cut, _)) => write!(
                 f,

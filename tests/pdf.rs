@@ -47,6 +47,7 @@ fn letter(country: &str) -> Letter {
                     "Washington, DC 20036".into(),
                 ],
                 email: None,
+                email_name: None,
                 address_missing: false,
             }
         } else {
@@ -60,6 +61,7 @@ fn letter(country: &str) -> Letter {
                     "London SW1Y 5EA".into(),
                 ],
                 email: None,
+                email_name: None,
                 address_missing: false,
             }
         },
@@ -676,7 +678,7 @@ fn write_batch(csv: &Path, args: &[&str]) {
         "mamai",
         "--to",
         "gb-london",
-        "--date",
+        "--as-of",
         "2017-05-01",
     ])
     .arg("--senders")
@@ -764,7 +766,7 @@ fn a_combined_pdf_is_every_letter_or_none() {
             "mamai",
             "--to",
             "gb-london",
-            "--date",
+            "--as-of",
             "2017-05-01",
         ])
         .arg("--senders")

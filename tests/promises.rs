@@ -96,7 +96,7 @@ fn every_command_that_prints_fails_with_74_when_standard_output_is_closed() {
             "gb-london",
             "--name",
             "Ann Lee",
-            "--date",
+            "--as-of",
             DATE,
         ]
         .iter()
@@ -223,7 +223,7 @@ fn a_command_writing_files_works_with_standard_output_closed() {
         "gb-london",
         "--name",
         "Ann Lee",
-        "--date",
+        "--as-of",
         DATE,
         "-q",
     ];
@@ -334,7 +334,7 @@ fn every_format_checks_its_destination_before_the_first_letter() {
                     "mamai",
                     "--to",
                     "gb-london",
-                    "--date",
+                    "--as-of",
                     DATE,
                     "-f",
                     format,
@@ -430,7 +430,7 @@ fn every_pair_of_inputs_reading_one_stream_is_refused() {
             ] {
                 let mut cmd = protest();
                 cmd.current_dir(dir.path())
-                    .args(["write", "mamai", "--to", "gb-london", "--date", DATE])
+                    .args(["write", "mamai", "--to", "gb-london", "--as-of", DATE])
                     .args(["--out", "out"])
                     .args([first, a, second, b])
                     .write_stdin("name\nAnn Lee\n");
@@ -474,7 +474,7 @@ fn every_input_from_a_closed_standard_input_is_refused() {
                 "mamai",
                 "--to",
                 "gb-london",
-                "--date",
+                "--as-of",
                 DATE,
                 "--out",
                 "out",
@@ -586,7 +586,7 @@ fn every_option_a_mode_has_no_use_for_is_refused_with_the_reason() {
                 let dir = tempfile::tempdir().unwrap();
                 let mut cmd = protest();
                 cmd.current_dir(dir.path())
-                    .args(["write", "mamai", "--to", "gb-london", "--date", DATE])
+                    .args(["write", "mamai", "--to", "gb-london", "--as-of", DATE])
                     .args(["--name", "Ann Lee", "--email", "ann@example.org"])
                     .args(&destination)
                     .args(args);
@@ -636,7 +636,7 @@ fn a_format_or_profile_option_that_does_nothing_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("s.csv");
     std::fs::write(&csv, "name\nAnn Lee\n").unwrap();
-    let base = ["write", "mamai", "--to", "gb-london", "--date", DATE];
+    let base = ["write", "mamai", "--to", "gb-london", "--as-of", DATE];
     for (args, expected) in [
         (
             vec!["--name", "A", "--json", "-f", "eml"],
@@ -665,18 +665,23 @@ fn a_format_or_profile_option_that_does_nothing_is_refused() {
 fn every_input_far_too_long_is_quoted_cut_with_its_length() {
     let long = "Q".repeat(5000);
     let dir = tempfile::tempdir().unwrap();
+    // A letter of the user's own, current whatever the day: with no date
+    // given, every option of `write` is read.
+    own_letter(&dir.path().join("L"), "Free them.", "a teacher");
+    let letters = dir.path().join("L");
+    let letters = letters.to_str().unwrap();
     let base: Vec<(&str, Vec<&str>)> = vec![
         (
             "write",
             vec![
                 "write",
-                "mamai",
+                "vigil",
+                "--letters",
+                letters,
                 "--to",
                 "gb-london",
                 "--name",
                 "A",
-                "--date",
-                DATE,
                 "--out",
                 "out",
             ],
@@ -686,13 +691,13 @@ fn every_input_far_too_long_is_quoted_cut_with_its_length() {
             "write",
             vec![
                 "write",
-                "mamai",
+                "vigil",
+                "--letters",
+                letters,
                 "--to",
                 "gb-london",
                 "--name",
                 "A",
-                "--date",
-                DATE,
                 "-f",
                 "eml",
                 "--email",
@@ -775,7 +780,7 @@ fn every_input_far_too_long_is_quoted_cut_with_its_length() {
 
 // Rule 4: the user's files are never the tool's.
 
-/// `protest write mamai --to gb-london --name "Ann Lee" --date DATE --out DIR`.
+/// `protest write mamai --to gb-london --name "Ann Lee" --as-of DATE --out DIR`.
 fn write_into(dir: &Path) -> assert_cmd::Command {
     let mut cmd = protest();
     cmd.args([
@@ -785,7 +790,7 @@ fn write_into(dir: &Path) -> assert_cmd::Command {
         "gb-london",
         "--name",
         "Ann Lee",
-        "--date",
+        "--as-of",
         DATE,
         "--out",
     ])
@@ -1060,7 +1065,7 @@ fn a_forced_run_leaves_no_letter_of_the_run_it_replaces() {
     let batch = |csv: &str| {
         let mut cmd = protest();
         cmd.current_dir(d)
-            .args(["write", "mamai", "--to", "gb-london", "--date", DATE])
+            .args(["write", "mamai", "--to", "gb-london", "--as-of", DATE])
             .args(["--senders", csv, "--out", "out"]);
         cmd
     };
@@ -1124,7 +1129,7 @@ fn the_json_summary_is_printed_however_the_run_ends() {
     for (csv, out, extra, expected_code, skipped, failed) in runs {
         let (code, stdout, err) = run(protest()
             .current_dir(d)
-            .args(["write", "mamai", "--to", "gb-london", "--date", DATE])
+            .args(["write", "mamai", "--to", "gb-london", "--as-of", DATE])
             .args(["--senders", csv, "--out", out, "--json", "-j", "1"])
             .args(extra));
         let what = format!("{csv} into {out} {extra:?}");
@@ -1211,7 +1216,7 @@ fn a_microsoft_forms_export_signs_with_the_name_that_is_there() {
     std::fs::write(d.join("forms.csv"), &csv).unwrap();
     let (code, _, err) = run(protest()
         .current_dir(d)
-        .args(["write", "mamai", "--to", "gb-london", "--date", DATE])
+        .args(["write", "mamai", "--to", "gb-london", "--as-of", DATE])
         .args([
             "--senders",
             "forms.csv",
@@ -1245,7 +1250,7 @@ fn a_microsoft_forms_export_signs_with_the_name_that_is_there() {
     .unwrap();
     let (code, _, err) = run(protest()
         .current_dir(d)
-        .args(["write", "mamai", "--to", "gb-london", "--date", DATE])
+        .args(["write", "mamai", "--to", "gb-london", "--as-of", DATE])
         .args(["--senders", "nameless.csv", "--out", "none"]));
     assert_eq!(code, 65, "{err}");
     assert!(

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::facts::{Archived, Fact, Quotation};
 use super::prisoners::Ask;
 use crate::error::Result;
 use crate::origin::Origin;
@@ -26,9 +27,9 @@ pub struct FrontMatter {
     /// Per-person exceptions to `ask`, by prisoner id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub asks: BTreeMap<String, Ask>,
-    /// Why the letter is history, whatever its asks: it is then never offered.
+    /// Why the letter is history, whatever its asks, and from when.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archived: Option<String>,
+    pub archived: Option<Archived>,
     #[serde(default)]
     pub demands: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,6 +45,16 @@ pub struct FrontMatter {
     pub cc: Vec<String>,
     /// The campaign article and date the letter is based on.
     pub source: String,
+    /// What the text states, each with its date and source (`[[fact]]`).
+    /// Not in the JSON listings: `letters/README.md` documents them.
+    #[serde(default, rename = "fact", skip_serializing)]
+    pub facts: Vec<Fact>,
+    /// The quotations the text makes, in their sources' words (`[[quote]]`).
+    #[serde(default, rename = "quote", skip_serializing)]
+    pub quotes: Vec<Quotation>,
+    /// Names the text puts in quotation marks: parties, newspapers, channels.
+    #[serde(default, skip_serializing)]
+    pub titles: Vec<String>,
 }
 
 /// Letters written before asks were stated asked for release.

@@ -1,5 +1,7 @@
 //! Kazakhstan's diplomatic missions: the directory letters are addressed from.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +25,18 @@ impl MissionKind {
             MissionKind::Authority => "authority",
         }
     }
+
+    /// The kind of office in English, spelt as the printed letters and the
+    /// directory's mission names spell it ("Consulate General", no hyphen).
+    pub fn label(self) -> &'static str {
+        match self {
+            MissionKind::Embassy => "Embassy",
+            MissionKind::ConsulateGeneral => "Consulate General",
+            MissionKind::Consulate => "Consulate",
+            MissionKind::PermanentMission => "Permanent Mission",
+            MissionKind::Authority => "Authority in Kazakhstan",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -42,6 +56,38 @@ pub struct Head {
     pub title: String,
     pub as_of: String,
     pub source: String,
+    /// How a letter in another language names the head on its address, by
+    /// language: `ru = "К.-Ж. К. Токаеву"` (Russian addresses in the dative).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub addressed: BTreeMap<String, String>,
+}
+
+/// What a Russian letter needs of a mission beyond its country's name
+/// (data/countries.toml): the city's forms for a consulate, the names of a
+/// mission that are not "Посольство ... в <country>", and the postal lines
+/// where the host country's post reads Cyrillic.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RussianForms {
+    /// The city in the nominative ("Сан-Франциско").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The city with its preposition, in the prepositional ("в Сан-Франциско").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_city: Option<String>,
+    /// The mission's name in the nominative, where it is not made from the
+    /// kind and place ("Постоянное представительство ... при ООН").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The addressee's office in the dative, likewise ("Президенту Республики Казахстан").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<String>,
+    /// Postal lines in Cyrillic, as the mission writes them, for a host
+    /// country whose post reads Russian.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -81,6 +127,8 @@ pub struct Mission {
     pub notes: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub head: Option<Head>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ru: Option<RussianForms>,
 }
 
 impl Mission {

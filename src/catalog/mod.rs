@@ -1,25 +1,32 @@
 //! The catalog: letters, prisoners and missions, shipped in the binary and
 //! overlaid with the user's own files.
 
+mod claims;
 mod countries;
+mod facts;
+mod fit;
 mod letters;
 mod missions;
 mod prisoners;
 mod sender;
+mod sourcing;
 mod validate;
 mod variants;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-pub use countries::Countries;
+pub use claims::{claims, Claim, ClaimKind, Support};
+pub use countries::{Countries, RussianName};
+pub use facts::{Archived, Fact, Quotation, Stated};
+pub use fit::Refusal;
 pub use letters::{FrontMatter, LetterTemplate};
-pub use missions::{Confidence, Head, Mission, MissionKind};
+pub use missions::{Confidence, Head, Mission, MissionKind, RussianForms};
 pub use prisoners::{Ask, Event, EventKind, Misfit, Prisoner, Standing, Status};
 pub use sender::Sender;
+pub use sourcing::Finding;
 pub use variants::primary_language;
 
-use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::origin::{entry_line, line_of, Origin};
 use crate::template::Engine;
@@ -234,6 +241,15 @@ impl Catalog {
         validate::entry_text(&template.origin, "", &front, &|key| {
             template.front_line(key)
         })?;
+        // Not in the listings' JSON, but printed in `check`'s messages.
+        let sources = serde_json::json!({
+            "fact": template.front.facts,
+            "quote": template.front.quotes,
+            "titles": template.front.titles,
+        });
+        validate::entry_text(&template.origin, "", &sources, &|key| {
+            template.front_line(key)
+        })?;
         validate::body_text(&template.origin, &template.body, template.body_offset)?;
         let name = template.engine_id();
         self.engine.register(
@@ -403,6 +419,24 @@ impl Catalog {
             .collect()
     }
 
+    /// The people of a letter not in English whose description the data has
+    /// only in English, when the template reads `description`: the letter
+    /// would carry an English phrase.
+    pub fn descriptions_missing(&self, template: &LetterTemplate) -> Vec<&str> {
+        let language = &template.front.language;
+        if primary_language(language) == "en" || !template.body.contains("description") {
+            return Vec::new();
+        }
+        template
+            .front
+            .prisoners
+            .iter()
+            .filter_map(|id| self.prisoners.get(id))
+            .filter(|p| p.description_in(language) == p.description)
+            .map(|p| p.name.as_str())
+            .collect()
+    }
+
     /// The mission with this id, in any case: `GB-LONDON` is `gb-london`.
     pub fn mission(&self, id: &str) -> Result<&Mission> {
         let found = self.missions.iter().find(|m| m.id == id).or_else(|| {
@@ -493,11 +527,8 @@ impl Catalog {
     pub fn coverage_note(&self, code: &str) -> Option<String> {
         let (mission, from_abroad) = self.coverage(code).ok()?;
         let office = match mission.kind {
-            MissionKind::Embassy => "Embassy",
-            MissionKind::ConsulateGeneral => "Consulate General",
-            MissionKind::Consulate => "Consulate",
-            MissionKind::PermanentMission => "Permanent Mission",
             MissionKind::Authority => return None,
+            kind => kind.label(),
         };
         from_abroad.then(|| {
             format!(
@@ -506,83 +537,6 @@ impl Catalog {
                 mission.city
             )
         })
-    }
-}
-
-/// Letters and facts on a day: what each letter asks, whether that still
-/// fits, and which letters are current.
-impl Catalog {
-    /// The asks of a letter whose people are all known, in the letter's order.
-    pub fn asks<'c>(&'c self, template: &LetterTemplate) -> Vec<(&'c Prisoner, Ask)> {
-        let front = &template.front;
-        front
-            .prisoners
-            .iter()
-            .filter_map(|id| self.prisoners.get(id).map(|p| (p, front.ask_for(id))))
-            .collect()
-    }
-
-    /// The asks that do not fit their person's status on `day`.
-    pub fn misfits<'c>(&'c self, template: &LetterTemplate, day: Date) -> Vec<Misfit<'c>> {
-        self.asks(template)
-            .into_iter()
-            .filter_map(|(prisoner, ask)| {
-                let standing = prisoner.standing_on(day);
-                (!ask.fits(standing.status)).then_some(Misfit {
-                    prisoner,
-                    ask,
-                    day,
-                    standing,
-                })
-            })
-            .collect()
-    }
-
-    /// Why the letter is history on `day`, or `None` when it is current:
-    /// its own `archived`, else the first ask that no longer fits.
-    pub fn archived_reason(&self, template: &LetterTemplate, day: Date) -> Option<String> {
-        if let Some(why) = &template.front.archived {
-            return Some(why.clone());
-        }
-        self.misfits(template, day).first().map(Misfit::summary)
-    }
-
-    /// The letters current on `day`, by id.
-    pub fn current_letters(&self, day: Date) -> impl Iterator<Item = &LetterTemplate> {
-        self.templates
-            .values()
-            .filter(move |t| self.archived_reason(t, day).is_none())
-    }
-
-    /// Refuses a letter that asks, on `day`, what no longer fits a person it
-    /// names: such a letter discredits the campaign and the people it means
-    /// to help. No option overrides it.
-    pub fn check_asks(&self, template: &LetterTemplate, day: Date) -> Result<()> {
-        let misfits = self.misfits(template, day);
-        let Some(first) = misfits.first() else {
-            return Ok(());
-        };
-        let mut message = format!("letter `{}` {}", template.front.id, first.describe());
-        if misfits.len() > 1 {
-            let others: Vec<&str> = misfits[1..]
-                .iter()
-                .map(|m| m.prisoner.name.as_str())
-                .collect();
-            message.push_str(&format!("; the same goes for {}", others.join(", ")));
-        }
-        let current = self.current_letters(day).find(|t| {
-            t.front.id != template.front.id && t.front.prisoners.contains(&first.prisoner.id)
-        });
-        let help = match current {
-            Some(letter) => format!(
-                "use `protest write {}`, the current letter for {}; --force does not change facts",
-                letter.front.id, first.prisoner.name
-            ),
-            None => "`protest letters` lists the current letters, and `protest letters prisoners` \
-                     each person's timeline with its sources; --force does not change facts"
-                .to_string(),
-        };
-        Err(Error::data(message).with_help(help))
     }
 }
 

@@ -108,6 +108,9 @@ pub fn in_entry<'a>(text: &'a str, id: &'a str) -> impl Fn(&str) -> Option<usize
         let header = format!(".{table}]");
         let table_at = start + text[start..end].find(&header)?;
         let lines_before = crate::origin::line_of(text, table_at) - 1;
+        // A value inside an inline table (`addressed = { ru = "..." }`) is
+        // on the line of the table's key.
+        let key = key.split('.').next().unwrap_or(key);
         let line = crate::origin::key_line(&text[table_at..end], key)?;
         Some(lines_before + line)
     }

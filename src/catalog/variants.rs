@@ -36,8 +36,8 @@ pub fn has_own_script(language: &str) -> bool {
     NOT_LATIN.contains(&primary_language(language).as_str())
 }
 
-const KEYS: &str =
-    "language, title, subject, demands, and if needed review, source, salutation, closing";
+const KEYS: &str = "language, title, subject, demands, and if needed review, source, salutation, \
+     closing, titles and [[quote]]";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,6 +57,12 @@ struct VariantFront {
     salutation: Option<String>,
     #[serde(default)]
     closing: Option<String>,
+    /// Names this language's text puts in quotation marks, beside the letter's own.
+    #[serde(default)]
+    titles: Vec<String>,
+    /// Quotations this language's text makes, in their sources' words.
+    #[serde(default, rename = "quote")]
+    quotes: Vec<super::facts::Quotation>,
 }
 
 /// Parses the variant `text` of `main` in the language `lang` (from its file name).
@@ -144,6 +150,8 @@ pub fn parse(
     front.source = variant.source.unwrap_or(front.source);
     front.salutation = variant.salutation.or(front.salutation);
     front.closing = variant.closing.or(front.closing);
+    front.titles.extend(variant.titles);
+    front.quotes.extend(variant.quotes);
     Ok(LetterTemplate {
         front,
         body: body.to_string(),

@@ -15,7 +15,7 @@ use crate::table::Table;
 pub struct LettersArgs {
     #[command(subcommand)]
     action: Option<Action>,
-    /// List the archived letters (history: they no longer fit the facts), with the reason
+    /// List the archived letters (history: they do not fit the facts), each reason its own
     #[arg(long)]
     archived: bool,
     /// The day the facts are read as of [default: today, or SOURCE_DATE_EPOCH]
@@ -29,14 +29,17 @@ pub struct LettersArgs {
 const TEMPLATE_HELP: &str = "\
 Each letter is a template file ID.hbs: TOML front matter between two `+++` lines (id, title,
 language, subject, source; optional prisoners, ask, asks, archived, demands, salutation, closing,
-tags, deadline, cc), then a Handlebars body. Put your own in a directory and pass it with
+tags, deadline, cc, titles, and [[fact]] and [[quote]] tables: what the text states, each with
+its date and source), then a Handlebars body. Put your own in a directory and pass it with
 --letters DIR; the same id replaces a shipped letter. `protest letters show ID` prints one.
 A file ID.LANG.hbs beside it (e.g. ID.ru.hbs) is the same letter in another language, with
 only language, title, subject and demands in its front matter; see letters/README.md.
 
-A letter is current when what it asks for each person (ask = release, lift-restrictions or
-justice) fits that person's status on the day, as their dated events in prisoners.toml say;
-otherwise it is archived: listed only by --archived, and `protest write` refuses it.
+A letter is current when what it asks for each person (ask = release, lift-restrictions,
+drop-charges or justice) fits that person's status on the day, as their dated events in
+prisoners.toml say, and the day is not before the newest fact it states ([[fact]] in its front
+matter). Otherwise it is archived: listed only by --archived, and `protest write` refuses it
+(exit 65); `protest write ID --as-of DATE` writes its text as it stood on a day it was current.
 
 Paragraphs are separated by a blank line; a paragraph whose lines start with \"- \" is a list.
 Variables a template can use (a name it does not have is an error, never a blank):
@@ -69,7 +72,7 @@ enum Action {
 
 pub fn run(data: &DataArgs, args: LettersArgs) -> Result<()> {
     let catalog = data.load()?;
-    let day = match super::date_option(args.date.as_deref())? {
+    let day = match super::date_option("--date", args.date.as_deref())? {
         Some(day) => day,
         None => Date::today()?,
     };
@@ -121,11 +124,16 @@ fn languages(catalog: &Catalog, template: &LetterTemplate) -> Vec<String> {
 }
 
 fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> {
-    let chosen: Vec<(&LetterTemplate, Option<String>)> = catalog
+    let chosen: Vec<(&LetterTemplate, Vec<String>)> = catalog
         .templates
         .values()
-        .map(|t| (t, catalog.archived_reason(t, day)))
-        .filter(|(_, reason)| reason.is_some() == archived)
+        .map(|t| {
+            let reasons = catalog
+                .refusal(t, day)
+                .map_or_else(Vec::new, |r| r.reasons());
+            (t, reasons)
+        })
+        .filter(|(_, reasons)| reasons.is_empty() != archived)
         .collect();
     if json {
         let all: Vec<Value> = chosen
@@ -140,7 +148,7 @@ fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> 
         .collect();
     let mut table = Table::new(&["ID", "LANGUAGES", "TITLE"]);
     let under = |text: String| vec![String::new(), String::new(), text];
-    for ((template, reason), languages) in chosen.iter().zip(&languages) {
+    for ((template, reasons), languages) in chosen.iter().zip(&languages) {
         let front = &template.front;
         table.row(vec![
             front.id.clone(),
@@ -151,7 +159,7 @@ fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> 
         if !names.is_empty() {
             table.row(under(format!("naming {}", names.join(", "))));
         }
-        if let Some(reason) = reason {
+        for reason in reasons {
             table.row(under(format!("archived: {reason}")));
         }
     }
@@ -162,8 +170,9 @@ fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> 
     let others = catalog.templates.len() - chosen.len();
     if archived {
         out.push_str(&format!(
-            "\nArchived letters are history: they no longer fit the facts on {day}, and \
-             `protest write` refuses them.\n"
+            "\nArchived letters are history: they do not fit the facts on {day}, and \
+             `protest write` refuses them (exit 65).\nTo reprint one as it stood, dated a day it \
+             was current: protest write ID --as-of YYYY-MM-DD\n"
         ));
     } else {
         out.push_str(&format!(
@@ -197,9 +206,22 @@ fn show(catalog: &Catalog, template: &LetterTemplate, day: Date, json: bool) -> 
     }
     let front = &template.front;
     let mut out = format!("{}: {}\n", front.id, front.title);
-    match catalog.archived_reason(template, day) {
+    let reasons = catalog
+        .refusal(template, day)
+        .map_or_else(Vec::new, |r| r.reasons());
+    let reason = match reasons.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        many => Some(
+            many.iter()
+                .map(|r| format!("\n  - {r}"))
+                .collect::<String>(),
+        ),
+    };
+    match reason {
         Some(reason) => out.push_str(&format!(
-            "ARCHIVED on {day}: {reason}\n(history: `protest write` refuses it)\n"
+            "ARCHIVED on {day}: {reason}\n(history: `protest write` refuses it; \
+             --as-of DATE writes its text as it stood on a day it was current)\n"
         )),
         None => out.push_str(&format!("current on {day}\n")),
     }

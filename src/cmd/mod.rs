@@ -64,8 +64,13 @@ to a network: to the mail server you name, to deliver drafts you have written an
 
 Run `protest` alone in a terminal for the guided mode, which asks its questions one by one.")]
 pub struct Cli {
-    #[command(flatten)]
-    pub data: DataArgs,
+    // --letters and --embassies before the subcommand (`protest --letters DIR
+    // write ...`), and for the guided mode. Not global: a subcommand that reads
+    // no letters does not offer them, and refuses them given here.
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath, help = LETTERS_HELP)]
+    letters: Option<PathBuf>,
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help = EMBASSIES_HELP)]
+    embassies: Option<PathBuf>,
     /// Print only errors on standard error: no warnings, notes or progress
     #[arg(short, long, global = true)]
     pub quiet: bool,
@@ -74,14 +79,20 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Where the user's own templates and directory entries are.
+const LETTERS_HELP: &str = "A directory of your own templates (*.hbs) and prisoners.toml; a \
+    template with a shipped id replaces it";
+const EMBASSIES_HELP: &str =
+    "A TOML file of directory entries, merged over the shipped embassies by id";
+
+// Where the user's own templates and directory entries are: the options of
+// every subcommand that reads them, global below it (`letters prisoners
+// --letters DIR`). Not a doc comment: flattened into a subcommand, clap
+// would take it for the subcommand's description.
 #[derive(Debug, Clone, Default, Args)]
 pub struct DataArgs {
-    /// A directory of your own templates (*.hbs) and prisoners.toml; a template with a shipped id replaces it
-    #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath, help = LETTERS_HELP)]
     pub letters: Option<PathBuf>,
-    /// A TOML file of directory entries, merged over the shipped embassies by id
-    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath, help = EMBASSIES_HELP)]
     pub embassies: Option<PathBuf>,
 }
 
@@ -99,16 +110,27 @@ impl DataArgs {
     }
 }
 
+// The options of a subcommand that reads the letters and the directory,
+// with `--letters` and `--embassies` after its own. (Not a doc comment, for
+// the reason DataArgs has none.)
+#[derive(Debug, Args)]
+pub struct WithData<T: Args> {
+    #[command(flatten)]
+    args: T,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    Write(Box<write::WriteArgs>),
-    Letters(letters::LettersArgs),
-    Embassies(embassies::EmbassiesArgs),
-    Check(check::CheckArgs),
+    Write(Box<WithData<write::WriteArgs>>),
+    Letters(WithData<letters::LettersArgs>),
+    Embassies(WithData<embassies::EmbassiesArgs>),
+    Check(WithData<check::CheckArgs>),
     Completions(completions::CompletionsArgs),
     Man(man::ManArgs),
-    Wizard(wizard::WizardArgs),
-    Profile(profile::ProfileArgs),
+    Wizard(WithData<wizard::WizardArgs>),
+    Profile(WithData<profile::ProfileArgs>),
     Send(send::SendArgs),
 }
 
@@ -119,19 +141,25 @@ pub fn run(cli: Cli) -> Result<()> {
     if prints_to_stdout(cli.command.as_ref()) {
         crate::stdio::require_stdout()?;
     }
+    let top = DataArgs {
+        letters: cli.letters,
+        embassies: cli.embassies,
+    };
     let Some(command) = cli.command else {
-        return wizard::run(&cli.data, wizard::WizardArgs {});
+        return wizard::run(&top, wizard::WizardArgs {});
     };
     match command {
-        Command::Write(args) => write::run(&cli.data, *args),
-        Command::Letters(args) => letters::run(&cli.data, args),
-        Command::Embassies(args) => embassies::run(&cli.data, args),
-        Command::Check(args) => check::run(&cli.data, args),
-        Command::Completions(args) => completions::run(args),
-        Command::Man(args) => man::run(args),
-        Command::Wizard(args) => wizard::run(&cli.data, args),
-        Command::Profile(args) => profile::run(&cli.data, args),
-        Command::Send(args) => send::run(args),
+        Command::Write(with) => write::run(&with.data.over(top), with.args),
+        Command::Letters(with) => letters::run(&with.data.over(top), with.args),
+        Command::Embassies(with) => embassies::run(&with.data.over(top), with.args),
+        Command::Check(with) => check::run(&with.data.over(top), with.args),
+        Command::Wizard(with) => wizard::run(&with.data.over(top), with.args),
+        Command::Profile(with) => profile::run(&with.data.over(top), with.args),
+        Command::Completions(args) => top
+            .refuse("completions")
+            .and_then(|()| completions::run(args)),
+        Command::Man(args) => top.refuse("man").and_then(|()| man::run(args)),
+        Command::Send(args) => top.refuse("send").and_then(|()| send::run(args)),
     }
 }
 
@@ -143,16 +171,42 @@ fn prints_to_stdout(command: Option<&Command>) -> bool {
         Some(Command::Letters(_) | Command::Embassies(_) | Command::Check(_)) => true,
         Some(Command::Completions(_)) => true,
         Some(Command::Man(args)) => args.prints_to_stdout(),
-        Some(Command::Profile(args)) => args.prints_to_stdout(),
+        Some(Command::Profile(with)) => with.args.prints_to_stdout(),
         Some(Command::Send(args)) => args.prints_to_stdout(),
         // Known once its options are read as a whole: `write::Writing::load` asks.
         Some(Command::Write(_)) => false,
     }
 }
 
-/// The day `--date` names, if it was given.
-fn date_option(text: Option<&str>) -> Result<Option<Date>> {
-    text.map(|text| Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}"))))
+impl DataArgs {
+    /// These options, or where one is not given, the one given before the subcommand.
+    fn over(self, top: DataArgs) -> DataArgs {
+        DataArgs {
+            letters: self.letters.or(top.letters),
+            embassies: self.embassies.or(top.embassies),
+        }
+    }
+
+    /// A usage error when the options were given before a subcommand that
+    /// reads no letters: an option that would do nothing is a mistake to say.
+    fn refuse(&self, command: &str) -> Result<()> {
+        let given = [
+            ("--letters", self.letters.is_some()),
+            ("--embassies", self.embassies.is_some()),
+        ];
+        match given.iter().find(|(_, given)| *given) {
+            Some((option, _)) => Err(Error::usage(format!(
+                "{option}: `protest {command}` reads no letters or directory, so it does not take it"
+            ))
+            .with_help(format!("leave {option} out: see `protest {command} --help`"))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The day a date option (`--date`, `--as-of`) names, if it was given.
+fn date_option(flag: &str, text: Option<&str>) -> Result<Option<Date>> {
+    text.map(|text| Date::parse(text).map_err(|err| Error::usage(format!("{flag}: {err}"))))
         .transpose()
 }
 
@@ -214,6 +268,11 @@ fn language_warnings(catalog: &Catalog, template: &LetterTemplate) -> Vec<String
     for name in catalog.names_missing(template) {
         warnings.push(format!(
             "no {language} spelling of {name}'s name in the data; using the Latin one"
+        ));
+    }
+    for name in catalog.descriptions_missing(template) {
+        warnings.push(format!(
+            "no {language} description of {name} in the data; using the English one"
         ));
     }
     warnings

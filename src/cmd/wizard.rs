@@ -15,7 +15,7 @@ use super::prompt::{self, describe_sender, interrupt, Prompter};
 use super::search::Keys;
 use super::DataArgs;
 use crate::batch::{self, Destination, Plan, Recipients, Senders};
-use crate::catalog::{Catalog, Confidence, LetterTemplate, Mission, MissionKind, Sender};
+use crate::catalog::{Catalog, Confidence, LetterTemplate, Mission, Sender};
 use crate::compose::{compose, Facts, Request};
 use crate::config::expand_home;
 use crate::date::Date;
@@ -342,7 +342,13 @@ fn choose_mission<'c>(p: &Prompter, catalog: &'c Catalog, sender: &Sender) -> Re
     let items: Vec<String> = missions
         .iter()
         .map(|m| {
-            let mut item = format!("{} · {} · {} ({})", country(m), m.city, kind(m.kind), m.id);
+            let mut item = format!(
+                "{} · {} · {} ({})",
+                country(m),
+                m.city,
+                m.kind.label(),
+                m.id
+            );
             if !m.has_postal_address() {
                 item.push_str(" · no postal address");
             }
@@ -384,16 +390,6 @@ fn choose_mission<'c>(p: &Prompter, catalog: &'c Catalog, sender: &Sender) -> Re
         p.note("the directory has no email address for this mission: no email draft.");
     }
     Ok(mission)
-}
-
-fn kind(kind: MissionKind) -> &'static str {
-    match kind {
-        MissionKind::Embassy => "Embassy",
-        MissionKind::ConsulateGeneral => "Consulate-General",
-        MissionKind::Consulate => "Consulate",
-        MissionKind::PermanentMission => "Permanent Mission",
-        MissionKind::Authority => "Authority in Kazakhstan",
-    }
 }
 
 /// The sender's own paragraphs, or none.

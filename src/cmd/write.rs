@@ -24,6 +24,10 @@ examples/sender.toml), and/or --name, --org, --role, --address (once per line), 
 --postcode, --from-country, --email, --phone. Flags override the file; --no-profile ignores the
 saved details.
 
+A letter is written only when it fits the facts on its date and today: what it asks fits each
+person's status, and it is not dated before the newest fact it states. An archived letter's
+historical text is written with --as-of DATE, a day on which it fitted them, and dated that day.
+
 Several letters (protest write ID ID …) go each to every recipient, in that order: letter by
 letter, and within a letter as one letter would. Every one is checked before any is written.
 
@@ -106,9 +110,18 @@ pub struct WriteArgs {
     phone: Option<String>,
 
     /// The date the letter carries, 1900 to 2200 [default: today where you are (TZ),
-    /// or the day of SOURCE_DATE_EPOCH in UTC]
+    /// or the day of SOURCE_DATE_EPOCH in UTC]; the letter must fit the facts on it and today
     #[arg(long, value_name = "YYYY-MM-DD", help_heading = "Content")]
     date: Option<String>,
+    /// Write a letter's historical text as it stood on a day it fitted the facts, dated
+    /// that day: an archived letter is written only so
+    #[arg(
+        long,
+        value_name = "YYYY-MM-DD",
+        help_heading = "Content",
+        conflicts_with = "date"
+    )]
+    as_of: Option<String>,
     /// A paragraph in your own words, added before the closing
     #[arg(
         long,
@@ -248,6 +261,7 @@ impl WriteArgs {
             },
             senders: self.senders,
             date: self.date,
+            as_of: self.as_of,
             personal: self.personal,
             personal_file: self.personal_file,
             lang: self.lang,

@@ -58,6 +58,11 @@ pub struct RecipientBlock {
     pub lines: Vec<String>,
     /// The mission's email address, when the directory has one.
     pub email: Option<String>,
+    /// The display name of that address in a draft's `To`, where it is not
+    /// the first of `lines` (a Russian letter's addressee is in the dative;
+    /// its `To` names the mission in the nominative).
+    #[serde(skip)]
+    pub email_name: Option<String>,
     /// True when the directory has no postal address for the mission: `lines` then holds
     /// only the addressee, mission name, city and country.
     pub address_missing: bool,

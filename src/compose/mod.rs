@@ -7,6 +7,8 @@
 mod letter;
 mod place;
 mod recipient;
+mod russian;
+mod typography;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -16,7 +18,9 @@ use serde_json::{json, Map, Value};
 
 pub use letter::{Block, Letter, RecipientBlock, SenderBlock};
 
-use crate::catalog::{body_name, subject_name, Catalog, LetterTemplate, Mission, Sender};
+use crate::catalog::{
+    body_name, primary_language, subject_name, Catalog, LetterTemplate, Mission, Sender,
+};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::template::Reads;
@@ -71,6 +75,9 @@ pub struct MissionData {
     date_text: String,
     /// Who the letter is addressed to, a line each.
     addressee: Vec<String>,
+    /// The letter's people as it names them: a list item starting with one
+    /// keeps its capital.
+    names: Vec<String>,
     /// The sender fields the letter's templates read, if that can be told.
     reads: Reads,
     /// Subject and body by the values of those fields: one rendering serves
@@ -105,8 +112,13 @@ impl MissionData {
             }
             _ => Reads::Anything,
         };
-        let date_text = date.format(&template.front.language);
-        let addressee = recipient::addressee(mission);
+        let language = &template.front.language;
+        let date_text = typography::no_break_spaces(&date.format(language), language);
+        let names = prisoners
+            .iter()
+            .filter_map(|p| p["name"].as_str().map(str::to_string))
+            .collect();
+        let addressee = recipient::addressee(mission, &template.front.language, &catalog.countries);
         let context = mission_context(
             catalog, template, mission, &date_text, &addressee, prisoners,
         );
@@ -114,6 +126,7 @@ impl MissionData {
             context,
             date_text,
             addressee,
+            names,
             reads,
             rendered: HashMap::new(),
         })
@@ -144,12 +157,25 @@ impl MissionData {
         fields.insert("sender".into(), sender.value());
         fields.insert("extra".into(), Value::Object(sender.extra.clone()));
         let id = &template.engine_id();
-        let subject = one_line(&catalog.engine.render(&subject_name(id), &self.context)?);
-        let body = blocks(&catalog.engine.render(&body_name(id), &self.context)?);
+        let language = &template.front.language;
+        let subject = typography::no_break_spaces(
+            &one_line(&catalog.engine.render(&subject_name(id), &self.context)?),
+            language,
+        );
+        let body = self.typeset(
+            blocks(&catalog.engine.render(&body_name(id), &self.context)?),
+            language,
+        );
         if let Some(key) = key.filter(|_| self.rendered.len() < RENDERED_KEPT) {
             self.rendered.insert(key, (subject.clone(), body.clone()));
         }
         Ok((subject, body))
+    }
+
+    /// `blocks` as the letter's language sets them (see [`typography`]).
+    fn typeset(&self, blocks: Vec<Block>, language: &str) -> Vec<Block> {
+        let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        typography::body(blocks, language, &names)
     }
 }
 
@@ -259,7 +285,17 @@ fn mission_context(
     prisoners: Vec<Value>,
 ) -> Context {
     let front = &template.front;
-    let country_name = catalog.countries.name_or_code(&mission.country);
+    // A variant's template reads the mission and its country in its own
+    // language where the data has them.
+    let russian = primary_language(&front.language) == "ru";
+    let country_name = match catalog.countries.russian(&mission.country) {
+        Some(ru) if russian => ru.name.as_str(),
+        _ => catalog.countries.name_or_code(&mission.country),
+    };
+    let mission_name = match russian {
+        true => recipient::mission_name(mission, &front.language, &catalog.countries),
+        false => mission.name.clone(),
+    };
     Context::from(json!({
         "letter": {
             "id": front.id,
@@ -270,7 +306,7 @@ fn mission_context(
         },
         "recipient": {
             "id": mission.id,
-            "mission": mission.name,
+            "mission": mission_name,
             "city": mission.city,
             "country": mission.country,
             "country_name": country_name,
@@ -320,7 +356,7 @@ pub fn compose_with(
     };
     let (subject, mut body) = data.subject_and_body(catalog, template, &sender_data)?;
     if let Some(personal) = request.personal.map(str::trim).filter(|p| !p.is_empty()) {
-        body.extend(blocks(personal));
+        body.extend(data.typeset(blocks(personal), &front.language));
     }
     if body.is_empty() {
         return Err(template
@@ -360,7 +396,12 @@ pub fn compose_with(
 
     let mut cc = front.cc.clone();
     if request.cc_embassy {
-        cc.extend(embassy_copy(catalog, mission, sender_country.as_deref())?);
+        cc.extend(embassy_copy(
+            catalog,
+            mission,
+            sender_country.as_deref(),
+            &front.language,
+        )?);
     }
     cc.extend(request.cc.iter().cloned());
 
@@ -385,22 +426,31 @@ pub fn compose_with(
             country: mission.country.clone(),
             lines: recipient::lines(
                 mission,
+                &front.language,
                 data.addressee.clone(),
                 abroad.then(|| country_name(&mission.country)),
             ),
             email: mission.email.clone(),
+            email_name: (primary_language(&front.language) == "ru")
+                .then(|| recipient::mission_name(mission, &front.language, &catalog.countries)),
             address_missing: !mission.has_postal_address(),
         },
         subject,
-        salutation: front
-            .salutation
-            .clone()
-            .unwrap_or_else(|| recipient::salutation(mission, &front.language)),
+        salutation: typography::no_break_spaces(
+            &front
+                .salutation
+                .clone()
+                .unwrap_or_else(|| recipient::salutation(mission, &front.language)),
+            &front.language,
+        ),
         body,
-        closing: front
-            .closing
-            .clone()
-            .unwrap_or_else(|| recipient::closing(&front.language).to_string()),
+        closing: typography::no_break_spaces(
+            &front
+                .closing
+                .clone()
+                .unwrap_or_else(|| recipient::closing(&front.language).to_string()),
+            &front.language,
+        ),
         signature,
         cc,
     })
@@ -445,7 +495,7 @@ fn prisoners(catalog: &Catalog, template: &LetterTemplate, date: Date) -> Result
             "id": prisoner.id,
             "name": prisoner.name_in(&front.language),
             "variants": prisoner.variants,
-            "description": prisoner.description,
+            "description": prisoner.description_in(&front.language),
             "ask": front.ask_for(id).as_str(),
             "status": standing.status.as_str(),
             "last_event": last_event,
@@ -454,13 +504,16 @@ fn prisoners(catalog: &Catalog, template: &LetterTemplate, date: Date) -> Result
     Ok(out)
 }
 
-/// The copy `--cc-embassy` adds: the mission for the sender's country, by
-/// name and city, with its email (which makes it a Cc of a draft) when
-/// known. None when the letter already goes to that mission.
+/// The copy `--cc-embassy` adds: the mission for the sender's country, named
+/// in the letter's language ("Embassy of the Republic of Kazakhstan, London",
+/// «Посольство Республики Казахстан в Великобритании»), with its email (which
+/// makes it a Cc of a draft) when known. None when the letter already goes to
+/// that mission.
 fn embassy_copy(
     catalog: &Catalog,
     recipient: &Mission,
     sender_country: Option<&str>,
+    language: &str,
 ) -> Result<Option<String>> {
     let Some(country) = sender_country else {
         return Err(Error::usage(
@@ -476,7 +529,7 @@ fn embassy_copy(
     if embassy.id == recipient.id {
         return Ok(None);
     }
-    let name = format!("{}, {}", embassy.name, embassy.city);
+    let name = recipient::mission_name(embassy, language, &catalog.countries);
     Ok(Some(match &embassy.email {
         Some(email) => format!("{name} <{email}>"),
         None => name,

@@ -153,7 +153,7 @@ pub fn render_eml(letter: &Letter, opts: &EmailOptions) -> Result<Vec<u8>> {
         ));
     }
     builder = builder
-        .subject(Text::new(letter.subject.as_str()))
+        .subject(Text::new(header_text(&letter.subject)))
         .date(HeaderDate::new(date))
         .message_id(MessageId::new(message_id))
         .header("X-Unsent", Raw::new("1"))
@@ -292,7 +292,7 @@ pub fn render_mailto(letter: &Letter, opts: &EmailOptions) -> Result<String> {
     url.push_str("mailto:");
     percent_encode(&mut url, to.addr, b"@");
     url.push_str("?subject=");
-    percent_encode(&mut url, &letter.subject, b"");
+    percent_encode(&mut url, &header_text(&letter.subject), b"");
     if !cc.is_empty() {
         url.push_str("&cc=");
         for (i, mailbox) in cc.iter().enumerate() {
@@ -360,7 +360,10 @@ fn recipient_mailbox(letter: &Letter) -> Result<Mailbox<'_>> {
         )));
     };
     let source = "the embassy directory";
-    let name = recipient.lines.first().map(String::as_str).unwrap_or("");
+    let name = match &recipient.email_name {
+        Some(name) => name.as_str(),
+        None => recipient.lines.first().map(String::as_str).unwrap_or(""),
+    };
     check_header_value("recipient name", name, source)?;
     check_header_value("recipient email", email, source)?;
     let addr = email.trim();
@@ -564,31 +567,36 @@ fn check_header_value(field: &str, value: &str, source: &str) -> Result<()> {
     }
 }
 
-/// The attachment's file name: the subject when it is plain ASCII (made safe
-/// for file systems), else the template id, plus `.pdf`. Non-ASCII names would
-/// need RFC 2231 parameters, which some clients still show garbled.
+/// The attachment's file name, by one rule in every language: the subject
+/// as the letter writes it, made safe for file systems (no `/ \ : * ? " < >
+/// |`, no trailing dot or space) and cut at a word to 72 characters, plus
+/// `.pdf`; the template id when nothing is left. A name that is not ASCII
+/// ("Об освобождении….pdf") goes as an RFC 2231 parameter, which
+/// mail-builder writes and current mail clients read.
 fn attachment_file_name(letter: &Letter) -> String {
-    let mut name = String::with_capacity(64);
-    if letter
-        .subject
-        .bytes()
-        .all(|b| b.is_ascii_graphic() || b == b' ')
+    let mut name = String::with_capacity(96);
+    let mut length = 0;
+    for word in header_text(&letter.subject)
+        .split(' ')
+        .filter(|w| !w.is_empty())
     {
-        for word in letter.subject.split(' ').filter(|w| !w.is_empty()) {
-            if name.len() + word.len() > 72 {
-                break;
-            }
-            if !name.is_empty() {
-                name.push(' ');
-            }
-            name.extend(word.chars().map(|c| match c {
-                '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '-',
-                c => c,
-            }));
+        let word_length = word.chars().count();
+        if length + word_length > 72 {
+            break;
         }
-        while name.ends_with(['.', ' ']) {
-            name.pop();
+        if !name.is_empty() {
+            name.push(' ');
+            length += 1;
         }
+        name.extend(word.chars().map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '-',
+            c if c.is_control() => '-',
+            c => c,
+        }));
+        length += word_length;
+    }
+    while name.ends_with(['.', ' ']) {
+        name.pop();
     }
     if name.is_empty() {
         name.extend(
@@ -603,6 +611,15 @@ fn attachment_file_name(letter: &Letter) -> String {
     }
     name.push_str(".pdf");
     name
+}
+
+/// Text for a header or a file name: the no-break spaces that keep a printed
+/// line together are plain spaces there, where nothing is laid out.
+fn header_text(text: &str) -> Cow<'_, str> {
+    match text.contains('\u{a0}') {
+        true => Cow::Owned(text.replace('\u{a0}', " ")),
+        false => Cow::Borrowed(text),
+    }
 }
 
 fn crlf(text: &str) -> String {

@@ -51,6 +51,9 @@ pub struct Request {
     pub senders: Option<PathBuf>,
     /// `--date`, as written.
     pub date: Option<String>,
+    /// `--as-of`: the letter's historical text, as it stood on a day it
+    /// fitted the facts, dated that day.
+    pub as_of: Option<String>,
     pub personal: Option<String>,
     /// `--personal-file` (`-` for standard input).
     pub personal_file: Option<PathBuf>,
@@ -151,16 +154,25 @@ impl Writing {
         let templates = self.templates();
         // Read even with --date: the PDF metadata is dated by SOURCE_DATE_EPOCH too.
         let today = Date::today()?;
-        let date = match &request.date {
-            Some(text) => {
-                Date::parse(text).map_err(|err| Error::usage(format!("--date: {err}")))?
-            }
-            None => today,
+        let day = |flag: &str, text: &Option<String>| {
+            text.as_deref()
+                .map(|text| Date::parse(text).map_err(|err| Error::usage(format!("{flag}: {err}"))))
+                .transpose()
         };
-        // Before anything else is read or written: a letter that no longer fits
-        // the facts is wrong whoever signs it and wherever it goes.
+        let as_of = day("--as-of", &request.as_of)?;
+        let date = match as_of {
+            Some(day) => day,
+            None => day("--date", &request.date)?.unwrap_or(today),
+        };
+        // Before anything else is read or written: a letter that does not fit
+        // the facts is wrong whoever signs it and wherever it goes. It must fit
+        // them on its date and, unless its historical text is asked for by
+        // --as-of, today: a letter that is history is not sent back-dated.
         for template in &templates {
             catalog.check_asks(template, date)?;
+            if as_of.is_none() && date != today {
+                catalog.check_asks(template, today)?;
+            }
         }
         let senders = match &request.senders {
             Some(path) => Senders::csv(path.clone())?,
@@ -235,7 +247,7 @@ impl Writing {
             senders,
             recipients,
             date,
-            date_given: request.date.is_some(),
+            date_given: request.date.is_some() || request.as_of.is_some(),
             personal,
             cc: request.cc.clone(),
             cc_embassy: request.cc_embassy,

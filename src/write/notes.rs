@@ -6,14 +6,9 @@ use crate::date::Date;
 use crate::error::Result;
 
 /// Says, before the letter is written, what the facts behind it cannot
-/// vouch for: a letter archived by hand, news over a year old.
+/// vouch for: news over a year older than the letter. (A historical text
+/// is asked for by --as-of, and its date says what it is.)
 pub fn warn_about_facts(catalog: &Catalog, template: &LetterTemplate, date: Date) {
-    if let Some(why) = &template.front.archived {
-        crate::notice::warn(format_args!(
-            "letter `{}` is archived: {why}; it is history, check it before sending",
-            template.front.id
-        ));
-    }
     for (prisoner, _) in catalog.asks(template) {
         if let Some(warning) = prisoner.stale_warning(date) {
             crate::notice::warn(warning);
