@@ -3,7 +3,8 @@
 //! The modules read as the pipeline: [`catalog`] loads letters, prisoners,
 //! missions and senders; [`compose`] turns them into one structured
 //! [`compose::Letter`]; [`render`] writes that letter as text, email or PDF;
-//! [`output`] puts the result on disk atomically.
+//! [`output`] puts the result on disk atomically. [`write`] is the
+//! `protest write` command as a library, running [`batch`].
 
 /// The version of every JSON document protest prints or writes (`--json`,
 /// `manifest.jsonl`, `send-log.jsonl`), in its `schema` field: scripts can
@@ -23,6 +24,8 @@ pub mod output;
 pub mod profile;
 pub mod render;
 pub mod send;
+pub mod stdio;
 pub mod table;
 pub mod template;
 pub mod text;
+pub mod write;

@@ -13,7 +13,7 @@ impl Origin {
     }
 
     pub fn file(path: &std::path::Path) -> Origin {
-        Origin(path.display().to_string())
+        Origin(crate::error::shown(path))
     }
 
     /// `file:line: message`, the form compilers and grep use, so editors can jump to it.

@@ -170,6 +170,16 @@ fn exports_of_each_tool_and_language_fill_the_senders_fields() {
             ],
         ),
         (
+            // Anyone could answer: Forms recorded "anonymous", the form asked the name.
+            "microsoft-forms-anonymous.csv",
+            &[
+                "Ann Lee",
+                "Teamsters Local 100",
+                "Washington 20001",
+                "ann.lee@example.org",
+            ],
+        ),
+        (
             "action-network.csv",
             &[
                 "Ann Lee",

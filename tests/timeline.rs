@@ -60,8 +60,13 @@ fn refused(letter: &str, date: &str, expected_err: &str) {
     let (code, out, err) = run(&mut write(letter, date));
     assert_eq!((code, out.as_str()), (65, ""), "{err}");
     assert_eq!(err, expected_err);
-    let (code, _, forced) = run(write(letter, date).arg("--force"));
+    // Onto a file that is there, which --force would replace.
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("letter.txt");
+    std::fs::write(&mine, "mine\n").unwrap();
+    let (code, _, forced) = run(write(letter, date).arg("--force").arg("-o").arg(&mine));
     assert_eq!((code, forced.as_str()), (65, expected_err));
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "mine\n");
     batch_writes_nothing(letter, date, expected_err);
 }
 

@@ -1,7 +1,7 @@
 //! The first pass: every row read, every letter composed, checked for its
 //! format and named, before anything is written.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -20,8 +20,13 @@ pub(super) struct FirstPass {
     pub(super) count: usize,
     /// Every letter's file name, by its index (for a directory; empty otherwise).
     pub(super) names: Vec<Option<Arc<str>>>,
-    /// The missions written to, in the order first met.
+    /// The missions written to, in the order first met (for `--dry-run`).
     pub(super) missions: Vec<String>,
+    /// Every mission a letter goes to, or is copied to (`--cc-embassy`), for
+    /// the run record: what the letters are made from.
+    pub(super) missions_used: BTreeSet<String>,
+    /// The senders' countries whose mission `--cc-embassy` copies, each once.
+    cc_countries: HashSet<String>,
     /// The first few letters, as `--dry-run` lists them.
     pub(super) listed: Vec<Listed>,
     /// The first letter, composed, for `--dry-run` to show.
@@ -127,6 +132,12 @@ impl FirstPass {
         if self.first_letter.is_none() {
             self.first_letter = letter;
         }
+        if !self.missions_used.contains(&mission.id) {
+            self.missions_used.insert(mission.id.clone());
+        }
+        if plan.cc_embassy {
+            self.learn_copy(plan, job);
+        }
         if plan.format.is_email() && mission.email.is_none() {
             self.no_email += 1;
             self.no_email_mission
@@ -142,6 +153,27 @@ impl FirstPass {
                 sender: job.row.sender.name.clone(),
                 mission: mission.id.clone(),
             });
+        }
+    }
+}
+
+impl FirstPass {
+    /// The mission `--cc-embassy` copies a letter to: the one in its
+    /// sender's country, found as composing finds it.
+    fn learn_copy(&mut self, plan: &Plan, job: &Job) {
+        let Some(country) = job.row.sender.country.as_deref() else {
+            return;
+        };
+        if !self.cc_countries.insert(country.to_string()) {
+            return;
+        }
+        let catalog = plan.catalog;
+        if let Some(mission) = catalog
+            .country_code(country)
+            .ok()
+            .and_then(|code| catalog.mission_for_country(&code).ok())
+        {
+            self.missions_used.insert(mission.id.clone());
         }
     }
 }

@@ -23,6 +23,12 @@ pub enum Column {
     Email,
     Phone,
     Personal,
+    /// What Microsoft Forms records of whoever answered, in its `Name` and
+    /// `Email` columns: their account's name and address, or "anonymous"
+    /// (or nothing) when anyone may answer. The sender's name or email when
+    /// the form's own question for it is left empty or not asked.
+    RecordedName,
+    RecordedEmail,
     /// Reaches templates as `{{extra.KEY}}`.
     Extra(String),
 }
@@ -43,6 +49,8 @@ impl Column {
             Column::Email => "email address".into(),
             Column::Phone => "phone number".into(),
             Column::Personal => "personal paragraph".into(),
+            Column::RecordedName => "name Microsoft Forms recorded".into(),
+            Column::RecordedEmail => "email address Microsoft Forms recorded".into(),
             Column::Extra(key) => format!("template field {{{{extra.{key}}}}}"),
         }
     }
@@ -388,6 +396,12 @@ pub fn is_export_metadata(header: &str) -> bool {
     EXPORT_METADATA.contains(&squash(header).as_str())
 }
 
+/// What Microsoft Forms writes in its `Name` and `Email` columns for an
+/// answer it recorded no one for.
+pub fn is_anonymous(value: &str) -> bool {
+    value.eq_ignore_ascii_case("anonymous")
+}
+
 /// The sender's name from a row's name, or its first and last names.
 pub fn full_name(name: &str, first: &str, last: &str) -> String {
     if !name.is_empty() {
@@ -409,7 +423,21 @@ pub struct Header {
 
 impl Header {
     pub fn new(names: Vec<String>) -> Header {
-        let columns = names.iter().map(|name| column_for(name)).collect();
+        let mut columns: Vec<Column> = names.iter().map(|name| column_for(name)).collect();
+        // A Microsoft Forms export: its first `Name` and `Email` are what
+        // Forms recorded, beside which the form may ask "Your name".
+        let squashed: Vec<String> = names.iter().map(|name| squash(name)).collect();
+        let has = |header: &str| squashed.iter().any(|s| s == header);
+        if has("starttime") && has("completiontime") {
+            for (header, recorded) in [
+                ("name", Column::RecordedName),
+                ("email", Column::RecordedEmail),
+            ] {
+                if let Some(i) = squashed.iter().position(|s| s == header) {
+                    columns[i] = recorded;
+                }
+            }
+        }
         Header { names, columns }
     }
 

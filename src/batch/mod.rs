@@ -37,24 +37,31 @@ mod write;
 
 pub use input::Senders;
 pub use plan::{check_destination, Destination, Plan, Recipients};
-pub use summary::Summary;
+pub use summary::{Finished, Summary};
+
+use plan::Earlier;
 
 use crate::error::{Error, ErrorKind, Result};
 
 /// Checks every letter of the plan, then writes them all, or with
-/// `--dry-run` shows what it would write.
-pub fn run(mut plan: Plan) -> Result<Summary> {
+/// `--dry-run` shows what it would write. An error is a run refused before
+/// anything was written; once writing began, the run's end is told in
+/// [`Finished`], with the counts.
+pub fn run(mut plan: Plan) -> Result<Finished> {
     interrupt::install();
+    // Before the first letter is composed: a run that could not be put
+    // where it goes is refused at once, not after every letter is made.
+    plan::check_destination_writable(&plan)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.jobs.unwrap_or(0))
         .build()
         .map_err(|err| Error::new(ErrorKind::Io, format!("cannot start threads: {err}")))?;
-    let continues = plan::resume(&mut plan)?;
+    let earlier = plan::earlier_run(&mut plan)?;
     // The pool's threads, and with them their cached template data, end with the run.
-    pool.install(|| run_passes(&plan, continues))
+    pool.install(|| run_passes(&plan, earlier))
 }
 
-fn run_passes(plan: &Plan, continues: bool) -> Result<Summary> {
+fn run_passes(plan: &Plan, earlier: Earlier) -> Result<Finished> {
     let first = check::first_pass(plan)?;
     let total = first.count;
     if total == 0 {
@@ -66,8 +73,10 @@ fn run_passes(plan: &Plan, continues: bool) -> Result<Summary> {
     if first.no_email > 0 && first.no_email == total - first.skip.len() {
         return Err(check::nothing_to_send(&first));
     }
+    let record = plan.run_record(&first.missions_used);
+    let earlier = plan::compare_data(plan, earlier, &record)?;
     if plan.dry_run {
         return summary::dry_run(plan, first);
     }
-    write::second_pass(plan, first, continues)
+    write::second_pass(plan, first, earlier, record)
 }

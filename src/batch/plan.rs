@@ -2,11 +2,11 @@
 //! format and where; and what of that its manifest records, so that a later
 //! run into the same directory continues it, or is refused.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use super::input::{short_digest, Senders};
-use super::manifest::{self, RunRecord};
+use super::manifest::{self, DataDigests, RunRecord};
 use crate::catalog::{Catalog, LetterTemplate, Mission};
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -30,6 +30,18 @@ pub enum Destination {
         dir: PathBuf,
         pattern: Option<String>,
     },
+}
+
+impl Destination {
+    /// Standard output, by any of its names.
+    pub fn is_stdout(&self) -> bool {
+        match self {
+            Destination::Stdout => true,
+            Destination::File(path) => ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
+                .contains(&path.to_string_lossy().as_ref()),
+            Destination::Dir { .. } => false,
+        }
+    }
 }
 
 pub struct Plan<'c> {
@@ -74,17 +86,9 @@ impl Plan<'_> {
         }
     }
 
-    pub(super) fn writes_to_stdout(&self) -> bool {
-        match &self.destination {
-            Destination::Stdout => true,
-            Destination::File(path) => ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
-                .contains(&path.to_string_lossy().as_ref()),
-            Destination::Dir { .. } => false,
-        }
-    }
-
-    /// The inputs that decide the letters and their names, for the manifest.
-    pub(super) fn run_record(&self) -> RunRecord {
+    /// The inputs that decide the letters and their names, for the manifest;
+    /// `missions`: every mission the letters go to or are copied to.
+    pub(super) fn run_record(&self, missions: &BTreeSet<String>) -> RunRecord {
         let recipients = match &self.recipients {
             Recipients::Fixed(missions) => missions
                 .iter()
@@ -143,7 +147,63 @@ impl Plan<'_> {
             senders: self.senders.record(),
             format: self.format.name().into(),
             options,
+            data: Some(self.data_digests(missions)),
         }
+    }
+
+    /// What the letters are made from in the data: the letters' texts, the
+    /// people they name, the missions they go (or are copied) to.
+    fn data_digests(&self, missions: &BTreeSet<String>) -> DataDigests {
+        let letters: Vec<_> = self
+            .templates
+            .iter()
+            .map(|t| (&t.front, &t.body, &t.variant))
+            .collect();
+        let prisoners: BTreeMap<&String, _> = self
+            .templates
+            .iter()
+            .flat_map(|t| &t.front.prisoners)
+            .filter_map(|id| Some((id, self.catalog.prisoners.get(id)?)))
+            .collect();
+        let missions: Vec<&Mission> = self
+            .catalog
+            .missions
+            .iter()
+            .filter(|m| missions.contains(&m.id))
+            .collect();
+        fn digest(value: &impl serde::Serialize) -> String {
+            let mut value = serde_json::to_value(value).expect("data serialises");
+            drop_defaults(&mut value);
+            let mut digest = short_digest(&serde_json::to_vec(&value).expect("JSON serialises"));
+            digest.truncate(12);
+            digest
+        }
+        DataDigests {
+            letters: digest(&letters),
+            prisoners: digest(&prisoners),
+            missions: digest(&missions),
+        }
+    }
+}
+
+/// Leaves out what says nothing (null, false, empty), so that a field a
+/// later version adds, unset, does not make the same data digest otherwise.
+fn drop_defaults(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    let said = |value: &Value| match value {
+        Value::Null | Value::Bool(false) => false,
+        Value::String(text) => !text.is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(fields) => !fields.is_empty(),
+        _ => true,
+    };
+    match value {
+        Value::Object(fields) => {
+            fields.values_mut().for_each(drop_defaults);
+            fields.retain(|_, value| said(value));
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_defaults),
+        _ => {}
     }
 }
 
@@ -162,23 +222,63 @@ pub fn check_destination(total: usize, format: Format, destination: &Destination
     }
 }
 
+/// Refuses a destination that cannot take the letters, as writing them
+/// would at its end: a file that is there (without `--force`), a directory
+/// that cannot be made or written into, a standard output that is closed.
+pub fn check_destination_writable(plan: &Plan) -> Result<()> {
+    match &plan.destination {
+        Destination::Stdout => crate::stdio::require_stdout(),
+        Destination::File(path) => crate::output::check_creatable(path, plan.force),
+        Destination::Dir { dir, .. } => crate::output::check_directory_creatable(dir),
+    }
+}
+
+/// What a directory holds of an earlier run, and what this run does with it.
+pub(super) enum Earlier {
+    /// Nothing of a run worth continuing: the manifest is written anew.
+    None,
+    /// The same run, continued: its manifest's lines are kept for letters
+    /// this run does not make. `record`: its run record (none in manifests
+    /// written before runs were recorded), whose data is compared once the
+    /// first pass has found every mission; `note`: said when it is.
+    Continued {
+        record: Option<Box<RunRecord>>,
+        note: Option<String>,
+    },
+    /// Another run, replaced whole with `--force`.
+    Replaced,
+}
+
 /// A run into a directory that holds an earlier one continues it: with its
 /// date, unless `--date` says otherwise, and only with its inputs (or with
-/// `--force`). True when the earlier manifest may be of this same run, so
-/// that its lines are kept for letters this run does not make.
-pub(super) fn resume(plan: &mut Plan) -> Result<bool> {
+/// `--force`). A file named like the manifest that protest did not write
+/// is never replaced without `--force`.
+pub(super) fn earlier_run(plan: &mut Plan) -> Result<Earlier> {
     let Destination::Dir { dir, .. } = &plan.destination else {
-        return Ok(false);
+        return Ok(Earlier::None);
     };
     let Some(previous) = manifest::previous(dir) else {
-        return Ok(false);
+        return Ok(Earlier::None);
     };
+    let shown = crate::text::escape_for_terminal(&previous.path.display().to_string()).into_owned();
+    if !previous.ours {
+        if !plan.force {
+            return Err(manifest::not_ours(&previous.path));
+        }
+        crate::notice::warn(format_args!(
+            "replacing {shown}, which protest did not write (--force)"
+        ));
+        return Ok(Earlier::None);
+    }
     if !previous.has_letters {
-        return Ok(false);
+        return Ok(Earlier::None);
     }
     // Written by a version that did not record its runs: kept where it is true.
     let Some(earlier) = previous.run else {
-        return Ok(true);
+        return Ok(Earlier::Continued {
+            record: None,
+            note: None,
+        });
     };
     let mut dated_earlier = false;
     if !plan.date_given && earlier.date != plan.date.to_string() {
@@ -187,20 +287,53 @@ pub(super) fn resume(plan: &mut Plan) -> Result<bool> {
             dated_earlier = true;
         }
     }
-    let differences = plan.run_record().differences(&earlier);
+    // The data is compared after the first pass, which finds every mission.
+    let mut record = plan.run_record(&BTreeSet::new());
+    record.data = earlier.data.clone();
+    let differences = record.differences(&earlier);
     if differences.is_empty() {
-        if dated_earlier {
-            crate::notice::note(format!(
-                "note: continuing the run of {} recorded in {}: its letters keep that date \
+        let note = dated_earlier.then(|| {
+            format!(
+                "note: continuing the run of {} recorded in {shown}: its letters keep that date \
                  (pass --date to date them otherwise)",
                 earlier.date,
-                crate::text::escape_for_terminal(&previous.path.display().to_string())
-            ));
-        }
-        return Ok(true);
+            )
+        });
+        return Ok(Earlier::Continued {
+            record: Some(Box::new(earlier)),
+            note,
+        });
     }
     if plan.force {
-        return Ok(false);
+        return Ok(Earlier::Replaced);
     }
-    Err(manifest::another_run(dir, &differences))
+    Err(manifest::another_run(dir, &differences, false))
+}
+
+/// The data this run's letters are made from (`record`, with every mission
+/// the first pass found), against what the run it continues recorded: a
+/// mission's address corrected since makes it another run, never one
+/// finished with letters of both.
+pub(super) fn compare_data(plan: &Plan, earlier: Earlier, record: &RunRecord) -> Result<Earlier> {
+    let Earlier::Continued {
+        record: Some(was),
+        note,
+    } = &earlier
+    else {
+        return Ok(earlier);
+    };
+    let changes = record.data_changes(was);
+    if changes.is_empty() {
+        if let Some(note) = note {
+            crate::notice::note(note);
+        }
+        return Ok(earlier);
+    }
+    if plan.force {
+        return Ok(Earlier::Replaced);
+    }
+    let Destination::Dir { dir, .. } = &plan.destination else {
+        unreachable!("only a directory holds an earlier run");
+    };
+    Err(manifest::another_run(dir, &changes, true))
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::columns::{full_name, Column, Header};
+use super::columns::{full_name, is_anonymous, Column, Header};
 use crate::catalog::Sender;
 use crate::error::{Error, Result};
 use crate::origin::Origin;
@@ -186,10 +186,15 @@ impl SenderReader {
             ..SenderRow::default()
         };
         let (mut first_name, mut last_name) = ("", "");
+        let (mut recorded_name, mut recorded_email) = (None, None);
         let at = |header: &str, message: String| {
             self.origin.error_at(
                 Some(line),
-                format!("row {}, column `{header}`: {message}", self.row),
+                format!(
+                    "row {}, column {}: {message}",
+                    self.row,
+                    crate::text::quote(header)
+                ),
             )
         };
         for ((column, header), value) in self
@@ -242,6 +247,9 @@ impl SenderReader {
                 Column::Email => out.sender.email = owned,
                 Column::Phone => out.sender.phone = owned,
                 Column::Personal => out.personal = owned,
+                Column::RecordedName if !is_anonymous(value) => recorded_name = owned,
+                Column::RecordedEmail if !is_anonymous(value) => recorded_email = owned,
+                Column::RecordedName | Column::RecordedEmail => {}
                 Column::Extra(key) => {
                     out.extra
                         .insert(key.clone(), Value::String(value.to_string()));
@@ -249,12 +257,25 @@ impl SenderReader {
             }
         }
         out.sender.name = full_name(&out.sender.name, first_name, last_name);
+        // What the form asked wins over what Forms recorded of the account.
+        if out.sender.name.is_empty() {
+            out.sender.name = recorded_name.unwrap_or_default();
+        }
+        if out.sender.email.is_none() {
+            out.sender.email = recorded_email;
+        }
         if !crate::text::is_visible(&out.sender.name) {
             let header = self
                 .header
                 .columns
                 .iter()
                 .position(|c| matches!(c, Column::Name | Column::FirstName | Column::LastName))
+                .or_else(|| {
+                    self.header
+                        .columns
+                        .iter()
+                        .position(|c| *c == Column::RecordedName)
+                })
                 .map_or("name", |i| self.header.names[i].as_str());
             return Err(at(header, "is empty".into()).with_help("every sender needs a name"));
         }
@@ -277,10 +298,10 @@ fn check_header(origin: &Origin, header: &Header) -> Result<()> {
         origin.error_at(
             Some(1),
             format!(
-                "the columns `{}` (column {}) and `{}` (column {}) both give the {what}",
-                headers[first],
+                "the columns {} (column {}) and {} (column {}) both give the {what}",
+                crate::text::quote(&headers[first]),
                 first + 1,
-                headers[second],
+                crate::text::quote(&headers[second]),
                 second + 1,
             ),
         )
@@ -305,12 +326,20 @@ fn check_header(origin: &Origin, header: &Header) -> Result<()> {
             "keep either one name column or the first and last names: rename or remove the others",
         ));
     }
-    let named = [Column::Name, Column::FirstName, Column::LastName];
+    let named = [
+        Column::Name,
+        Column::FirstName,
+        Column::LastName,
+        Column::RecordedName,
+    ];
     if !columns.iter().any(|c| named.contains(c)) {
         return Err(origin
             .error_at(
                 Some(1),
-                format!("no `name` column (the columns are: {})", headers.join(", ")),
+                format!(
+                    "no `name` column (the columns are: {})",
+                    crate::text::quote(&headers.join(", ")).bare()
+                ),
             )
             .with_help(
                 "name the column with each sender's name `name` (or give `first name` and `last name`)",
@@ -415,7 +444,7 @@ fn csv_error(origin: &Origin, headers: &[String], err: &csv::Error) -> Error {
         csv::ErrorKind::Utf8 { err, .. } if record > 0 => {
             let column = headers.get(err.field()).map_or_else(
                 || format!("{}", err.field() + 1),
-                |header| format!("`{header}`"),
+                |header| crate::text::quote(header).to_string(),
             );
             format!("row {record}, column {column}: not valid UTF-8")
         }

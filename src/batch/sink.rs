@@ -2,9 +2,13 @@
 //! directory and its manifest, or one file or standard output, put in place
 //! only once every letter is in it.
 
+use std::collections::HashSet;
+
+use super::check::FirstPass;
 use super::jobs::Job;
-use super::manifest::{self, Manifest};
-use super::plan::{Destination, Plan};
+use super::manifest::{self, Manifest, RunRecord};
+use super::naming;
+use super::plan::{Destination, Earlier, Plan};
 use super::summary::Summary;
 use crate::error::{Error, Result};
 use crate::output::{self, AtomicFile, OutputDir, Written};
@@ -44,7 +48,13 @@ pub(super) struct Sink {
 }
 
 impl Sink {
-    pub(super) fn open(plan: &Plan, continues: bool) -> Result<Sink> {
+    /// `earlier`: what the directory holds of an earlier run; `record`: this run's.
+    pub(super) fn open(
+        plan: &Plan,
+        first: &FirstPass,
+        earlier: Earlier,
+        record: RunRecord,
+    ) -> Result<Sink> {
         let mut sink = Sink {
             dir: None,
             manifest: None,
@@ -70,7 +80,11 @@ impl Sink {
             output::ensure_dir(dir)?;
             // A run that was killed may have left its temporary files.
             output::remove_stale_temporaries(dir);
-            sink.manifest = Some(Manifest::create(dir, plan.run_record(), continues)?);
+            if let Earlier::Replaced = earlier {
+                remove_earlier_letters(dir, first);
+            }
+            let continues = matches!(earlier, Earlier::Continued { .. });
+            sink.manifest = Some(Manifest::create(dir, record, continues)?);
             sink.dir = Some(OutputDir::open(dir).map_err(|err| Error::write(dir, &err))?);
         }
         Ok(sink)
@@ -189,6 +203,26 @@ impl Sink {
             _ => output::write_stdout(&bytes)?,
         }
         Ok(())
+    }
+}
+
+/// With `--force` over another run: its letters this run does not write
+/// again are removed, said in a note.
+fn remove_earlier_letters(dir: &std::path::Path, first: &FirstPass) {
+    let names: HashSet<String> = first
+        .names
+        .iter()
+        .flatten()
+        .map(|name| naming::collision_key(name))
+        .collect();
+    let removed =
+        manifest::remove_earlier_letters(dir, |path| names.contains(&naming::collision_key(path)));
+    if removed > 0 {
+        crate::notice::note(format_args!(
+            "removed {} of the earlier run in {}, which this one does not write (--force)",
+            crate::text::count(removed, "letter"),
+            crate::text::escape_for_terminal(&dir.display().to_string())
+        ));
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::check::FirstPass;
 use super::plan::{Destination, Plan};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output;
 use crate::render;
 
@@ -26,6 +26,23 @@ pub struct Summary {
     pub not_written: usize,
     /// The manifest, for `--out`.
     pub manifest: Option<PathBuf>,
+}
+
+/// A run that got as far as writing (or showing, with `--dry-run`): what
+/// it did, told however it ended, and the error it ended with.
+#[derive(Debug)]
+pub struct Finished {
+    pub summary: Summary,
+    pub error: Option<Error>,
+}
+
+impl Finished {
+    pub(super) fn with_error(summary: Summary, error: Error) -> Finished {
+        Finished {
+            summary,
+            error: Some(error),
+        }
+    }
 }
 
 /// "N letters in DIR: … written, … already there, … skipped, … failed", and
@@ -54,7 +71,7 @@ pub(super) fn summary_line(plan: &Plan, s: &Summary, stopped_by_failure: bool) -
 }
 
 /// Prints the plan and the first letter in full, and writes nothing.
-pub(super) fn dry_run(plan: &Plan, first: FirstPass) -> Result<Summary> {
+pub(super) fn dry_run(plan: &Plan, first: FirstPass) -> Result<Finished> {
     let total = first.count;
     let mut out = String::new();
     let names: Vec<&Arc<str>> = first.names.iter().flatten().collect();
@@ -103,8 +120,11 @@ pub(super) fn dry_run(plan: &Plan, first: FirstPass) -> Result<Summary> {
         text.push_str(&render::text::render(letter));
     }
     output::write_stdout(text.as_bytes())?;
-    Ok(Summary {
-        letters: total,
-        ..Summary::default()
+    Ok(Finished {
+        summary: Summary {
+            letters: total,
+            ..Summary::default()
+        },
+        error: None,
     })
 }

@@ -8,19 +8,24 @@ use sha2::Digest;
 use super::check::FirstPass;
 use super::interrupt;
 use super::jobs::{at_job, at_row, compose_job, in_chunks, no_email_error, Job};
-use super::manifest;
-use super::plan::{Destination, Plan};
+use super::manifest::{self, RunRecord};
+use super::plan::{Destination, Earlier, Plan};
 use super::sink::{manifest_line, Outcome, Sink};
-use super::summary::{summary_line, Summary};
+use super::summary::{summary_line, Finished, Summary};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{self, OutputDir};
 use crate::render::{self, Format};
 use crate::text::hex;
 
-pub(super) fn second_pass(plan: &Plan, first: FirstPass, continues: bool) -> Result<Summary> {
+pub(super) fn second_pass(
+    plan: &Plan,
+    first: FirstPass,
+    earlier: Earlier,
+    record: RunRecord,
+) -> Result<Finished> {
     let total = first.count;
     let _writing = interrupt::writing();
-    let mut sink = Sink::open(plan, continues)?;
+    let mut sink = Sink::open(plan, &first, earlier, record)?;
     let progress = progress_bar(total);
     let mut summary = Summary {
         letters: total,
@@ -30,7 +35,7 @@ pub(super) fn second_pass(plan: &Plan, first: FirstPass, continues: bool) -> Res
         }),
         ..Summary::default()
     };
-    let watch_stdout = plan.writes_to_stdout();
+    let watch_stdout = plan.destination.is_stdout();
     let mut first_error: Option<Error> = None;
     let mut stop: Option<Error> = None;
     let result = in_chunks(plan, |jobs| {
@@ -96,11 +101,15 @@ pub(super) fn second_pass(plan: &Plan, first: FirstPass, continues: bool) -> Res
         summary.not_written += summary.written;
         summary.written = 0;
     }
-    result?;
+    // Reading the senders or recording a letter failed part way: that is
+    // the error to end with, and the counts are still told.
+    if let Err(err) = result {
+        return Ok(Finished::with_error(summary, err));
+    }
     let finished = match (finished, &first_error) {
         // The letter's failure is the one to end with; the manifest's is said too.
         (Err(err), Some(_)) => Err(Some(err)),
-        (Err(err), None) => return Err(err),
+        (Err(err), None) => return Ok(Finished::with_error(summary, err)),
         (Ok(()), _) => Ok(()),
     };
     if summary.long_links > 0 {
@@ -124,12 +133,10 @@ pub(super) fn second_pass(plan: &Plan, first: FirstPass, continues: bool) -> Res
     if let Err(Some(err)) = finished {
         eprintln!("error: {err}");
     }
-    if let Some(stop) = stop {
-        return Err(stop);
-    }
-    match first_error {
-        Some(err) if !plan.keep_going => Err(err),
-        _ if summary.failed + first.skip.len() > 0 => Err(Error::new(
+    let error = match (stop, first_error) {
+        (Some(stop), _) => Some(stop),
+        (None, Some(err)) if !plan.keep_going => Some(err),
+        _ if summary.failed + first.skip.len() > 0 => Some(Error::new(
             ErrorKind::Partial,
             match (summary.failed, first.skip.len()) {
                 (failed, 0) => format!("{failed} of {} letters failed", summary.letters),
@@ -143,8 +150,9 @@ pub(super) fn second_pass(plan: &Plan, first: FirstPass, continues: bool) -> Res
                 ),
             },
         )),
-        _ => Ok(summary),
-    }
+        _ => None,
+    };
+    Ok(Finished { summary, error })
 }
 
 fn interrupted(signal: i32) -> Error {

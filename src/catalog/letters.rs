@@ -124,7 +124,10 @@ impl LetterTemplate {
             return Err(origin
                 .error_at(
                     line,
-                    format!("asks: `{id}` is not one of the letter's prisoners"),
+                    format!(
+                        "asks: {} is not one of the letter's prisoners",
+                        crate::text::quote(id)
+                    ),
                 )
                 .with_help(format!("add \"{id}\" to prisoners, or remove it from asks")));
         }

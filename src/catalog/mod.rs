@@ -377,12 +377,14 @@ impl Catalog {
                     .iter()
                     .map(|t| format!("`{}`", primary_language(&t.front.language)))
                     .collect();
-                Error::usage(format!("the letter `{id}` is not written in `{wanted}`")).with_help(
-                    format!(
-                        "it is written in {}; pass one of them to --lang",
-                        have.join(", ")
-                    ),
-                )
+                Error::usage(format!(
+                    "the letter `{id}` is not written in {}",
+                    crate::text::quote(wanted)
+                ))
+                .with_help(format!(
+                    "it is written in {}; pass one of them to --lang",
+                    have.join(", ")
+                ))
             })
     }
 
@@ -472,7 +474,10 @@ impl Catalog {
             Some(code) => Ok(code.to_string()),
             None => {
                 let suggestions = self.countries.suggest(input);
-                let mut err = Error::usage(format!("`{input}` is not a country this tool knows"));
+                let mut err = Error::usage(format!(
+                    "{} is not a country this tool knows",
+                    crate::text::quote(input)
+                ));
                 err = if suggestions.is_empty() {
                     err.with_help("use an ISO 3166 code such as GB, or an English name such as \"United Kingdom\"")
                 } else {
@@ -637,7 +642,7 @@ fn unknown<'a>(what: &str, id: &str, known: impl Iterator<Item = &'a str>, list:
             quote_list(&suggestions)
         )
     };
-    Error::usage(format!("no {what} with id `{id}`")).with_help(help)
+    Error::usage(format!("no {what} with id {}", crate::text::quote(id))).with_help(help)
 }
 
 /// Up to three candidates close to `input`, best first.

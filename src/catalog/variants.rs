@@ -103,7 +103,10 @@ pub fn parse(
         return Err(origin
             .error_at(
                 line("id"),
-                format!("id `{other}` differs from the letter `{id}` this file is a variant of"),
+                format!(
+                    "id {} differs from the letter `{id}` this file is a variant of",
+                    crate::text::quote(other)
+                ),
             )
             .with_help(format!("set id = \"{id}\", or leave id out")));
     }

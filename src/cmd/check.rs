@@ -98,11 +98,12 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
     }
     if findings.errors.is_empty() {
         if !args.json {
-            println!(
-                "ok: {counts} ({})",
-                count(findings.warnings.len(), "warning")
+            let ok = format!(
+                "ok: {counts} ({})\n{}",
+                count(findings.warnings.len(), "warning"),
+                age_table(&age, today)
             );
-            print!("{}", age_table(&age, today));
+            crate::output::write_stdout(ok.as_bytes())?;
         }
         Ok(())
     } else {
@@ -127,7 +128,10 @@ fn check_mission(catalog: &Catalog, m: &Mission, today: Date, findings: &mut Fin
         findings.error(
             &origin,
             line,
-            format!("id `{}`: use lower-case letters, digits and hyphens", m.id),
+            format!(
+                "id {}: use lower-case letters, digits and hyphens",
+                crate::text::quote(&m.id)
+            ),
         );
     }
     if !catalog.countries.is_code(&m.country) {
@@ -162,7 +166,11 @@ fn check_mission(catalog: &Catalog, m: &Mission, today: Date, findings: &mut Fin
             findings.error(
                 &origin,
                 line,
-                format!("{}: {field} `{email}` is not an email address", m.id),
+                format!(
+                    "{}: {field} {} is not an email address",
+                    m.id,
+                    crate::text::quote(email)
+                ),
             );
         }
     }
@@ -175,7 +183,11 @@ fn check_mission(catalog: &Catalog, m: &Mission, today: Date, findings: &mut Fin
         findings.error(
             &origin,
             line,
-            format!("{}: website `{site}` must start with https://", m.id),
+            format!(
+                "{}: website {} must start with https://",
+                m.id,
+                crate::text::quote(site)
+            ),
         );
     }
     if m.source.as_deref().is_none_or(|s| s.trim().is_empty()) {

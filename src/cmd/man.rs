@@ -20,6 +20,12 @@ pub struct ManArgs {
     dir: Option<PathBuf>,
 }
 
+impl ManArgs {
+    pub(super) fn prints_to_stdout(&self) -> bool {
+        self.dir.is_none()
+    }
+}
+
 pub fn run(args: ManArgs) -> Result<()> {
     let mut command = super::Cli::command().disable_help_subcommand(true);
     command.build();

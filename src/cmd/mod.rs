@@ -97,12 +97,16 @@ pub struct DataArgs {
 }
 
 impl DataArgs {
-    pub fn load(&self) -> Result<Catalog> {
-        Catalog::load(&CatalogPaths {
+    pub fn paths(&self) -> Result<CatalogPaths> {
+        Ok(CatalogPaths {
             data_dir: crate::config::data_dir()?,
             letters_dir: self.letters.clone(),
             embassies_file: self.embassies.clone(),
         })
+    }
+
+    pub fn load(&self) -> Result<Catalog> {
+        Catalog::load(&self.paths()?)
     }
 }
 
@@ -132,6 +136,11 @@ pub enum Command {
 
 pub fn run(cli: Cli) -> Result<()> {
     crate::notice::set_quiet(cli.quiet);
+    // A command that prints into a closed standard output would say it
+    // succeeded: refused before it does anything (exit 74).
+    if prints_to_stdout(cli.command.as_ref()) {
+        crate::stdio::require_stdout()?;
+    }
     let top = DataArgs {
         letters: cli.letters,
         embassies: cli.embassies,
@@ -151,6 +160,21 @@ pub fn run(cli: Cli) -> Result<()> {
             .and_then(|()| completions::run(args)),
         Command::Man(args) => top.refuse("man").and_then(|()| man::run(args)),
         Command::Send(args) => top.refuse("send").and_then(|()| send::run(args)),
+    }
+}
+
+/// Whether a command prints on standard output.
+fn prints_to_stdout(command: Option<&Command>) -> bool {
+    match command {
+        // The guided mode ends by printing the command that does the same.
+        None | Some(Command::Wizard(_)) => true,
+        Some(Command::Letters(_) | Command::Embassies(_) | Command::Check(_)) => true,
+        Some(Command::Completions(_)) => true,
+        Some(Command::Man(args)) => args.prints_to_stdout(),
+        Some(Command::Profile(with)) => with.args.prints_to_stdout(),
+        Some(Command::Send(args)) => args.prints_to_stdout(),
+        // Known once its options are read as a whole: `write::Writing::load` asks.
+        Some(Command::Write(_)) => false,
     }
 }
 

@@ -46,6 +46,14 @@ enum Action {
     },
 }
 
+impl ProfileArgs {
+    /// `--path` and `show` print; without an action the details are shown
+    /// when there are some. Editing and deleting talk on standard error.
+    pub(super) fn prints_to_stdout(&self) -> bool {
+        self.path || matches!(self.action, None | Some(Action::Show))
+    }
+}
+
 pub fn run(data: &DataArgs, args: ProfileArgs) -> Result<()> {
     let path = profile::path()?;
     if args.path {

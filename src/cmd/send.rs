@@ -93,6 +93,14 @@ pub struct SendArgs {
     json: bool,
 }
 
+impl SendArgs {
+    /// `--json` reports on standard output, and `--dry-run` lists there what
+    /// would go: refused before anything is sent when it is closed.
+    pub(super) fn prints_to_stdout(&self) -> bool {
+        self.json || self.dry_run
+    }
+}
+
 pub fn run(args: SendArgs) -> Result<()> {
     let config_path = config::path();
     let config = match &config_path {
@@ -117,8 +125,8 @@ pub fn run(args: SendArgs) -> Result<()> {
     if let Some(name) = &server.tls_name {
         if rustls_name(name).is_none() {
             return Err(Error::usage(format!(
-                "--tls-name \"{}\" is not a host name or an IP address",
-                escape_for_terminal(name)
+                "--tls-name {} is not a host name or an IP address",
+                crate::text::quote(&escape_for_terminal(name)).in_double_quotes()
             )));
         }
     }

@@ -397,7 +397,10 @@ fn cc_mailboxes<'a>(
         } else {
             ("cc entry", "the letter template or the sender file")
         };
-        let field = || format!("{kind} \"{}\"", entry.escape_debug());
+        let field = || {
+            let entry = entry.escape_debug().to_string();
+            format!("{kind} {}", crate::text::quote(&entry).in_double_quotes())
+        };
         check_header_value(&field(), entry, source)?;
         let Some(mailbox) = parse_cc(entry).map_err(|reason| {
             Error::data(format!("the {} is not an email address: {reason}", field())).with_help(
@@ -427,7 +430,8 @@ fn cc_mailboxes<'a>(
 /// sends its copies, so there each must be an address. Whatever the format,
 /// something with an `@` is meant as an address and must be one.
 pub fn check_cc_option(value: &str, email: bool) -> Result<()> {
-    let shown = format!("--cc \"{}\"", value.escape_debug());
+    let escaped = value.escape_debug().to_string();
+    let shown = format!("--cc {}", crate::text::quote(&escaped).in_double_quotes());
     if !crate::text::is_visible(value) || crate::text::first_forbidden(value, &[]).is_some() {
         let problem = if value.trim().is_empty() {
             "is empty"
@@ -534,9 +538,10 @@ pub fn check_address(addr: &str) -> Result<(), &'static str> {
 }
 
 fn invalid_address(field: &str, addr: &str, reason: &str, source: &str) -> Error {
+    let addr = addr.escape_debug().to_string();
     Error::data(format!(
-        "the {field} \"{}\" is not an email address: {reason}",
-        addr.escape_debug()
+        "the {field} {} is not an email address: {reason}",
+        crate::text::quote(&addr).in_double_quotes()
     ))
     .with_help(format!("correct it in {source}"))
 }

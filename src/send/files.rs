@@ -87,16 +87,30 @@ pub fn for_each_line(
     Ok(())
 }
 
+/// `text` in double quotes, for a message, as [`shown`] shows it: cut with
+/// its length said outside the quotes.
+pub fn in_quotes(text: &str, max: usize) -> String {
+    crate::text::quote(&escaped(text))
+        .in_double_quotes()
+        .at_most(max)
+        .to_string()
+}
+
 /// `text` for a message: control characters written out (`\x1b`), and cut
-/// after `max` characters, so that what a file or a server holds can neither
-/// steer the terminal nor fill it.
+/// after `max` characters with its length said (by [`crate::text::quote`],
+/// as every quoted input is), so that what a file or a server holds can
+/// neither steer the terminal nor fill it.
 pub fn shown(text: &str, max: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(max + 8));
-    for (count, c) in text.chars().enumerate() {
-        if count == max {
-            out.push('…');
-            break;
-        }
+    crate::text::quote(&escaped(text))
+        .bare()
+        .at_most(max)
+        .to_string()
+}
+
+/// Control characters written out, so that they cannot steer the terminal.
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
         match c {
             '\t' => out.push(' '),
             c if (c as u32) < 0x80 && c.is_control() => {
@@ -120,8 +134,11 @@ mod tests {
             "250 ok \\x1b[2J\\x0d\\x0a"
         );
         assert_eq!(shown("550 \u{202e}evil", 100), "550 \\u{202e}evil");
-        assert_eq!(shown(&"x".repeat(500), 10), format!("{}…", "x".repeat(10)));
-        assert_eq!(shown("Жанболат", 4), "Жанб…");
+        assert_eq!(
+            shown(&"x".repeat(500), 10),
+            format!("{}… (500 characters)", "x".repeat(10))
+        );
+        assert_eq!(shown("Жанболат", 4), "Жанб… (8 characters)");
     }
 
     #[test]

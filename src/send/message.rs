@@ -8,7 +8,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::files::shown;
+use super::files::{in_quotes, shown};
 use crate::render::email::check_address;
 
 /// A message split into its header fields and its body.
@@ -57,8 +57,8 @@ impl Account {
         let mailboxes = address_list(text);
         if mailboxes.len() > 1 {
             return Err(format!(
-                "--from \"{}\" holds {} addresses ({}): the account sends as one",
-                shown(text, 120),
+                "--from {} holds {} addresses ({}): the account sends as one",
+                in_quotes(text, 120),
                 mailboxes.len(),
                 shown(&mailboxes.join(", "), 120)
             ));
@@ -71,8 +71,8 @@ impl Account {
         };
         check_address(address).map_err(|reason| {
             format!(
-                "--from \"{}\" is not an email address: {reason}",
-                shown(text, 120)
+                "--from {} is not an email address: {reason}",
+                in_quotes(text, 120)
             )
         })?;
         if name.chars().any(char::is_control) {
@@ -83,9 +83,9 @@ impl Account {
         let quoted_name = name.len() >= 2 && name.starts_with('"') && name.ends_with('"');
         if !quoted_name && name.contains(['<', '>', '@', ',', ';', ':', '"']) {
             return Err(format!(
-                "--from \"{}\" is not one mailbox: its name \"{}\" holds an address or a bracket",
-                shown(text, 120),
-                shown(name, 80)
+                "--from {} is not one mailbox: its name {} holds an address or a bracket",
+                in_quotes(text, 120),
+                in_quotes(name, 80)
             ));
         }
         let name = name.trim_matches('"').trim();
@@ -130,8 +130,8 @@ impl Message {
             });
             let Some(name) = name else {
                 return Err(format!(
-                    "its header has a line that is not a field: \"{}\"",
-                    shown(String::from_utf8_lossy(line).trim_end(), 60)
+                    "its header has a line that is not a field: {}",
+                    in_quotes(String::from_utf8_lossy(line).trim_end(), 60)
                 ));
             };
             fields.push(Field {
@@ -191,8 +191,8 @@ impl Message {
                 Ok(one.clone())
             }
             _ => Err(format!(
-                "its From \"{}\" is not one address",
-                shown(&value, 120)
+                "its From {} is not one address",
+                in_quotes(&value, 120)
             )),
         }
     }

@@ -58,7 +58,8 @@ impl Rate {
             Some((count, "h" | "hour")) => (count, 3600.0),
             Some(_) => {
                 return Err(format!(
-                    "\"{text}\" is not a rate: write it as N/min or N/h"
+                    "{} is not a rate: write it as N/min or N/h",
+                    crate::text::quote(text).in_double_quotes()
                 ))
             }
             None => (text, 60.0),
@@ -78,8 +79,9 @@ impl Rate {
                 interval: Some(interval),
             }),
             None => Err(format!(
-                "\"{text}\" is not a rate: write it as N/min (e.g. 20/min) or N/h, at least \
-                 one a day, or unlimited"
+                "{} is not a rate: write it as N/min (e.g. 20/min) or N/h, at least \
+                 one a day, or unlimited",
+                crate::text::quote(text).in_double_quotes()
             )),
         }
     }

@@ -16,7 +16,7 @@ use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter,
 use lettre::transport::smtp::response::Response;
 use lettre::Address;
 
-use super::files::shown;
+use super::files::{in_quotes, shown};
 use super::stop::{self, Phase};
 use super::tls::{self, Problem};
 
@@ -61,8 +61,8 @@ impl Server {
             (Security::Tls, rest, 465)
         } else {
             return Err(format!(
-                "\"{}\" is not an SMTP URL: write smtp://HOST:587 (STARTTLS) or smtps://HOST:465 (TLS)",
-                shown(url, 100)
+                "{} is not an SMTP URL: write smtp://HOST:587 (STARTTLS) or smtps://HOST:465 (TLS)",
+                in_quotes(url, 100)
             ));
         };
         let rest = rest.trim_end_matches('/');
@@ -73,8 +73,8 @@ impl Server {
         let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
             let (host, after) = v6.split_once(']').ok_or_else(|| {
                 format!(
-                    "\"{}\": an IPv6 address needs its closing ]",
-                    shown(url, 100)
+                    "{}: an IPv6 address needs its closing ]",
+                    in_quotes(url, 100)
                 )
             })?;
             (host, after.strip_prefix(':'))
@@ -88,14 +88,14 @@ impl Server {
             || host.contains(['/', '?', '#', ' '])
             || host.chars().any(char::is_control)
         {
-            return Err(format!("\"{}\" has no host name", shown(url, 100)));
+            return Err(format!("{} has no host name", in_quotes(url, 100)));
         }
         let port = match port {
             Some(port) => port.parse().map_err(|_| {
                 format!(
-                    "\"{}\": the port \"{}\" is not a number",
-                    shown(url, 100),
-                    shown(port, 20)
+                    "{}: the port {} is not a number",
+                    in_quotes(url, 100),
+                    in_quotes(port, 20)
                 )
             })?,
             None => default_port,

@@ -121,13 +121,16 @@ impl Engine {
                 }
                 let message = match err.reason() {
                     RenderErrorReason::MissingVariable(Some(path)) => {
-                        format!("`{path}` is not a variable the letter data has")
+                        format!(
+                            "{} is not a variable the letter data has",
+                            crate::text::quote(path)
+                        )
                     }
                     RenderErrorReason::MissingVariable(None) => {
                         "the template uses a variable the letter data does not have".to_string()
                     }
                     RenderErrorReason::HelperNotFound(helper) => {
-                        let message = format!("unknown helper `{helper}`");
+                        let message = format!("unknown helper {}", crate::text::quote(helper));
                         let help = "a template can use `names` and Handlebars' own helpers \
                                 (if, unless, each, with, lookup, eq, ne, and, or, not); \
                                 see `protest letters --help`";

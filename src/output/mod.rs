@@ -9,6 +9,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{Error, ErrorKind, Result};
 
+mod temporary;
+
+pub use temporary::{anonymous_temporary, remove_stale_temporaries};
+use temporary::{private_temporary, temporary_path};
+
 /// What happened to a file we were asked to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -417,30 +422,6 @@ impl Spool {
     }
 }
 
-/// A temporary file only this process can reach, with no name: on Linux made
-/// unnamed (O_TMPFILE), elsewhere removed as soon as it is open. Readable by
-/// its owner only, since it may hold senders' details.
-pub fn anonymous_temporary() -> std::io::Result<fs::File> {
-    let dir = std::env::temp_dir();
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        let unnamed = fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .custom_flags(libc::O_TMPFILE)
-            .mode(0o600)
-            .open(&dir);
-        if let Ok(file) = unnamed {
-            return Ok(file);
-        }
-    }
-    let path = dir.join(temporary_name());
-    let file = private_temporary(&path)?;
-    fs::remove_file(&path)?;
-    Ok(file)
-}
-
 /// A path that is not a regular file to be replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Special {
@@ -481,10 +462,14 @@ impl Special {
         let mut reader = spool.into_reader().map_err(fail)?;
         let mut out = match self {
             Special::Stdout => {
+                crate::stdio::require_stdout()?;
                 let mut out = std::io::stdout().lock();
                 return std::io::copy(&mut reader, &mut out)
                     .and_then(|_| out.flush())
                     .map_err(stdout_error);
+            }
+            Special::Descriptor(fd) if crate::stdio::closed_at_start(fd) => {
+                return Err(descriptor_closed(path));
             }
             Special::Descriptor(fd) => duplicate(fd).map_err(fail)?,
             Special::Device => fs::OpenOptions::new()
@@ -568,15 +553,6 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<Written> {
     }
 }
 
-/// A new temporary file, readable by its owner only from the moment it exists.
-fn private_temporary(tmp: &Path) -> std::io::Result<fs::File> {
-    let mut options = fs::OpenOptions::new();
-    options.read(true).write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(tmp)
-}
-
 /// Renames unless `to` exists, in one step, so that a file created meanwhile
 /// by someone else is never replaced. Linux has this as a flag of rename;
 /// elsewhere (or on a file system without it) a hard link does the same,
@@ -623,84 +599,91 @@ fn write_temporary(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.write_all(bytes)
 }
 
-/// Where a file is written before it is renamed into place: beside it, so
-/// the rename is atomic, under a name no user file has by chance.
-fn temporary_path(path: &Path) -> PathBuf {
-    path.with_file_name(temporary_name())
-}
-
-/// What names our temporary files: a user's `.notes.99999.tmp` never starts so.
-const TEMPORARY_PREFIX: &str = ".protest-tmp-";
-
-/// `.protest-tmp-PID-RANDOM`: the process that made it, so a sweep leaves a
-/// running process's files alone, and 16 random hex digits, so the name is
-/// ours beyond reasonable doubt and two files of one process never clash.
-fn temporary_name() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    use std::sync::atomic::AtomicU64;
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    // RandomState's keys come from the system's random source.
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
-    format!(
-        "{TEMPORARY_PREFIX}{}-{:016x}",
-        std::process::id(),
-        hasher.finish()
-    )
-}
-
-/// Removes from `dir` the temporary files of runs that were killed before
-/// they could (SIGKILL, a power cut). Only names [`temporary_name`] makes
-/// are touched, only regular files, and not those of a process still
-/// running where that can be known (`/proc`).
-pub fn remove_stale_temporaries(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    let own = std::process::id();
-    let proc_fs = Path::new("/proc/self").exists();
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(temporary_pid) else {
-            continue;
-        };
-        let running = pid == own || (proc_fs && Path::new("/proc").join(pid.to_string()).exists());
-        if !running && entry.file_type().is_ok_and(|t| t.is_file()) {
-            let _ = fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// The process id in a name made by [`temporary_name`], and `None` for any
-/// other name.
-fn temporary_pid(name: &str) -> Option<u32> {
-    let (pid, random) = name.strip_prefix(TEMPORARY_PREFIX)?.split_once('-')?;
-    let digits = |s: &str, radix| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
-    if !digits(pid, 10)
-        || random.len() != 16
-        || !digits(random, 16)
-        || random.contains(char::is_uppercase)
-    {
-        return None;
-    }
-    pid.parse().ok()
-}
-
 /// Creates the output directory (and parents) if needed.
 pub fn ensure_dir(dir: &Path) -> Result<()> {
     if dir.is_file() {
-        return Err(Error::new(
-            ErrorKind::CantCreate,
-            format!("{}: is a file, not a directory", dir.display()),
-        )
-        .with_help("--out takes a directory; use -o FILE for a single letter"));
+        return Err(file_not_directory(dir));
     }
     fs::create_dir_all(dir).map_err(|err| Error::write(dir, &err))
+}
+
+fn file_not_directory(dir: &Path) -> Error {
+    Error::new(
+        ErrorKind::CantCreate,
+        format!("{}: is a file, not a directory", dir.display()),
+    )
+    .with_help("--out takes a directory; use -o FILE for a single letter")
+}
+
+/// Refuses, before any work, a file that [`AtomicFile::create`] or
+/// [`write_file`] would refuse at the end of it: one that is there (unless
+/// `overwrite`), a directory, a directory that is missing or cannot be
+/// written into, a standard stream that was closed.
+pub fn check_creatable(path: &Path, overwrite: bool) -> Result<()> {
+    match Special::of(path) {
+        Some(Special::Stdout) => return crate::stdio::require_stdout(),
+        Some(Special::Descriptor(fd)) if crate::stdio::closed_at_start(fd) => {
+            return Err(descriptor_closed(path))
+        }
+        Some(_) => return Ok(()),
+        None => {}
+    }
+    if path.is_dir() {
+        return Err(is_a_directory(path));
+    }
+    if !overwrite && path.symlink_metadata().is_ok() {
+        return Err(already_exists(path));
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    writable_directory(dir).map_err(|err| Error::write(path, &err))
+}
+
+/// Refuses, before any work, a directory [`ensure_dir`] could not make or
+/// that files cannot be written into.
+pub fn check_directory_creatable(dir: &Path) -> Result<()> {
+    if dir.is_file() {
+        return Err(file_not_directory(dir));
+    }
+    // The nearest part of the path that is there is where the rest is made.
+    let existing = dir
+        .ancestors()
+        .map(|p| match p.as_os_str().is_empty() {
+            true => Path::new("."),
+            false => p,
+        })
+        .find(|p| p.symlink_metadata().is_ok())
+        .unwrap_or(Path::new("."));
+    writable_directory(existing).map_err(|err| Error::write(dir, &err))
+}
+
+/// `dir` is a directory this process may make files in.
+fn writable_directory(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    if !fs::metadata(dir)?.is_dir() {
+        return Err(std::io::Error::from_raw_os_error(libc::ENOTDIR));
+    }
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    // SAFETY: a valid NUL-terminated path that outlives the call.
+    match unsafe { libc::access(path.as_ptr(), libc::W_OK | libc::X_OK) } {
+        0 => Ok(()),
+        _ => Err(std::io::Error::last_os_error()),
+    }
+}
+
+fn descriptor_closed(path: &Path) -> Error {
+    Error::new(
+        ErrorKind::Io,
+        format!("{}: the descriptor was closed", path.display()),
+    )
 }
 
 /// Writes to standard output. A closed pipe (`| head`) is a failure (exit
 /// 74): what was asked for did not all arrive.
 pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    crate::stdio::require_stdout()?;
     let mut out = std::io::stdout().lock();
     out.write_all(bytes)
         .and_then(|()| out.flush())
@@ -764,58 +747,6 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"two");
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
-    }
-
-    #[test]
-    fn only_our_temporary_names_are_recognised() {
-        let ours = temporary_name();
-        assert_eq!(temporary_pid(&ours), Some(std::process::id()));
-        assert_ne!(ours, temporary_name(), "two names never clash");
-        assert_eq!(
-            temporary_pid(".protest-tmp-4242-0123456789abcdef"),
-            Some(4242)
-        );
-        for name in [
-            ".notes.99999.tmp",
-            ".gb-london-Ann.txt.4242.tmp",
-            ".notes.tmp",
-            ".protest-tmp-4242",
-            ".protest-tmp-4242-0123456789abcde",
-            ".protest-tmp-4242-0123456789ABCDEF",
-            ".protest-tmp-4242-0123456789abcdefg",
-            ".protest-tmp--0123456789abcdef",
-            ".protest-tmp-x1-0123456789abcdef",
-            "protest-tmp-4242-0123456789abcdef",
-        ] {
-            assert_eq!(temporary_pid(name), None, "{name}");
-        }
-    }
-
-    #[test]
-    fn the_sweep_removes_only_stale_temporaries_of_ours() {
-        let dir = tempfile::tempdir().unwrap();
-        let users = [".notes.99999.tmp", ".protest-tmp-notes", "letter.txt"];
-        for name in users {
-            fs::write(dir.path().join(name), "mine").unwrap();
-        }
-        // A process id that cannot be running (above the kernel's maximum).
-        fs::write(
-            dir.path().join(".protest-tmp-4194999-0123456789abcdef"),
-            "half",
-        )
-        .unwrap();
-        let running = dir.path().join(temporary_name());
-        fs::write(&running, "being written").unwrap();
-        remove_stale_temporaries(dir.path());
-        let mut left: Vec<String> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        left.sort();
-        let mut expected: Vec<String> = users.iter().map(|s| s.to_string()).collect();
-        expected.push(running.file_name().unwrap().to_str().unwrap().to_string());
-        expected.sort();
-        assert_eq!(left, expected);
     }
 
     #[test]
