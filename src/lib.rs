@@ -24,5 +24,6 @@ pub mod profile;
 pub mod render;
 pub mod send;
 pub mod table;
+pub mod tally;
 pub mod template;
 pub mod text;
