@@ -107,7 +107,19 @@ pub fn print(tally: &Tally, counts: &Counts, with_names: bool) -> String {
             .iter()
             .map(|(day, numbers)| with_key("date", day.map(|d| d.to_string()).as_deref(), numbers))
             .collect(),
-        by_sender: counts.by_sender.as_ref().map(|g| group("sender", g)),
+        by_sender: counts.by_sender.as_ref().map(|groups| {
+            // `sender` is an object wherever it is (docs/json.md).
+            groups
+                .iter()
+                .map(|(name, numbers)| {
+                    let mut object = with_key("sender", None, numbers);
+                    if let (Some(name), Value::Object(fields)) = (name, &mut object) {
+                        fields.insert("sender".into(), serde_json::json!({ "name": name }));
+                    }
+                    object
+                })
+                .collect()
+        }),
         read: counts.read,
         entries: entries.iter().map(|e| entry_out(e, with_names)).collect(),
     };
