@@ -10,13 +10,13 @@ use serde_json::Value;
 
 use super::count::{Counts, Numbers};
 use super::entries::{
-    bad_field, is_digest, is_message_id, is_name, Channel, Entry, Read, Reply, Tally,
+    bad_field, is_digest, is_message_id, is_name, json_problem, with_help, Channel, Entry, Read,
+    Reply, Tally,
 };
 use super::read::{check_schema, open};
 use super::replies::is_reply_id;
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::send::files::shown;
 
 /// The largest tally read: some hundreds of thousands of letters.
 pub const MAX_BYTES: u64 = 256 << 20;
@@ -217,32 +217,33 @@ pub fn read(path: &Path, tally: &mut Tally) -> Result<()> {
         .with_help("tally the branches in parts"));
     }
     let not_a_tally = |err: serde_json::Error| {
-        let message = err.to_string();
-        let message = message
-            .rsplit_once(" at line ")
-            .map_or(&*message, |(m, _)| m);
         Error::data(format!(
             "{}:{}:{}: not a tally: {}",
             path.display(),
             err.line(),
             err.column(),
-            shown(message, 200)
+            json_problem(&err)
         ))
-        .with_help(HELP)
     };
-    let schema: SchemaOnly = serde_json::from_slice(&bytes).map_err(not_a_tally)?;
+    let schema: SchemaOnly = serde_json::from_slice(&bytes)
+        .map_err(not_a_tally)
+        .map_err(|err| with_help(err, HELP))?;
     let at = path.display().to_string();
     if schema.schema.is_none() {
         return Err(Error::data(format!("{at}: not a tally: it has no `schema`")).with_help(HELP));
     }
     check_schema(&at, schema.schema.as_deref())?;
-    let document: DocumentIn = serde_json::from_slice(&bytes).map_err(not_a_tally)?;
+    let document: DocumentIn = serde_json::from_slice(&bytes)
+        .map_err(not_a_tally)
+        .map_err(|err| with_help(err, HELP))?;
     drop(bytes);
     let Some(entries) = document.entries else {
         return Err(Error::data(format!("{at}: not a tally: it has no `entries`")).with_help(HELP));
     };
     for (index, entry) in entries.into_iter().enumerate() {
-        tally.add(entry_in(&format!("{at}: entries[{index}]"), entry)?)?;
+        let entry = entry_in(&format!("{at}: entries[{index}]"), entry)
+            .map_err(|err| with_help(err, HELP))?;
+        tally.add(entry)?;
     }
     Ok(())
 }
@@ -271,9 +272,8 @@ fn entry_in(at: &str, e: EntryIn) -> Result<Entry> {
         }
         (None, None) => {
             return Err(Error::data(format!(
-                "{at}: no sha256 or message_id: which letter it is is not said"
-            ))
-            .with_help(HELP))
+                "{at}: neither sha256 nor message_id: nothing says which letter it is"
+            )))
         }
         _ => {}
     }

@@ -284,6 +284,25 @@ pub fn bad_field(at: &str, field: &str, value: &str, what: &str) -> Error {
     ))
 }
 
+/// What a JSON reader says is wrong with a line, without where in the line
+/// (the caller names the file and the line), shown safely.
+pub fn json_problem(err: &serde_json::Error) -> String {
+    let message = err.to_string();
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(&*message, |(m, _)| m);
+    crate::send::files::shown(message, 200)
+}
+
+/// Gives a data error about a file that says nothing of how to fix it the
+/// help of that file.
+pub fn with_help(err: Error, help: &str) -> Error {
+    match (err.kind, &err.help) {
+        (crate::error::ErrorKind::Data, None) => err.with_help(help),
+        _ => err,
+    }
+}
+
 fn too_many() -> Error {
     Error::data(format!(
         "more than {MAX_LETTERS} letters in the inputs: more than one tally holds"

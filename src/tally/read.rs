@@ -14,7 +14,8 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::entries::{
-    bad_field, is_digest, is_message_id, is_name, Channel, Entry, Tally, MAX_LETTERS,
+    bad_field, is_digest, is_message_id, is_name, json_problem, with_help, Channel, Entry, Tally,
+    MAX_LETTERS,
 };
 use super::find::{Folder, Inputs};
 use super::{document, replies};
@@ -137,11 +138,7 @@ fn manifest(
         }
         let at = format!("{}:{number}", path.display());
         let line: ManifestLine = serde_json::from_slice(line).map_err(|err| {
-            Error::data(format!(
-                "{at}: not a manifest line: {}",
-                shown(&err.to_string(), 200)
-            ))
-            .with_help(MANIFEST_HELP)
+            Error::data(format!("{at}: not a manifest line: {}", json_problem(&err)))
         })?;
         check_schema(&at, line.schema.as_deref())?;
         if number == 1 {
@@ -200,6 +197,7 @@ fn manifest(
         entry.sha256 = Some(sha256);
         tally.add(entry)
     })
+    .map_err(|err| with_help(err, MANIFEST_HELP))
 }
 
 /// An id or file name of a line, if it has one that can be shown.
@@ -259,9 +257,8 @@ fn send_log(
         let line: LogLine = serde_json::from_slice(line).map_err(|err| {
             Error::data(format!(
                 "{at}: not a send log entry: {}",
-                shown(&err.to_string(), 200)
+                json_problem(&err)
             ))
-            .with_help(SEND_LOG_HELP)
         })?;
         check_schema(&at, line.schema.as_deref())?;
         let entry = line.entry;
@@ -311,7 +308,8 @@ fn send_log(
             Event::Deferred => {}
         }
         Ok(())
-    })?;
+    })
+    .map_err(|err| with_help(err, SEND_LOG_HELP))?;
     let shas: BTreeSet<&String> = written.values().collect();
     for (message_id, message) in messages {
         let (channel, date) = if !message.accepted.is_empty() {

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::entries::{bad_field, is_digest, is_message_id, Entry, Reply, Tally};
+use super::entries::{
+    bad_field, is_digest, is_message_id, json_problem, with_help, Entry, Reply, Tally,
+};
 use super::read::check_schema;
 use crate::date::Date;
 use crate::error::{Error, ErrorKind, Result};
@@ -82,13 +84,8 @@ pub fn read(file: std::fs::File, path: &Path, into: &mut Vec<Answer>) -> Result<
             return Ok(());
         }
         let at = format!("{}:{number}", path.display());
-        let line: Line = serde_json::from_slice(line).map_err(|err| {
-            Error::data(format!(
-                "{at}: not a reply: {}",
-                shown(&err.to_string(), 200)
-            ))
-            .with_help(HELP)
-        })?;
+        let line: Line = serde_json::from_slice(line)
+            .map_err(|err| Error::data(format!("{at}: not a reply: {}", json_problem(&err))))?;
         check_schema(&at, line.schema.as_deref())?;
         if !is_reply_id(&line.reply) {
             return Err(bad_field(
@@ -114,9 +111,8 @@ pub fn read(file: std::fs::File, path: &Path, into: &mut Vec<Answer>) -> Result<
             }
             (None, None) => {
                 return Err(Error::data(format!(
-                    "{at}: no sha256 or message_id: which letter it answers is not said"
-                ))
-                .with_help(HELP))
+                    "{at}: neither sha256 nor message_id: nothing says which letter it answers"
+                )))
             }
             _ => {}
         }
@@ -132,6 +128,7 @@ pub fn read(file: std::fs::File, path: &Path, into: &mut Vec<Answer>) -> Result<
         });
         Ok(())
     })
+    .map_err(|err| with_help(err, HELP))
 }
 
 pub fn is_reply_id(text: &str) -> bool {
@@ -283,7 +280,10 @@ fn text_of(source: &ReplyText) -> Result<String> {
         ReplyText::Given(text) => (text.clone().into_bytes(), "the reply".to_string()),
         ReplyText::File(path) => {
             let mut bytes = Vec::new();
-            let name = path.display().to_string();
+            let name = match path.as_os_str() == "-" {
+                true => "the standard input".to_string(),
+                false => path.display().to_string(),
+            };
             let read = match path.as_os_str() == "-" {
                 true => std::io::stdin()
                     .lock()
