@@ -373,6 +373,71 @@ fn drafts_sent_are_one_letter_each_delivered_refused_or_not_yet() {
 }
 
 #[test]
+fn mail_known_only_by_its_log_counts_and_partly_delivered_is_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let own = dir.join("own");
+    std::fs::create_dir(&own).unwrap();
+    // A member's own email, to two missions, one of which refuses it.
+    std::fs::write(
+        own.join("mine.eml"),
+        "From: Member <member@example.org>\r\nTo: london@mfa.kz, ottawa@mfa.kz\r\n\
+         Subject: Free them\r\nMessage-ID: <mine-1@example.org>\r\n\r\nFree them all.\r\n",
+    )
+    .unwrap();
+    let server = Server::start(dir, &["--reject", "ottawa@mfa.kz"]);
+    let (code, _, err) = run(send(dir, &server, &own.join("mine.eml")).args(["--yes"]));
+    assert_eq!(code, 1, "{err}");
+    let tally = tally_json(dir, &["own"]);
+    assert_eq!(
+        counts(&tally["total"]),
+        numbers(&[("letters", 1), ("partly", 1)])
+    );
+    let entry = &tally["entries"][0];
+    assert_eq!(entry["message_id"], "mine-1@example.org");
+    assert!(
+        entry.get("letter").is_none() && entry.get("mission").is_none(),
+        "{entry}"
+    );
+    let (_, text, _) = protest_in(dir, &["tally", "own"]);
+    assert!(
+        text.contains("  1 email delivered to some of its addresses, not all\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nBy letter:\n  (letter not known): 1 (1 partly delivered)\n"),
+        "{text}"
+    );
+    // Its reply, by its Message-ID as the answer's In-Reply-To gives it.
+    let (code, _, err) = protest_in(
+        dir,
+        &["tally", "own", "--reply", "<mine-1@example.org>", "Noted."],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err, "recorded the reply in own/replies.jsonl\n");
+    assert_eq!(tally_json(dir, &["own"])["total"]["replies"], 1);
+    // A reply longer than a letter of a few pages is refused.
+    std::fs::write(dir.join("long.txt"), "x".repeat(40_000)).unwrap();
+    let (code, _, err) = protest_in(
+        dir,
+        &[
+            "tally",
+            "own",
+            "--reply",
+            "mine.eml",
+            "--reply-file",
+            "long.txt",
+        ],
+    );
+    assert_eq!(code, 65, "{err}");
+    assert_eq!(
+        err,
+        "error: long.txt: longer than 32 KiB\n  help: record what the mission said in a few \
+         lines, or its first page\n"
+    );
+}
+
+#[test]
 fn branches_tallies_merge_and_each_letter_counts_once() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
