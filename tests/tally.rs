@@ -540,7 +540,7 @@ fn replies_are_recorded_beside_the_letter_and_counted_once() {
             "gb-london-Aliya-Testova.pdf",
             "Received, thank you.",
             "--date",
-            "2026-12-03",
+            "2026-11-30",
         ],
     );
     assert_eq!(code, 0, "{err}");
@@ -561,7 +561,7 @@ fn replies_are_recorded_beside_the_letter_and_counted_once() {
             &ottawa[..8],
             "We have forwarded your letter.",
             "--date",
-            "2026-12-04",
+            "2026-11-30",
         ],
     );
     assert_eq!(code, 0, "{err}");
@@ -592,7 +592,7 @@ fn replies_are_recorded_beside_the_letter_and_counted_once() {
             "gb-london-Aliya-Testova.pdf",
             "Received, thank you.",
             "--date",
-            "2026-12-03",
+            "2026-11-30",
         ],
     );
     assert_eq!(code, 0, "{err}");

@@ -6,7 +6,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -17,7 +17,7 @@ pub const MAX_LETTERS: usize = 1_000_000;
 
 /// How far a letter went, from least to furthest: of two records of one
 /// letter, the further one holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
     /// A plain-text letter written.
@@ -73,7 +73,7 @@ impl Channel {
 
 /// What identifies one letter: the digest of its text, or for mail known
 /// only by a log that predates digests, its Message-ID.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Key {
     Sha256(String),
     MessageId(String),

@@ -296,7 +296,7 @@ fn send_log(
         let recipients = entry.recipients.iter().map(|r| r.to_ascii_lowercase());
         message.recipients.extend(recipients.clone());
         match entry.event {
-            Event::Sending => message.tried = message.tried.min(Some(day)).or(Some(day)),
+            Event::Sending => message.tried = Some(message.tried.map_or(day, |t| t.min(day))),
             Event::Accepted => {
                 message.accepted.extend(recipients);
                 message.accepted_on = message.accepted_on.max(Some(day));
