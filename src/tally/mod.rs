@@ -74,7 +74,7 @@ pub enum Done {
 
 pub fn run(request: &Request) -> Result<Done> {
     let inputs = find::inputs(&request.paths)?;
-    let mut tally = read::all(&inputs)?;
+    let tally = read::all(&inputs)?;
     match &request.action {
         Action::Report { form, with_names } => {
             let counts = count::count(&tally, *with_names);
@@ -84,6 +84,6 @@ pub fn run(request: &Request) -> Result<Done> {
                 Form::Csv => print::csv(&tally, *with_names)?,
             }))
         }
-        Action::Reply(reply) => replies::record(&mut tally, reply).map(Done::Recorded),
+        Action::Reply(reply) => replies::record(&tally, reply).map(Done::Recorded),
     }
 }

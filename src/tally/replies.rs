@@ -150,7 +150,7 @@ pub fn attach(tally: &mut Tally, answers: Vec<Answer>) {
 }
 
 /// Records `new` beside the letter it answers.
-pub fn record(tally: &mut Tally, new: &NewReply) -> Result<Recorded> {
+pub fn record(tally: &Tally, new: &NewReply) -> Result<Recorded> {
     let text = text_of(&new.text)?;
     let today = Date::today()?;
     if new.date > today {
