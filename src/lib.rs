@@ -26,6 +26,7 @@ pub mod render;
 pub mod send;
 pub mod stdio;
 pub mod table;
+pub mod tally;
 pub mod template;
 pub mod text;
 pub mod write;

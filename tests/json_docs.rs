@@ -284,6 +284,9 @@ fn every_documented_json_document_is_what_its_command_prints() {
         "--dry-run --json",
         "--yes --json",
         "cat drafts/send-log.jsonl",
+        "protest tally drafts/ --json",
+        "--json --with-names",
+        "cat letters/replies.jsonl",
     ] {
         assert!(
             checked.iter().any(|c| c.contains(wanted)),

@@ -180,6 +180,9 @@ fn every_command_that_prints_fails_with_74_when_standard_output_is_closed() {
                 "--json",
             ]),
         ),
+        ("tally", strings(&["tally", &d])),
+        ("tally", strings(&["tally", &d, "--json"])),
+        ("tally", strings(&["tally", &d, "--csv"])),
     ];
     // Subcommands that print nothing on standard output: they talk on
     // standard error, in a terminal.

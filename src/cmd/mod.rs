@@ -9,6 +9,7 @@ mod profile;
 mod prompt;
 mod search;
 mod send;
+mod tally;
 mod wizard;
 mod write;
 
@@ -33,6 +34,7 @@ Examples:
   protest write political-prisoners-2026 --all --sender me.toml --out letters/
   protest check --letters my-letters/ --embassies my-embassies.toml
   protest send drafts/ --smtp smtp://smtp.example.org --user me@example.org --dry-run
+  protest tally letters/ drafts/                    what was written and sent, to report back
 
 Exit codes: 0 ok, 1 some letters of a batch failed, 2 usage, 65 bad data,
 66 input file missing, 73 output cannot be created, 74 write failed, 75 mail server
@@ -132,6 +134,7 @@ pub enum Command {
     Wizard(WithData<wizard::WizardArgs>),
     Profile(WithData<profile::ProfileArgs>),
     Send(send::SendArgs),
+    Tally(tally::TallyArgs),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -160,6 +163,7 @@ pub fn run(cli: Cli) -> Result<()> {
             .and_then(|()| completions::run(args)),
         Command::Man(args) => top.refuse("man").and_then(|()| man::run(args)),
         Command::Send(args) => top.refuse("send").and_then(|()| send::run(args)),
+        Command::Tally(args) => top.refuse("tally").and_then(|()| tally::run(args)),
     }
 }
 
@@ -173,6 +177,7 @@ fn prints_to_stdout(command: Option<&Command>) -> bool {
         Some(Command::Man(args)) => args.prints_to_stdout(),
         Some(Command::Profile(with)) => with.args.prints_to_stdout(),
         Some(Command::Send(args)) => args.prints_to_stdout(),
+        Some(Command::Tally(args)) => args.prints_to_stdout(),
         // Known once its options are read as a whole: `write::Writing::load` asks.
         Some(Command::Write(_)) => false,
     }

@@ -7,7 +7,7 @@
 //! writing the log before and after each, so that a re-run after a crash, a
 //! stop ([`stop`]) or a deferral sends only what is missing.
 
-mod files;
+pub(crate) mod files;
 pub mod lock;
 pub mod log;
 pub mod message;
