@@ -1261,3 +1261,74 @@ fn a_microsoft_forms_export_signs_with_the_name_that_is_there() {
         "{err}"
     );
 }
+
+/// Every file `write` makes, in every format and to every kind of
+/// destination, is its owner's alone (0600), and so is every folder it makes
+/// (0700), under the usual umask: letters and manifests name who signed and
+/// where they wrote.
+#[test]
+fn every_file_and_folder_write_makes_is_private_whatever_the_umask() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("members.csv"),
+        "name,email\nAnn Lee,ann@example.org\nБорис Ким,boris@example.org\n",
+    )
+    .unwrap();
+    let one = ["--name", "Ann Lee", "--email", "ann@example.org"];
+    let members = ["--senders", "members.csv"];
+    let runs: Vec<(Vec<&str>, &[&str])> = vec![
+        (vec!["-o", "one.txt"], &one),
+        (vec!["-f", "eml", "-o", "one.eml"], &one),
+        (vec!["-f", "mbox", "-o", "all.mbox"], &members),
+        (vec!["-f", "mailto", "-o", "links.txt"], &members),
+        (vec!["-f", "pdf", "-o", "one.pdf"], &one),
+        (vec!["--combine", "all.pdf"], &members),
+        (vec!["--out", "g/h"], &members),
+        (vec!["-f", "eml", "--out", "i"], &members),
+        (vec!["-f", "pdf", "--out", "j"], &members),
+        (vec!["-f", "mbox", "--out", "k"], &members),
+        (vec!["-f", "eml", "--attach-pdf", "--out", "l"], &members),
+    ];
+    for (output, sender) in &runs {
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg("umask 022; exec \"$0\" \"$@\"")
+            .arg(assert_cmd::cargo::cargo_bin("protest"))
+            .args(["write", "mukhammedkarim", "--to", "gb-london", "-q"])
+            .args(*sender)
+            .args(output)
+            .current_dir(d)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .env_remove("PROTEST_DATA")
+            .env("HOME", d)
+            .env("XDG_CONFIG_HOME", no_config_dir())
+            .stdin(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "{output:?}");
+    }
+    let mut seen = 0;
+    let mut stack = vec![d.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.file_name().is_some_and(|name| name == "members.csv") {
+                continue;
+            }
+            let mode = std::os::unix::fs::PermissionsExt::mode(
+                &std::fs::metadata(&path).unwrap().permissions(),
+            ) & 0o777;
+            if path.is_dir() {
+                assert_eq!(mode, 0o700, "{}", path.display());
+                stack.push(path);
+            } else {
+                assert_eq!(mode, 0o600, "{}", path.display());
+                seen += 1;
+            }
+        }
+    }
+    // A file for each -o and --combine run; two letters and a manifest for
+    // each --out folder (g/h made with its parent).
+    assert_eq!(seen, 6 + 5 * 3, "files checked");
+}

@@ -165,7 +165,7 @@ impl OutputDir {
                 dir,
                 c".".as_ptr(),
                 libc::O_TMPFILE | libc::O_WRONLY | libc::O_CLOEXEC,
-                0o666,
+                PRIVATE_FILE,
             )
         };
         if fd < 0 {
@@ -280,7 +280,7 @@ impl AtomicFile {
             return Err(already_exists(path));
         }
         let tmp = temporary_path(path);
-        let file = fs::OpenOptions::new()
+        let file = private_options()
             .write(true)
             .create_new(true)
             .open(&tmp)
@@ -592,10 +592,7 @@ fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
 /// 100,000-letter batch costs minutes for protection only against a power
 /// cut, after which a re-run mends the batch anyway.
 fn write_temporary(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(tmp)?;
+    let mut file = private_options().write(true).create_new(true).open(tmp)?;
     file.write_all(bytes)
 }
 
@@ -604,7 +601,28 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
     if dir.is_file() {
         return Err(file_not_directory(dir));
     }
-    fs::create_dir_all(dir).map_err(|err| Error::write(dir, &err))
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, PRIVATE_DIR);
+    builder.create(dir).map_err(|err| Error::write(dir, &err))
+}
+
+/// Letters, drafts and manifests name the people who sign them (a whole
+/// branch, for a batch), and which embassy each wrote to: every file protest
+/// writes is its owner's alone, whatever the umask, and so is a folder it
+/// makes. A file replaced with --force keeps the mode it had.
+#[cfg(unix)]
+const PRIVATE_FILE: u32 = 0o600;
+#[cfg(unix)]
+const PRIVATE_DIR: u32 = 0o700;
+
+/// Options that create a file only its owner may read.
+fn private_options() -> fs::OpenOptions {
+    let mut options = fs::OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, PRIVATE_FILE);
+    options
 }
 
 fn file_not_directory(dir: &Path) -> Error {
