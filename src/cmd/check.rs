@@ -5,7 +5,7 @@ use serde_json::{json, Map};
 
 use super::DataArgs;
 use crate::catalog::{Catalog, Mission, Sender};
-use crate::compose::{compose, Facts, Request};
+use crate::compose::{compose_every_wording, Facts, Request};
 use crate::date::{Date, PartialDate};
 use crate::error::{Error, ErrorKind, Result};
 use crate::origin::Origin;
@@ -352,8 +352,9 @@ fn check_templates(catalog: &Catalog, findings: &mut Findings) {
                 );
             }
         }
-        // Render against every mission and two kinds of sender, so a variable
-        // that only some entries lack is found here, not in someone's letter.
+        // Render against every mission and two kinds of sender, in every
+        // alternative of its `{{#vary}}` blocks, so a variable that only some
+        // entries lack is found here, not in someone's letter.
         let extra = Map::new();
         'missions: for mission in &catalog.missions {
             for sender in &samples {
@@ -368,7 +369,7 @@ fn check_templates(catalog: &Catalog, findings: &mut Findings) {
                     facts: Facts::Ignored,
                     cc_embassy: false,
                 };
-                if let Err(err) = compose(catalog, &request) {
+                if let Err(err) = compose_every_wording(catalog, &request) {
                     findings
                         .errors
                         .push(format!("{} (writing to {})", err.message, mission.id));
@@ -402,6 +403,9 @@ fn check_sources(catalog: &Catalog, today: Date, findings: &mut Findings) {
     }
     for template in catalog.all_templates() {
         for finding in catalog.unsupported(template) {
+            findings.error(&template.origin, finding.line, finding.message);
+        }
+        for finding in catalog.unequal_alternatives(template) {
             findings.error(&template.origin, finding.line, finding.message);
         }
     }

@@ -23,7 +23,7 @@ use crate::catalog::{
 };
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::template::Reads;
+use crate::template::{identity, Reads, Wording};
 use crate::text::first_forbidden;
 
 /// What one letter is made from.
@@ -80,9 +80,43 @@ pub struct MissionData {
     names: Vec<String>,
     /// The sender fields the letter's templates read, if that can be told.
     reads: Reads,
-    /// Subject and body by the values of those fields: one rendering serves
-    /// every sender of a branch, who differ only in fields the text never uses.
+    /// Subject and body by their wordings and the values of those fields:
+    /// one rendering serves every sender of a branch who takes the same
+    /// alternatives and differs only in fields the text never uses.
     rendered: HashMap<String, (String, Vec<Block>)>,
+}
+
+/// Which alternative of each `{{#vary}}` block the subject and the body take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Wordings {
+    subject: Wording,
+    body: Wording,
+}
+
+impl Wordings {
+    /// The sender's own: the same for the same name and email, every time.
+    fn of(catalog: &Catalog, template: &LetterTemplate, sender: &Sender) -> Wordings {
+        let id = template.engine_id();
+        let who = identity(&sender.name, sender.email.as_deref());
+        Wordings {
+            subject: catalog.engine.wording(&subject_name(&id), &who),
+            body: catalog.engine.wording(&body_name(&id), &who),
+        }
+    }
+
+    /// Wordings that, in turn, take every alternative of every block.
+    fn every(catalog: &Catalog, template: &LetterTemplate) -> Vec<Wordings> {
+        let id = template.engine_id();
+        let subject = catalog.engine.every_wording(&subject_name(&id));
+        let body = catalog.engine.every_wording(&body_name(&id));
+        let nth = |list: &[Wording], n: usize| list[n.min(list.len() - 1)].clone();
+        (0..subject.len().max(body.len()))
+            .map(|n| Wordings {
+                subject: nth(&subject, n),
+                body: nth(&body, n),
+            })
+            .collect()
+    }
 }
 
 /// Renderings remembered per mission: enough for the few organisations of a
@@ -132,16 +166,22 @@ impl MissionData {
         })
     }
 
-    /// The subject and body for `sender`: rendered, or as rendered for an
-    /// earlier sender with the same values in every field the templates read.
+    /// The subject and body for `sender` in `wordings`: rendered, or as
+    /// rendered for an earlier sender in the same wordings with the same
+    /// values in every field the templates read.
     fn subject_and_body(
         &mut self,
         catalog: &Catalog,
         template: &LetterTemplate,
         sender: &SenderData,
+        wordings: &Wordings,
     ) -> Result<(String, Vec<Block>)> {
         let key = match &self.reads {
-            Reads::Fields(fields) => Some(rendered_key(self.context.data(), fields, sender)),
+            Reads::Fields(fields) => Some(format!(
+                "{:?}{}",
+                wordings,
+                rendered_key(self.context.data(), fields, sender)
+            )),
             Reads::Anything => None,
         };
         if let Some(done) = key.as_ref().and_then(|key| self.rendered.get(key)) {
@@ -159,11 +199,19 @@ impl MissionData {
         let id = &template.engine_id();
         let language = &template.front.language;
         let subject = typography::no_break_spaces(
-            &one_line(&catalog.engine.render(&subject_name(id), &self.context)?),
+            &one_line(&catalog.engine.render(
+                &subject_name(id),
+                &self.context,
+                &wordings.subject,
+            )?),
             language,
         );
         let body = self.typeset(
-            blocks(&catalog.engine.render(&body_name(id), &self.context)?),
+            blocks(
+                &catalog
+                    .engine
+                    .render(&body_name(id), &self.context, &wordings.body)?,
+            ),
             language,
         );
         if let Some(key) = key.filter(|_| self.rendered.len() < RENDERED_KEPT) {
@@ -326,6 +374,33 @@ pub fn compose_with(
     request: &Request,
     data: &mut MissionData,
 ) -> Result<Letter> {
+    let wordings = Wordings::of(catalog, request.template, request.sender);
+    compose_in(catalog, request, data, &wordings)
+}
+
+/// Composes the letter in wordings that, together, take every alternative
+/// of every `{{#vary}}` block, whichever the sender would get: `check`
+/// finds an error in any alternative, not only in the one a sample takes.
+pub fn compose_every_wording(catalog: &Catalog, request: &Request) -> Result<()> {
+    let mut data = MissionData::new(
+        catalog,
+        request.template,
+        request.mission,
+        request.date,
+        request.facts,
+    )?;
+    for wordings in Wordings::every(catalog, request.template) {
+        compose_in(catalog, request, &mut data, &wordings)?;
+    }
+    Ok(())
+}
+
+fn compose_in(
+    catalog: &Catalog,
+    request: &Request,
+    data: &mut MissionData,
+    wordings: &Wordings,
+) -> Result<Letter> {
     let Request {
         template,
         mission,
@@ -354,7 +429,7 @@ pub fn compose_with(
             .map(|code| catalog.countries.name_or_code(code)),
         extra: request.extra,
     };
-    let (subject, mut body) = data.subject_and_body(catalog, template, &sender_data)?;
+    let (subject, mut body) = data.subject_and_body(catalog, template, &sender_data, wordings)?;
     if let Some(personal) = request.personal.map(str::trim).filter(|p| !p.is_empty()) {
         body.extend(data.typeset(blocks(personal), &front.language));
     }
