@@ -500,7 +500,8 @@ mod tests {
         let every = engine.every_wording("t/body");
         assert_eq!(every.len(), 3);
         assert_eq!(render(&every[0]).unwrap(), "One x.\n\nEnd.");
-        assert_eq!(render(&every[1]).unwrap(), "\nTwo.\n\nEnd.");
+        // An `{{or}}` on a line of its own leaves no line, as `{{else}}` does.
+        assert_eq!(render(&every[1]).unwrap(), "Two.\n\nEnd.");
         assert_eq!(
             render(&every[2]).unwrap_err().message,
             "t.hbs:13: `missing` is not a variable the letter data has"
@@ -516,6 +517,26 @@ mod tests {
         assert_eq!(blocks[0].line, Some(8));
         let lines: Vec<usize> = blocks[0].alternatives.iter().map(|a| a.line).collect();
         assert_eq!(lines, [8, 10, 12]);
+    }
+
+    #[test]
+    fn alternatives_on_lines_of_their_own_stay_in_their_paragraph() {
+        let body = "First.\n{{#vary}}\nA.\n  {{or}}  \nB.\n{{or}}\r\nC.\n{{/vary}}\nLast.\n\n{{#vary}}x {{or}}y{{/vary}}.";
+        let engine = load(body).unwrap();
+        let context = handlebars::Context::wraps(json!({})).unwrap();
+        let texts: Vec<String> = engine
+            .every_wording("t/body")
+            .iter()
+            .map(|wording| engine.render("t/body", &context, wording).unwrap())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "First.\nA.\nLast.\n\nx .",
+                "First.\nB.\nLast.\n\ny.",
+                "First.\nC.\nLast.\n\ny."
+            ]
+        );
     }
 
     #[test]

@@ -230,6 +230,7 @@ fn prepare_in(
                     return Err(refuse("an empty {{#vary}} block", HOW));
                 };
                 prepare_in(inner, Within::Vary, line, blocks)?;
+                standalone_separators(inner);
                 let separators = check_alternatives(inner, line)?;
                 helper.name = Parameter::Name(HELPER.to_string());
                 helper.params = vec![Parameter::Literal(serde_json::json!(blocks.len()))];
@@ -251,6 +252,45 @@ fn prepare_in(
         }
     }
     Ok(())
+}
+
+/// Takes the line of an `{{or}}` that stands on a line of its own out of
+/// the text, as Handlebars does for `{{else}}`: an alternative inside a
+/// paragraph then joins it as a line, not after a blank line.
+fn standalone_separators(body: &mut Template) {
+    let is_blank = |text: &str| text.chars().all(|c| c == ' ' || c == '\t');
+    for index in 0..body.elements.len() {
+        if !is_loaded_separator(&body.elements[index]) {
+            continue;
+        }
+        let starts_line = match index.checked_sub(1).map(|i| &body.elements[i]) {
+            None => true,
+            Some(TemplateElement::RawString(before)) => {
+                before.rsplit_once('\n').is_some_and(|(_, rest)| is_blank(rest))
+            }
+            Some(_) => false,
+        };
+        let ends_line = match body.elements.get(index + 1) {
+            None => true,
+            Some(TemplateElement::RawString(after)) => after
+                .split_once('\n')
+                .is_some_and(|(line, _)| is_blank(line.trim_end_matches('\r'))),
+            Some(_) => false,
+        };
+        if !(starts_line && ends_line) {
+            continue;
+        }
+        if let Some(TemplateElement::RawString(before)) =
+            index.checked_sub(1).map(|i| &mut body.elements[i])
+        {
+            let keep = before.trim_end_matches([' ', '\t']).len();
+            before.truncate(keep);
+        }
+        if let Some(TemplateElement::RawString(after)) = body.elements.get_mut(index + 1) {
+            let line_end = after.find('\n').map_or(after.len(), |at| at + 1);
+            after.drain(..line_end);
+        }
+    }
 }
 
 /// `{{or}}` with nothing after it: `{{or a b}}` is the logical helper.
