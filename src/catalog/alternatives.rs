@@ -287,8 +287,20 @@ fn russian_numbers(text: &str) -> Vec<super::claims::Claim> {
     ];
     let (words, lines) = words(text);
     let mut found = Vec::new();
-    for (word, line) in words.iter().zip(lines) {
+    for (index, (word, &line)) in words.iter().zip(&lines).enumerate() {
         let lower = word.to_lowercase();
+        // «семью годами» is seven; «семью» alone is a family.
+        let years_after = words
+            .get(index + 1)
+            .is_some_and(|next| next.starts_with("год") || next.starts_with("лет"));
+        if lower == "семью" && years_after {
+            found.push(super::claims::Claim {
+                line,
+                kind: ClaimKind::Number("7".into()),
+                shown: word.clone(),
+            });
+            continue;
+        }
         // «двухлетний», «девятилетнего»: the number in a compound.
         let value = FORMS.iter().find_map(|(value, forms)| {
             forms
@@ -342,7 +354,7 @@ mod tests {
     #[test]
     fn reads_russian_number_words() {
         let found: Vec<(usize, ClaimKind)> =
-            russian_numbers("к девяти годам,\nдвухлетний срок; семья")
+            russian_numbers("к девяти годам,\nдвухлетний срок; семья, семью годами")
                 .into_iter()
                 .map(|c| (c.line, c.kind))
                 .collect();
@@ -350,7 +362,8 @@ mod tests {
             found,
             [
                 (0, ClaimKind::Number("9".into())),
-                (1, ClaimKind::Number("2".into()))
+                (1, ClaimKind::Number("2".into())),
+                (1, ClaimKind::Number("7".into()))
             ]
         );
     }

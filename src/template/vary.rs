@@ -265,9 +265,9 @@ fn standalone_separators(body: &mut Template) {
         }
         let starts_line = match index.checked_sub(1).map(|i| &body.elements[i]) {
             None => true,
-            Some(TemplateElement::RawString(before)) => {
-                before.rsplit_once('\n').is_some_and(|(_, rest)| is_blank(rest))
-            }
+            Some(TemplateElement::RawString(before)) => before
+                .rsplit_once('\n')
+                .is_some_and(|(_, rest)| is_blank(rest)),
             Some(_) => false,
         };
         let ends_line = match body.elements.get(index + 1) {
