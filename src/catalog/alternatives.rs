@@ -26,7 +26,7 @@ struct Statement {
     shown: String,
 }
 
-const SAME: &str = "every alternative states the same facts, in other words \
+const SAME: &str = "alternatives state the same facts in other words \
                     (letters/README.md, \"Alternatives\")";
 
 impl Catalog {

@@ -80,7 +80,16 @@ impl Engine {
                 match limits::rough_depth_past_limit(source) {
                     // The parser gives up on deep nesting with a syntax error.
                     Some(shape) => at(&placement, shape.line, &shape.message).with_help(shape.help),
-                    None => template_error(&placement, &err),
+                    None => match unclosed_block(source) {
+                        // The parser says where the text ended; the opening tag is the news.
+                        Some((line, name)) if is_invalid_syntax(&err) => at(
+                            &placement,
+                            Some(line),
+                            &format!("`{{{{#{name}}}}}` is never closed with `{{{{/{name}}}}}`"),
+                        )
+                        .with_help(CLOSE_EVERY_BLOCK),
+                        _ => template_error(&placement, &err),
+                    },
                 }
             })?;
         limits::check_shape(&template)
@@ -240,6 +249,57 @@ pub fn check_pattern(source: &str) -> std::result::Result<(), String> {
     }
 }
 
+const CLOSE_EVERY_BLOCK: &str = "every {{#each}}, {{#if}} and {{#vary}} needs its {{/each}}, \
+                                 {{/if}} or {{/vary}}; a literal {{ is written \\{{";
+
+fn is_invalid_syntax(err: &TemplateError) -> bool {
+    matches!(
+        err.reason(),
+        handlebars::TemplateErrorReason::InvalidSyntax(_)
+    )
+}
+
+/// The line (1-based) and name of the innermost block `source` opens and
+/// never closes, told from its tags alone (comments and `\{{` skipped).
+fn unclosed_block(source: &str) -> Option<(usize, String)> {
+    let mut open: Vec<(usize, String)> = Vec::new();
+    let mut at = 0;
+    while let Some(found) = source[at..].find("{{") {
+        let start = at + found;
+        if source[..start].ends_with('\\') {
+            at = start + 2;
+            continue;
+        }
+        let inside = source[start + 2..].trim_start_matches(['~', '{']).trim_start();
+        let end = match inside.strip_prefix("!--") {
+            Some(comment) => comment.find("--}}").map(|e| source.len() - comment.len() + e + 4),
+            None => source[start..].find("}}").map(|e| start + e + 2),
+        };
+        let name = |rest: &str| -> String {
+            rest.trim_start()
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !matches!(c, '}' | '~' | '('))
+                .collect()
+        };
+        if let Some(rest) = inside.strip_prefix(['#', '^']) {
+            // `{{^}}` alone is an `{{else}}`; `{{#>` and `{{#*` are refused elsewhere.
+            let block = name(rest);
+            if !block.is_empty() && !rest.starts_with(['>', '*']) {
+                open.push((source[..start].matches('\n').count() + 1, block));
+            }
+        } else if let Some(rest) = inside.strip_prefix('/') {
+            if open.last().is_some_and(|(_, opened)| *opened == name(rest)) {
+                open.pop();
+            }
+        }
+        match end {
+            Some(end) => at = end,
+            None => break,
+        }
+    }
+    open.pop()
+}
+
 fn template_error_at(placement: Option<&Placement>, err: &TemplateError) -> Error {
     match placement {
         Some(p) => template_error(p, err),
@@ -259,8 +319,7 @@ fn template_error(placement: &Placement, err: &TemplateError) -> Error {
     };
     let help = if reason.contains("was opened, but") || reason.contains("invalid Handlebars syntax")
     {
-        "every {{#each}}, {{#if}} and {{#vary}} needs its {{/each}}, {{/if}} or {{/vary}}; \
-         a literal {{ is written \\{{"
+        CLOSE_EVERY_BLOCK
     } else {
         "see letters/README.md for the template syntax"
     };
@@ -516,7 +575,7 @@ mod tests {
         let blocks = engine.vary_blocks("t/body", body);
         assert_eq!(blocks[0].line, Some(8));
         let lines: Vec<usize> = blocks[0].alternatives.iter().map(|a| a.line).collect();
-        assert_eq!(lines, [8, 10, 12]);
+        assert_eq!(lines, [9, 11, 13]);
     }
 
     #[test]
@@ -548,8 +607,15 @@ mod tests {
             err.message,
             "t.hbs:10: alternative 2 of this {{#vary}} block is empty: each alternative says the same in other words"
         );
-        let err = load("\n{{#vary}}a{{or}}b").err().expect("refused");
-        assert!(err.message.starts_with("t.hbs:"), "{}", err.message);
-        assert!(err.message.contains("{{#vary}}"), "{}", err.message);
+        let err = load("\n{{#vary}}a{{or}}b\nmore\n").err().expect("refused");
+        assert_eq!(
+            err.message,
+            "t.hbs:9: `{{#vary}}` is never closed with `{{/vary}}`"
+        );
+        assert_eq!(
+            unclosed_block("{{#if a}}\n{{#each b}}{{/each}}\\{{#x}}{{!-- {{#y}} --}}{{^unless c}}"),
+            Some((2, "unless".to_string()))
+        );
+        assert_eq!(unclosed_block("{{#if a}}{{/if}} {{x"), None);
     }
 }

@@ -348,8 +348,9 @@ fn check_alternatives(
 /// One alternative of a block in the template text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alternative<'t> {
-    /// The template line it starts on, 1-based.
+    /// The template line of its first word, 1-based.
     pub line: usize,
+    /// From its first word.
     pub text: &'t str,
 }
 
@@ -369,9 +370,14 @@ pub fn alternatives<'t>(source: &'t str, spans: &Spans) -> Vec<Alternative<'t>> 
     starts
         .into_iter()
         .zip(ends)
-        .map(|(start, end)| Alternative {
-            line: source[..start].matches('\n').count() + 1,
-            text: &source[start..end.max(start)],
+        .map(|(start, end)| {
+            // From its first word: its line is that word's, not the `{{or}}`'s before it.
+            let text = source[start..end.max(start)].trim_start();
+            let words = end.max(start) - text.len();
+            Alternative {
+                line: source[..words].matches('\n').count() + 1,
+                text,
+            }
         })
         .collect()
 }
@@ -449,8 +455,8 @@ mod tests {
             texts(source),
             [
                 vec![
-                    (2, "\nI write «Ж» {{sender.org}}.\n".to_string()),
-                    (4, "\nWe write.\n".to_string()),
+                    (3, "I write «Ж» {{sender.org}}.\n".to_string()),
+                    (5, "We write.\n".to_string()),
                     (6, "Они пишут.".to_string()),
                 ],
                 vec![
