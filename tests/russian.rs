@@ -1111,7 +1111,10 @@ fn a_line_that_introduces_a_list_keeps_with_its_first_item_in_the_pdf() {
         .find(|&n| pdf_page(&pdf, n).contains(first_item))
         .expect("the list is printed");
     let lines = page_lines(&pdf_page(&pdf, page));
-    let at = lines.iter().position(|l| l.starts_with(first_item)).unwrap();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with(first_item))
+        .unwrap();
     assert!(
         at > 0 && (lines[at - 1].ends_with("Казахстан:") || lines[at - 1].ends_with("призывом:")),
         "page {page}: {lines:#?}"

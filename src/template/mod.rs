@@ -270,9 +270,13 @@ fn unclosed_block(source: &str) -> Option<(usize, String)> {
             at = start + 2;
             continue;
         }
-        let inside = source[start + 2..].trim_start_matches(['~', '{']).trim_start();
+        let inside = source[start + 2..]
+            .trim_start_matches(['~', '{'])
+            .trim_start();
         let end = match inside.strip_prefix("!--") {
-            Some(comment) => comment.find("--}}").map(|e| source.len() - comment.len() + e + 4),
+            Some(comment) => comment
+                .find("--}}")
+                .map(|e| source.len() - comment.len() + e + 4),
             None => source[start..].find("}}").map(|e| start + e + 2),
         };
         let name = |rest: &str| -> String {
