@@ -76,7 +76,7 @@ impl Copies {
             return None;
         }
         // The most copies first; among equals, the order of the run.
-        groups.sort_by(|a, b| b.most.cmp(&a.most));
+        groups.sort_by_key(|group| std::cmp::Reverse(group.most));
         let id = |group: &Group| plan.templates[group.letter].front.id.as_str();
         let described = |group: &Group| {
             format!(

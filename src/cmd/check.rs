@@ -19,12 +19,13 @@ ids are unique, countries and emails are well formed, and every directory entry 
 data came from and when it was verified, and every person has a dated history of events, oldest
 first. Every number, date and quotation in a letter's text must be carried by one of its listed
 facts ([[fact]], each with date and source), quotations ([[quote]], a source's exact words) or
-titles; an error names the file, line and the words. Listed as warnings: entries verified more
-than two years ago, and people named by a current letter whose newest event is more than a year
-old (check before sending). Then the data's age: for each current letter, the date of its newest
-fact and each person's last report, oldest first, so a campaign sees what to refresh first. The
-data folder in force (PROTEST_DATA or `data` in config.toml) is checked with the rest. Exits 65
-when there is an error.")]
+titles; an error names the file, line and the words. The alternatives of a {{#vary}} block must
+state the same numbers, dates, quotations, titles and people, and each is rendered. Listed as
+warnings: entries verified more than two years ago, and people named by a current letter whose
+newest event is more than a year old (check before sending). Then the data's age: for each
+current letter, the date of its newest fact and each person's last report, oldest first, so a
+campaign sees what to refresh first. The data folder in force (PROTEST_DATA or `data` in
+config.toml) is checked with the rest. Exits 65 when there is an error.")]
 pub struct CheckArgs {
     /// Print the findings as JSON
     #[arg(long)]
@@ -380,8 +381,10 @@ fn check_templates(catalog: &Catalog, findings: &mut Findings) {
     }
 }
 
-/// Each letter's text against its facts, and its facts against the people's
-/// events: a letter that states what it cannot source is an error.
+/// Each letter's text against its facts, its alternatives against each
+/// other, and its facts against the people's events: a letter that states
+/// what it cannot source, or that says one thing in one wording and another
+/// in the next, is an error.
 fn check_sources(catalog: &Catalog, today: Date, findings: &mut Findings) {
     for template in catalog.templates.values() {
         for finding in catalog.fact_errors(template, today) {

@@ -53,7 +53,9 @@ Variables a template can use (a name it does not have is an error, never a blank
   {{names prisoners}}   the names joined: \"A, B and C\"
   {{#each demands}}- {{this}}  (newline)  {{/each}}   one list item per demand
   {{extra.COLUMN}}      other columns of a --senders CSV
-  {{#if sender.org}}...{{else}}...{{/if}}";
+  {{#if sender.org}}...{{else}}...{{/if}}
+  {{#vary}}one wording{{or}}another{{/vary}}   each letter takes one alternative, chosen from the
+    sender, so a branch's letters differ; every alternative states the same facts (`check`)";
 
 #[derive(Debug, Subcommand)]
 enum Action {

@@ -11,6 +11,7 @@ mod russian;
 mod typography;
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use handlebars::Context;
@@ -84,6 +85,14 @@ pub struct MissionData {
     /// one rendering serves every sender of a branch who takes the same
     /// alternatives and differs only in fields the text never uses.
     rendered: HashMap<String, (String, Vec<Block>)>,
+    /// The bytes of text in `rendered`, counted in [`KEPT_BYTES`].
+    kept: usize,
+}
+
+impl Drop for MissionData {
+    fn drop(&mut self) {
+        KEPT_BYTES.with(|kept| kept.set(kept.get().saturating_sub(self.kept)));
+    }
 }
 
 /// Which alternative of each `{{#vary}}` block the subject and the body take.
@@ -119,9 +128,17 @@ impl Wordings {
     }
 }
 
-/// Renderings remembered per mission: enough for the few organisations of a
-/// mail-out, and no more however many senders differ in what the text reads.
-const RENDERED_KEPT: usize = 32;
+/// Renderings remembered, in bytes of text, by all of a thread's missions
+/// together: enough for every wording of a letter for each of a mail-out's
+/// organisations (243 wordings of 3 kB for 4 branches is 3 MB), and no
+/// more however many senders differ in what the text reads, or however
+/// many missions a run writes to.
+const RENDERED_BYTES: usize = 8 << 20;
+
+thread_local! {
+    /// The bytes of renderings this thread's [`MissionData`] keep.
+    static KEPT_BYTES: Cell<usize> = const { Cell::new(0) };
+}
 
 impl MissionData {
     pub fn new(
@@ -163,6 +180,7 @@ impl MissionData {
             names,
             reads,
             rendered: HashMap::new(),
+            kept: 0,
         })
     }
 
@@ -214,8 +232,19 @@ impl MissionData {
             ),
             language,
         );
-        if let Some(key) = key.filter(|_| self.rendered.len() < RENDERED_KEPT) {
-            self.rendered.insert(key, (subject.clone(), body.clone()));
+        if let Some(key) = key {
+            let bytes = key.len() + subject.len() + body.iter().map(text_bytes).sum::<usize>();
+            let room = KEPT_BYTES.with(|kept| {
+                let room = kept.get() + bytes <= RENDERED_BYTES;
+                if room {
+                    kept.set(kept.get() + bytes);
+                }
+                room
+            });
+            if room {
+                self.kept += bytes;
+                self.rendered.insert(key, (subject.clone(), body.clone()));
+            }
         }
         Ok((subject, body))
     }
@@ -224,6 +253,14 @@ impl MissionData {
     fn typeset(&self, blocks: Vec<Block>, language: &str) -> Vec<Block> {
         let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
         typography::body(blocks, language, &names)
+    }
+}
+
+/// The bytes of text in a block.
+fn text_bytes(block: &Block) -> usize {
+    match block {
+        Block::Paragraph(text) => text.len(),
+        Block::List(items) => items.iter().map(String::len).sum(),
     }
 }
 
