@@ -158,10 +158,20 @@ fn catalog_with_sender_readers() -> &'static Catalog {
                 "{{#if (eq sender.country \"GB\")}}Dear{{else}}Hello{{/if}} {{extra.branch}}.",
             ),
             ("reads-subject", "A letter."),
+            // Alternatives: the choice follows the sender's name and email,
+            // which no field the text reads gives away.
+            (
+                "vary",
+                "{{#vary}}\nI write.\n{{or}}\nI am writing.\n{{or}}\nThis letter asks.\n{{/vary}}\n\n\
+                 {{#if sender.org}}{{#vary}}For {{sender.org}}.{{or}}On behalf of {{sender.org}}.{{/vary}}{{/if}}\n\n\
+                 {{#each demands}}{{#vary}}- {{this}}\n{{or}}- Please: {{this}}\n{{/vary}}{{/each}}",
+            ),
+            ("vary-subject", "{{#vary}}Yours{{or}}Sincerely{{/vary}}, {{extra.branch}}."),
         ];
         for (id, body) in bodies {
             let subject = match id {
                 "reads-subject" => "From {{sender.name}}",
+                "vary-subject" => "{{#vary}}A subject{{or}}Our subject{{or}}The subject{{/vary}}",
                 _ => "A subject",
             };
             let text = format!(
@@ -185,8 +195,13 @@ fn a_member() -> impl Strategy<Value = (Sender, serde_json::Map<String, serde_js
         prop::option::of(select(vec!["1 High St", "2 Mill Rd"])),
         prop::option::of(select(vec!["GB", "DE"])),
         select(vec!["", "North", "South"]),
+        prop::option::of(select(vec![
+            "a@example.org",
+            "B@Example.org",
+            "c@example.org",
+        ])),
     )
-        .prop_map(|(name, org, role, street, country, branch)| {
+        .prop_map(|(name, org, role, street, country, branch, email)| {
             let sender = Sender {
                 name: name.into(),
                 org: org.map(str::to_string),
@@ -194,6 +209,7 @@ fn a_member() -> impl Strategy<Value = (Sender, serde_json::Map<String, serde_js
                 address: street.into_iter().map(str::to_string).collect(),
                 town: Some("Leeds".into()),
                 country: country.map(str::to_string),
+                email: email.map(str::to_string),
                 ..Sender::default()
             };
             let mut extra = serde_json::Map::new();
@@ -212,7 +228,8 @@ proptest! {
         let catalog = catalog_with_sender_readers();
         let mission = catalog.mission("gb-london").unwrap();
         let date = Date::parse("2017-05-01").unwrap();
-        for (id, template) in &catalog.templates {
+        for template in catalog.all_templates() {
+            let id = template.engine_id();
             let mut shared = MissionData::new(catalog, template, mission, date, Facts::Ignored).unwrap();
             for (sender, extra) in &members {
                 let request = Request {

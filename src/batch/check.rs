@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::copies::{body_digest, Copies};
 use super::jobs::{at_job, compose_job, in_chunks, no_email_error, Job};
 use super::naming::{self, Namer};
 use super::plan::Plan;
@@ -38,6 +39,8 @@ pub(super) struct FirstPass {
     /// The first such mission, and whether it has a postal address, for
     /// the message when every letter is one.
     pub(super) no_email_mission: Option<(String, bool)>,
+    /// The letters' bodies by mission, to say before writing when many are copies.
+    copies: Copies,
 }
 
 /// Letters a dry run lists by name.
@@ -88,6 +91,9 @@ pub(super) fn first_pass(plan: &Plan) -> Result<FirstPass> {
         }
         eprintln!("{}", problems.into_warning());
     }
+    if let Some(warning) = first.copies.warning(plan) {
+        crate::notice::warn(warning);
+    }
     Ok(first)
 }
 
@@ -108,8 +114,11 @@ impl FirstPass {
             None => checked,
         };
         let (name, problem) = match checked {
-            Ok((letter, file_name)) => {
+            Ok((letter, file_name, body)) => {
                 self.learn(plan, job, letter);
+                if let (Some(body), Some(mission)) = (body, job.mission) {
+                    self.copies.add(job.letter, &mission.id, body);
+                }
                 match file_name.map(|name| taken.claim(plan, job, name.into())) {
                     Some(Ok(name)) => (Some(name), None),
                     Some(Err(problem)) => (None, Some(problem)),
@@ -245,13 +254,14 @@ enum Problem {
     Run(Error),
 }
 
-/// A letter checked: the letter (the first, which a dry run shows) and its file name.
-type Checked = Result<(Option<Letter>, Option<String>), Problem>;
+/// A letter checked: the letter (the first, which a dry run shows), its
+/// file name, and its body's digest (see `copies`) when it was composed.
+type Checked = Result<(Option<Letter>, Option<String>, Option<u64>), Problem>;
 
 /// Composes one letter and checks it as its format will need it.
 fn check_job(plan: &Plan, namer: Option<&Namer>, job: &Job) -> Checked {
     if job.problem.is_some() {
-        return Ok((None, None));
+        return Ok((None, None, None));
     }
     let mission = job.mission.expect("a row without a problem has a mission");
     let name = name_of(namer, job).map_err(Problem::Run)?;
@@ -260,11 +270,12 @@ fn check_job(plan: &Plan, namer: Option<&Namer>, job: &Job) -> Checked {
             return Err(Problem::Row(no_email_error(mission)));
         }
         // Skipped when written, with a warning: nothing of it to check.
-        return Ok((None, name));
+        return Ok((None, name, None));
     }
     let letter = compose_job(plan, job).map_err(Problem::Row)?;
     check_letter(plan, &letter).map_err(|err| Problem::Row(at_job(plan, job, err)))?;
-    Ok((plan.dry_run.then_some(letter), name))
+    let body = body_digest(&letter);
+    Ok((plan.dry_run.then_some(letter), name, Some(body)))
 }
 
 /// A letter's file name. The pattern is the same for every letter, so what

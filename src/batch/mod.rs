@@ -15,6 +15,7 @@
 //!   header names; `headers.rs`: the columns no letter reads;
 //! - `jobs.rs`: the letters to make, a chunk at a time, and composing one;
 //! - `check.rs`: the first pass; `problems.rs`: what it found, told together;
+//!   `copies.rs`: letters to one mission that would be word for word the same;
 //! - `naming.rs`: each letter's file name;
 //! - `write.rs`: the second pass, into a `sink.rs`, recorded in `manifest.rs`;
 //! - `summary.rs`: what a run says of itself, and `--dry-run`;
@@ -22,6 +23,7 @@
 
 mod check;
 pub mod columns;
+mod copies;
 pub mod headers;
 mod input;
 pub mod interrupt;

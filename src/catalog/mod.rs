@@ -1,6 +1,7 @@
 //! The catalog: letters, prisoners and missions, shipped in the binary and
 //! overlaid with the user's own files.
 
+mod alternatives;
 mod claims;
 mod countries;
 mod facts;

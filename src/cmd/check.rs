@@ -5,7 +5,7 @@ use serde_json::{json, Map};
 
 use super::DataArgs;
 use crate::catalog::{Catalog, Mission, Sender};
-use crate::compose::{compose, Facts, Request};
+use crate::compose::{compose_every_wording, Facts, Request};
 use crate::date::{Date, PartialDate};
 use crate::error::{Error, ErrorKind, Result};
 use crate::origin::Origin;
@@ -19,12 +19,13 @@ ids are unique, countries and emails are well formed, and every directory entry 
 data came from and when it was verified, and every person has a dated history of events, oldest
 first. Every number, date and quotation in a letter's text must be carried by one of its listed
 facts ([[fact]], each with date and source), quotations ([[quote]], a source's exact words) or
-titles; an error names the file, line and the words. Listed as warnings: entries verified more
-than two years ago, and people named by a current letter whose newest event is more than a year
-old (check before sending). Then the data's age: for each current letter, the date of its newest
-fact and each person's last report, oldest first, so a campaign sees what to refresh first. The
-data folder in force (PROTEST_DATA or `data` in config.toml) is checked with the rest. Exits 65
-when there is an error.")]
+titles; an error names the file, line and the words. The alternatives of a {{#vary}} block must
+state the same numbers, dates, quotations, titles and people, and each is rendered. Listed as
+warnings: entries verified more than two years ago, and people named by a current letter whose
+newest event is more than a year old (check before sending). Then the data's age: for each
+current letter, the date of its newest fact and each person's last report, oldest first, so a
+campaign sees what to refresh first. The data folder in force (PROTEST_DATA or `data` in
+config.toml) is checked with the rest. Exits 65 when there is an error.")]
 pub struct CheckArgs {
     /// Print the findings as JSON
     #[arg(long)]
@@ -364,8 +365,9 @@ fn check_templates(catalog: &Catalog, findings: &mut Findings) {
                 );
             }
         }
-        // Render against every mission and two kinds of sender, so a variable
-        // that only some entries lack is found here, not in someone's letter.
+        // Render against every mission and two kinds of sender, in every
+        // alternative of its `{{#vary}}` blocks, so a variable that only some
+        // entries lack is found here, not in someone's letter.
         let extra = Map::new();
         'missions: for mission in &catalog.missions {
             for sender in &samples {
@@ -380,7 +382,7 @@ fn check_templates(catalog: &Catalog, findings: &mut Findings) {
                     facts: Facts::Ignored,
                     cc_embassy: false,
                 };
-                if let Err(err) = compose(catalog, &request) {
+                if let Err(err) = compose_every_wording(catalog, &request) {
                     findings
                         .errors
                         .push(format!("{} (writing to {})", err.message, mission.id));
@@ -391,8 +393,10 @@ fn check_templates(catalog: &Catalog, findings: &mut Findings) {
     }
 }
 
-/// Each letter's text against its facts, and its facts against the people's
-/// events: a letter that states what it cannot source is an error.
+/// Each letter's text against its facts, its alternatives against each
+/// other, and its facts against the people's events: a letter that states
+/// what it cannot source, or that says one thing in one wording and another
+/// in the next, is an error.
 fn check_sources(catalog: &Catalog, today: Date, findings: &mut Findings) {
     for template in catalog.templates.values() {
         for finding in catalog.fact_errors(template, today) {
@@ -414,6 +418,9 @@ fn check_sources(catalog: &Catalog, today: Date, findings: &mut Findings) {
     }
     for template in catalog.all_templates() {
         for finding in catalog.unsupported(template) {
+            findings.error(&template.origin, finding.line, finding.message);
+        }
+        for finding in catalog.unequal_alternatives(template) {
             findings.error(&template.origin, finding.line, finding.message);
         }
     }

@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
 use super::{name_id, print_json, DataArgs};
-use crate::catalog::{Catalog, LetterTemplate, Prisoner};
+use crate::catalog::{body_name, subject_name, Catalog, LetterTemplate, Prisoner};
 use crate::date::Date;
 use crate::error::Result;
 use crate::table::Table;
@@ -53,7 +53,9 @@ Variables a template can use (a name it does not have is an error, never a blank
   {{names prisoners}}   the names joined: \"A, B and C\"
   {{#each demands}}- {{this}}  (newline)  {{/each}}   one list item per demand
   {{extra.COLUMN}}      other columns of a --senders CSV
-  {{#if sender.org}}...{{else}}...{{/if}}";
+  {{#if sender.org}}...{{else}}...{{/if}}
+  {{#vary}}one wording{{or}}another{{/vary}}   each letter takes one alternative, chosen from the
+    sender, so a branch's letters differ; every alternative states the same facts (`check`)";
 
 #[derive(Debug, Subcommand)]
 enum Action {
@@ -202,6 +204,14 @@ fn show(catalog: &Catalog, template: &LetterTemplate, day: Date, json: bool) -> 
             .collect::<Vec<_>>());
         // Not `body`: that is the composed text's list of blocks in `write --json`.
         value["template"] = json!(template.body);
+        value["wordings"] = json!(catalog
+            .languages(&template.front.id)
+            .iter()
+            .map(|t| {
+                let (texts, blocks) = wordings(catalog, t);
+                json!({ "language": t.front.language, "texts": texts, "blocks": blocks })
+            })
+            .collect::<Vec<_>>());
         return print_json(&json!({ "letters": [value] }));
     }
     let front = &template.front;
@@ -239,6 +249,24 @@ fn show(catalog: &Catalog, template: &LetterTemplate, day: Date, json: bool) -> 
         "source:   {}\nfile:     {}\n",
         front.source, template.origin
     ));
+    let languages: Vec<String> = catalog
+        .languages(&front.id)
+        .iter()
+        .map(|t| {
+            let (texts, blocks) = wordings(catalog, t);
+            let sizes: Vec<String> = blocks.iter().map(usize::to_string).collect();
+            match blocks.len() {
+                0 => format!("{} 1 (no {{{{#vary}}}} block)", t.front.language),
+                n => format!(
+                    "{} {texts} ({}: {})",
+                    t.front.language,
+                    crate::text::count(n, "{{#vary}} block"),
+                    sizes.join(" × ")
+                ),
+            }
+        })
+        .collect();
+    out.push_str(&format!("wordings: {}\n", languages.join("; ")));
     if !front.prisoners.is_empty() {
         out.push_str("\npeople (what the letter asks; status and timeline):\n");
         for id in &front.prisoners {
@@ -260,6 +288,18 @@ fn show(catalog: &Catalog, template: &LetterTemplate, day: Date, json: bool) -> 
     out.push_str("\n--- body ---\n");
     out.push_str(&template.body);
     crate::output::write_stdout(out.as_bytes())
+}
+
+/// How many texts a letter can give one sender's data (the product of its
+/// blocks' alternatives, subject and body), and the alternatives of each block.
+fn wordings(catalog: &Catalog, template: &LetterTemplate) -> (u64, Vec<usize>) {
+    let id = template.engine_id();
+    let mut blocks = catalog.engine.alternatives(&subject_name(&id));
+    blocks.extend(catalog.engine.alternatives(&body_name(&id)));
+    let texts = blocks
+        .iter()
+        .fold(1u64, |product, &size| product.saturating_mul(size as u64));
+    (texts, blocks)
 }
 
 /// A person for scripts: the record, and the status on `day` with the event behind it.

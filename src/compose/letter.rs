@@ -70,7 +70,7 @@ pub struct RecipientBlock {
 
 /// A piece of the body. In JSON, `{"kind": "paragraph", "text": "…"}` or
 /// `{"kind": "list", "items": […]}`: one key, one type (docs/json.md).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Block {
     /// A paragraph of running text, without line breaks.
     Paragraph(String),

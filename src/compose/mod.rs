@@ -11,6 +11,7 @@ mod russian;
 mod typography;
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use handlebars::Context;
@@ -23,7 +24,7 @@ use crate::catalog::{
 };
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::template::Reads;
+use crate::template::{identity, Reads, Wording};
 use crate::text::first_forbidden;
 
 /// What one letter is made from.
@@ -80,14 +81,64 @@ pub struct MissionData {
     names: Vec<String>,
     /// The sender fields the letter's templates read, if that can be told.
     reads: Reads,
-    /// Subject and body by the values of those fields: one rendering serves
-    /// every sender of a branch, who differ only in fields the text never uses.
+    /// Subject and body by their wordings and the values of those fields:
+    /// one rendering serves every sender of a branch who takes the same
+    /// alternatives and differs only in fields the text never uses.
     rendered: HashMap<String, (String, Vec<Block>)>,
+    /// The bytes of text in `rendered`, counted in [`KEPT_BYTES`].
+    kept: usize,
 }
 
-/// Renderings remembered per mission: enough for the few organisations of a
-/// mail-out, and no more however many senders differ in what the text reads.
-const RENDERED_KEPT: usize = 32;
+impl Drop for MissionData {
+    fn drop(&mut self) {
+        KEPT_BYTES.with(|kept| kept.set(kept.get().saturating_sub(self.kept)));
+    }
+}
+
+/// Which alternative of each `{{#vary}}` block the subject and the body take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Wordings {
+    subject: Wording,
+    body: Wording,
+}
+
+impl Wordings {
+    /// The sender's own: the same for the same name and email, every time.
+    fn of(catalog: &Catalog, template: &LetterTemplate, sender: &Sender) -> Wordings {
+        let id = template.engine_id();
+        let who = identity(&sender.name, sender.email.as_deref());
+        Wordings {
+            subject: catalog.engine.wording(&subject_name(&id), &who),
+            body: catalog.engine.wording(&body_name(&id), &who),
+        }
+    }
+
+    /// Wordings that, in turn, take every alternative of every block.
+    fn every(catalog: &Catalog, template: &LetterTemplate) -> Vec<Wordings> {
+        let id = template.engine_id();
+        let subject = catalog.engine.every_wording(&subject_name(&id));
+        let body = catalog.engine.every_wording(&body_name(&id));
+        let nth = |list: &[Wording], n: usize| list[n.min(list.len() - 1)].clone();
+        (0..subject.len().max(body.len()))
+            .map(|n| Wordings {
+                subject: nth(&subject, n),
+                body: nth(&body, n),
+            })
+            .collect()
+    }
+}
+
+/// Renderings remembered, in bytes of text, by all of a thread's missions
+/// together: enough for every wording of a letter for each of a mail-out's
+/// organisations (243 wordings of 3 kB for 4 branches is 3 MB), and no
+/// more however many senders differ in what the text reads, or however
+/// many missions a run writes to.
+const RENDERED_BYTES: usize = 8 << 20;
+
+thread_local! {
+    /// The bytes of renderings this thread's [`MissionData`] keep.
+    static KEPT_BYTES: Cell<usize> = const { Cell::new(0) };
+}
 
 impl MissionData {
     pub fn new(
@@ -129,19 +180,26 @@ impl MissionData {
             names,
             reads,
             rendered: HashMap::new(),
+            kept: 0,
         })
     }
 
-    /// The subject and body for `sender`: rendered, or as rendered for an
-    /// earlier sender with the same values in every field the templates read.
+    /// The subject and body for `sender` in `wordings`: rendered, or as
+    /// rendered for an earlier sender in the same wordings with the same
+    /// values in every field the templates read.
     fn subject_and_body(
         &mut self,
         catalog: &Catalog,
         template: &LetterTemplate,
         sender: &SenderData,
+        wordings: &Wordings,
     ) -> Result<(String, Vec<Block>)> {
         let key = match &self.reads {
-            Reads::Fields(fields) => Some(rendered_key(self.context.data(), fields, sender)),
+            Reads::Fields(fields) => Some(format!(
+                "{:?}{}",
+                wordings,
+                rendered_key(self.context.data(), fields, sender)
+            )),
             Reads::Anything => None,
         };
         if let Some(done) = key.as_ref().and_then(|key| self.rendered.get(key)) {
@@ -159,15 +217,34 @@ impl MissionData {
         let id = &template.engine_id();
         let language = &template.front.language;
         let subject = typography::no_break_spaces(
-            &one_line(&catalog.engine.render(&subject_name(id), &self.context)?),
+            &one_line(&catalog.engine.render(
+                &subject_name(id),
+                &self.context,
+                &wordings.subject,
+            )?),
             language,
         );
         let body = self.typeset(
-            blocks(&catalog.engine.render(&body_name(id), &self.context)?),
+            blocks(
+                &catalog
+                    .engine
+                    .render(&body_name(id), &self.context, &wordings.body)?,
+            ),
             language,
         );
-        if let Some(key) = key.filter(|_| self.rendered.len() < RENDERED_KEPT) {
-            self.rendered.insert(key, (subject.clone(), body.clone()));
+        if let Some(key) = key {
+            let bytes = key.len() + subject.len() + body.iter().map(text_bytes).sum::<usize>();
+            let room = KEPT_BYTES.with(|kept| {
+                let room = kept.get() + bytes <= RENDERED_BYTES;
+                if room {
+                    kept.set(kept.get() + bytes);
+                }
+                room
+            });
+            if room {
+                self.kept += bytes;
+                self.rendered.insert(key, (subject.clone(), body.clone()));
+            }
         }
         Ok((subject, body))
     }
@@ -176,6 +253,14 @@ impl MissionData {
     fn typeset(&self, blocks: Vec<Block>, language: &str) -> Vec<Block> {
         let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
         typography::body(blocks, language, &names)
+    }
+}
+
+/// The bytes of text in a block.
+fn text_bytes(block: &Block) -> usize {
+    match block {
+        Block::Paragraph(text) => text.len(),
+        Block::List(items) => items.iter().map(String::len).sum(),
     }
 }
 
@@ -326,6 +411,33 @@ pub fn compose_with(
     request: &Request,
     data: &mut MissionData,
 ) -> Result<Letter> {
+    let wordings = Wordings::of(catalog, request.template, request.sender);
+    compose_in(catalog, request, data, &wordings)
+}
+
+/// Composes the letter in wordings that, together, take every alternative
+/// of every `{{#vary}}` block, whichever the sender would get: `check`
+/// finds an error in any alternative, not only in the one a sample takes.
+pub fn compose_every_wording(catalog: &Catalog, request: &Request) -> Result<()> {
+    let mut data = MissionData::new(
+        catalog,
+        request.template,
+        request.mission,
+        request.date,
+        request.facts,
+    )?;
+    for wordings in Wordings::every(catalog, request.template) {
+        compose_in(catalog, request, &mut data, &wordings)?;
+    }
+    Ok(())
+}
+
+fn compose_in(
+    catalog: &Catalog,
+    request: &Request,
+    data: &mut MissionData,
+    wordings: &Wordings,
+) -> Result<Letter> {
     let Request {
         template,
         mission,
@@ -354,7 +466,7 @@ pub fn compose_with(
             .map(|code| catalog.countries.name_or_code(code)),
         extra: request.extra,
     };
-    let (subject, mut body) = data.subject_and_body(catalog, template, &sender_data)?;
+    let (subject, mut body) = data.subject_and_body(catalog, template, &sender_data, wordings)?;
     if let Some(personal) = request.personal.map(str::trim).filter(|p| !p.is_empty()) {
         body.extend(data.typeset(blocks(personal), &front.language));
     }
