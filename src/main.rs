@@ -1,11 +1,9 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
     // Before anything is written to stdout: a completion request answers there.
     protest::cmd::answer_completion_request();
-    let cli = protest::cmd::Cli::parse();
+    let cli = protest::cmd::parse();
     match protest::cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if err.kind == protest::error::ErrorKind::Cancelled => {

@@ -1,6 +1,7 @@
-//! The catalog: letters, prisoners and missions, shipped in the binary and
-//! overlaid with the user's own files.
+//! The catalog: one campaign's letters, prisoners and missions, shipped in
+//! the binary or read from its folder, and overlaid with the user's own files.
 
+mod campaign;
 mod claims;
 mod countries;
 mod facts;
@@ -16,6 +17,7 @@ mod variants;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+pub use campaign::{builtin_name, Builtin, Campaign, Words, PROGRAM_LANGUAGE};
 pub use claims::{claims, Claim, ClaimKind, Support};
 pub use countries::{Countries, RussianName};
 pub use facts::{Archived, Fact, Quotation, Stated};
@@ -31,25 +33,43 @@ use crate::error::{Error, Result};
 use crate::origin::{entry_line, line_of, Origin};
 use crate::template::Engine;
 
-mod builtin {
-    include!(concat!(env!("OUT_DIR"), "/builtin_letters.rs"));
-    pub const PRISONERS: &str = include_str!("../../letters/prisoners.toml");
-    pub const EMBASSIES: &str = include_str!("../../embassies.toml");
+/// The shipped campaigns, in the binary.
+pub fn builtin_campaigns() -> &'static [Builtin] {
+    campaign::builtin()
 }
 
-/// A campaign's data folder: `letters/` (templates and `prisoners.toml`)
-/// and `embassies.toml`, over the built-in data.
+/// A folder of data: a campaign's (`campaign.toml`, `letters/` with the
+/// templates and `prisoners.toml`, `embassies.toml`), or a data folder that
+/// goes over a campaign's by id, with some of those.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataDir {
     pub path: PathBuf,
-    /// Where it was named, for messages: `PROTEST_DATA=…` or `config.toml:3: data = …`.
+    /// Where it was named, for messages: `PROTEST_DATA=…`, `config.toml:3: data = …`,
+    /// `--campaign DIR`.
     pub set_by: String,
 }
 
-/// Where the user's own data is, on top of what ships in the binary.
+/// Which campaign the catalog is of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CampaignSource {
+    /// The built-in campaign at this place in [`builtin_campaigns`].
+    Builtin(usize),
+    /// A campaign's folder, whole: its data alone, not over a built-in one.
+    Folder(DataDir),
+}
+
+impl Default for CampaignSource {
+    /// The first built-in campaign.
+    fn default() -> CampaignSource {
+        CampaignSource::Builtin(0)
+    }
+}
+
+/// Which campaign, and where the user's own data is on top of it.
 #[derive(Debug, Clone, Default)]
 pub struct CatalogPaths {
-    /// A data folder, between the built-in data and the two below.
+    pub campaign: CampaignSource,
+    /// A data folder of the same campaign, between its data and the two below.
     pub data_dir: Option<DataDir>,
     /// More templates (`*.hbs`) and optionally a `prisoners.toml`; same id replaces.
     pub letters_dir: Option<PathBuf>,
@@ -66,6 +86,10 @@ pub struct SourceFile {
 
 #[derive(Clone)]
 pub struct Catalog {
+    /// The state the letters go to, in their words.
+    pub campaign: Campaign,
+    /// Where the campaign came from.
+    pub campaign_source: CampaignSource,
     pub templates: BTreeMap<String, LetterTemplate>,
     /// Language variants by letter id, then by the language of the file name.
     pub variants: BTreeMap<String, BTreeMap<String, LetterTemplate>>,
@@ -85,7 +109,23 @@ pub struct Catalog {
 
 impl Catalog {
     pub fn load(paths: &CatalogPaths) -> Result<Catalog> {
+        let (campaign, authorities, campaign_file) = match &paths.campaign {
+            CampaignSource::Builtin(index) => {
+                let shipped = builtin_campaigns()
+                    .get(*index)
+                    .ok_or_else(|| Error::usage(format!("no built-in campaign number {index}")))?;
+                let file = SourceFile {
+                    origin: Origin::builtin(CAMPAIGN_FILE),
+                    text: shipped.campaign.to_string(),
+                };
+                let (campaign, authorities) = Campaign::parse(&file.text, file.origin.clone())?;
+                (campaign, authorities, file)
+            }
+            CampaignSource::Folder(dir) => read_campaign(dir)?,
+        };
         let mut catalog = Catalog {
+            campaign,
+            campaign_source: paths.campaign.clone(),
             templates: BTreeMap::new(),
             variants: BTreeMap::new(),
             prisoners: BTreeMap::new(),
@@ -98,18 +138,11 @@ impl Catalog {
             engine: Engine::default(),
             data_dir: paths.data_dir.clone(),
         };
-        for (name, text) in variants_last(builtin::LETTERS.iter().map(|(n, t)| (*n, *t))) {
-            let origin = Origin::builtin(&format!("letters/{name}"));
-            catalog.add_template(text, name, origin)?;
+        catalog.add_authorities(campaign_file, authorities)?;
+        match &paths.campaign {
+            CampaignSource::Builtin(index) => catalog.add_builtin(&builtin_campaigns()[*index])?,
+            CampaignSource::Folder(dir) => catalog.add_folder(&dir.path)?,
         }
-        catalog.add_prisoners(SourceFile {
-            origin: Origin::builtin("letters/prisoners.toml"),
-            text: builtin::PRISONERS.to_string(),
-        })?;
-        catalog.add_embassies(SourceFile {
-            origin: Origin::builtin("embassies.toml"),
-            text: builtin::EMBASSIES.to_string(),
-        })?;
         if let Some(data) = &paths.data_dir {
             catalog.add_data_dir(data)?;
         }
@@ -129,9 +162,65 @@ impl Catalog {
         Ok(catalog)
     }
 
-    /// Only what ships in the binary: [`Catalog::load`] without the user's files.
+    /// Only what ships in the binary: [`Catalog::load`] of the default
+    /// campaign without the user's files.
     pub fn builtin() -> Result<Catalog> {
         Catalog::load(&CatalogPaths::default())
+    }
+
+    /// The templates, people and directory of a built-in campaign.
+    fn add_builtin(&mut self, shipped: &Builtin) -> Result<()> {
+        for (name, text) in variants_last(shipped.letters.iter().map(|(n, t)| (*n, *t))) {
+            let origin = Origin::builtin(&format!("letters/{name}"));
+            self.add_template(text, name, origin)?;
+        }
+        self.add_prisoners(SourceFile {
+            origin: Origin::builtin("letters/prisoners.toml"),
+            text: shipped.prisoners.to_string(),
+        })?;
+        self.add_embassies(SourceFile {
+            origin: Origin::builtin("embassies.toml"),
+            text: shipped.embassies.to_string(),
+        })
+    }
+
+    /// The templates, people and directory of a campaign's folder, whose
+    /// campaign.toml is read already.
+    fn add_folder(&mut self, path: &Path) -> Result<()> {
+        let letters = path.join("letters");
+        let embassies = path.join("embassies.toml");
+        if letters.is_dir() {
+            self.add_letters_dir(&letters)?;
+        }
+        if embassies.exists() {
+            let text = read_found_file(&embassies)?;
+            self.add_embassies(SourceFile {
+                origin: Origin::file(&embassies),
+                text,
+            })?;
+        }
+        if self.missions.is_empty() {
+            return Err(Error::data(format!(
+                "{}: the campaign has no missions and no authorities to write to",
+                path.display()
+            ))
+            .with_help(
+                "a campaign folder holds embassies.toml ([[mission]] entries) and/or \
+                 [[authority]] entries in campaign.toml; see README \"Your own campaign\"",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The authorities of campaign.toml, into the directory like its entries.
+    fn add_authorities(&mut self, file: SourceFile, authorities: Vec<Mission>) -> Result<()> {
+        let mut missions: BTreeMap<String, Mission> = std::mem::take(&mut self.missions)
+            .into_iter()
+            .map(|m| (m.id.clone(), m))
+            .collect();
+        let result = self.merge_missions(file, authorities, &mut missions);
+        self.missions = missions.into_values().collect();
+        result
     }
 
     /// Merges directory entries (the text of an embassies TOML file) over
@@ -160,12 +249,28 @@ impl Catalog {
         }
         let letters = data.path.join("letters");
         let embassies = data.path.join("embassies.toml");
-        if !letters.is_dir() && !embassies.is_file() {
+        let campaign = data.path.join(CAMPAIGN_FILE);
+        if !letters.is_dir() && !embassies.is_file() && !campaign.is_file() {
             return Err(Error::data(format!(
                 "{}: neither letters/ nor embassies.toml is in it",
                 data.set_by
             ))
             .with_help(help));
+        }
+        if campaign.exists() {
+            let (words, authorities, file) = read_campaign_file(&campaign)?;
+            if words.name != self.campaign.name {
+                return Err(Error::usage(format!(
+                    "{}: its campaign.toml is of the campaign `{}`, not of `{}`",
+                    data.set_by, words.name, self.campaign.name
+                ))
+                .with_help(format!(
+                    "choose it with --campaign {}, or unset PROTEST_DATA or the config file's `data`",
+                    words.name
+                )));
+            }
+            self.campaign = words;
+            self.add_authorities(file, authorities)?;
         }
         if letters.is_dir() {
             self.add_letters_dir(&letters)?;
@@ -317,8 +422,18 @@ impl Catalog {
                      see embassies.toml",
                 ));
         }
+        self.merge_missions(file, parsed.mission, into)
+    }
+
+    /// Checks every entry of one file, then merges them all by id.
+    fn merge_missions(
+        &mut self,
+        file: SourceFile,
+        entries: Vec<Mission>,
+        into: &mut BTreeMap<String, Mission>,
+    ) -> Result<()> {
         let mut seen = HashMap::new();
-        for mission in &parsed.mission {
+        for mission in &entries {
             if seen.insert(mission.id.clone(), ()).is_some() {
                 return Err(duplicate(&file, &mission.id));
             }
@@ -327,7 +442,7 @@ impl Catalog {
             validate::entry_text(&file.origin, &mission.id, &value, &locate)?;
         }
         let index = self.mission_files.len();
-        for mission in parsed.mission {
+        for mission in entries {
             self.mission_file_of.insert(mission.id.clone(), index);
             into.insert(mission.id.clone(), mission);
         }
@@ -452,6 +567,18 @@ impl Catalog {
         })
     }
 
+    /// How current the data is: the newest date a directory entry was
+    /// verified or a person's news reported (as build.rs finds it for
+    /// `--version`); dates read as text, so the newest is the greatest.
+    pub fn data_date(&self) -> Option<String> {
+        let verified = self.missions.iter().filter_map(|m| m.verified.clone());
+        let reported = self
+            .prisoners
+            .values()
+            .flat_map(|p| p.events.iter().map(|e| e.date.to_string()));
+        verified.chain(reported).max()
+    }
+
     /// The file and line a mission's field is on, for messages about it.
     pub fn mission_line(&self, id: &str, field: &str) -> (Origin, Option<usize>) {
         locate(&self.mission_files, self.mission_file_of.get(id), id, field)
@@ -511,7 +638,8 @@ impl Catalog {
             .ok_or_else(|| {
                 let name = self.countries.name_or_code(code);
                 Error::usage(format!(
-                    "the directory has no mission of Kazakhstan in or accredited to {name}"
+                    "the directory has no mission of {} in or accredited to {name}",
+                    self.campaign.state
                 ))
                 .with_help("`protest embassies` lists every mission; pick one with --to ID")
             })
@@ -523,7 +651,7 @@ impl Catalog {
         let (mission, from_abroad) = self.coverage(code).ok()?;
         let office = match mission.kind {
             MissionKind::Authority => return None,
-            kind => kind.label(),
+            kind => kind.label(&self.campaign.state),
         };
         from_abroad.then(|| {
             format!(
@@ -533,6 +661,69 @@ impl Catalog {
             )
         })
     }
+}
+
+/// The file that makes a folder a campaign's.
+pub const CAMPAIGN_FILE: &str = "campaign.toml";
+
+/// The name of the campaign in a folder, from its campaign.toml.
+pub fn campaign_name(dir: &DataDir) -> Result<String> {
+    read_campaign(dir).map(|(campaign, _, _)| campaign.name)
+}
+
+/// The campaign of `paths`, without its letters and directory: what the help
+/// and the list of campaigns need. A data folder's campaign.toml goes over it.
+pub fn campaign_only(paths: &CatalogPaths) -> Result<Campaign> {
+    let mut campaign = match &paths.campaign {
+        CampaignSource::Builtin(index) => {
+            let shipped = builtin_campaigns()
+                .get(*index)
+                .ok_or_else(|| Error::usage(format!("no built-in campaign number {index}")))?;
+            Campaign::parse(shipped.campaign, Origin::builtin(CAMPAIGN_FILE))?.0
+        }
+        CampaignSource::Folder(dir) => read_campaign(dir)?.0,
+    };
+    if let Some(data) = &paths.data_dir {
+        let path = data.path.join(CAMPAIGN_FILE);
+        if path.is_file() {
+            campaign = read_campaign_file(&path)?.0;
+        }
+    }
+    Ok(campaign)
+}
+
+/// A campaign's folder's campaign.toml: the campaign, its authorities and
+/// the file, for the directory's messages.
+fn read_campaign(dir: &DataDir) -> Result<(Campaign, Vec<Mission>, SourceFile)> {
+    if !dir.path.is_dir() {
+        return Err(Error::new(
+            crate::error::ErrorKind::NoInput,
+            format!("{}: no such directory", dir.set_by),
+        )
+        .with_help(
+            "`protest campaigns` lists the campaigns; a campaign's folder holds campaign.toml",
+        ));
+    }
+    let path = dir.path.join(CAMPAIGN_FILE);
+    if !path.exists() {
+        return Err(Error::new(
+            crate::error::ErrorKind::NoInput,
+            format!("{}: not a campaign: no campaign.toml in it", dir.set_by),
+        )
+        .with_help(
+            "a campaign's folder holds campaign.toml, letters/ and embassies.toml; see README \
+             \"Your own campaign\"",
+        ));
+    }
+    read_campaign_file(&path)
+}
+
+/// Reads and parses a campaign.toml found in a folder.
+fn read_campaign_file(path: &Path) -> Result<(Campaign, Vec<Mission>, SourceFile)> {
+    let text = read_found_file(path)?;
+    let origin = Origin::file(path);
+    let (campaign, authorities) = Campaign::parse(&text, origin.clone())?;
+    Ok((campaign, authorities, SourceFile { origin, text }))
 }
 
 /// Letters before language variants, which need their letter to be there.

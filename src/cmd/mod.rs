@@ -1,5 +1,6 @@
 //! The command line: one file per subcommand.
 
+mod campaigns;
 mod check;
 mod completions;
 mod embassies;
@@ -14,9 +15,9 @@ mod write;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueHint};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueHint};
 
-use crate::catalog::{primary_language, Catalog, CatalogPaths, LetterTemplate};
+use crate::catalog::{Campaign, Catalog, LetterTemplate};
 use crate::date::Date;
 use crate::error::{Error, Result};
 
@@ -26,12 +27,14 @@ which embassy it goes to, shows the letter, and writes it. `protest profile` sav
 
 Examples:
   protest                                           the guided mode: one letter, step by step
-  protest letters                                   list the shipped letters
+  protest campaigns                                 the campaigns: built in and your own
+  protest letters                                   list the campaign's letters
   protest embassies --country GB                    the mission in the United Kingdom
   protest write mukhammedkarim --to gb-london --sender examples/sender.toml
   protest write mamai-restrictions --country \"United States\" --name \"Ann Lee\" -o letter.txt
   protest write political-prisoners-2026 --all --sender me.toml --out letters/
   protest check --letters my-letters/ --embassies my-embassies.toml
+  protest check --campaign my-campaign/
   protest send drafts/ --smtp smtp://smtp.example.org --user me@example.org --dry-run
 
 Exit codes: 0 ok, 1 some letters of a batch failed, 2 usage, 65 bad data,
@@ -49,24 +52,31 @@ const VERSION: &str = concat!(
 
 pub use completions::answer_if_asked as answer_completion_request;
 
-/// Write protest letters to Kazakhstan's embassies for the release of political prisoners.
+// The help speaks of the campaign's state through its data: `{state}` and
+// `{privacy}` in a help text are the campaign's words (see `command`).
+/// Write protest letters to the embassies of {state} for the release of political prisoners.
 #[derive(Debug, Parser)]
 #[command(name = "protest", version = VERSION, after_help = EXAMPLES, max_term_width = 100)]
 #[command(long_about = "\
-Write protest letters to Kazakhstan's embassies for the release of political prisoners.
+Write protest letters to the embassies of {state} for the release of political prisoners.
 
 protest combines a letter template (the demands, the prisoners named) with the directory of
-Kazakhstan's missions abroad and your details, and writes a personalised letter: plain text,
-an email draft (.eml, mbox, mailto) or a print-ready PDF, for one sender or a whole CSV of them.
-The shipped letters and directory are built in; add your own with --letters and --embassies.
+the missions of {state} abroad and your details, and writes a personalised letter: plain
+text, an email draft (.eml, mbox, mailto) or a print-ready PDF, for one sender or a whole CSV
+of them. A campaign (the state, its prisoners' letters, its missions) is built in or a folder
+of yours: `protest campaigns` lists them, --campaign picks one. Add your own letters and
+directory entries with --letters and --embassies.
 Nothing leaves this computer unless you run `protest send`, the one command that connects
 to a network: to the mail server you name, to deliver drafts you have written and read.
 
 Run `protest` alone in a terminal for the guided mode, which asks its questions one by one.")]
 pub struct Cli {
-    // --letters and --embassies before the subcommand (`protest --letters DIR
-    // write ...`), and for the guided mode. Not global: a subcommand that reads
-    // no letters does not offer them, and refuses them given here.
+    // --campaign, --letters and --embassies before the subcommand (`protest
+    // --letters DIR write ...`), and for the guided mode. Not global: a
+    // subcommand that reads no letters does not offer them, and refuses them
+    // given here.
+    #[arg(long, value_name = "NAME|DIR", value_hint = ValueHint::DirPath, help = CAMPAIGN_HELP)]
+    campaign: Option<String>,
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath, help = LETTERS_HELP)]
     letters: Option<PathBuf>,
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help = EMBASSIES_HELP)]
@@ -79,6 +89,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+const CAMPAIGN_HELP: &str = "The campaign to write for: a name `protest campaigns` lists, or a \
+    campaign's folder [default: config.toml's `campaign`, else the built-in one]";
 const LETTERS_HELP: &str = "A directory of your own templates (*.hbs) and prisoners.toml; a \
     template with a shipped id replaces it";
 const EMBASSIES_HELP: &str =
@@ -90,6 +102,8 @@ const EMBASSIES_HELP: &str =
 // would take it for the subcommand's description.
 #[derive(Debug, Clone, Default, Args)]
 pub struct DataArgs {
+    #[arg(long, global = true, value_name = "NAME|DIR", value_hint = ValueHint::DirPath, help = CAMPAIGN_HELP)]
+    pub campaign: Option<String>,
     #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath, help = LETTERS_HELP)]
     pub letters: Option<PathBuf>,
     #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath, help = EMBASSIES_HELP)]
@@ -97,12 +111,13 @@ pub struct DataArgs {
 }
 
 impl DataArgs {
+    /// The catalog of the campaign in force, with the user's own files over it.
     pub fn load(&self) -> Result<Catalog> {
-        Catalog::load(&CatalogPaths {
-            data_dir: crate::config::data_dir()?,
-            letters_dir: self.letters.clone(),
-            embassies_file: self.embassies.clone(),
-        })
+        Catalog::load(&crate::campaigns::paths(
+            self.campaign.as_deref(),
+            self.letters.clone(),
+            self.embassies.clone(),
+        )?)
     }
 }
 
@@ -127,12 +142,91 @@ pub enum Command {
     Man(man::ManArgs),
     Wizard(WithData<wizard::WizardArgs>),
     Profile(WithData<profile::ProfileArgs>),
+    Campaigns(campaigns::CampaignsArgs),
     Send(send::SendArgs),
+}
+
+/// The command line's definition, its help in the words of the campaign the
+/// line names (`--campaign`), else of the one in force.
+pub fn command() -> clap::Command {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let flag = crate::campaigns::flag_in(&args);
+    let campaign = crate::campaigns::paths(flag.as_deref(), None, None)
+        .and_then(|paths| crate::catalog::campaign_only(&paths))
+        .ok();
+    speak_for(Cli::command(), campaign.as_ref())
+}
+
+/// The command line as given, parsed; on a mistake, clap's message and exit 2.
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
+}
+
+/// `{state}` and `{privacy}` in every help text of `command` as the campaign
+/// says them; in general words where no campaign can be read (its help is
+/// still shown, and the command will say what is wrong).
+fn speak_for(command: clap::Command, campaign: Option<&Campaign>) -> clap::Command {
+    let (state, privacy) = match campaign {
+        Some(c) => (c.state.clone(), c.privacy.clone()),
+        None => (
+            "the campaign's state".to_string(),
+            "advised if you or your family have ties to the campaign's state".to_string(),
+        ),
+    };
+    let fill = |text: &str| {
+        text.replace("{state}", &state)
+            .replace("{privacy}", &privacy)
+    };
+    fill_help(command, &fill)
+}
+
+fn fill_help(mut command: clap::Command, fill: &dyn Fn(&str) -> String) -> clap::Command {
+    let texts = |text: Option<&clap::builder::StyledStr>| text.map(|t| fill(&t.to_string()));
+    if let Some(about) = texts(command.get_about()) {
+        command = command.about(about);
+    }
+    if let Some(about) = texts(command.get_long_about()) {
+        command = command.long_about(about);
+    }
+    if let Some(after) = texts(command.get_after_help()) {
+        command = command.after_help(after);
+    }
+    if let Some(after) = texts(command.get_after_long_help()) {
+        command = command.after_long_help(after);
+    }
+    let args: Vec<clap::Id> = command
+        .get_arguments()
+        .map(|a| a.get_id().clone())
+        .collect();
+    for id in args {
+        command = command.mut_arg(id, |arg| {
+            let help = texts(arg.get_help());
+            let long = texts(arg.get_long_help());
+            let arg = match help {
+                Some(help) => arg.help(help),
+                None => arg,
+            };
+            match long {
+                Some(long) => arg.long_help(long),
+                None => arg,
+            }
+        });
+    }
+    let subcommands: Vec<String> = command
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in subcommands {
+        command = command.mut_subcommand(name, |sub| fill_help(sub, fill));
+    }
+    command
 }
 
 pub fn run(cli: Cli) -> Result<()> {
     crate::notice::set_quiet(cli.quiet);
     let top = DataArgs {
+        campaign: cli.campaign,
         letters: cli.letters,
         embassies: cli.embassies,
     };
@@ -150,6 +244,7 @@ pub fn run(cli: Cli) -> Result<()> {
             .refuse("completions")
             .and_then(|()| completions::run(args)),
         Command::Man(args) => top.refuse("man").and_then(|()| man::run(args)),
+        Command::Campaigns(args) => campaigns::run(&top, args),
         Command::Send(args) => top.refuse("send").and_then(|()| send::run(args)),
     }
 }
@@ -158,6 +253,7 @@ impl DataArgs {
     /// These options, or where one is not given, the one given before the subcommand.
     fn over(self, top: DataArgs) -> DataArgs {
         DataArgs {
+            campaign: self.campaign.or(top.campaign),
             letters: self.letters.or(top.letters),
             embassies: self.embassies.or(top.embassies),
         }
@@ -167,6 +263,7 @@ impl DataArgs {
     /// reads no letters: an option that would do nothing is a mistake to say.
     fn refuse(&self, command: &str) -> Result<()> {
         let given = [
+            ("--campaign", self.campaign.is_some()),
             ("--letters", self.letters.is_some()),
             ("--embassies", self.embassies.is_some()),
         ];
@@ -232,7 +329,7 @@ fn name_id(value: &mut serde_json::Value, name: &str) {
 /// What the user should know before sending a letter in its language: a text
 /// marked for review, and names the data has no spelling of in its script.
 fn language_warnings(catalog: &Catalog, template: &LetterTemplate) -> Vec<String> {
-    let language = language_name(&template.front.language);
+    let language = catalog.campaign.language_name(&template.front.language);
     let mut warnings = Vec::new();
     if let Some(review) = &template.review {
         warnings.push(format!(
@@ -252,18 +349,4 @@ fn language_warnings(catalog: &Catalog, template: &LetterTemplate) -> Vec<String
         ));
     }
     warnings
-}
-
-/// The English name of a language, for messages.
-fn language_name(tag: &str) -> String {
-    let primary = primary_language(tag);
-    match primary.as_str() {
-        "en" => "English".into(),
-        "ru" => "Russian".into(),
-        "kk" => "Kazakh".into(),
-        "de" => "German".into(),
-        "fr" => "French".into(),
-        "sv" => "Swedish".into(),
-        _ => format!("`{tag}`"),
-    }
 }

@@ -275,7 +275,7 @@ fn choose_language<'c>(
         .map(|t| {
             let mut item = format!(
                 "{} ({}): {}",
-                super::language_name(&t.front.language),
+                catalog.campaign.language_name(&t.front.language),
                 t.front.language,
                 t.front.title
             );
@@ -315,7 +315,7 @@ fn letter_item(catalog: &Catalog, template: &LetterTemplate, today: Date) -> Str
         .languages(&front.id)
         .iter()
         .skip(1)
-        .map(|t| super::language_name(&t.front.language))
+        .map(|t| catalog.campaign.language_name(&t.front.language))
         .collect();
     if !others.is_empty() {
         item.push_str(&format!(" · also in {}", others.join(", ")));
@@ -346,7 +346,7 @@ fn choose_mission<'c>(p: &Prompter, catalog: &'c Catalog, sender: &Sender) -> Re
                 "{} · {} · {} ({})",
                 country(m),
                 m.city,
-                m.kind.label(),
+                m.kind.label(&catalog.campaign.state),
                 m.id
             );
             if !m.has_postal_address() {

@@ -1,0 +1,350 @@
+//! A campaign's `campaign.toml`: the state its letters go to, in the words the
+//! letters and the program's messages use, and the authorities in it that a
+//! letter may be addressed to. Beside it, as in any data folder, `letters/`
+//! and `embassies.toml`; the shipped campaigns are built into the binary.
+//!
+//! Nothing in the code names a state: an English address's "Ambassador of
+//! the Republic of Kazakhstan", a Russian one's «Республики Казахстан», the
+//! help's "the embassies of Kazakhstan" and the guided mode's privacy advice
+//! all come from here.
+
+use std::collections::BTreeMap;
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer};
+
+use super::missions::{Mission, MissionKind};
+use super::validate;
+use crate::error::Result;
+use crate::origin::{key_line, Origin};
+
+/// A campaign built into the binary: its files' text, as build.rs found them.
+pub struct Builtin {
+    pub campaign: &'static str,
+    pub prisoners: &'static str,
+    pub embassies: &'static str,
+    /// (file name, text) of each template in `letters/`.
+    pub letters: &'static [(&'static str, &'static str)],
+}
+
+mod shipped {
+    use super::Builtin;
+    include!(concat!(env!("OUT_DIR"), "/builtin_campaigns.rs"));
+}
+
+/// The campaigns built into the binary, the default first.
+pub fn builtin() -> &'static [Builtin] {
+    shipped::CAMPAIGNS
+}
+
+/// The name the built-in campaign `builtin` gives itself, read from its
+/// campaign.toml without the rest of it: `protest campaigns` and the choice
+/// of a campaign need only the names.
+pub fn builtin_name(builtin: &Builtin) -> String {
+    #[derive(Deserialize)]
+    struct Name {
+        name: String,
+    }
+    toml::from_str::<toml::Table>(builtin.campaign)
+        .ok()
+        .and_then(|table| Name::deserialize(toml::Value::Table(table)).ok())
+        .map(|n| n.name)
+        .unwrap_or_default()
+}
+
+/// What campaign.toml says, parsed and checked.
+#[derive(Debug, Clone)]
+pub struct Campaign {
+    /// What `--campaign NAME` calls it.
+    pub name: String,
+    /// The state in English, for messages and help ("Kazakhstan").
+    pub state: String,
+    /// What the letters are for, as it reads after "a letter for".
+    pub about: String,
+    /// The advice where a writer may sign with initials and town only.
+    pub privacy: String,
+    /// The state's words by language (the primary tag: `en`, `ru`).
+    pub languages: BTreeMap<String, Words>,
+    /// The file it came from, and its text, for errors that point at a line.
+    pub origin: Origin,
+    pub text: String,
+}
+
+/// The state's words in one language.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Words {
+    /// The language's English name, for messages ("Russian").
+    pub name: String,
+    /// The state as it follows a title: "the Republic of Kazakhstan" (after
+    /// "Ambassador of"), «Республики Казахстан» (the genitive).
+    pub state: String,
+    /// Who a letter is addressed to where the directory names no head of
+    /// mission; in Russian, the dative office that heads every address.
+    pub offices: Offices,
+    /// The kinds of mission as a Russian copy line names them (nominative).
+    #[serde(default)]
+    pub missions: Option<Missions>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Offices {
+    pub embassy: String,
+    pub consulate_general: String,
+    pub consulate: String,
+    pub permanent_mission: String,
+    /// An embassy headed by a chargé d'affaires (Russian addresses the office).
+    #[serde(default)]
+    pub charge_d_affaires: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Missions {
+    pub embassy: String,
+    pub consulate_general: String,
+    pub consulate: String,
+    pub permanent_mission: String,
+}
+
+impl Offices {
+    /// The office of a mission's kind; `None` for an authority, whose name is its office.
+    pub fn of(&self, kind: MissionKind) -> Option<&str> {
+        Some(match kind {
+            MissionKind::Embassy => &self.embassy,
+            MissionKind::ConsulateGeneral => &self.consulate_general,
+            MissionKind::Consulate => &self.consulate,
+            MissionKind::PermanentMission => &self.permanent_mission,
+            MissionKind::Authority => return None,
+        })
+    }
+}
+
+impl Missions {
+    /// The name of a mission's kind; `None` for an authority.
+    pub fn of(&self, kind: MissionKind) -> Option<&str> {
+        Some(match kind {
+            MissionKind::Embassy => &self.embassy,
+            MissionKind::ConsulateGeneral => &self.consulate_general,
+            MissionKind::Consulate => &self.consulate,
+            MissionKind::PermanentMission => &self.permanent_mission,
+            MissionKind::Authority => return None,
+        })
+    }
+}
+
+/// The file as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    name: String,
+    state: String,
+    about: String,
+    privacy: String,
+    language: BTreeMap<String, Words>,
+    #[serde(default)]
+    authority: Vec<Authority>,
+}
+
+/// An `[[authority]]`: a directory entry whose kind goes without saying.
+struct Authority(Mission);
+
+impl<'de> Deserialize<'de> for Authority {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut table = toml::Table::deserialize(deserializer)?;
+        match table.get("kind") {
+            None => {
+                table.insert("kind".into(), "authority".into());
+            }
+            Some(toml::Value::String(kind)) if kind == "authority" => {}
+            Some(_) => {
+                return Err(D::Error::custom(
+                    "an [[authority]] is of kind `authority`: leave `kind` out, and put a \
+                     mission abroad in embassies.toml",
+                ))
+            }
+        }
+        Mission::deserialize(toml::Value::Table(table))
+            .map(Authority)
+            .map_err(|err| D::Error::custom(err.message()))
+    }
+}
+
+/// The language every campaign has: the program speaks it, and a letter in a
+/// language the campaign has no words for is addressed in it.
+pub const PROGRAM_LANGUAGE: &str = "en";
+
+const HELP: &str = "campaign.toml takes name, state, about, privacy, a [language.LANG] table for \
+     English and each language of the letters (name, state, [language.LANG.offices], and for \
+     Russian [language.ru.missions]), and [[authority]] entries; see README \"Your own campaign\"";
+
+impl Campaign {
+    /// Parses and checks campaign.toml; returns it and its authorities.
+    pub fn parse(text: &str, origin: Origin) -> Result<(Campaign, Vec<Mission>)> {
+        let file: File = toml::from_str(text).map_err(|err| {
+            let err = origin.toml_error(text, &err, 0);
+            match err.help {
+                Some(_) => err,
+                None => err.with_help(HELP),
+            }
+        })?;
+        let line = |key: &str| key_line(text, key);
+        let name_ok = !file.name.is_empty()
+            && file
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !name_ok {
+            return Err(origin
+                .error_at(
+                    line("name"),
+                    format!(
+                        "name `{}`: use lower-case letters, digits and hyphens",
+                        file.name
+                    ),
+                )
+                .with_help(
+                    "it is what --campaign NAME calls the campaign, e.g. name = \"belarus\"",
+                ));
+        }
+        let top = serde_json::json!({
+            "name": file.name,
+            "state": file.state,
+            "about": file.about,
+            "privacy": file.privacy,
+        });
+        validate::entry_text(&origin, "", &top, &line)?;
+        for (tag, words) in &file.language {
+            check_words(text, &origin, tag, words)?;
+        }
+        if !file.language.contains_key(PROGRAM_LANGUAGE) {
+            return Err(origin
+                .error_at(
+                    None,
+                    "no [language.en]: every campaign has its English words",
+                )
+                .with_help(
+                    "the program speaks English, and addresses a letter in a language the \
+                     campaign has no words for in English: add [language.en] with name, \
+                     state and [language.en.offices]",
+                ));
+        }
+        let authorities: Vec<Mission> = file.authority.into_iter().map(|a| a.0).collect();
+        let campaign = Campaign {
+            name: file.name,
+            state: file.state,
+            about: file.about,
+            privacy: file.privacy,
+            languages: file.language,
+            origin,
+            text: text.to_string(),
+        };
+        Ok((campaign, authorities))
+    }
+
+    /// The state's words for a letter in `language` (a tag such as `en-GB`):
+    /// the language's own, else English, in which such a letter is addressed.
+    pub fn words(&self, language: &str) -> &Words {
+        let primary = super::primary_language(language);
+        self.languages
+            .get(&primary)
+            .or_else(|| self.languages.get(PROGRAM_LANGUAGE))
+            .expect("parse makes sure every campaign has its English words")
+    }
+
+    /// Whether the campaign has words of its own for `language`.
+    pub fn speaks(&self, language: &str) -> bool {
+        self.languages
+            .contains_key(&super::primary_language(language))
+    }
+
+    /// The English name of a language, for messages: the campaign's, else its tag.
+    pub fn language_name(&self, language: &str) -> String {
+        match self.languages.get(&super::primary_language(language)) {
+            Some(words) => words.name.clone(),
+            None => format!("`{language}`"),
+        }
+    }
+
+    /// The line of `[language.TAG]` (or of a key in it), for messages.
+    pub fn language_line(&self, tag: &str) -> Option<usize> {
+        language_line(&self.text, tag)
+    }
+}
+
+fn language_line(text: &str, tag: &str) -> Option<usize> {
+    let header = format!("[language.{tag}]");
+    text.lines()
+        .position(|l| l.trim() == header)
+        .map(|index| index + 1)
+}
+
+/// A language's table: a tag the letters can have, visible words, and the
+/// forms its way of addressing needs.
+fn check_words(text: &str, origin: &Origin, tag: &str, words: &Words) -> Result<()> {
+    let line = language_line(text, tag);
+    let tag_ok = (2..=3).contains(&tag.len()) && tag.bytes().all(|b| b.is_ascii_lowercase());
+    if !tag_ok {
+        return Err(origin
+            .error_at(
+                line,
+                format!("[language.{tag}]: `{tag}` is not a language's primary tag"),
+            )
+            .with_help(
+                "name the table by the tag letters' `language` starts with: en, ru, de, kk…",
+            ));
+    }
+    let offices = &words.offices;
+    let value = serde_json::json!({
+        "name": words.name,
+        "state": words.state,
+        "offices": [offices.embassy, offices.consulate_general, offices.consulate,
+            offices.permanent_mission, offices.charge_d_affaires],
+        "missions": words.missions.as_ref().map(|m| vec![&m.embassy, &m.consulate_general,
+            &m.consulate, &m.permanent_mission]),
+    });
+    let what = format!("[language.{tag}]");
+    validate::entry_text(origin, &what, &value, &|_| line)?;
+    // The Russian address is made of the office in the dative, the state in
+    // the genitive and the place; its copy line of the mission's kind, the
+    // state and the place. Nothing else can stand in for them.
+    if tag == "ru" {
+        if words.missions.is_none() {
+            return Err(origin
+                .error_at(line, "[language.ru]: no [language.ru.missions]")
+                .with_help(
+                    "a Russian letter names the mission in the nominative: add \
+                     [language.ru.missions] with embassy = \"Посольство\", consulate-general, \
+                     consulate and permanent-mission",
+                ));
+        }
+        if offices.charge_d_affaires.is_none() {
+            return Err(origin
+                .error_at(line, "[language.ru.offices]: no `charge-d-affaires`")
+                .with_help(
+                    "a Russian letter to an embassy headed by a chargé d'affaires addresses \
+                     the office: charge-d-affaires = \"Временному поверенному в делах\"",
+                ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<(Campaign, Vec<Mission>)> {
+        Campaign::parse(text, Origin("c.toml".into()))
+    }
+
+    #[test]
+    fn every_shipped_campaign_parses_with_english_words() {
+        for shipped in builtin() {
+            let (campaign, _) = parse(shipped.campaign).unwrap();
+            assert_eq!(campaign.name, builtin_name(shipped));
+            assert!(campaign.speaks("en-GB"));
+        }
+    }
+}
