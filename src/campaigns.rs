@@ -74,9 +74,10 @@ impl Settings {
 
     /// The campaign `flag` (a `--campaign` value) names, else the one in force.
     pub fn choose(&self, flag: Option<&str>) -> Result<Known> {
-        let cwd = std::env::current_dir().unwrap_or_default();
+        // A folder on the command line is as the user wrote it, relative to
+        // the current directory; in config.toml, relative to the file.
         let asked = match (flag, &self.config.campaign) {
-            (Some(value), _) => Some((value, format!("--campaign {value}"), cwd.as_path())),
+            (Some(value), _) => Some((value, format!("--campaign {value}"), Path::new(""))),
             (None, Some((value, set_by))) => {
                 Some((value.as_str(), set_by.clone(), self.config.dir.as_path()))
             }

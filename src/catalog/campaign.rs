@@ -208,13 +208,13 @@ impl Campaign {
                     "it is what --campaign NAME calls the campaign, e.g. name = \"belarus\"",
                 ));
         }
-        let top = serde_json::json!({
-            "name": file.name,
-            "state": file.state,
-            "about": file.about,
-            "privacy": file.privacy,
-        });
-        validate::entry_text(&origin, "", &top, &line)?;
+        for (key, value) in [
+            ("state", &file.state),
+            ("about", &file.about),
+            ("privacy", &file.privacy),
+        ] {
+            visible(&origin, line(key), key, value)?;
+        }
         for (tag, words) in &file.language {
             check_words(text, &origin, tag, words)?;
         }
@@ -273,6 +273,32 @@ impl Campaign {
     }
 }
 
+/// A word of the campaign: visible text, with no control character or
+/// direction mark that would reach a letter.
+fn visible(origin: &Origin, line: Option<usize>, field: &str, value: &str) -> Result<()> {
+    let fields = serde_json::json!({ field: value });
+    validate::entry_text(origin, "", &fields, &|_| line)?;
+    if !crate::text::is_visible(value) {
+        return Err(origin
+            .error_at(line, format!("`{field}` is empty"))
+            .with_help("give it a value: README \"Your own campaign\" says what each one is"));
+    }
+    Ok(())
+}
+
+/// The line of `key = …` in the table `[language.TABLE]`.
+fn key_in_table(text: &str, table: &str, key: &str) -> Option<usize> {
+    let start = language_line(text, table)?;
+    let rest: String = text
+        .lines()
+        .skip(start)
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    key_line(&rest, key).map(|line| start + line)
+}
+
+/// The line of the table `[language.TAG]` (or `[language.TAG.offices]`).
 fn language_line(text: &str, tag: &str) -> Option<usize> {
     let header = format!("[language.{tag}]");
     text.lines()
@@ -296,16 +322,46 @@ fn check_words(text: &str, origin: &Origin, tag: &str, words: &Words) -> Result<
             ));
     }
     let offices = &words.offices;
-    let value = serde_json::json!({
-        "name": words.name,
-        "state": words.state,
-        "offices": [offices.embassy, offices.consulate_general, offices.consulate,
-            offices.permanent_mission, offices.charge_d_affaires],
-        "missions": words.missions.as_ref().map(|m| vec![&m.embassy, &m.consulate_general,
-            &m.consulate, &m.permanent_mission]),
-    });
-    let what = format!("[language.{tag}]");
-    validate::entry_text(origin, &what, &value, &|_| line)?;
+    let table = |name: &str| language_line(text, &format!("{tag}.{name}")).or(line);
+    let key = |table: &str, key: &str| key_in_table(text, table, key).or(line);
+    let mut fields = vec![
+        (
+            key(tag, "name"),
+            format!("language.{tag}.name"),
+            Some(&words.name),
+        ),
+        (
+            key(tag, "state"),
+            format!("language.{tag}.state"),
+            Some(&words.state),
+        ),
+    ];
+    for (name, value) in [
+        ("embassy", Some(&offices.embassy)),
+        ("consulate-general", Some(&offices.consulate_general)),
+        ("consulate", Some(&offices.consulate)),
+        ("permanent-mission", Some(&offices.permanent_mission)),
+        ("charge-d-affaires", offices.charge_d_affaires.as_ref()),
+    ] {
+        let line = key(&format!("{tag}.offices"), name);
+        fields.push((line, format!("language.{tag}.offices.{name}"), value));
+    }
+    if let Some(missions) = &words.missions {
+        for (name, value) in [
+            ("embassy", &missions.embassy),
+            ("consulate-general", &missions.consulate_general),
+            ("consulate", &missions.consulate),
+            ("permanent-mission", &missions.permanent_mission),
+        ] {
+            let line = key(&format!("{tag}.missions"), name);
+            fields.push((line, format!("language.{tag}.missions.{name}"), Some(value)));
+        }
+    }
+    for (line, field, value) in fields {
+        if let Some(value) = value {
+            visible(origin, line, &field, value)?;
+        }
+    }
     // The Russian address is made of the office in the dative, the state in
     // the genitive and the place; its copy line of the mission's kind, the
     // state and the place. Nothing else can stand in for them.
@@ -321,7 +377,10 @@ fn check_words(text: &str, origin: &Origin, tag: &str, words: &Words) -> Result<
         }
         if offices.charge_d_affaires.is_none() {
             return Err(origin
-                .error_at(line, "[language.ru.offices]: no `charge-d-affaires`")
+                .error_at(
+                    table("offices"),
+                    "[language.ru.offices]: no `charge-d-affaires`",
+                )
                 .with_help(
                     "a Russian letter to an embassy headed by a chargé d'affaires addresses \
                      the office: charge-d-affaires = \"Временному поверенному в делах\"",
