@@ -49,6 +49,25 @@ pub fn example_sender() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sender.toml")
 }
 
+/// The folder of the example campaigns (examples/campaigns/hong-kong).
+pub fn example_campaigns() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/campaigns")
+}
+
+/// Copies the directory `from`, and everything under it, to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 /// Runs and returns (exit code, stdout, stderr).
 pub fn run(cmd: &mut Command) -> (i32, String, String) {
     let output = cmd.output().expect("protest runs");
