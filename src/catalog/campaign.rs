@@ -9,13 +9,15 @@
 //! all come from here.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 
+use super::files::{read_found_file, SourceFile};
 use super::missions::{Mission, MissionKind};
 use super::validate;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::origin::{key_line, Origin};
 
 /// A campaign built into the binary: its files' text, as build.rs found them.
@@ -50,6 +52,111 @@ pub fn builtin_name(builtin: &Builtin) -> String {
         .and_then(|table| Name::deserialize(toml::Value::Table(table)).ok())
         .map(|n| n.name)
         .unwrap_or_default()
+}
+
+/// A folder of data: a campaign's (`campaign.toml`, `letters/` with the
+/// templates and `prisoners.toml`, `embassies.toml`), or a data folder that
+/// goes over a campaign's by id, with some of those.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataDir {
+    pub path: PathBuf,
+    /// Where it was named, for messages: `PROTEST_DATA=…`, `config.toml:3: data = …`,
+    /// `--campaign DIR`.
+    pub set_by: String,
+}
+
+/// Which campaign the catalog is of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CampaignSource {
+    /// The built-in campaign at this place in [`builtin`].
+    Builtin(usize),
+    /// A campaign's folder, whole: its data alone, not over a built-in one.
+    Folder(DataDir),
+}
+
+impl Default for CampaignSource {
+    /// The first built-in campaign.
+    fn default() -> CampaignSource {
+        CampaignSource::Builtin(0)
+    }
+}
+
+/// The file that makes a folder a campaign's.
+pub const CAMPAIGN_FILE: &str = "campaign.toml";
+
+/// The name of the campaign in a folder, from its campaign.toml.
+pub fn campaign_name(dir: &DataDir) -> Result<String> {
+    read_folder(dir).map(|(campaign, _, _)| campaign.name)
+}
+
+/// The campaign `source` names, without its letters and directory: what
+/// the help and the list of campaigns need. The campaign.toml of a data
+/// folder over it, if it has one, goes over it.
+pub fn campaign_only(source: &CampaignSource, data: Option<&DataDir>) -> Result<Campaign> {
+    let mut campaign = read(source)?.0;
+    if let Some(data) = data {
+        let path = data.path.join(CAMPAIGN_FILE);
+        if path.is_file() {
+            campaign = read_file(&path)?.0;
+        }
+    }
+    Ok(campaign)
+}
+
+/// The campaign.toml of `source`: the campaign, its authorities and the
+/// file, for the directory's messages.
+pub fn read(source: &CampaignSource) -> Result<(Campaign, Vec<Mission>, SourceFile)> {
+    match source {
+        CampaignSource::Builtin(index) => {
+            let shipped = builtin()
+                .get(*index)
+                .ok_or_else(|| Error::usage(format!("no built-in campaign number {index}")))?;
+            let file = SourceFile {
+                origin: Origin::builtin(CAMPAIGN_FILE),
+                text: shipped.campaign.to_string(),
+            };
+            let (campaign, authorities) = Campaign::parse(&file.text, file.origin.clone())?;
+            Ok((campaign, authorities, file))
+        }
+        CampaignSource::Folder(dir) => read_folder(dir),
+    }
+}
+
+/// A campaign's folder's campaign.toml.
+fn read_folder(dir: &DataDir) -> Result<(Campaign, Vec<Mission>, SourceFile)> {
+    if !dir.path.is_dir() {
+        let what = match dir.path.exists() {
+            true => "not a folder",
+            false => "no such directory",
+        };
+        return Err(Error::new(
+            crate::error::ErrorKind::NoInput,
+            format!("{}: {what}", dir.set_by),
+        )
+        .with_help(
+            "`protest campaigns` lists the campaigns; a campaign's folder holds campaign.toml",
+        ));
+    }
+    let path = dir.path.join(CAMPAIGN_FILE);
+    if !path.exists() {
+        return Err(Error::new(
+            crate::error::ErrorKind::NoInput,
+            format!("{}: not a campaign: no campaign.toml in it", dir.set_by),
+        )
+        .with_help(
+            "a campaign's folder holds campaign.toml, letters/ and embassies.toml; see README \
+             \"Your own campaign\"",
+        ));
+    }
+    read_file(&path)
+}
+
+/// Reads and parses a campaign.toml found in a folder.
+pub fn read_file(path: &Path) -> Result<(Campaign, Vec<Mission>, SourceFile)> {
+    let text = read_found_file(path)?;
+    let origin = Origin::file(path);
+    let (campaign, authorities) = Campaign::parse(&text, origin.clone())?;
+    Ok((campaign, authorities, SourceFile { origin, text }))
 }
 
 /// What campaign.toml says, parsed and checked.

@@ -5,6 +5,7 @@ mod campaign;
 mod claims;
 mod countries;
 mod facts;
+mod files;
 mod fit;
 mod letters;
 mod missions;
@@ -17,10 +18,15 @@ mod variants;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-pub use campaign::{builtin_name, Builtin, Campaign, Words, PROGRAM_LANGUAGE};
+pub use campaign::{
+    builtin as builtin_campaigns, builtin_name, campaign_name, campaign_only, Builtin, Campaign,
+    CampaignSource, DataDir, Words, CAMPAIGN_FILE, PROGRAM_LANGUAGE,
+};
 pub use claims::{claims, Claim, ClaimKind, Support};
 pub use countries::{Countries, RussianName};
 pub use facts::{Archived, Fact, Quotation, Stated};
+use files::read_found_file;
+pub use files::{read_text, SourceFile};
 pub use fit::Refusal;
 pub use letters::{FrontMatter, LetterTemplate};
 pub use missions::{Confidence, Head, Mission, MissionKind, RussianForms};
@@ -33,38 +39,6 @@ use crate::error::{Error, Result};
 use crate::origin::{entry_line, line_of, Origin};
 use crate::template::Engine;
 
-/// The shipped campaigns, in the binary.
-pub fn builtin_campaigns() -> &'static [Builtin] {
-    campaign::builtin()
-}
-
-/// A folder of data: a campaign's (`campaign.toml`, `letters/` with the
-/// templates and `prisoners.toml`, `embassies.toml`), or a data folder that
-/// goes over a campaign's by id, with some of those.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DataDir {
-    pub path: PathBuf,
-    /// Where it was named, for messages: `PROTEST_DATA=…`, `config.toml:3: data = …`,
-    /// `--campaign DIR`.
-    pub set_by: String,
-}
-
-/// Which campaign the catalog is of.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CampaignSource {
-    /// The built-in campaign at this place in [`builtin_campaigns`].
-    Builtin(usize),
-    /// A campaign's folder, whole: its data alone, not over a built-in one.
-    Folder(DataDir),
-}
-
-impl Default for CampaignSource {
-    /// The first built-in campaign.
-    fn default() -> CampaignSource {
-        CampaignSource::Builtin(0)
-    }
-}
-
 /// Which campaign, and where the user's own data is on top of it.
 #[derive(Debug, Clone, Default)]
 pub struct CatalogPaths {
@@ -75,13 +49,6 @@ pub struct CatalogPaths {
     pub letters_dir: Option<PathBuf>,
     /// Directory entries merged over the shipped ones by id.
     pub embassies_file: Option<PathBuf>,
-}
-
-/// A data file as read, kept so `check` can point at lines after parsing.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    pub origin: Origin,
-    pub text: String,
 }
 
 #[derive(Clone)]
@@ -109,20 +76,7 @@ pub struct Catalog {
 
 impl Catalog {
     pub fn load(paths: &CatalogPaths) -> Result<Catalog> {
-        let (campaign, authorities, campaign_file) = match &paths.campaign {
-            CampaignSource::Builtin(index) => {
-                let shipped = builtin_campaigns()
-                    .get(*index)
-                    .ok_or_else(|| Error::usage(format!("no built-in campaign number {index}")))?;
-                let file = SourceFile {
-                    origin: Origin::builtin(CAMPAIGN_FILE),
-                    text: shipped.campaign.to_string(),
-                };
-                let (campaign, authorities) = Campaign::parse(&file.text, file.origin.clone())?;
-                (campaign, authorities, file)
-            }
-            CampaignSource::Folder(dir) => read_campaign(dir)?,
-        };
+        let (campaign, authorities, campaign_file) = campaign::read(&paths.campaign)?;
         let mut catalog = Catalog {
             campaign,
             campaign_source: paths.campaign.clone(),
@@ -258,7 +212,7 @@ impl Catalog {
             .with_help(help));
         }
         if campaign.exists() {
-            let (words, authorities, file) = read_campaign_file(&campaign)?;
+            let (words, authorities, file) = campaign::read_file(&campaign)?;
             if words.name != self.campaign.name {
                 return Err(Error::usage(format!(
                     "{}: its campaign.toml is of the campaign `{}`, not of `{}`",
@@ -663,69 +617,6 @@ impl Catalog {
     }
 }
 
-/// The file that makes a folder a campaign's.
-pub const CAMPAIGN_FILE: &str = "campaign.toml";
-
-/// The name of the campaign in a folder, from its campaign.toml.
-pub fn campaign_name(dir: &DataDir) -> Result<String> {
-    read_campaign(dir).map(|(campaign, _, _)| campaign.name)
-}
-
-/// The campaign of `paths`, without its letters and directory: what the help
-/// and the list of campaigns need. A data folder's campaign.toml goes over it.
-pub fn campaign_only(paths: &CatalogPaths) -> Result<Campaign> {
-    let mut campaign = match &paths.campaign {
-        CampaignSource::Builtin(index) => {
-            let shipped = builtin_campaigns()
-                .get(*index)
-                .ok_or_else(|| Error::usage(format!("no built-in campaign number {index}")))?;
-            Campaign::parse(shipped.campaign, Origin::builtin(CAMPAIGN_FILE))?.0
-        }
-        CampaignSource::Folder(dir) => read_campaign(dir)?.0,
-    };
-    if let Some(data) = &paths.data_dir {
-        let path = data.path.join(CAMPAIGN_FILE);
-        if path.is_file() {
-            campaign = read_campaign_file(&path)?.0;
-        }
-    }
-    Ok(campaign)
-}
-
-/// A campaign's folder's campaign.toml: the campaign, its authorities and
-/// the file, for the directory's messages.
-fn read_campaign(dir: &DataDir) -> Result<(Campaign, Vec<Mission>, SourceFile)> {
-    if !dir.path.is_dir() {
-        return Err(Error::new(
-            crate::error::ErrorKind::NoInput,
-            format!("{}: no such directory", dir.set_by),
-        )
-        .with_help(
-            "`protest campaigns` lists the campaigns; a campaign's folder holds campaign.toml",
-        ));
-    }
-    let path = dir.path.join(CAMPAIGN_FILE);
-    if !path.exists() {
-        return Err(Error::new(
-            crate::error::ErrorKind::NoInput,
-            format!("{}: not a campaign: no campaign.toml in it", dir.set_by),
-        )
-        .with_help(
-            "a campaign's folder holds campaign.toml, letters/ and embassies.toml; see README \
-             \"Your own campaign\"",
-        ));
-    }
-    read_campaign_file(&path)
-}
-
-/// Reads and parses a campaign.toml found in a folder.
-fn read_campaign_file(path: &Path) -> Result<(Campaign, Vec<Mission>, SourceFile)> {
-    let text = read_found_file(path)?;
-    let origin = Origin::file(path);
-    let (campaign, authorities) = Campaign::parse(&text, origin.clone())?;
-    Ok((campaign, authorities, SourceFile { origin, text }))
-}
-
 /// Letters before language variants, which need their letter to be there.
 fn variants_last<'a, T>(
     files: impl Iterator<Item = (&'a str, T)>,
@@ -764,57 +655,6 @@ fn duplicate(file: &SourceFile, id: &str) -> Error {
     file.origin
         .error_at(line, format!("id `{id}` is used twice"))
         .with_help("ids must be unique within a file; change or remove one of them")
-}
-
-/// A file found in a data folder rather than named by the user: it must be a
-/// regular file, since a FIFO or a device there would hang the reading or
-/// never end it, and a directory named like a letter is a mistake to say.
-fn read_found_file(path: &Path) -> Result<String> {
-    let metadata = std::fs::metadata(path).map_err(|err| Error::read(path, &err))?;
-    if !metadata.is_file() {
-        let what = if metadata.is_dir() {
-            "a directory"
-        } else {
-            "a FIFO, socket or device"
-        };
-        return Err(Origin::file(path)
-            .error_at(None, format!("not a regular file: {what}"))
-            .with_help("a data folder holds letters/*.hbs, letters/prisoners.toml and embassies.toml as ordinary files; move this away or rename it"));
-    }
-    read_text(path)
-}
-
-/// Larger than any directory, template, people or sender file (the shipped
-/// directory is a few dozen kB): past it, `--embassies /dev/zero` is refused
-/// instead of filling memory.
-const MAX_TEXT_FILE: u64 = 16 << 20;
-
-pub fn read_text(path: &Path) -> Result<String> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_TEXT_FILE + 1).read_to_end(&mut bytes))
-        .map_err(|err| Error::read(path, &err))?;
-    if bytes.len() as u64 > MAX_TEXT_FILE {
-        return Err(Origin::file(path)
-            .error_at(None, "larger than 16 MiB: not a file this tool reads")
-            .with_help("give the TOML or template file itself, not a device or an archive"));
-    }
-    let text = String::from_utf8(bytes).map_err(|err| {
-        let line = line_of(
-            &String::from_utf8_lossy(err.as_bytes()),
-            err.utf8_error().valid_up_to(),
-        );
-        Origin::file(path)
-            .error_at(Some(line), "not valid UTF-8 text")
-            .with_help(
-                "save the file as UTF-8 text (in a word processor: \"Plain Text\", encoding UTF-8)",
-            )
-    })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    })
 }
 
 /// An unknown id, with the closest known ids as suggestions.

@@ -151,8 +151,9 @@ pub enum Command {
 pub fn command() -> clap::Command {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let flag = crate::campaigns::flag_in(&args);
-    let campaign = crate::campaigns::paths(flag.as_deref(), None, None)
-        .and_then(|paths| crate::catalog::campaign_only(&paths))
+    let campaign = crate::campaigns::Settings::read()
+        .and_then(|settings| settings.choose(flag.as_deref()))
+        .and_then(|known| crate::catalog::campaign_only(&known.source, known.update.as_ref()))
         .ok();
     speak_for(Cli::command(), campaign.as_ref())
 }

@@ -236,7 +236,7 @@ fn choose_campaign(p: &Prompter, data: &DataArgs) -> Result<(Catalog, Option<Str
     p.hint(ANSWER);
     let items: Vec<String> = known
         .iter()
-        .map(|k| match campaign_only(&k.paths(None, None)) {
+        .map(|k| match campaign_only(&k.source, k.update.as_ref()) {
             Ok(c) => format!("{}: {} ({}, {})", c.state, c.about, k.name, k.place()),
             Err(_) => format!("{} ({}, cannot be read)", k.name, k.place()),
         })
