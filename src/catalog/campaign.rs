@@ -267,7 +267,7 @@ impl<'de> Deserialize<'de> for Authority {
             Some(toml::Value::String(kind)) if kind == "authority" => {}
             Some(_) => {
                 return Err(D::Error::custom(
-                    "an [[authority]] is of kind `authority`: leave `kind` out, and put a \
+                    "`kind` of an [[authority]] is always `authority`: leave it out, and put a \
                      mission abroad in embassies.toml",
                 ))
             }
@@ -290,10 +290,13 @@ impl Campaign {
     /// Parses and checks campaign.toml; returns it and its authorities.
     pub fn parse(text: &str, origin: Origin) -> Result<(Campaign, Vec<Mission>)> {
         let file: File = toml::from_str(text).map_err(|err| {
-            let err = origin.toml_error(text, &err, 0);
-            match err.help {
-                Some(_) => err,
-                None => err.with_help(HELP),
+            let error = match field_in_table(text, &err) {
+                Some(line) => origin.toml_message_at(Some(line), err.message()),
+                None => origin.toml_error(text, &err, 0),
+            };
+            match error.help {
+                Some(_) => error,
+                None => error.with_help(HELP),
             }
         })?;
         let line = |key: &str| key_line(text, key);
@@ -391,6 +394,19 @@ fn visible(origin: &Origin, line: Option<usize>, field: &str, value: &str) -> Re
             .with_help("give it a value: README \"Your own campaign\" says what each one is"));
     }
     Ok(())
+}
+
+/// The line of the field an error about an `[[authority]]` names: serde
+/// gives the whole table's place, the reader wants the field's.
+fn field_in_table(text: &str, err: &toml::de::Error) -> Option<usize> {
+    let message = err.message();
+    let (_, rest) = message.split_once('`')?;
+    let (field, _) = rest.split_once('`')?;
+    let start = err.span()?.start;
+    let table = &text[start..];
+    let end = table[1..].find("\n[[").map_or(table.len(), |at| at + 1);
+    let line = key_line(&table[..end], field)?;
+    Some(crate::origin::line_of(text, start) + line - 1)
 }
 
 /// The line of `key = …` in the table `[language.TABLE]`.

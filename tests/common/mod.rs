@@ -7,6 +7,7 @@ use std::process::Stdio;
 
 use assert_cmd::Command;
 
+pub mod campaign;
 pub mod smtp;
 
 pub fn protest() -> Command {
