@@ -253,10 +253,10 @@ fn check_names_the_file_line_and_field_of_a_broken_campaign() {
         ("about = \"the release of Hong Kong's political prisoners\"\n", "", "campaign.toml:1: missing field `about`"),
         ("privacy = \"safer if you or your family have ties to Hong Kong or mainland China\"", "privacy = \" \"", "campaign.toml:9: `privacy` is empty"),
         ("name = \"hong-kong\"", "name = \"Hong Kong\"", "campaign.toml:6: name `Hong Kong`: use lower-case letters, digits and hyphens"),
-        ("consulate = \"The Consul\"\n", "", "campaign.toml:16: missing field `consulate`"),
-        ("embassy = \"The Ambassador\"", "embassy = \"The \u{202e}Ambassador\"", "campaign.toml:17: `language.en.offices.embassy` contains the control character U+202E"),
-        ("[language.en]\nname = \"English\"", "[language.english]\nname = \"English\"", "campaign.toml:16: missing field `name`"),
-        ("# No [[authority]]", "[[authority]]\nid = \"hk-ce\"\nkind = \"embassy\"\ncountry = \"HK\"\ncity = \"Hong Kong\"\nname = \"Chief Executive\"\nsource = \"s\"\nverified = \"2026-01-01\"\nconfidence = \"low\"\n# No [[authority]]", "campaign.toml:24: `kind` of an [[authority]] is always `authority`: leave it out, and put a mission abroad in embassies.toml"),
+        ("consulate = \"The Consul\"\n", "", "campaign.toml:15: missing field `consulate`"),
+        ("embassy = \"The Ambassador\"", "embassy = \"The \u{202e}Ambassador\"", "campaign.toml:16: `language.en.offices.embassy` contains the control character U+202E"),
+        ("[language.en]\nstate", "[language.english]\nstate", "campaign.toml:15: missing field `state`"),
+        ("# No [[authority]]", "[[authority]]\nid = \"hk-ce\"\nkind = \"embassy\"\ncountry = \"HK\"\ncity = \"Hong Kong\"\nname = \"Chief Executive\"\nsource = \"s\"\nverified = \"2026-01-01\"\nconfidence = \"low\"\n# No [[authority]]", "campaign.toml:23: `kind` of an [[authority]] is always `authority`: leave it out, and put a mission abroad in embassies.toml"),
     ];
     let tmp = tempfile::tempdir().unwrap();
     for (n, (from, to, message)) in broken.iter().enumerate() {

@@ -181,8 +181,6 @@ pub struct Campaign {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Words {
-    /// The language's English name, for messages ("Russian").
-    pub name: String,
     /// The state as it follows a title: "the Republic of Kazakhstan" (after
     /// "Ambassador of"), «Республики Казахстан» (the genitive).
     pub state: String,
@@ -283,8 +281,8 @@ impl<'de> Deserialize<'de> for Authority {
 pub const PROGRAM_LANGUAGE: &str = "en";
 
 const HELP: &str = "campaign.toml takes name, state, about, privacy, a [language.LANG] table for \
-     English and each language of the letters (name, state, [language.LANG.offices], and for \
-     Russian [language.ru.missions]), and [[authority]] entries; see README \"Your own campaign\"";
+     English and each language of the letters (state, [language.LANG.offices], and for Russian \
+     [language.ru.missions]), and [[authority]] entries; see README \"Your own campaign\"";
 
 impl Campaign {
     /// Parses and checks campaign.toml; returns it and its authorities.
@@ -336,8 +334,8 @@ impl Campaign {
                 )
                 .with_help(
                     "the program speaks English, and addresses a letter in a language the \
-                     campaign has no words for in English: add [language.en] with name, \
-                     state and [language.en.offices]",
+                     campaign has no words for in English: add [language.en] with state and \
+                     [language.en.offices]",
                 ));
         }
         let authorities: Vec<Mission> = file.authority.into_iter().map(|a| a.0).collect();
@@ -367,14 +365,6 @@ impl Campaign {
     pub fn speaks(&self, language: &str) -> bool {
         self.languages
             .contains_key(&super::primary_language(language))
-    }
-
-    /// The English name of a language, for messages: the campaign's, else its tag.
-    pub fn language_name(&self, language: &str) -> String {
-        match self.languages.get(&super::primary_language(language)) {
-            Some(words) => words.name.clone(),
-            None => format!("`{language}`"),
-        }
     }
 
     /// The line of `[language.TAG]` (or of a key in it), for messages.
@@ -447,18 +437,11 @@ fn check_words(text: &str, origin: &Origin, tag: &str, words: &Words) -> Result<
     let offices = &words.offices;
     let table = |name: &str| language_line(text, &format!("{tag}.{name}")).or(line);
     let key = |table: &str, key: &str| key_in_table(text, table, key).or(line);
-    let mut fields = vec![
-        (
-            key(tag, "name"),
-            format!("language.{tag}.name"),
-            Some(&words.name),
-        ),
-        (
-            key(tag, "state"),
-            format!("language.{tag}.state"),
-            Some(&words.state),
-        ),
-    ];
+    let mut fields = vec![(
+        key(tag, "state"),
+        format!("language.{tag}.state"),
+        Some(&words.state),
+    )];
     for (name, value) in [
         ("embassy", Some(&offices.embassy)),
         ("consulate-general", Some(&offices.consulate_general)),

@@ -330,7 +330,7 @@ fn name_id(value: &mut serde_json::Value, name: &str) {
 /// What the user should know before sending a letter in its language: a text
 /// marked for review, and names the data has no spelling of in its script.
 fn language_warnings(catalog: &Catalog, template: &LetterTemplate) -> Vec<String> {
-    let language = catalog.campaign.language_name(&template.front.language);
+    let language = crate::catalog::language_name(&template.front.language);
     let mut warnings = Vec::new();
     if let Some(review) = &template.review {
         warnings.push(format!(

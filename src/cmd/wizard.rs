@@ -316,7 +316,7 @@ fn choose_language<'c>(
         .map(|t| {
             let mut item = format!(
                 "{} ({}): {}",
-                catalog.campaign.language_name(&t.front.language),
+                crate::catalog::language_name(&t.front.language),
                 t.front.language,
                 t.front.title
             );
@@ -356,7 +356,7 @@ fn letter_item(catalog: &Catalog, template: &LetterTemplate, today: Date) -> Str
         .languages(&front.id)
         .iter()
         .skip(1)
-        .map(|t| catalog.campaign.language_name(&t.front.language))
+        .map(|t| crate::catalog::language_name(&t.front.language))
         .collect();
     if !others.is_empty() {
         item.push_str(&format!(" · also in {}", others.join(", ")));
