@@ -406,3 +406,38 @@ fn the_guided_mode_asks_which_campaign_first_when_there_are_several() {
         "{pdf}"
     );
 }
+
+/// Tab completion completes the ids of the campaign the line names, which
+/// the binary reads from the line it is asked to complete.
+#[test]
+fn completion_offers_the_ids_of_the_campaign_on_the_line() {
+    let hk = hong_kong().display().to_string();
+    let complete = |words: &[&str]| -> Vec<String> {
+        let (code, out, err) = run(on_the_day()
+            .env("PROTEST_COMPLETE", "fish")
+            .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
+            .arg("--")
+            .args(words));
+        assert_eq!(code, 0, "{err}");
+        out.lines()
+            .map(|l| l.split('\t').next().unwrap().to_string())
+            .filter(|v| !v.is_empty() && !v.starts_with('-'))
+            .collect()
+    };
+    assert_eq!(
+        complete(&["protest", "write", "--campaign", &hk, ""]),
+        ["lai", "lee-cheuk-yan"]
+    );
+    assert_eq!(
+        complete(&["protest", "--campaign", &hk, "write", "lai", "--to", ""]),
+        [
+            "ca-ottawa",
+            "de-berlin",
+            "gb-london",
+            "jp-tokyo",
+            "us-washington"
+        ]
+    );
+    let shipped = complete(&["protest", "write", "mukhammedkarim", "--to", ""]);
+    assert!(shipped.contains(&"kz-president".to_string()), "{shipped:?}");
+}
