@@ -196,8 +196,13 @@ fn fill_help(mut command: clap::Command, fill: &dyn Fn(&str) -> String) -> clap:
     if let Some(after) = texts(command.get_after_long_help()) {
         command = command.after_long_help(after);
     }
+    // Only the arguments whose help has a word to fill: changing an argument
+    // moves it in the help's order.
+    let has_word =
+        |text: Option<&clap::builder::StyledStr>| text.is_some_and(|t| t.to_string().contains('{'));
     let args: Vec<clap::Id> = command
         .get_arguments()
+        .filter(|a| has_word(a.get_help()) || has_word(a.get_long_help()))
         .map(|a| a.get_id().clone())
         .collect();
     for id in args {
