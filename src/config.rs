@@ -1,11 +1,15 @@
 //! `config.toml`, next to the profile (`~/.config/protest/config.toml` by the
 //! XDG rules): settings that hold for every command.
 //!
-//! `data = "/path/to/folder"` points at a campaign's data folder (often a git
-//! repository its members pull): `letters/*.hbs`, `letters/prisoners.toml`
-//! and `embassies.toml`, over the built-in ones, so the facts can be updated
-//! without a new binary. `PROTEST_DATA` overrides it; `--letters` and
-//! `--embassies` go over both.
+//! `campaign = "belarus"` (a name or a folder) is the campaign letters are
+//! written for, unless `--campaign` says another; `campaigns = […]` are the
+//! folders of the campaigns one uses besides the built-in ones, known by
+//! their names. `data = "/path/to/folder"` points at a campaign's data folder
+//! (often a git repository its members pull): `letters/*.hbs`,
+//! `letters/prisoners.toml`, `embassies.toml` and perhaps `campaign.toml`,
+//! over the campaign's own, so the facts can be updated without a new
+//! binary. `PROTEST_DATA` overrides it; `--letters` and `--embassies` go over
+//! both. src/campaigns.rs puts them together.
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +29,10 @@ pub const DATA_VAR: &str = "PROTEST_DATA";
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
+    /// The campaign in force: a name, or a folder (absolute or relative to the config file).
+    pub campaign: Option<String>,
+    /// Folders of campaigns, known by the names their campaign.toml gives them.
+    pub campaigns: Vec<PathBuf>,
     /// A campaign's data folder, absolute or relative to the config file.
     pub data: Option<PathBuf>,
     pub smtp: SmtpConfig,
@@ -67,8 +75,10 @@ fn read(path: &Path) -> Result<Option<String>> {
 fn parse(path: &Path, text: &str) -> Result<Config> {
     toml::from_str(text).map_err(|err| {
         Origin::file(path).toml_error(text, &err, 0).with_help(
-            "the config file takes data = \"/path/to/folder\" and an [smtp] table (url, user, \
-                 from, rate, password_command, tls_name); see README \"Data\" and \"Sending\"",
+            "the config file takes campaign = \"NAME\", campaigns = [\"/path/to/folder\", …], \
+                 data = \"/path/to/folder\" and an [smtp] table (url, user, from, rate, \
+                 password_command, tls_name); see README \"Your own campaign\", \"Data\" and \
+                 \"Sending\"",
         )
     })
 }
@@ -104,8 +114,56 @@ fn data_dir_from(var: Option<PathBuf>, config: Option<&Path>) -> Result<Option<D
     }))
 }
 
+/// What the config file says of campaigns: `campaign` (its value, and where
+/// it is said: `config.toml:3: campaign = "belarus"`), the folders of
+/// `campaigns`, and the file's directory, which a relative folder is relative to.
+#[derive(Debug, Default)]
+pub struct CampaignSettings {
+    pub campaign: Option<(String, String)>,
+    pub campaigns: Vec<DataDir>,
+    pub dir: PathBuf,
+}
+
+/// The config file's `campaign` and `campaigns`; none without a file.
+pub fn campaign_settings() -> Result<CampaignSettings> {
+    match path() {
+        Some(path) => campaign_settings_from(&path),
+        None => Ok(CampaignSettings::default()),
+    }
+}
+
+fn campaign_settings_from(config: &Path) -> Result<CampaignSettings> {
+    let Some(text) = read(config)? else {
+        return Ok(CampaignSettings::default());
+    };
+    let parsed = parse(config, &text)?;
+    let at = |key: &str| {
+        let line = key_line(&text, key).map_or(String::new(), |l| format!(":{l}"));
+        format!("{}{line}", config.display())
+    };
+    Ok(CampaignSettings {
+        campaign: parsed.campaign.map(|value| {
+            let set_by = format!(
+                "{}: campaign = {}",
+                at("campaign"),
+                crate::text::quote(&value).in_double_quotes()
+            );
+            (value, set_by)
+        }),
+        campaigns: parsed
+            .campaigns
+            .iter()
+            .map(|folder| DataDir {
+                path: resolve(folder, config),
+                set_by: format!("{}: campaigns: \"{}\"", at("campaigns"), folder.display()),
+            })
+            .collect(),
+        dir: config.parent().map(Path::to_path_buf).unwrap_or_default(),
+    })
+}
+
 /// `~/x` is in the home directory; a relative path is relative to the config file.
-fn resolve(data: &Path, config: &Path) -> PathBuf {
+pub fn resolve(data: &Path, config: &Path) -> PathBuf {
     if let Some(path) = expand_home(data) {
         return path;
     }

@@ -1,7 +1,5 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// Run as the program is loaded, before Rust's runtime puts /dev/null on a
 /// closed standard stream and so hides that it was closed (see `protest::stdio`).
 #[cfg(any(
@@ -26,7 +24,7 @@ static NOTE_CLOSED_STREAMS: extern "C" fn() = protest::stdio::note_closed_stream
 fn main() -> ExitCode {
     // Before anything is written to stdout: a completion request answers there.
     protest::cmd::answer_completion_request();
-    let cli = match protest::cmd::Cli::try_parse() {
+    let cli = match protest::cmd::try_parse() {
         Ok(cli) => cli,
         // --help and --version print on standard output, as commands do:
         // not into one that is closed, which would look like success.

@@ -30,7 +30,13 @@ impl Origin {
         let line = err
             .span()
             .map(|span| line_of(text, span.start) + line_offset);
-        let message = err.message().trim();
+        self.toml_message_at(line, err.message())
+    }
+
+    /// A TOML error's `message` at `line`, with the closest spelling when it
+    /// names an unknown variant or field.
+    pub fn toml_message_at(&self, line: Option<usize>, message: &str) -> Error {
+        let message = message.trim();
         let error = self.error_at(line, message);
         match closest_expected(message) {
             Some(closest) => error.with_help(format!("did you mean `{closest}`?")),

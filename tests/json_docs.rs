@@ -13,7 +13,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use common::{example_sender, protest, run};
+use common::{copy_dir, example_campaigns, example_sender, protest, run};
 use serde_json::Value;
 
 const SCHEMA: &str = "protest/1";
@@ -190,6 +190,7 @@ fn output_of(commands: &[String]) -> String {
     let dir = tmp.path();
     std::fs::copy(example_sender(), dir.join("me.toml")).unwrap();
     std::fs::write(dir.join("members.csv"), MEMBERS).unwrap();
+    copy_dir(&example_campaigns(), &dir.join("examples/campaigns"));
     let server = commands
         .iter()
         .any(|c| c.contains("protest send"))
@@ -281,6 +282,7 @@ fn every_documented_json_document_is_what_its_command_prints() {
         "protest embassies --json",
         "protest embassies show",
         "protest check --json",
+        "campaigns --json",
         "--dry-run --json",
         "--yes --json",
         "cat drafts/send-log.jsonl",

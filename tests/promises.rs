@@ -180,6 +180,8 @@ fn every_command_that_prints_fails_with_74_when_standard_output_is_closed() {
                 "--json",
             ]),
         ),
+        ("campaigns", strings(&["campaigns"])),
+        ("campaigns", strings(&["campaigns", "--json"])),
         ("tally", strings(&["tally", &d])),
         ("tally", strings(&["tally", &d, "--json"])),
         ("tally", strings(&["tally", &d, "--csv"])),

@@ -1,4 +1,5 @@
-//! Kazakhstan's diplomatic missions: the directory letters are addressed from.
+//! A campaign's directory: the state's diplomatic missions abroad, and the
+//! authorities in it, that letters are addressed to.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +12,7 @@ pub enum MissionKind {
     ConsulateGeneral,
     Consulate,
     PermanentMission,
-    /// Not a mission: an addressee in Kazakhstan, such as the President.
+    /// Not a mission: an addressee in the campaign's state, such as its President.
     Authority,
 }
 
@@ -27,14 +28,15 @@ impl MissionKind {
     }
 
     /// The kind of office in English, spelt as the printed letters and the
-    /// directory's mission names spell it ("Consulate General", no hyphen).
-    pub fn label(self) -> &'static str {
+    /// directory's mission names spell it ("Consulate General", no hyphen);
+    /// an authority is one in the campaign's `state`.
+    pub fn label(self, state: &str) -> String {
         match self {
-            MissionKind::Embassy => "Embassy",
-            MissionKind::ConsulateGeneral => "Consulate General",
-            MissionKind::Consulate => "Consulate",
-            MissionKind::PermanentMission => "Permanent Mission",
-            MissionKind::Authority => "Authority in Kazakhstan",
+            MissionKind::Embassy => "Embassy".into(),
+            MissionKind::ConsulateGeneral => "Consulate General".into(),
+            MissionKind::Consulate => "Consulate".into(),
+            MissionKind::PermanentMission => "Permanent Mission".into(),
+            MissionKind::Authority => format!("Authority in {state}"),
         }
     }
 }

@@ -1,11 +1,14 @@
-//! The catalog: letters, prisoners and missions, shipped in the binary and
-//! overlaid with the user's own files.
+//! The catalog: one campaign's letters, prisoners and missions, shipped in
+//! the binary or read from its folder, and overlaid with the user's own files.
 
 mod alternatives;
+mod campaign;
 mod claims;
 mod countries;
 mod facts;
+mod files;
 mod fit;
+mod languages;
 mod letters;
 mod missions;
 mod prisoners;
@@ -17,10 +20,17 @@ mod variants;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+pub use campaign::{
+    builtin as builtin_campaigns, builtin_name, campaign_name, campaign_only, Builtin, Campaign,
+    CampaignSource, DataDir, Words, CAMPAIGN_FILE, PROGRAM_LANGUAGE,
+};
 pub use claims::{claims, Claim, ClaimKind, Support};
 pub use countries::{Countries, RussianName};
 pub use facts::{Archived, Fact, Quotation, Stated};
+use files::read_found_file;
+pub use files::{read_text, SourceFile};
 pub use fit::Refusal;
+pub use languages::language_name;
 pub use letters::{FrontMatter, LetterTemplate};
 pub use missions::{Confidence, Head, Mission, MissionKind, RussianForms};
 pub use prisoners::{Ask, Event, EventKind, Misfit, Prisoner, Standing, Status};
@@ -32,25 +42,11 @@ use crate::error::{Error, Result};
 use crate::origin::{entry_line, line_of, Origin};
 use crate::template::Engine;
 
-mod builtin {
-    include!(concat!(env!("OUT_DIR"), "/builtin_letters.rs"));
-    pub const PRISONERS: &str = include_str!("../../letters/prisoners.toml");
-    pub const EMBASSIES: &str = include_str!("../../embassies.toml");
-}
-
-/// A campaign's data folder: `letters/` (templates and `prisoners.toml`)
-/// and `embassies.toml`, over the built-in data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DataDir {
-    pub path: PathBuf,
-    /// Where it was named, for messages: `PROTEST_DATA=…` or `config.toml:3: data = …`.
-    pub set_by: String,
-}
-
-/// Where the user's own data is, on top of what ships in the binary.
+/// Which campaign, and where the user's own data is on top of it.
 #[derive(Debug, Clone, Default)]
 pub struct CatalogPaths {
-    /// A data folder, between the built-in data and the two below.
+    pub campaign: CampaignSource,
+    /// A data folder of the same campaign, between its data and the two below.
     pub data_dir: Option<DataDir>,
     /// More templates (`*.hbs`) and optionally a `prisoners.toml`; same id replaces.
     pub letters_dir: Option<PathBuf>,
@@ -58,15 +54,12 @@ pub struct CatalogPaths {
     pub embassies_file: Option<PathBuf>,
 }
 
-/// A data file as read, kept so `check` can point at lines after parsing.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    pub origin: Origin,
-    pub text: String,
-}
-
 #[derive(Clone)]
 pub struct Catalog {
+    /// The state the letters go to, in their words.
+    pub campaign: Campaign,
+    /// Where the campaign came from.
+    pub campaign_source: CampaignSource,
     pub templates: BTreeMap<String, LetterTemplate>,
     /// Language variants by letter id, then by the language of the file name.
     pub variants: BTreeMap<String, BTreeMap<String, LetterTemplate>>,
@@ -86,7 +79,10 @@ pub struct Catalog {
 
 impl Catalog {
     pub fn load(paths: &CatalogPaths) -> Result<Catalog> {
+        let (campaign, authorities, campaign_file) = campaign::read(&paths.campaign)?;
         let mut catalog = Catalog {
+            campaign,
+            campaign_source: paths.campaign.clone(),
             templates: BTreeMap::new(),
             variants: BTreeMap::new(),
             prisoners: BTreeMap::new(),
@@ -99,18 +95,11 @@ impl Catalog {
             engine: Engine::default(),
             data_dir: paths.data_dir.clone(),
         };
-        for (name, text) in variants_last(builtin::LETTERS.iter().map(|(n, t)| (*n, *t))) {
-            let origin = Origin::builtin(&format!("letters/{name}"));
-            catalog.add_template(text, name, origin)?;
+        catalog.add_authorities(campaign_file, authorities)?;
+        match &paths.campaign {
+            CampaignSource::Builtin(index) => catalog.add_builtin(&builtin_campaigns()[*index])?,
+            CampaignSource::Folder(dir) => catalog.add_folder(&dir.path)?,
         }
-        catalog.add_prisoners(SourceFile {
-            origin: Origin::builtin("letters/prisoners.toml"),
-            text: builtin::PRISONERS.to_string(),
-        })?;
-        catalog.add_embassies(SourceFile {
-            origin: Origin::builtin("embassies.toml"),
-            text: builtin::EMBASSIES.to_string(),
-        })?;
         if let Some(data) = &paths.data_dir {
             catalog.add_data_dir(data)?;
         }
@@ -130,9 +119,65 @@ impl Catalog {
         Ok(catalog)
     }
 
-    /// Only what ships in the binary: [`Catalog::load`] without the user's files.
+    /// Only what ships in the binary: [`Catalog::load`] of the default
+    /// campaign without the user's files.
     pub fn builtin() -> Result<Catalog> {
         Catalog::load(&CatalogPaths::default())
+    }
+
+    /// The templates, people and directory of a built-in campaign.
+    fn add_builtin(&mut self, shipped: &Builtin) -> Result<()> {
+        for (name, text) in variants_last(shipped.letters.iter().map(|(n, t)| (*n, *t))) {
+            let origin = Origin::builtin(&format!("letters/{name}"));
+            self.add_template(text, name, origin)?;
+        }
+        self.add_prisoners(SourceFile {
+            origin: Origin::builtin("letters/prisoners.toml"),
+            text: shipped.prisoners.to_string(),
+        })?;
+        self.add_embassies(SourceFile {
+            origin: Origin::builtin("embassies.toml"),
+            text: shipped.embassies.to_string(),
+        })
+    }
+
+    /// The templates, people and directory of a campaign's folder, whose
+    /// campaign.toml is read already.
+    fn add_folder(&mut self, path: &Path) -> Result<()> {
+        let letters = path.join("letters");
+        let embassies = path.join("embassies.toml");
+        if letters.is_dir() {
+            self.add_letters_dir(&letters)?;
+        }
+        if embassies.exists() {
+            let text = read_found_file(&embassies)?;
+            self.add_embassies(SourceFile {
+                origin: Origin::file(&embassies),
+                text,
+            })?;
+        }
+        if self.missions.is_empty() {
+            return Err(Error::data(format!(
+                "{}: the campaign has no missions and no authorities to write to",
+                path.display()
+            ))
+            .with_help(
+                "a campaign folder holds embassies.toml ([[mission]] entries) and/or \
+                 [[authority]] entries in campaign.toml; see README \"Your own campaign\"",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The authorities of campaign.toml, into the directory like its entries.
+    fn add_authorities(&mut self, file: SourceFile, authorities: Vec<Mission>) -> Result<()> {
+        let mut missions: BTreeMap<String, Mission> = std::mem::take(&mut self.missions)
+            .into_iter()
+            .map(|m| (m.id.clone(), m))
+            .collect();
+        let result = self.merge_missions(file, authorities, &mut missions);
+        self.missions = missions.into_values().collect();
+        result
     }
 
     /// Merges directory entries (the text of an embassies TOML file) over
@@ -161,12 +206,28 @@ impl Catalog {
         }
         let letters = data.path.join("letters");
         let embassies = data.path.join("embassies.toml");
-        if !letters.is_dir() && !embassies.is_file() {
+        let campaign = data.path.join(CAMPAIGN_FILE);
+        if !letters.is_dir() && !embassies.is_file() && !campaign.is_file() {
             return Err(Error::data(format!(
                 "{}: neither letters/ nor embassies.toml is in it",
                 data.set_by
             ))
             .with_help(help));
+        }
+        if campaign.exists() {
+            let (words, authorities, file) = campaign::read_file(&campaign)?;
+            if words.name != self.campaign.name {
+                return Err(Error::usage(format!(
+                    "{}: its campaign.toml is of the campaign `{}`, not of `{}`",
+                    data.set_by, words.name, self.campaign.name
+                ))
+                .with_help(format!(
+                    "choose it with --campaign {}, or unset PROTEST_DATA or the config file's `data`",
+                    words.name
+                )));
+            }
+            self.campaign = words;
+            self.add_authorities(file, authorities)?;
         }
         if letters.is_dir() {
             self.add_letters_dir(&letters)?;
@@ -318,8 +379,18 @@ impl Catalog {
                      see embassies.toml",
                 ));
         }
+        self.merge_missions(file, parsed.mission, into)
+    }
+
+    /// Checks every entry of one file, then merges them all by id.
+    fn merge_missions(
+        &mut self,
+        file: SourceFile,
+        entries: Vec<Mission>,
+        into: &mut BTreeMap<String, Mission>,
+    ) -> Result<()> {
         let mut seen = HashMap::new();
-        for mission in &parsed.mission {
+        for mission in &entries {
             if seen.insert(mission.id.clone(), ()).is_some() {
                 return Err(duplicate(&file, &mission.id));
             }
@@ -328,7 +399,7 @@ impl Catalog {
             validate::entry_text(&file.origin, &mission.id, &value, &locate)?;
         }
         let index = self.mission_files.len();
-        for mission in parsed.mission {
+        for mission in entries {
             self.mission_file_of.insert(mission.id.clone(), index);
             into.insert(mission.id.clone(), mission);
         }
@@ -455,6 +526,18 @@ impl Catalog {
         })
     }
 
+    /// How current the data is: the newest date a directory entry was
+    /// verified or a person's news reported (as build.rs finds it for
+    /// `--version`); dates read as text, so the newest is the greatest.
+    pub fn data_date(&self) -> Option<String> {
+        let verified = self.missions.iter().filter_map(|m| m.verified.clone());
+        let reported = self
+            .prisoners
+            .values()
+            .flat_map(|p| p.events.iter().map(|e| e.date.to_string()));
+        verified.chain(reported).max()
+    }
+
     /// The file and line a mission's field is on, for messages about it.
     pub fn mission_line(&self, id: &str, field: &str) -> (Origin, Option<usize>) {
         locate(&self.mission_files, self.mission_file_of.get(id), id, field)
@@ -517,7 +600,8 @@ impl Catalog {
             .ok_or_else(|| {
                 let name = self.countries.name_or_code(code);
                 Error::usage(format!(
-                    "the directory has no mission of Kazakhstan in or accredited to {name}"
+                    "the directory has no mission of {} in or accredited to {name}",
+                    self.campaign.state
                 ))
                 .with_help("`protest embassies` lists every mission; pick one with --to ID")
             })
@@ -529,7 +613,7 @@ impl Catalog {
         let (mission, from_abroad) = self.coverage(code).ok()?;
         let office = match mission.kind {
             MissionKind::Authority => return None,
-            kind => kind.label(),
+            kind => kind.label(&self.campaign.state),
         };
         from_abroad.then(|| {
             format!(
@@ -579,57 +663,6 @@ fn duplicate(file: &SourceFile, id: &str) -> Error {
     file.origin
         .error_at(line, format!("id `{id}` is used twice"))
         .with_help("ids must be unique within a file; change or remove one of them")
-}
-
-/// A file found in a data folder rather than named by the user: it must be a
-/// regular file, since a FIFO or a device there would hang the reading or
-/// never end it, and a directory named like a letter is a mistake to say.
-fn read_found_file(path: &Path) -> Result<String> {
-    let metadata = std::fs::metadata(path).map_err(|err| Error::read(path, &err))?;
-    if !metadata.is_file() {
-        let what = if metadata.is_dir() {
-            "a directory"
-        } else {
-            "a FIFO, socket or device"
-        };
-        return Err(Origin::file(path)
-            .error_at(None, format!("not a regular file: {what}"))
-            .with_help("a data folder holds letters/*.hbs, letters/prisoners.toml and embassies.toml as ordinary files; move this away or rename it"));
-    }
-    read_text(path)
-}
-
-/// Larger than any directory, template, people or sender file (the shipped
-/// directory is a few dozen kB): past it, `--embassies /dev/zero` is refused
-/// instead of filling memory.
-const MAX_TEXT_FILE: u64 = 16 << 20;
-
-pub fn read_text(path: &Path) -> Result<String> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_TEXT_FILE + 1).read_to_end(&mut bytes))
-        .map_err(|err| Error::read(path, &err))?;
-    if bytes.len() as u64 > MAX_TEXT_FILE {
-        return Err(Origin::file(path)
-            .error_at(None, "larger than 16 MiB: not a file this tool reads")
-            .with_help("give the TOML or template file itself, not a device or an archive"));
-    }
-    let text = String::from_utf8(bytes).map_err(|err| {
-        let line = line_of(
-            &String::from_utf8_lossy(err.as_bytes()),
-            err.utf8_error().valid_up_to(),
-        );
-        Origin::file(path)
-            .error_at(Some(line), "not valid UTF-8 text")
-            .with_help(
-                "save the file as UTF-8 text (in a word processor: \"Plain Text\", encoding UTF-8)",
-            )
-    })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    })
 }
 
 /// An unknown id, with the closest known ids as suggestions.

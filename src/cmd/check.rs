@@ -4,7 +4,7 @@ use clap::Args;
 use serde_json::{json, Map};
 
 use super::DataArgs;
-use crate::catalog::{Catalog, Mission, Sender};
+use crate::catalog::{CampaignSource, Catalog, Mission, Sender};
 use crate::compose::{compose_every_wording, Facts, Request};
 use crate::date::{Date, PartialDate};
 use crate::error::{Error, ErrorKind, Result};
@@ -24,8 +24,9 @@ state the same numbers, dates, quotations, titles and people, and each is render
 warnings: entries verified more than two years ago, and people named by a current letter whose
 newest event is more than a year old (check before sending). Then the data's age: for each
 current letter, the date of its newest fact and each person's last report, oldest first, so a
-campaign sees what to refresh first. The data folder in force (PROTEST_DATA or `data` in
-config.toml) is checked with the rest. Exits 65 when there is an error.")]
+campaign sees what to refresh first. The campaign (--campaign NAME|DIR: its campaign.toml too,
+and the language of each letter against it) and the data folder in force (PROTEST_DATA or `data`
+in config.toml) are checked with the rest. Exits 65 when there is an error.")]
 pub struct CheckArgs {
     /// Print the findings as JSON
     #[arg(long)]
@@ -68,10 +69,19 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
         n => format!("{n} people"),
     };
     let current = catalog.current_letters(today).count();
+    // The built-in campaign is the one everybody has; any other is named.
+    let campaign = match &catalog.campaign_source {
+        CampaignSource::Builtin(0) => String::new(),
+        CampaignSource::Builtin(_) => format!(" (campaign {})", catalog.campaign.name),
+        CampaignSource::Folder(dir) => {
+            format!(" (campaign {}: {})", catalog.campaign.name, dir.set_by)
+        }
+    };
     let data = catalog
         .data_dir
         .as_ref()
         .map_or(String::new(), |d| format!(" (data folder {})", d.set_by));
+    let data = format!("{campaign}{data}");
     let counts = format!(
         "{} ({current} current), {people}, {}{data}",
         count(catalog.templates.len(), "letter"),
@@ -80,6 +90,7 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
     if args.json {
         super::print_json(&json!({
             "ok": findings.errors.is_empty(),
+            "campaign": catalog.campaign.name,
             "letters": catalog.templates.len(),
             "current_letters": current,
             "data": catalog.data_dir.as_ref().map(|d| d.path.display().to_string()),
@@ -338,6 +349,19 @@ fn check_templates(catalog: &Catalog, findings: &mut Findings) {
         let front = &template.front;
         for warning in super::language_warnings(catalog, template) {
             findings.warn(&template.origin, None, warning);
+        }
+        if !catalog.campaign.speaks(&front.language) {
+            findings.warn(
+                &template.origin,
+                template.front_line("language"),
+                format!(
+                    "language `{}`: {} has no [language.{}], so the letter is addressed in \
+                     English; add the state's words in it",
+                    front.language,
+                    catalog.campaign.origin,
+                    crate::catalog::primary_language(&front.language)
+                ),
+            );
         }
         if !is_language_tag(&front.language) {
             findings.error(

@@ -20,7 +20,7 @@ Your details are kept in your configuration directory ($XDG_CONFIG_HOME/protest/
 ~/.config/protest/profile.toml), readable only by you, and only when you ask. The file is a
 sender file: use it with `protest write LETTER --sender PATH`.
 
-Signing with initials and town only (advised if you or your family have ties to Kazakhstan)
+Signing with initials and town only ({privacy})
 puts only the initials and the town on the letter, and keeps only them and the country.
 
 Without a subcommand: show the details, or, in a terminal, create them if there are none.")]

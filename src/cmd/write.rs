@@ -61,7 +61,7 @@ pub struct WriteArgs {
     #[arg(long, value_name = "ID", help_heading = "Recipient",
           add = ArgValueCandidates::new(super::completions::mission_ids))]
     to: Vec<String>,
-    /// Write to Kazakhstan's mission in this country: an ISO code (GB) or a name ("United Kingdom")
+    /// Write to the mission of {state} in this country: an ISO code (GB) or a name ("United Kingdom")
     #[arg(
         long,
         value_name = "COUNTRY",
@@ -141,7 +141,7 @@ pub struct WriteArgs {
     #[arg(long, value_name = "WHO", help_heading = "Content")]
     cc: Vec<String>,
     /// Put the mission in the sender's country on the letter as a copy (cc), and in the
-    /// email draft's Cc when its address is known: for letters to authorities in Kazakhstan
+    /// email draft's Cc when its address is known: for letters to authorities in {state}
     #[arg(long, help_heading = "Content")]
     cc_embassy: bool,
     /// Replace existing output files (it never overrides the facts: a letter that no longer

@@ -164,12 +164,29 @@ impl MissionData {
             _ => Reads::Anything,
         };
         let language = &template.front.language;
+        if primary_language(language) == "ru" && !catalog.campaign.speaks(language) {
+            return Err(template
+                .origin
+                .error_at(
+                    template.front_line("language"),
+                    format!(
+                        "a letter in `{language}`, but the campaign has no Russian words \
+                         ({} has no [language.ru])",
+                        catalog.campaign.origin
+                    ),
+                )
+                .with_help(
+                    "a Russian address needs the state in the genitive and the offices in the \
+                     dative: add [language.ru] to campaign.toml (README \"Your own campaign\")",
+                ));
+        }
         let date_text = typography::no_break_spaces(&date.format(language), language);
         let names = prisoners
             .iter()
             .filter_map(|p| p["name"].as_str().map(str::to_string))
             .collect();
-        let addressee = recipient::addressee(mission, &template.front.language, &catalog.countries);
+        let words = catalog.campaign.words(language);
+        let addressee = recipient::addressee(mission, language, &catalog.countries, words);
         let context = mission_context(
             catalog, template, mission, &date_text, &addressee, prisoners,
         );
@@ -377,8 +394,9 @@ fn mission_context(
         Some(ru) if russian => ru.name.as_str(),
         _ => catalog.countries.name_or_code(&mission.country),
     };
+    let words = catalog.campaign.words(&front.language);
     let mission_name = match russian {
-        true => recipient::mission_name(mission, &front.language, &catalog.countries),
+        true => recipient::mission_name(mission, &front.language, &catalog.countries, words),
         false => mission.name.clone(),
     };
     Context::from(json!({
@@ -543,8 +561,14 @@ fn compose_in(
                 abroad.then(|| country_name(&mission.country)),
             ),
             email: mission.email.clone(),
-            email_name: (primary_language(&front.language) == "ru")
-                .then(|| recipient::mission_name(mission, &front.language, &catalog.countries)),
+            email_name: (primary_language(&front.language) == "ru").then(|| {
+                recipient::mission_name(
+                    mission,
+                    &front.language,
+                    &catalog.countries,
+                    catalog.campaign.words(&front.language),
+                )
+            }),
             address_missing: !mission.has_postal_address(),
         },
         subject,
@@ -617,8 +641,8 @@ fn prisoners(catalog: &Catalog, template: &LetterTemplate, date: Date) -> Result
 }
 
 /// The copy `--cc-embassy` adds: the mission for the sender's country, named
-/// in the letter's language ("Embassy of the Republic of Kazakhstan, London",
-/// «Посольство Республики Казахстан в Великобритании»), with its email (which
+/// in the letter's language ("Embassy of the Republic of …, London", with
+/// the campaign's words in Russian), with its email (which
 /// makes it a Cc of a draft) when known. None when the letter already goes to
 /// that mission.
 fn embassy_copy(
@@ -641,7 +665,8 @@ fn embassy_copy(
     if embassy.id == recipient.id {
         return Ok(None);
     }
-    let name = recipient::mission_name(embassy, language, &catalog.countries);
+    let words = catalog.campaign.words(language);
+    let name = recipient::mission_name(embassy, language, &catalog.countries, words);
     Ok(Some(match &embassy.email {
         Some(email) => format!("{name} <{email}>"),
         None => name,

@@ -1,49 +1,57 @@
-//! How a Kazakh mission is addressed: the addressee lines, the salutation and
-//! the closing, by diplomatic convention.
+//! How a mission of the campaign's state is addressed: the addressee lines,
+//! the salutation and the closing, by diplomatic convention.
 //!
 //! An ambassador or permanent representative is "H.E." on the envelope and
 //! "Your Excellency" in the letter, whether or not we know the name; a
 //! consul is "Dear Consul General". A head of state is "H.E." and "Your
 //! Excellency" too ("H.E. Kassym-Jomart Tokayev, President of the Republic
-//! of Kazakhstan"). Where the head of mission is unknown the
-//! letter goes to the office ("The Ambassador"), never to a guessed person.
+//! of Kazakhstan", the state's name from campaign.toml). Where the head of
+//! mission is unknown the letter goes to the office the campaign names ("The
+//! Ambassador"), never to a guessed person.
 //!
 //! A Russian letter is addressed in Russian from its first line (see
 //! [`super::russian`]); the greetings of every language follow the head's
 //! recorded form of address, and name the office alone where none is recorded.
 
 use super::russian;
-use crate::catalog::{primary_language, Countries, Mission, MissionKind};
+use crate::catalog::{primary_language, Countries, Mission, MissionKind, Words};
 
-/// The lines naming the addressee, in the letter's language.
-pub fn addressee(mission: &Mission, language: &str, countries: &Countries) -> Vec<String> {
+/// The lines naming the addressee, in the letter's language, with the
+/// campaign's `words` in it.
+pub fn addressee(
+    mission: &Mission,
+    language: &str,
+    countries: &Countries,
+    words: &Words,
+) -> Vec<String> {
     match primary_language(language).as_str() {
-        "ru" => russian::addressee(mission, countries),
-        _ => english_addressee(mission),
+        "ru" => russian::addressee(mission, countries, words),
+        _ => english_addressee(mission, words),
     }
 }
 
 /// The mission as a copy line or an email's display name names it, in the
 /// letter's language: "Embassy of the Republic of Kazakhstan, London",
 /// «Посольство Республики Казахстан в Великобритании».
-pub fn mission_name(mission: &Mission, language: &str, countries: &Countries) -> String {
+pub fn mission_name(
+    mission: &Mission,
+    language: &str,
+    countries: &Countries,
+    words: &Words,
+) -> String {
     match primary_language(language).as_str() {
-        "ru" => russian::mission_name(mission, countries),
+        "ru" => russian::mission_name(mission, countries, words),
         _ => format!("{}, {}", mission.name, mission.city),
     }
 }
 
 /// The lines naming the addressee: person (or office) and their title.
-fn english_addressee(mission: &Mission) -> Vec<String> {
+fn english_addressee(mission: &Mission, words: &Words) -> Vec<String> {
     let Some(head) = &mission.head else {
-        let office = match mission.kind {
-            MissionKind::Embassy => "The Ambassador",
-            MissionKind::ConsulateGeneral => "The Consul General",
-            MissionKind::Consulate => "The Consul",
-            MissionKind::PermanentMission => "The Permanent Representative",
-            MissionKind::Authority => return vec![mission.name.clone()],
+        return match words.offices.of(mission.kind) {
+            Some(office) => vec![office.to_string()],
+            None => vec![mission.name.clone()],
         };
-        return vec![office.to_string()];
     };
     let excellency = is_excellency(&head.title);
     let mut name = String::new();
@@ -55,10 +63,7 @@ fn english_addressee(mission: &Mission) -> Vec<String> {
         name.push(' ');
     }
     name.push_str(&head.name);
-    let title = format!(
-        "{} of the Republic of Kazakhstan",
-        head.title.replace('-', " ")
-    );
+    let title = format!("{} of {}", head.title.replace('-', " "), words.state);
     vec![name, title]
 }
 
@@ -81,7 +86,7 @@ pub fn lines(
         return lines;
     }
     // An authority's name is its holder's title ("President of the Republic
-    // of Kazakhstan"), already under the holder's name.
+    // of …"), already under the holder's name.
     if !lines.contains(&mission.name) {
         lines.push(mission.name.clone());
     }
@@ -141,8 +146,8 @@ pub fn salutation(mission: &Mission, language: &str) -> String {
     };
     let form = form(mission);
     match primary_language(language).as_str() {
-        "ru" => russian_salutation(greeted, form),
-        "kk" => kazakh_salutation(greeted, form),
+        "ru" => salutation_ru(greeted, form),
+        "kk" => salutation_kk(greeted, form),
         other => other_salutation(other, greeted).to_string(),
     }
 }
@@ -151,7 +156,7 @@ pub fn salutation(mission: &Mission, language: &str) -> String {
 /// («господин Консул», «госпожа Генеральный консул»). «Ваше
 /// Превосходительство!» fits a man and a woman alike; so does the office
 /// without «господин» or «госпожа», which is what an unrecorded form gets.
-fn russian_salutation(greeted: Greeted, form: Form) -> String {
+fn salutation_ru(greeted: Greeted, form: Form) -> String {
     let office = match greeted {
         Greeted::Excellency => return "Ваше Превосходительство!".to_string(),
         Greeted::President if form == Form::Unknown => {
@@ -171,7 +176,7 @@ fn russian_salutation(greeted: Greeted, form: Form) -> String {
 
 /// Kazakh puts мырза (Mr) or ханым (Ms) after the office, and nothing where
 /// the form is not recorded.
-fn kazakh_salutation(greeted: Greeted, form: Form) -> String {
+fn salutation_kk(greeted: Greeted, form: Form) -> String {
     let office = match greeted {
         Greeted::Excellency => "Елші",
         Greeted::President => "Президент",

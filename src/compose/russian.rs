@@ -4,16 +4,16 @@
 //! mission's name in the nominative (the copy line, the draft's To name), and
 //! the postal lines.
 //!
-//! Everything is made from the mission's kind and the Russian forms of its
-//! place: the country's names in data/countries.toml, the city's in the
+//! Everything is made from the mission's kind, the campaign's Russian words
+//! (the state in the genitive, the offices in the dative, the kinds of mission
+//! in the nominative: campaign.toml's `[language.ru]`) and the Russian forms
+//! of its place: the country's names in data/countries.toml, the city's in the
 //! mission's `[mission.ru]`, which also names what no rule makes (a permanent
 //! mission, the President). Where a form is missing the text leaves the place
 //! out rather than put a Latin word in a Russian phrase: the postal lines
 //! still say where the mission is.
 
-use crate::catalog::{Countries, Mission, MissionKind};
-
-const KAZAKHSTAN: &str = "Республики Казахстан";
+use crate::catalog::{Countries, Mission, MissionKind, Words};
 
 /// Host countries whose post reads Cyrillic: a mission there without a
 /// Cyrillic address still gets its city in Cyrillic.
@@ -25,28 +25,25 @@ const LINE: usize = 38;
 
 /// The addressee lines: the office in the dative, broken into lines at its
 /// parts, then the head's name where the directory spells it in Russian.
-pub fn addressee(mission: &Mission, countries: &Countries) -> Vec<String> {
+pub fn addressee(mission: &Mission, countries: &Countries, words: &Words) -> Vec<String> {
     let forms = mission.ru.as_ref();
+    let state = words.state.as_str();
     let mut lines = match forms.and_then(|f| f.office.as_deref()) {
-        Some(office) => match office.split_once(KAZAKHSTAN) {
-            Some((title, place)) => lay_out(&[title, KAZAKHSTAN, place]),
+        Some(office) => match office.split_once(state) {
+            Some((title, place)) => lay_out(&[title, state, place]),
             None => lay_out(&[office]),
         },
         None => {
-            let title = match mission.kind {
-                MissionKind::Embassy
-                    if mission
+            let offices = &words.offices;
+            let charge = offices.charge_d_affaires.as_deref().filter(|_| {
+                mission.kind == MissionKind::Embassy
+                    && mission
                         .head
                         .as_ref()
-                        .is_some_and(|h| h.title.starts_with("Chargé")) =>
-                {
-                    "Временному поверенному в делах"
-                }
-                MissionKind::Embassy => "Чрезвычайному и Полномочному Послу",
-                MissionKind::ConsulateGeneral => "Генеральному консулу",
-                MissionKind::Consulate => "Консулу",
-                MissionKind::PermanentMission => "Постоянному представителю",
-                MissionKind::Authority => return vec![mission.name.clone()],
+                        .is_some_and(|h| h.title.starts_with("Chargé"))
+            });
+            let Some(title) = charge.or_else(|| offices.of(mission.kind)) else {
+                return vec![mission.name.clone()];
             };
             let place = match mission.kind {
                 MissionKind::Embassy => countries
@@ -54,7 +51,7 @@ pub fn addressee(mission: &Mission, countries: &Countries) -> Vec<String> {
                     .map(|c| c.official_in.as_str()),
                 _ => forms.and_then(|f| f.in_city.as_deref()),
             };
-            lay_out(&[title, KAZAKHSTAN, place.unwrap_or_default()])
+            lay_out(&[title, state, place.unwrap_or_default()])
         }
     };
     if let Some(name) = mission.head.as_ref().and_then(|h| h.addressed.get("ru")) {
@@ -64,27 +61,25 @@ pub fn addressee(mission: &Mission, countries: &Countries) -> Vec<String> {
 }
 
 /// The mission's name in the nominative, as a copy line or an email names it.
-pub fn mission_name(mission: &Mission, countries: &Countries) -> String {
+pub fn mission_name(mission: &Mission, countries: &Countries, words: &Words) -> String {
     let forms = mission.ru.as_ref();
     if let Some(name) = forms.and_then(|f| f.name.as_deref()) {
         return name.to_string();
     }
-    let in_city = forms.and_then(|f| f.in_city.as_deref());
-    let (kind, place) = match mission.kind {
-        MissionKind::Embassy => (
-            "Посольство",
-            countries
-                .russian(&mission.country)
-                .map(|c| c.in_short.as_str()),
-        ),
-        MissionKind::ConsulateGeneral => ("Генеральное консульство", in_city),
-        MissionKind::Consulate => ("Консульство", in_city),
-        MissionKind::PermanentMission => ("Постоянное представительство", in_city),
-        MissionKind::Authority => return mission.name.clone(),
+    let kind = words.missions.as_ref().and_then(|m| m.of(mission.kind));
+    let Some(kind) = kind else {
+        return mission.name.clone();
     };
+    let place = match mission.kind {
+        MissionKind::Embassy => countries
+            .russian(&mission.country)
+            .map(|c| c.in_short.as_str()),
+        _ => forms.and_then(|f| f.in_city.as_deref()),
+    };
+    let state = &words.state;
     match place {
-        Some(place) => format!("{kind} {KAZAKHSTAN} {place}"),
-        None => format!("{kind} {KAZAKHSTAN}"),
+        Some(place) => format!("{kind} {state} {place}"),
+        None => format!("{kind} {state}"),
     }
 }
 
@@ -147,9 +142,10 @@ mod tests {
     fn lines_of(id: &str) -> (Vec<String>, String, Vec<String>) {
         let catalog = Catalog::builtin().unwrap();
         let mission = catalog.mission(id).unwrap();
+        let words = catalog.campaign.words("ru");
         (
-            addressee(mission, &catalog.countries),
-            mission_name(mission, &catalog.countries),
+            addressee(mission, &catalog.countries, words),
+            mission_name(mission, &catalog.countries, words),
             postal_lines(mission),
         )
     }
@@ -214,9 +210,10 @@ mod tests {
     #[test]
     fn every_shipped_mission_is_addressed_in_russian_words() {
         let catalog = Catalog::builtin().unwrap();
+        let words = catalog.campaign.words("ru");
         for mission in &catalog.missions {
-            let to = addressee(mission, &catalog.countries);
-            let name = mission_name(mission, &catalog.countries);
+            let to = addressee(mission, &catalog.countries, words);
+            let name = mission_name(mission, &catalog.countries, words);
             for text in to.iter().chain([&name]) {
                 assert!(
                     !text.chars().any(|c| c.is_ascii_alphabetic()),

@@ -7,6 +7,7 @@ use std::process::Stdio;
 
 use assert_cmd::Command;
 
+pub mod campaign;
 pub mod smtp;
 
 pub fn protest() -> Command {
@@ -47,6 +48,25 @@ pub fn fixture(name: &str) -> PathBuf {
 
 pub fn example_sender() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sender.toml")
+}
+
+/// The folder of the example campaigns (examples/campaigns/hong-kong).
+pub fn example_campaigns() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/campaigns")
+}
+
+/// Copies the directory `from`, and everything under it, to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 /// Runs and returns (exit code, stdout, stderr).
