@@ -1,44 +1,67 @@
-//! Embeds every shipped template in `letters/` so the binary works from any
-//! directory, without a list in the code that could fall out of step.
+//! Embeds every shipped campaign (a folder: campaign.toml, letters/*.hbs,
+//! letters/prisoners.toml, embassies.toml) so the binary works from any
+//! directory, without a list of letters in the code that could fall out of step.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
+/// The folders of the campaigns built into the binary, the default first.
+const CAMPAIGNS: &[&str] = &["campaigns/kazakhstan"];
+
 fn main() {
-    println!("cargo:rerun-if-changed=letters");
-    let mut files: Vec<String> = std::fs::read_dir("letters")
-        .expect("the letters/ directory ships with the source")
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|name| name.ends_with(".hbs"))
-        .collect();
-    files.sort();
     let dir = std::env::current_dir().expect("current directory");
     let mut code = String::from(
-        "/// Shipped templates: (file name, contents).\npub const LETTERS: &[(&str, &str)] = &[\n",
+        "/// The shipped campaigns, the default first.\npub const CAMPAIGNS: &[Builtin] = &[\n",
     );
-    for name in &files {
-        let path = dir.join("letters").join(name);
+    let mut dates = Vec::new();
+    for campaign in CAMPAIGNS {
+        let root = dir.join(campaign);
+        for file in ["campaign.toml", "letters", "embassies.toml"] {
+            println!("cargo:rerun-if-changed={}", root.join(file).display());
+        }
+        let mut files: Vec<String> = std::fs::read_dir(root.join("letters"))
+            .expect("a shipped campaign has a letters/ directory")
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".hbs"))
+            .collect();
+        files.sort();
+        let include = |path: &Path| format!("include_str!({:?})", path.display().to_string());
         writeln!(
             code,
-            "    ({name:?}, include_str!({:?})),",
-            path.display().to_string()
+            "    Builtin {{\n        campaign: {},\n        prisoners: {},\n        embassies: {},\n        letters: &[",
+            include(&root.join("campaign.toml")),
+            include(&root.join("letters/prisoners.toml")),
+            include(&root.join("embassies.toml")),
         )
         .unwrap();
+        for name in &files {
+            writeln!(
+                code,
+                "            ({name:?}, {}),",
+                include(&root.join("letters").join(name))
+            )
+            .unwrap();
+        }
+        code.push_str("        ],\n    },\n");
+        dates.extend(data_dates(&root));
     }
     code.push_str("];\n");
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    println!("cargo:rerun-if-changed=embassies.toml");
-    println!("cargo:rustc-env=PROTEST_DATA_DATE={}", data_date());
-    std::fs::write(Path::new(&out).join("builtin_letters.rs"), code)
-        .expect("write builtin_letters.rs");
+    let newest = dates.into_iter().max().expect("the shipped data has dates");
+    println!("cargo:rustc-env=PROTEST_DATA_DATE={newest}");
+    std::fs::write(Path::new(&out).join("builtin_campaigns.rs"), code)
+        .expect("write builtin_campaigns.rs");
 }
 
-/// How current the built-in data is, for `--version`: the newest date a
-/// directory entry was verified or a prisoner's situation reported. A date
-/// reads as text (YYYY, YYYY-MM or YYYY-MM-DD), so the newest is the greatest.
-fn data_date() -> String {
+/// How current a campaign's data is, for `--version`: the dates a directory
+/// entry was verified or a prisoner's situation reported (the newest is the
+/// data's date; `protest campaigns` finds the same from the parsed data). A
+/// date reads as text (YYYY, YYYY-MM or YYYY-MM-DD), so the newest is the greatest.
+fn data_dates(root: &Path) -> Vec<String> {
     let dates = |file: &str, keys: &[&str]| -> Vec<String> {
-        let text = std::fs::read_to_string(file).unwrap_or_else(|err| panic!("{file}: {err}"));
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
         text.lines()
             .filter_map(|line| {
                 let (key, value) = line.split_once('=')?;
@@ -51,6 +74,7 @@ fn data_date() -> String {
             .collect()
     };
     let mut all = dates("embassies.toml", &["verified"]);
+    all.extend(dates("campaign.toml", &["verified"]));
     all.extend(dates("letters/prisoners.toml", &["date", "status_date"]));
-    all.into_iter().max().expect("the shipped data has dates")
+    all
 }

@@ -1,18 +1,23 @@
 //! `config.toml`, next to the profile (`~/.config/protest/config.toml` by the
 //! XDG rules): settings that hold for every command.
 //!
-//! `data = "/path/to/folder"` points at a campaign's data folder (often a git
-//! repository its members pull): `letters/*.hbs`, `letters/prisoners.toml`
-//! and `embassies.toml`, over the built-in ones, so the facts can be updated
-//! without a new binary. `PROTEST_DATA` overrides it; `--letters` and
-//! `--embassies` go over both.
+//! `campaign = "belarus"` (a name or a folder) is the campaign letters are
+//! written for, unless `--campaign` says another; `campaigns = […]` are the
+//! folders of the campaigns one uses besides the built-in ones, known by
+//! their names. `data = "/path/to/folder"` points at a campaign's data folder
+//! (often a git repository its members pull): `letters/*.hbs`,
+//! `letters/prisoners.toml`, `embassies.toml` and perhaps `campaign.toml`,
+//! over the campaign's own, so the facts can be updated without a new
+//! binary. `PROTEST_DATA` overrides it; `--letters` and `--embassies` go over
+//! both. src/campaigns.rs puts them together.
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::catalog::{key_line, DataDir, Origin};
+use crate::catalog::DataDir;
 use crate::error::Result;
+use crate::origin::{key_line, Origin};
 
 const FILE_NAME: &str = "config.toml";
 
@@ -24,6 +29,10 @@ pub const DATA_VAR: &str = "PROTEST_DATA";
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
+    /// The campaign in force: a name, or a folder (absolute or relative to the config file).
+    pub campaign: Option<String>,
+    /// Folders of campaigns, known by the names their campaign.toml gives them.
+    pub campaigns: Vec<PathBuf>,
     /// A campaign's data folder, absolute or relative to the config file.
     pub data: Option<PathBuf>,
     pub smtp: SmtpConfig,
@@ -38,6 +47,8 @@ pub struct SmtpConfig {
     pub from: Option<String>,
     pub rate: Option<String>,
     pub password_command: Option<String>,
+    /// The name the server's certificate is checked against (`--tls-name`).
+    pub tls_name: Option<String>,
 }
 
 /// Where the config file is, or `None` when neither HOME nor XDG_CONFIG_HOME says.
@@ -64,8 +75,10 @@ fn read(path: &Path) -> Result<Option<String>> {
 fn parse(path: &Path, text: &str) -> Result<Config> {
     toml::from_str(text).map_err(|err| {
         Origin::file(path).toml_error(text, &err, 0).with_help(
-            "the config file takes data = \"/path/to/folder\" and an [smtp] table (url, user, \
-                 from, rate, password_command); see README \"Data\" and \"Sending\"",
+            "the config file takes campaign = \"NAME\", campaigns = [\"/path/to/folder\", …], \
+                 data = \"/path/to/folder\" and an [smtp] table (url, user, from, rate, \
+                 password_command, tls_name); see README \"Your own campaign\", \"Data\" and \
+                 \"Sending\"",
         )
     })
 }
@@ -101,12 +114,58 @@ fn data_dir_from(var: Option<PathBuf>, config: Option<&Path>) -> Result<Option<D
     }))
 }
 
+/// What the config file says of campaigns: `campaign` (its value, and where
+/// it is said: `config.toml:3: campaign = "belarus"`), the folders of
+/// `campaigns`, and the file's directory, which a relative folder is relative to.
+#[derive(Debug, Default)]
+pub struct CampaignSettings {
+    pub campaign: Option<(String, String)>,
+    pub campaigns: Vec<DataDir>,
+    pub dir: PathBuf,
+}
+
+/// The config file's `campaign` and `campaigns`; none without a file.
+pub fn campaign_settings() -> Result<CampaignSettings> {
+    match path() {
+        Some(path) => campaign_settings_from(&path),
+        None => Ok(CampaignSettings::default()),
+    }
+}
+
+fn campaign_settings_from(config: &Path) -> Result<CampaignSettings> {
+    let Some(text) = read(config)? else {
+        return Ok(CampaignSettings::default());
+    };
+    let parsed = parse(config, &text)?;
+    let at = |key: &str| {
+        let line = key_line(&text, key).map_or(String::new(), |l| format!(":{l}"));
+        format!("{}{line}", config.display())
+    };
+    Ok(CampaignSettings {
+        campaign: parsed.campaign.map(|value| {
+            let set_by = format!(
+                "{}: campaign = {}",
+                at("campaign"),
+                crate::text::quote(&value).in_double_quotes()
+            );
+            (value, set_by)
+        }),
+        campaigns: parsed
+            .campaigns
+            .iter()
+            .map(|folder| DataDir {
+                path: resolve(folder, config),
+                set_by: format!("{}: campaigns: \"{}\"", at("campaigns"), folder.display()),
+            })
+            .collect(),
+        dir: config.parent().map(Path::to_path_buf).unwrap_or_default(),
+    })
+}
+
 /// `~/x` is in the home directory; a relative path is relative to the config file.
-fn resolve(data: &Path, config: &Path) -> PathBuf {
-    if let Ok(rest) = data.strip_prefix("~") {
-        if let Some(home) = std::env::var_os("HOME") {
-            return PathBuf::from(home).join(rest);
-        }
+pub fn resolve(data: &Path, config: &Path) -> PathBuf {
+    if let Some(path) = expand_home(data) {
+        return path;
     }
     match config.parent() {
         Some(dir) if data.is_relative() => dir.join(data),
@@ -114,9 +173,29 @@ fn resolve(data: &Path, config: &Path) -> PathBuf {
     }
 }
 
+/// `~` and `~/x` in the home directory, as a shell would have them; `None`
+/// for any other path (`~user` too), or when `HOME` is not set.
+pub fn expand_home(path: &Path) -> Option<PathBuf> {
+    let rest = path.strip_prefix("~").ok()?;
+    Some(PathBuf::from(std::env::var_os("HOME")?).join(rest))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tilde_is_the_home_directory_only_as_a_whole_first_component() {
+        for path in ["~user/x", "x/~", "~x", "./~"] {
+            assert_eq!(expand_home(Path::new(path)), None, "{path}");
+        }
+        let Some(home) = std::env::var_os("HOME").map(PathBuf::from) else {
+            return;
+        };
+        assert_eq!(expand_home(Path::new("~")), Some(home.join("")));
+        assert_eq!(expand_home(Path::new("~/x/y")), Some(home.join("x/y")));
+        assert_eq!(expand_home(Path::new("~//x")), Some(home.join("x")));
+    }
 
     #[test]
     fn the_variable_wins_over_the_config_file() {

@@ -9,6 +9,7 @@ use std::ops::RangeInclusive;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, Result};
+use crate::text::quote;
 
 /// The years a letter can be dated in. A typo such as 20226 or 0202 is
 /// caught here rather than printed at the head of a letter.
@@ -36,7 +37,12 @@ impl fmt::Display for Date {
 impl Date {
     /// Parses `YYYY-MM-DD`, rejecting impossible days such as 2023-02-29.
     pub fn parse(s: &str) -> std::result::Result<Date, String> {
-        let bad = || format!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2016-05-26");
+        let bad = || {
+            format!(
+                "{} is not a date; write it as YYYY-MM-DD, e.g. 2016-05-26",
+                quote(s)
+            )
+        };
         let mut parts = s.trim().splitn(3, '-');
         let (y, m, d) = match (parts.next(), parts.next(), parts.next()) {
             (Some(y), Some(m), Some(d)) if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
@@ -49,11 +55,12 @@ impl Date {
             _ => return Err(bad()),
         };
         if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-            return Err(format!("`{s}` is not a day of the calendar"));
+            return Err(format!("{} is not a day of the calendar", quote(s)));
         }
         if !YEARS.contains(&year) {
             return Err(format!(
-                "`{s}` is out of range: a letter is dated in the years {} to {}",
+                "{} is out of range: a letter is dated in the years {} to {}",
+                quote(s),
                 YEARS.start(),
                 YEARS.end()
             ));
@@ -166,7 +173,12 @@ pub struct PartialDate {
 
 impl PartialDate {
     pub fn parse(s: &str) -> Result<PartialDate, String> {
-        let bad = || format!("`{s}` is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD");
+        let bad = || {
+            format!(
+                "{} is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD",
+                quote(s)
+            )
+        };
         let parts: Vec<&str> = s.split('-').collect();
         let digits = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
         let ok = match parts.as_slice() {
@@ -190,7 +202,7 @@ impl PartialDate {
             _ => true,
         };
         if !month_ok || !day_ok {
-            return Err(format!("`{s}` is not a day of the calendar"));
+            return Err(format!("{} is not a day of the calendar", quote(s)));
         }
         Ok(date)
     }
@@ -213,6 +225,19 @@ impl PartialDate {
             year: self.year,
             month,
             day: self.day.unwrap_or_else(|| days_in_month(self.year, month)),
+        }
+    }
+}
+
+impl PartialDate {
+    /// As British English writes it, to the precision the source gives:
+    /// "2 August 2024", "August 2024", "2024".
+    pub fn format_en(&self) -> String {
+        let year = self.year;
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{d} {} {year}", MONTHS_EN[m as usize - 1]),
+            (Some(m), None) => format!("{} {year}", MONTHS_EN[m as usize - 1]),
+            _ => year.to_string(),
         }
     }
 }
@@ -271,20 +296,10 @@ fn epoch_seconds(value: &std::ffi::OsStr) -> Result<i64> {
         None => Err(Error::usage(format!(
             "SOURCE_DATE_EPOCH is {}: it must be whole seconds since 1970-01-01 UTC, \
              from 0 to {last} (the end of {})",
-            shown(&text),
+            quote(&text).in_double_quotes(),
             YEARS.end()
         ))
         .with_help("unset SOURCE_DATE_EPOCH to date letters today, or give --date YYYY-MM-DD")),
-    }
-}
-
-/// The value as a user can read it back, whatever bytes it holds.
-fn shown(text: &str) -> String {
-    if text.len() > 40 {
-        let cut = text.char_indices().nth(40).map_or(text.len(), |(i, _)| i);
-        format!("{:?}…", &text[..cut])
-    } else {
-        format!("{text:?}")
     }
 }
 

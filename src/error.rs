@@ -85,19 +85,14 @@ impl Error {
 
     /// Reading `path` failed: missing or unreadable is exit 66, not UTF-8 is bad data.
     pub fn read(path: &Path, err: &std::io::Error) -> Error {
+        let path = shown(path);
         match err.kind() {
-            std::io::ErrorKind::NotFound => Error::new(
-                ErrorKind::NoInput,
-                format!("{}: no such file", path.display()),
-            ),
-            std::io::ErrorKind::InvalidData => {
-                Error::data(format!("{}: not valid UTF-8 text", path.display()))
-                    .with_help("save the file as UTF-8 (in a spreadsheet: \"CSV UTF-8\")")
+            std::io::ErrorKind::NotFound => {
+                Error::new(ErrorKind::NoInput, format!("{path}: no such file"))
             }
-            _ => Error::new(
-                ErrorKind::NoInput,
-                format!("{}: cannot read: {err}", path.display()),
-            ),
+            std::io::ErrorKind::InvalidData => Error::data(format!("{path}: not valid UTF-8 text"))
+                .with_help("save the file as UTF-8 (in a spreadsheet: \"CSV UTF-8\")"),
+            _ => Error::new(ErrorKind::NoInput, format!("{path}: cannot read: {err}")),
         }
     }
 
@@ -110,7 +105,7 @@ impl Error {
             _ if err.raw_os_error() == Some(27) => ErrorKind::Io, // EFBIG: file size limit
             _ => ErrorKind::CantCreate,
         };
-        let error = Error::new(kind, format!("{}: cannot write: {err}", path.display()));
+        let error = Error::new(kind, format!("{}: cannot write: {err}", shown(path)));
         // Say which part of the path is wrong, which the system's message does not.
         let parents = || {
             path.ancestors()
@@ -124,8 +119,8 @@ impl Error {
                     kind,
                     format!(
                         "{}: cannot write: {} is a file, not a directory",
-                        path.display(),
-                        file.display()
+                        shown(path),
+                        shown(file)
                     ),
                 )
                 .with_help("choose an output path inside a directory"),
@@ -137,8 +132,8 @@ impl Error {
                     kind,
                     format!(
                         "{}: cannot write: the directory {} does not exist",
-                        path.display(),
-                        missing.display()
+                        shown(path),
+                        shown(missing)
                     ),
                 )
                 .with_help("create it first, or write with --out DIR, which creates it"),
@@ -147,6 +142,13 @@ impl Error {
             _ => error,
         }
     }
+}
+
+/// A path as a message shows it: whole, or cut when it is very long.
+pub fn shown(path: &Path) -> String {
+    crate::text::quote(&path.display().to_string())
+        .bare()
+        .to_string()
 }
 
 /// Shown on a terminal, so whatever of a message came from an input file is

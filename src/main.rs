@@ -1,19 +1,57 @@
 use std::process::ExitCode;
 
-use clap::Parser;
+/// Run as the program is loaded, before Rust's runtime puts /dev/null on a
+/// closed standard stream and so hides that it was closed (see `protest::stdio`).
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly",
+    target_os = "illumos",
+    target_os = "solaris"
+))]
+#[used]
+#[link_section = ".init_array"]
+static NOTE_CLOSED_STREAMS: extern "C" fn() = protest::stdio::note_closed_streams;
+
+#[cfg(target_vendor = "apple")]
+#[used]
+#[link_section = "__DATA,__mod_init_func"]
+static NOTE_CLOSED_STREAMS: extern "C" fn() = protest::stdio::note_closed_streams;
 
 fn main() -> ExitCode {
     // Before anything is written to stdout: a completion request answers there.
     protest::cmd::answer_completion_request();
-    let cli = protest::cmd::Cli::parse();
+    let cli = match protest::cmd::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version print on standard output, as commands do:
+        // not into one that is closed, which would look like success.
+        Err(err) if !err.use_stderr() && protest::stdio::stdout_closed_at_start() => {
+            eprintln!("error: {}", protest::stdio::stdout_closed());
+            return ExitCode::from(protest::error::ErrorKind::Io.exit_code() as u8);
+        }
+        // Clap repeats the value it refuses: cut, when it is very long.
+        Err(err) if err.use_stderr() => {
+            match protest::text::cut_quoted_values(&err.render().to_string()) {
+                Some(message) => {
+                    eprint!("{message}");
+                    return ExitCode::from(err.exit_code() as u8);
+                }
+                None => err.exit(),
+            }
+        }
+        Err(err) => err.exit(),
+    };
     match protest::cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if err.kind == protest::error::ErrorKind::Cancelled => {
-            eprintln!("{err}");
+            protest::notice::say(&err);
             ExitCode::from(err.kind.exit_code() as u8)
         }
         Err(err) => {
-            eprintln!("error: {err}");
+            protest::notice::say(format_args!("error: {err}"));
             ExitCode::from(err.kind.exit_code() as u8)
         }
     }

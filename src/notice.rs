@@ -18,7 +18,7 @@ pub fn is_quiet() -> bool {
 /// "warning: MESSAGE" on standard error, unless quiet.
 pub fn warn(message: impl Display) {
     if !is_quiet() {
-        eprintln!("warning: {message}");
+        say(format_args!("warning: {message}"));
     }
 }
 
@@ -26,6 +26,14 @@ pub fn warn(message: impl Display) {
 /// used), unless quiet.
 pub fn note(message: impl Display) {
     if !is_quiet() {
-        eprintln!("{message}");
+        say(message);
     }
+}
+
+/// A line on standard error, whatever became of it: a terminal that hung up
+/// (SIGHUP) or a full disk behind `2>file` must not turn a run that ends
+/// well, or stops cleanly, into a crash (`eprintln!` panics, exit 101).
+pub fn say(line: impl Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }

@@ -6,7 +6,7 @@
 //! `protest write LETTER --sender PATH` uses it as it is. It is written only
 //! when the user asks, readable only by them (0600), and atomically.
 //!
-//! Privacy: a sender with ties to Kazakhstan may sign with initials and town
+//! Privacy: a sender with ties to the campaign's state may sign with initials and town
 //! only, as human-rights organisations advise. The profile then *stores*
 //! only what such a letter carries — the initials as `name`, the town (also
 //! as the one address line, so the letter shows it) and the country — and no

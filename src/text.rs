@@ -96,6 +96,103 @@ pub fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// The most of one input an error quotes: a message stays a few lines
+/// however long the input (a pasted document, a path of 4,000 characters).
+pub const QUOTED_MAX: usize = 200;
+
+/// A user's input as an error quotes it: in backticks (or other marks),
+/// cut after [`QUOTED_MAX`] characters with its length said, e.g.
+/// `` `xxxx…` (5000 characters) ``. Every error that repeats what the user
+/// typed or a file held goes through it.
+pub fn quote(input: &str) -> Quoted<'_> {
+    Quoted {
+        input,
+        marks: ("`", "`"),
+        most: QUOTED_MAX,
+    }
+}
+
+/// See [`quote`].
+#[derive(Debug, Clone, Copy)]
+pub struct Quoted<'a> {
+    input: &'a str,
+    marks: (&'a str, &'a str),
+    /// Characters shown before the cut.
+    most: usize,
+}
+
+impl<'a> Quoted<'a> {
+    /// In double quotes, as a value that may hold spaces is written.
+    pub fn in_double_quotes(self) -> Quoted<'a> {
+        Quoted {
+            marks: ("\"", "\""),
+            ..self
+        }
+    }
+
+    /// In single quotes, as clap quotes a value.
+    pub fn in_single_quotes(self) -> Quoted<'a> {
+        Quoted {
+            marks: ("'", "'"),
+            ..self
+        }
+    }
+
+    /// Cut after `most` characters rather than [`QUOTED_MAX`]: a part of a
+    /// longer message (a server's reply in a line of its own).
+    pub fn at_most(self, most: usize) -> Quoted<'a> {
+        Quoted { most, ..self }
+    }
+
+    /// Without marks: a path at the head of a message.
+    pub fn bare(self) -> Quoted<'a> {
+        Quoted {
+            marks: ("", ""),
+            ..self
+        }
+    }
+}
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (open, close) = self.marks;
+        match self.input.char_indices().nth(self.most) {
+            None => write!(f, "{open}{}{close}", self.input),
+            Some((cut, _)) => write!(
+                f,
+                "{open}{}…{close} ({} characters)",
+                &self.input[..cut],
+                self.input.chars().count()
+            ),
+        }
+    }
+}
+
+/// A message written by another (clap's "invalid value '…'"), with every
+/// value it quotes in single quotes cut as [`quote`] cuts it; `None` when
+/// none is too long.
+pub fn cut_quoted_values(message: &str) -> Option<String> {
+    let parts: Vec<&str> = message.split('\'').collect();
+    // The odd parts are inside quotes (an apostrophe in a word aside, which
+    // only makes a short part longer or shorter: never one cut that is not long).
+    if !parts
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .any(|part| part.chars().count() > QUOTED_MAX)
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(message.len().min(4096));
+    for (i, part) in parts.iter().enumerate() {
+        match i % 2 {
+            0 => out.push_str(part),
+            _ => out.push_str(&quote(part).in_single_quotes().to_string()),
+        }
+    }
+    Some(out)
+}
+
 /// "1 mission", "2 missions": `noun` with an `s` unless there is one.
 pub fn count(n: usize, noun: &str) -> String {
     match n {
@@ -132,6 +229,26 @@ mod tests {
         let mut out = String::from("id.");
         push_hex(&mut out, &[0xbe, 0xef]);
         assert_eq!(out, "id.beef");
+    }
+
+    #[test]
+    fn a_quoted_input_is_cut_with_its_length_said() {
+        assert_eq!(quote("gb-london").to_string(), "`gb-london`");
+        assert_eq!(quote("x").in_double_quotes().to_string(), "\"x\"");
+        let exact = "ж".repeat(QUOTED_MAX);
+        assert_eq!(quote(&exact).bare().to_string(), exact);
+        for long in ["x".repeat(QUOTED_MAX + 1), "ж".repeat(5000)] {
+            let shown = quote(&long).to_string();
+            let length = long.chars().count();
+            assert!(
+                shown.ends_with(&format!("…` ({length} characters)")),
+                "{shown}"
+            );
+            assert_eq!(
+                shown.chars().count(),
+                QUOTED_MAX + 3 + format!(" ({length} characters)").len()
+            );
+        }
     }
 
     #[test]

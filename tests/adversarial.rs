@@ -49,8 +49,13 @@ struct Case {
     /// over a year ago) and its counts from stderr: they change with every data update.
     #[serde(default)]
     ignore_builtin_warnings: bool,
-    /// `file-size-limit`, `full-disk` or `read-only` (see `prepare`).
+    /// `file-size-limit`, `full-disk`, `read-only`, `stdout-closed` or
+    /// `stdin-closed` (see `prepare` and `command`).
     setup: Option<String>,
+    /// Commands run first, each of which must succeed: an earlier run the
+    /// case's command meets (its files are not "left behind").
+    #[serde(default)]
+    before: Vec<Vec<String>>,
 }
 
 fn unescape(text: &str) -> Vec<u8> {
@@ -121,8 +126,8 @@ impl Drop for Mounted {
 /// machine cannot make them.
 fn prepare(setup: &str, dir: &Path) -> Result<Mounted, String> {
     match setup {
-        // The limit is set in the shell that runs the command (see `command`).
-        "file-size-limit" => Ok(Mounted(None)),
+        // Set in the shell that runs the command (see `command`).
+        "file-size-limit" | "stdout-closed" | "stdin-closed" => Ok(Mounted(None)),
         // A 4 kB tmpfs at {dir}/full, filled to the last byte.
         "full-disk" => {
             let mount = dir.join("full");
@@ -184,19 +189,25 @@ fn command(case: &Case, dir: &Path) -> Command {
         .iter()
         .map(|a| a.replace("{dir}", &dir.display().to_string()))
         .collect();
-    let mut cmd = if case.setup.as_deref() == Some("file-size-limit") {
+    let shell = match case.setup.as_deref() {
         // Ignore SIGXFSZ, so that writing past the limit fails with EFBIG
         // instead of killing the process; ulimit -f counts 512-byte blocks in dash.
-        let mut sh = Command::new("sh");
-        sh.arg("-c")
-            .arg("trap '' XFSZ; ulimit -f 1; exec \"$0\" \"$@\"")
-            .arg(bin)
-            .args(&args);
-        sh
-    } else {
-        let mut cmd = Command::new(bin);
-        cmd.args(&args);
-        cmd
+        Some("file-size-limit") => Some("trap '' XFSZ; ulimit -f 1; exec \"$0\" \"$@\""),
+        Some("stdout-closed") => Some("exec \"$0\" \"$@\" >&-"),
+        Some("stdin-closed") => Some("exec \"$0\" \"$@\" <&-"),
+        _ => None,
+    };
+    let mut cmd = match shell {
+        Some(script) => {
+            let mut sh = Command::new("sh");
+            sh.arg("-c").arg(script).arg(bin).args(&args);
+            sh
+        }
+        None => {
+            let mut cmd = Command::new(bin);
+            cmd.args(&args);
+            cmd
+        }
     };
     cmd.current_dir(dir)
         .env_remove("SOURCE_DATE_EPOCH")
@@ -235,6 +246,32 @@ fn run_case(case: &Case) -> (Vec<String>, (i32, String)) {
         Some(Ok(mounted)) => Some(mounted),
         None => None,
     };
+    for args in &case.before {
+        let earlier = Case {
+            name: case.name.clone(),
+            args: args.clone(),
+            code: 0,
+            stderr: String::new(),
+            stderr_nonroot: None,
+            stdout: None,
+            stdout_contains: Vec::new(),
+            stdin: None,
+            env: case.env.clone(),
+            files: BTreeMap::new(),
+            bytes: BTreeMap::new(),
+            allow: Vec::new(),
+            ignore_builtin_warnings: false,
+            setup: None,
+            before: Vec::new(),
+        };
+        let output = command(&earlier, dir).output().expect("protest runs");
+        assert!(
+            output.status.success(),
+            "case `{}`: `before` command {args:?} failed: {}",
+            case.name,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
     let before = files_under(dir);
     let mut child = command(case, dir).spawn().expect("protest runs");
     if let Some(input) = &case.stdin {

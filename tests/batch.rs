@@ -36,7 +36,7 @@ fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
 /// `protest write mamai --date DATE ARGS…`.
 fn write_cmd(args: &[&str]) -> assert_cmd::Command {
     let mut cmd = protest();
-    cmd.args(["write", "mamai", "--date", DATE]).args(args);
+    cmd.args(["write", "mamai", "--as-of", DATE]).args(args);
     cmd
 }
 
@@ -231,7 +231,7 @@ fn csv_columns_fill_the_sender_block_extra_fields_and_personal_paragraphs() {
     );
     let out = tmp.path().join("out");
     let (code, _, err) = run(protest()
-        .args(["write", "branch", "--date", DATE, "--senders", s(&csv)])
+        .args(["write", "branch", "--as-of", DATE, "--senders", s(&csv)])
         .args(["--letters", s(&letters_dir), "--out", s(&out)]));
     assert_eq!(code, 0, "{err}");
     let written = letters(&out);
@@ -546,7 +546,7 @@ fn a_killed_run_leaves_only_whole_letters_and_a_rerun_completes_it() {
     let args = [
         "write",
         "mamai",
-        "--date",
+        "--as-of",
         DATE,
         "--to",
         "gb-london",
@@ -816,10 +816,16 @@ fn text_batch_one_file_per_member_with_a_manifest() {
     let rows = 300;
     let csv = write(tmp.path(), "s.csv", members(rows));
     let (out, err) = batch_twice(tmp.path(), &["--to", "gb-london", "--senders", s(&csv)]);
+    // `mamai` has no alternatives: every member's letter is the same text.
     assert_eq!(
         err,
         format!(
-            "{rows} letters in {}: {rows} written, 0 already there, 0 skipped, 0 failed\n",
+            "warning: {rows} letters of `mamai` to gb-london would have 1 distinct text between \
+             them ({rows} copies of one): officials and mail filters discount letters the same \
+             but for the sender's details\n  help: `mamai` (en-GB) can take 1 wording; give a \
+             letter more with {{{{#vary}}}} alternatives (letters/README.md, \"Alternatives\"), or \
+             give each sender a paragraph of their own in a `personal` column\n\
+             {rows} letters in {}: {rows} written, 0 already there, 0 skipped, 0 failed\n",
             out.display()
         )
     );
@@ -1031,7 +1037,7 @@ fn a_signal_stops_the_run_between_letters_leaves_no_temporary_file_and_a_true_ma
         let args = [
             "write",
             "mamai",
-            "--date",
+            "--as-of",
             DATE,
             "--to",
             "gb-london",
@@ -1099,7 +1105,7 @@ fn a_signal_leaves_no_part_of_a_single_output() {
         let args = [
             "write",
             "mamai",
-            "--date",
+            "--as-of",
             DATE,
             "--to",
             "gb-london",
@@ -1179,11 +1185,12 @@ fn a_rerun_on_another_day_continues_the_run_with_its_date() {
     // Tuesday, without --date: the run goes on, dated Monday, and says so.
     let (code, _, err) = run(protest().args(args).env("SOURCE_DATE_EPOCH", tuesday));
     assert_eq!(code, 0, "{err}");
+    // (After the warning that 700 members send one text: `mamai` has no alternatives.)
     assert!(
-        err.starts_with(&format!(
+        err.lines().any(|line| line.starts_with(&format!(
             "note: continuing the run of 2017-05-01 recorded in {}: its letters keep that date",
             out.join("manifest.jsonl").display()
-        )),
+        ))),
         "{err}"
     );
     assert_eq!(
@@ -1198,7 +1205,7 @@ fn a_rerun_on_another_day_continues_the_run_with_its_date() {
     assert_eq!(entries[0]["run"]["date"], "2017-05-01");
     for bytes in letters(&out).values() {
         let text = std::str::from_utf8(bytes).unwrap();
-        assert!(text.contains("\n1 May 2017\n"), "{text}");
+        assert!(text.contains("\n1\u{a0}May 2017\n"), "{text}");
     }
     let manifest_done = std::fs::read(out.join("manifest.jsonl")).unwrap();
     assert_ne!(manifest_done, manifest_monday);
@@ -1206,7 +1213,7 @@ fn a_rerun_on_another_day_continues_the_run_with_its_date() {
     // Tuesday with --date: what differs is said, and nothing is touched.
     for (extra, what) in [
         (
-            vec!["--date", "2017-05-02"],
+            vec!["--as-of", "2017-05-02"],
             "its letters are dated 2017-05-01, these would be dated 2017-05-02",
         ),
         (vec!["--format", "eml"], "its format was text, this is eml"),
@@ -1252,7 +1259,7 @@ fn a_rerun_on_another_day_continues_the_run_with_its_date() {
     // --force writes the new run over the old.
     let (code, _, err) = run(protest()
         .args(args)
-        .args(["--date", "2017-05-02", "--force"])
+        .args(["--as-of", "2017-05-02", "--force"])
         .env("SOURCE_DATE_EPOCH", tuesday));
     assert_eq!(code, 0, "{err}");
     let entries = check_manifest(&out, "text", 700);
@@ -1327,7 +1334,7 @@ fn a_manifest_is_never_replaced_by_a_worse_one() {
         .collect();
     std::fs::write(&path, &without_run).unwrap();
     let (code, _, err) = run(protest()
-        .args(["write", "mamai", "--date", "2017-05-02"])
+        .args(["write", "mamai", "--as-of", "2017-05-02"])
         .args(args));
     assert_eq!(code, 73, "{err}");
     assert!(err.contains("already exists"), "{err}");
@@ -1460,7 +1467,7 @@ fn devices_pipes_and_links_to_devices_are_never_read() {
     check_manifest(&via_fifo, "text", 2);
     let via_substitution = tmp.path().join("subst-out");
     let script = format!(
-        "exec \"$0\" write mamai --date {DATE} --to gb-london --senders <(printf 'name\\nAnn Lee\\nBob Roe\\n') --out '{}'",
+        "exec \"$0\" write mamai --as-of {DATE} --to gb-london --senders <(printf 'name\\nAnn Lee\\nBob Roe\\n') --out '{}'",
         via_substitution.display()
     );
     let status = StdCommand::new("bash")
@@ -1495,7 +1502,7 @@ fn a_closed_standard_output_is_exit_74_and_stops_the_run() {
             .args([
                 "write",
                 "mamai",
-                "--date",
+                "--as-of",
                 DATE,
                 "--to",
                 "gb-london",
@@ -1557,7 +1564,7 @@ fn a_signal_before_anything_is_written_ends_the_run_at_once() {
             .args([
                 "write",
                 "mamai",
-                "--date",
+                "--as-of",
                 DATE,
                 "--to",
                 "gb-london",
@@ -1603,7 +1610,7 @@ fn a_rerun_interrupted_keeps_every_earlier_line_whose_letter_is_there() {
     let args = [
         "write",
         "mamai",
-        "--date",
+        "--as-of",
         DATE,
         "--to",
         "gb-london",

@@ -58,7 +58,7 @@ fn source_date_epoch_wins_over_the_clock_and_is_utc() {
             .env("SOURCE_DATE_EPOCH", "1464307199")
             .args(["write", "zhanaozen", "--to", "gb-london", "--name", "A"]));
         assert_eq!(code, 0, "{err}");
-        assert!(out.contains("\n26 May 2016\n"), "{out}");
+        assert!(out.contains("\n26\u{a0}May 2016\n"), "{out}");
     }
 }
 
@@ -150,7 +150,11 @@ fn dates_outside_1900_to_2200_are_refused() {
         );
     }
     for date in ["1900-01-01", "2200-12-31"] {
-        let (code, _, err) = run(protest().args([
+        let (code, _, err) = run(protest().args(["letters", "--date", date]));
+        assert_eq!(code, 0, "{date}: {err}");
+    }
+    let write = |date: &str| {
+        run(protest().args([
             "write",
             "zhanaozen",
             "--to",
@@ -159,9 +163,17 @@ fn dates_outside_1900_to_2200_are_refused() {
             "A",
             "--date",
             date,
-        ]));
-        assert_eq!(code, 0, "{date}: {err}");
-    }
+        ]))
+    };
+    let (code, _, err) = write("2200-12-31");
+    assert_eq!(code, 0, "{err}");
+    // A day in range, but before what the letter describes: refused for that, not the range.
+    let (code, _, err) = write("1900-01-01");
+    assert_eq!(code, 65, "{err}");
+    assert!(
+        err.starts_with("error: letter `zhanaozen` describes the fact of May 2011; it cannot be dated 1 January 1900"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -4,8 +4,8 @@
 use common::python;
 use mail_parser::mailbox::mbox::MessageIterator;
 use mail_parser::{MessageParser, MimeHeaders};
-use protest::compose::date::Date;
 use protest::compose::{Block, Letter, RecipientBlock, SenderBlock};
+use protest::date::Date;
 use protest::error::ErrorKind;
 use protest::render::email::*;
 use protest::render::text::render_body;
@@ -36,6 +36,7 @@ fn letter() -> Letter {
                 "London SW1Y 5EA".into(),
             ],
             email: Some("london@mfa.kz.test".into()),
+            email_name: None,
             address_missing: false,
         },
         subject: "Жанболат Мамай бостандыққа шығарылсын".into(),
@@ -181,8 +182,11 @@ fn eml_with_pdf_attachment() {
     assert_eq!(att.contents(), pdf.as_slice());
     let ct = att.content_type().unwrap();
     assert_eq!((ct.ctype(), ct.subtype()), ("application", Some("pdf")));
-    // A Kazakh subject is no file name for every client: the template id is.
-    assert_eq!(att.attachment_name(), Some("mamay.pdf"));
+    // The subject names the attachment in every language (RFC 2231 where it is not ASCII).
+    assert_eq!(
+        att.attachment_name(),
+        Some("Жанболат Мамай бостандыққа шығарылсын.pdf")
+    );
 
     let a = ascii_letter(1);
     let msg_bytes = render_eml(&a, &o).unwrap();
@@ -287,7 +291,11 @@ print(json.dumps({
     let pdf_json: Vec<serde_json::Value> = pdf.iter().map(|&b| b.into()).collect();
     assert_eq!(
         v["attachments"],
-        serde_json::json!([["application/pdf", "mamay.pdf", pdf_json]])
+        serde_json::json!([[
+            "application/pdf",
+            "Жанболат Мамай бостандыққа шығарылсын.pdf",
+            pdf_json
+        ]])
     );
 }
 
@@ -406,7 +414,7 @@ fn an_mbox_holds_the_eml_drafts_of_its_senders_whatever_the_threads() {
         cmd.args([
             "write",
             "mamai",
-            "--date",
+            "--as-of",
             "2017-05-01",
             "--to",
             "gb-london",

@@ -5,6 +5,9 @@
 
 use std::path::Path;
 
+#[path = "../fuzz/src/lib.rs"]
+mod fuzzing;
+
 fn replay(target: &str, run: impl Fn(&[u8])) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fuzz_regressions")
@@ -24,7 +27,7 @@ fn replay(target: &str, run: impl Fn(&[u8])) {
 fn template_inputs() {
     replay("template", |bytes| {
         if let Ok(text) = std::str::from_utf8(bytes) {
-            protest::fuzzing::template(text);
+            fuzzing::template(text);
         }
     });
 }
@@ -33,12 +36,12 @@ fn template_inputs() {
 fn directory_inputs() {
     replay("directory", |bytes| {
         if let Ok(text) = std::str::from_utf8(bytes) {
-            protest::fuzzing::directory(text);
+            fuzzing::directory(text);
         }
     });
 }
 
 #[test]
 fn senders_inputs() {
-    replay("senders", protest::fuzzing::senders);
+    replay("senders", fuzzing::senders);
 }

@@ -16,7 +16,7 @@ fn write_mamai_to_london() -> assert_cmd::Command {
         "mamai",
         "--to",
         "gb-london",
-        "--date",
+        "--as-of",
         "2017-05-01",
     ]);
     cmd
@@ -39,7 +39,7 @@ fn the_saved_profile_signs_unless_flags_override_it_or_no_profile_ignores_it() {
     let write = |args: &[&str]| {
         run(protest()
             .env("XDG_CONFIG_HOME", config.path())
-            .args(["write", "mamai", "--date", "2017-05-01"])
+            .args(["write", "mamai", "--as-of", "2017-05-01"])
             .args(args))
     };
 
@@ -93,7 +93,7 @@ fn a_senders_csv_is_not_mixed_with_the_profile() {
             "mamai",
             "--to",
             "gb-london",
-            "--date",
+            "--as-of",
             "2017-05-01",
         ])
         .arg("--senders")
@@ -170,6 +170,16 @@ fn exports_of_each_tool_and_language_fill_the_senders_fields() {
             ],
         ),
         (
+            // Anyone could answer: Forms recorded "anonymous", the form asked the name.
+            "microsoft-forms-anonymous.csv",
+            &[
+                "Ann Lee",
+                "Teamsters Local 100",
+                "Washington 20001",
+                "ann.lee@example.org",
+            ],
+        ),
+        (
             "action-network.csv",
             &[
                 "Ann Lee",
@@ -215,7 +225,7 @@ fn exports_of_each_tool_and_language_fill_the_senders_fields() {
                 "mamai",
                 "--to",
                 "gb-london",
-                "--date",
+                "--as-of",
                 "2017-05-01",
             ])
             .arg("--senders")
@@ -235,7 +245,7 @@ fn columns_nothing_reads_are_listed_by_a_dry_run_and_warned_about_once() {
             "mamai",
             "--to",
             "gb-london",
-            "--date",
+            "--as-of",
             "2017-05-01",
             "--dry-run",
         ])
@@ -286,7 +296,7 @@ fn the_town_and_postcode_reach_the_sender_block_and_the_pdf_return_line() {
         "mamai",
         "--to",
         "de-berlin",
-        "--date",
+        "--as-of",
         "2017-05-01",
         "--name",
         "Ann Lee",
@@ -343,7 +353,7 @@ fn a_pdf_is_not_written_onto_a_terminal() {
         "mamai",
         "--to",
         "gb-london",
-        "--date",
+        "--as-of",
         "2017-05-01",
     ])
     .args(["--name", "Ann Lee", "--format", "pdf"])
@@ -379,7 +389,7 @@ fn all_without_out_is_refused_before_any_warning() {
         "--all",
         "--name",
         "Ann Lee",
-        "--date",
+        "--as-of",
         "2017-05-01",
     ]));
     assert_eq!(code, 2);
@@ -399,7 +409,7 @@ fn quiet_silences_warnings_notes_and_summaries_but_not_errors() {
     let loud = |quiet: bool| {
         let mut cmd = protest();
         cmd.env("XDG_CONFIG_HOME", config.path())
-            .args(["write", "mamai", "--all", "--date", "2017-05-01", "--out"])
+            .args(["write", "mamai", "--all", "--as-of", "2017-05-01", "--out"])
             .arg(dir.path())
             .arg("--force");
         if quiet {
@@ -436,7 +446,7 @@ fn ids_of_letters_and_missions_are_found_in_any_case() {
         "gb-london",
         "--name",
         "Ann Lee",
-        "--date",
+        "--as-of",
         "2017-05-01",
     ]));
     assert_eq!(lower.0, 0, "{}", lower.2);
@@ -448,7 +458,7 @@ fn ids_of_letters_and_missions_are_found_in_any_case() {
             mission,
             "--name",
             "Ann Lee",
-            "--date",
+            "--as-of",
             "2017-05-01",
         ]));
         assert_eq!(code, 0, "{letter} {mission}: {err}");
@@ -525,7 +535,7 @@ fn a_mailto_link_is_warned_about_only_beyond_what_mail_clients_take() {
             "gb-london",
             "--name",
             "Ann Lee",
-            "--date",
+            "--as-of",
             "2017-05-01",
             "--format",
             "mailto",
@@ -683,9 +693,10 @@ fn the_version_says_how_current_the_data_is() {
     let (code, out, _) = run(protest().arg("--version"));
     assert_eq!(code, 0);
     // The newest verification in the directory, or a prisoner's newer news.
-    let directory =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("embassies.toml"))
-            .unwrap();
+    let directory = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("campaigns/kazakhstan/embassies.toml"),
+    )
+    .unwrap();
     let newest = directory
         .lines()
         .filter_map(|l| l.strip_prefix("verified = \""))

@@ -7,8 +7,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use protest::compose::date::Date;
 use protest::compose::{Block, Letter, RecipientBlock, SenderBlock};
+use protest::date::Date;
 use protest::render::pdf::{check, layout_letter, page_label, render_pdf, Paper, PdfOptions};
 
 const MM: f32 = 72.0 / 25.4;
@@ -47,6 +47,7 @@ fn letter(country: &str) -> Letter {
                     "Washington, DC 20036".into(),
                 ],
                 email: None,
+                email_name: None,
                 address_missing: false,
             }
         } else {
@@ -60,6 +61,7 @@ fn letter(country: &str) -> Letter {
                     "London SW1Y 5EA".into(),
                 ],
                 email: None,
+                email_name: None,
                 address_missing: false,
             }
         },
@@ -721,7 +723,7 @@ fn write_batch(csv: &Path, args: &[&str]) {
         "mamai",
         "--to",
         "gb-london",
-        "--date",
+        "--as-of",
         "2017-05-01",
     ])
     .arg("--senders")
@@ -809,7 +811,7 @@ fn a_combined_pdf_is_every_letter_or_none() {
             "mamai",
             "--to",
             "gb-london",
-            "--date",
+            "--as-of",
             "2017-05-01",
         ])
         .arg("--senders")

@@ -54,7 +54,7 @@ fn write_pdfs(csv: &Path, out: &Path, jobs: &str) -> BTreeMap<String, Vec<u8>> {
                 "mamai",
                 "--to",
                 "gb-london",
-                "--date",
+                "--as-of",
                 "2017-05-01",
             ])
             .arg("--senders")
@@ -200,7 +200,13 @@ fn a_letter_that_draws_most_of_the_face_embeds_it_all_and_copies_out() {
     let (code, _, err) = common::run(
         common::protest()
             .args(["write", "mamai", "--to", "gb-london", "--name", "Ann Lee"])
-            .args(["--date", "2017-05-01", "--format", "pdf", "--personal-file"])
+            .args([
+                "--as-of",
+                "2017-05-01",
+                "--format",
+                "pdf",
+                "--personal-file",
+            ])
             .arg(&personal)
             .arg("-o")
             .arg(&pdf),

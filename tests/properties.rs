@@ -7,10 +7,17 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use proptest::sample::select;
-use protest::catalog::{Catalog, Origin, Sender};
-use protest::compose::{compose, compose_with, date::Date, Facts, MissionData, Request};
+use protest::catalog::{Catalog, Sender};
+use protest::compose::{compose, compose_with, Facts, MissionData, Request};
+use protest::date::Date;
+use protest::origin::Origin;
 use protest::render::pdf::{Paper, PdfOptions};
 use protest::render::{self, Format, RenderOptions};
+
+// The fuzz targets' invariants; only `check_letter` is used here.
+#[path = "../fuzz/src/lib.rs"]
+#[allow(dead_code)]
+mod fuzzing;
 
 fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
@@ -90,7 +97,7 @@ proptest! {
         if let Ok(letter) = letter_for(&sender, personal.as_deref()) {
             // No control character, no invisible name, no empty address
             // line, and text and eml the same bytes twice.
-            protest::fuzzing::check_letter(&letter, &sender.name);
+            fuzzing::check_letter(&letter, &sender.name);
             let again = letter_for(&sender, personal.as_deref()).unwrap();
             prop_assert_eq!(render::text::render(&letter), render::text::render(&again));
             // A batch checks each letter with render::pdf::check before it
@@ -162,10 +169,20 @@ fn catalog_with_sender_readers() -> &'static Catalog {
                 "{{#if (eq sender.country \"GB\")}}Dear{{else}}Hello{{/if}} {{extra.branch}}.",
             ),
             ("reads-subject", "A letter."),
+            // Alternatives: the choice follows the sender's name and email,
+            // which no field the text reads gives away.
+            (
+                "vary",
+                "{{#vary}}\nI write.\n{{or}}\nI am writing.\n{{or}}\nThis letter asks.\n{{/vary}}\n\n\
+                 {{#if sender.org}}{{#vary}}For {{sender.org}}.{{or}}On behalf of {{sender.org}}.{{/vary}}{{/if}}\n\n\
+                 {{#each demands}}{{#vary}}- {{this}}\n{{or}}- Please: {{this}}\n{{/vary}}{{/each}}",
+            ),
+            ("vary-subject", "{{#vary}}Yours{{or}}Sincerely{{/vary}}, {{extra.branch}}."),
         ];
         for (id, body) in bodies {
             let subject = match id {
                 "reads-subject" => "From {{sender.name}}",
+                "vary-subject" => "{{#vary}}A subject{{or}}Our subject{{or}}The subject{{/vary}}",
                 _ => "A subject",
             };
             let text = format!(
@@ -189,8 +206,13 @@ fn a_member() -> impl Strategy<Value = (Sender, serde_json::Map<String, serde_js
         prop::option::of(select(vec!["1 High St", "2 Mill Rd"])),
         prop::option::of(select(vec!["GB", "DE"])),
         select(vec!["", "North", "South"]),
+        prop::option::of(select(vec![
+            "a@example.org",
+            "B@Example.org",
+            "c@example.org",
+        ])),
     )
-        .prop_map(|(name, org, role, street, country, branch)| {
+        .prop_map(|(name, org, role, street, country, branch, email)| {
             let sender = Sender {
                 name: name.into(),
                 org: org.map(str::to_string),
@@ -198,6 +220,7 @@ fn a_member() -> impl Strategy<Value = (Sender, serde_json::Map<String, serde_js
                 address: street.into_iter().map(str::to_string).collect(),
                 town: Some("Leeds".into()),
                 country: country.map(str::to_string),
+                email: email.map(str::to_string),
                 ..Sender::default()
             };
             let mut extra = serde_json::Map::new();
@@ -216,7 +239,8 @@ proptest! {
         let catalog = catalog_with_sender_readers();
         let mission = catalog.mission("gb-london").unwrap();
         let date = Date::parse("2017-05-01").unwrap();
-        for (id, template) in &catalog.templates {
+        for template in catalog.all_templates() {
+            let id = template.engine_id();
             let mut shared = MissionData::new(catalog, template, mission, date, Facts::Ignored).unwrap();
             for (sender, extra) in &members {
                 let request = Request {

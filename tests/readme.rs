@@ -8,7 +8,7 @@ mod markdown;
 
 use std::path::Path;
 
-use common::{example_sender, protest};
+use common::{copy_dir, example_campaigns, example_sender, protest};
 
 /// Lines that are not run, by their start, and why. A README line can also
 /// say so itself with a trailing `# not run`.
@@ -87,6 +87,7 @@ fn workspace() -> tempfile::TempDir {
     std::fs::create_dir_all(dir.join("examples")).unwrap();
     std::fs::create_dir_all(dir.join("home")).unwrap();
     std::fs::copy(example_sender(), dir.join("examples/sender.toml")).unwrap();
+    copy_dir(&example_campaigns(), &dir.join("examples/campaigns"));
     std::fs::copy(example_sender(), dir.join("me.toml")).unwrap();
     std::fs::write(dir.join("members.csv"), MEMBERS).unwrap();
     std::fs::write(

@@ -1,679 +1,76 @@
-//! `protest send` against a real SMTP server: Python's aiosmtpd, started by
-//! each test on 127.0.0.1 (tests/smtp/server.py), which records what it
-//! receives. Nothing here connects anywhere else.
-//!
-//! The rule "STARTTLS is required unless the server is on this computer" is
-//! checked with PROTEST_SMTP_REQUIRE_TLS=1, which makes the client treat the
-//! local server as it treats a remote one (it can only make it stricter).
+//! `protest send` keeps "exactly once" whatever the user does (issue 19),
+//! against a real SMTP server on 127.0.0.1 (tests/common/smtp.rs): one
+//! identity per message whatever path reaches it, one run per send log, an
+//! honest stop on a signal, only the drafts `write` made from a batch
+//! folder, bounded inputs, safe settings, TLS as real set-ups have it, and
+//! outcomes counted as they are. A test per rule; delivery itself is tested
+//! in tests/send_delivery.rs.
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{example_sender, protest, run};
+use common::smtp::*;
+use common::{protest, run};
 use serde_json::Value;
 
-const DATE: &str = "2026-11-30";
-const PASSWORD: &str = "correct horse battery staple";
-
-/// The SMTP server of one test; killed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-    /// smtps for a server that speaks TLS from the first byte.
-    scheme: &'static str,
-    dir: PathBuf,
-}
-
-impl Server {
-    fn start(tmp: &Path, extra: &[&str]) -> Server {
-        let dir = tmp.join("received");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/server.py");
-        let mut child = Command::new(python())
-            .arg(&script)
-            .args(["--dir", s(&dir), "--user", "branch", "--password", PASSWORD])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 runs the test SMTP server");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("the SMTP server printed no port: {line:?}"));
-        let scheme = if extra.contains(&"--implicit-tls") {
-            "smtps"
-        } else {
-            "smtp"
-        };
-        Server {
-            child,
-            port,
-            scheme,
-            dir,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("{}://127.0.0.1:{}", self.scheme, self.port)
-    }
-
-    /// Every message received, in order: (envelope and times, bytes).
-    fn received(&self) -> Vec<(Value, Vec<u8>)> {
-        let mut metas: Vec<PathBuf> = match std::fs::read_dir(&self.dir) {
-            Ok(entries) => entries
-                .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|e| e == "json"))
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-        metas.sort();
-        metas
-            .into_iter()
-            .map(|meta| {
-                let value = serde_json::from_slice(&std::fs::read(&meta).unwrap()).unwrap();
-                (value, std::fs::read(meta.with_extension("eml")).unwrap())
-            })
-            .collect()
-    }
-
-    fn received_ids(&self) -> Vec<String> {
-        self.received()
-            .iter()
-            .map(|(_, bytes)| header(bytes, "Message-ID"))
-            .collect()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A Python that has aiosmtpd: the one on PATH, or Debian's (python3-aiosmtpd,
-/// which .ci/install-test-tools installs) when PATH has another.
-fn python() -> &'static str {
-    let has = |python: &str| {
-        Command::new(python)
-            .args(["-c", "import aiosmtpd"])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if has("python3") {
-        "python3"
-    } else {
-        assert!(
-            has("/usr/bin/python3"),
-            "the send tests need Python's aiosmtpd: run .ci/install-test-tools"
-        );
-        "/usr/bin/python3"
-    }
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
-/// `count` drafts to the London embassy, one per member, written by
-/// `protest write`. Member 2's own paragraph starts a line with a dot, which
-/// SMTP must stuff and unstuff.
-fn drafts(tmp: &Path, count: usize) -> PathBuf {
-    let mut csv = String::from("name,email,personal\n");
-    for i in 1..=count {
-        let personal = if i == 2 {
-            ".A line that starts with a dot."
-        } else {
-            "I write as a member of the branch."
-        };
-        csv.push_str(&format!("Member {i},member{i}@example.org,{personal}\n"));
-    }
-    let csv_path = tmp.join("members.csv");
-    std::fs::write(&csv_path, csv).unwrap();
-    let out = tmp.join("drafts");
-    let (code, _, err) = run(protest()
-        .args([
-            "write",
-            "mamai-restrictions",
-            "--date",
-            DATE,
-            "--to",
-            "gb-london",
-        ])
-        .args([
-            "--senders",
-            s(&csv_path),
-            "--format",
-            "eml",
-            "--out",
-            s(&out),
-        ]));
-    assert_eq!(code, 0, "{err}");
-    out
-}
-
-/// `protest send PATH` to `server`, logged in, in a clean configuration.
-fn send(tmp: &Path, server: &Server, path: &Path) -> assert_cmd::Command {
-    let mut cmd = protest();
-    cmd.env("XDG_CONFIG_HOME", tmp.join("config"))
+/// `protest send PATHS... ARGS...` run in `cwd`, logged in, in a clean configuration.
+fn send_from(
+    tmp: &Path,
+    server: &Server,
+    cwd: &Path,
+    paths: &[&str],
+    args: &[&str],
+) -> (i32, String, String) {
+    run(protest()
+        .current_dir(cwd)
+        .env("XDG_CONFIG_HOME", tmp.join("config"))
+        .env("XDG_STATE_HOME", tmp.join("state"))
         .env("PROTEST_SMTP_PASSWORD", PASSWORD)
         .env_remove(REQUIRE_TLS)
         .env_remove("SSL_CERT_FILE")
-        .env_remove("SSL_CERT_DIR")
-        .args(["send", s(path), "--smtp", &server.url(), "--user", "branch"]);
-    cmd
+        .arg("send")
+        .args(paths)
+        .args(["--smtp", &server.url(), "--user", "branch"])
+        .args(["--insecure-plain-auth", "--yes", "--rate", "unlimited"])
+        .args(args))
 }
 
-const REQUIRE_TLS: &str = "PROTEST_SMTP_REQUIRE_TLS";
-
-/// One header's value, unfolded, read by Python's email package.
-fn header(message: &[u8], name: &str) -> String {
-    parse_with_python(message, &format!("print(m[{name:?}] or '', end='')"))
-}
-
-fn parse_with_python(message: &[u8], statement: &str) -> String {
-    let script = format!(
-        "import sys, email, email.policy\n\
-         m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)\n\
-         {statement}\n"
-    );
-    let mut child = Command::new("python3")
-        .env("PYTHONIOENCODING", "utf-8")
-        .args(["-c", &script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(message).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn eml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
-        .collect();
-    files.sort();
-    files
-}
-
-/// The draft as the server should receive it: the same bytes, without
-/// `X-Unsent`, with the `Date` the server got.
-fn as_sent(draft: &[u8], received: &[u8]) -> Vec<u8> {
-    let date_line = |bytes: &[u8]| {
-        String::from_utf8_lossy(bytes)
-            .lines()
-            .find(|l| l.starts_with("Date: "))
-            .unwrap()
-            .to_string()
-    };
-    String::from_utf8(draft.to_vec())
-        .unwrap()
-        .replace("X-Unsent: 1\r\n", "")
-        .replace(&date_line(draft), &date_line(received))
-        .into_bytes()
-}
-
-fn log_events(dir: &Path) -> Vec<Value> {
-    std::fs::read_to_string(dir.join("send-log.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-#[test]
-fn every_draft_arrives_once_with_its_bytes_intact() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &[]);
-    let dir = drafts(tmp.path(), 4);
-    let (code, _, err) =
-        run(send(tmp.path(), &server, &dir).args(["--yes", "--rate", "unlimited"]));
-    assert_eq!(code, 0, "{err}");
-    assert!(err.contains("sent 4 messages via 127.0.0.1"), "{err}");
-
-    let received = server.received();
-    assert_eq!(received.len(), 4);
-    for draft in eml_files(&dir) {
-        let bytes = std::fs::read(&draft).unwrap();
-        let id = header(&bytes, "Message-ID");
-        let copies: Vec<_> = received
-            .iter()
-            .filter(|(_, got)| header(got, "Message-ID") == id)
-            .collect();
-        assert_eq!(
-            copies.len(),
-            1,
-            "{} arrived {} times",
-            draft.display(),
-            copies.len()
-        );
-        let (meta, got) = copies[0];
-        assert_eq!(
-            *got,
-            as_sent(&bytes, got),
-            "{} changed on the way",
-            draft.display()
-        );
-        assert_eq!(meta["rcpt_tos"], serde_json::json!(["london@mfa.kz"]));
-        assert_eq!(
-            meta["mail_from"],
-            header(&bytes, "From").split(['<', '>']).nth(1).unwrap()
-        );
-        assert_eq!(meta["authenticated"], true);
-        // The Date is the time of sending, not the letter's midnight.
-        let age = parse_with_python(
-            got,
-            "import email.utils, time\nprint(abs(time.time() - m['Date'].datetime.timestamp()), end='')",
-        );
-        assert!(age.parse::<f64>().unwrap() < 600.0, "Date is {age}s off");
-        assert_eq!(header(got, "X-Unsent"), "");
+/// Each Message-ID the server received, with how many times.
+fn arrivals(server: &Server) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for id in server.received_ids() {
+        *counts.entry(id).or_insert(0) += 1;
     }
-    let dotted = received
-        .iter()
-        .find(|(_, got)| header(got, "From").contains("Member 2"))
-        .unwrap();
-    assert!(String::from_utf8_lossy(&dotted.1).contains("\r\n.A line that starts with a dot."));
-
-    // A second run finds everything in the log and sends nothing.
-    let (code, _, err) = run(send(tmp.path(), &server, &dir).args(["--yes"]));
-    assert_eq!(code, 0, "{err}");
-    assert!(
-        err.contains("nothing to send: the log says all 4 drafts were accepted"),
-        "{err}"
-    );
-    // A note like any other: -q silences it.
-    let (code, _, err) = run(send(tmp.path(), &server, &dir).args(["--yes", "-q"]));
-    assert_eq!((code, err.as_str()), (0, ""));
-    assert_eq!(server.received().len(), 4);
+    counts
 }
 
-#[test]
-fn the_rate_spaces_the_messages() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &[]);
-    let dir = drafts(tmp.path(), 4);
-    let (code, _, err) = run(send(tmp.path(), &server, &dir).args(["--yes", "--rate", "300/min"]));
-    assert_eq!(code, 0, "{err}");
-    let times: Vec<f64> = server
-        .received()
-        .iter()
-        .map(|(meta, _)| meta["mail_time"].as_f64().unwrap())
-        .collect();
-    assert_eq!(times.len(), 4);
-    // 300/min is one every 0.2 s. The server's clock reads the MAIL commands;
-    // its own scheduling may delay one reading a little, never the whole run.
-    let span = times[3] - times[0];
-    assert!(span >= 3.0 * 0.2 * 0.9, "4 messages in {span:.3}s");
-    for pair in times.windows(2) {
-        assert!(
-            pair[1] - pair[0] >= 0.1,
-            "messages {:.3}s apart",
-            pair[1] - pair[0]
-        );
-    }
+fn message_id(path: &Path) -> String {
+    header(&std::fs::read(path).unwrap(), "Message-ID")
 }
 
-#[test]
-fn a_run_killed_mid_way_is_completed_by_the_next_without_duplicates() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &[]);
-    let dir = drafts(tmp.path(), 8);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_protest"))
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
-        .env_remove(REQUIRE_TLS)
-        .args(["send", s(&dir), "--smtp", &server.url(), "--user", "branch"])
-        .args(["--yes", "--rate", "240/min"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while server.received().len() < 3 {
-        assert!(Instant::now() < deadline, "the first run sent nothing");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.kill().unwrap(); // SIGKILL: no clean-up of any kind
-    child.wait().unwrap();
-    let before = server.received().len();
-    assert!(before < 8, "the first run finished before it was killed");
-
-    let (code, _, err) = run(send(tmp.path(), &server, &dir).args(["--yes", "--rate", "0"]));
-    assert_eq!(code, 0, "{err}");
-    let ids = server.received_ids();
-    let mut distinct = ids.clone();
-    distinct.sort();
-    distinct.dedup();
-    assert_eq!(distinct.len(), 8, "every draft arrived");
-    assert!(
-        ids.len() <= 9,
-        "{} messages for 8 drafts: more than one duplicate",
-        ids.len()
-    );
+fn signal(child: &std::process::Child, signal: i32) {
+    // SAFETY: kill on the id of a child this test started and still waits for.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
 }
 
-#[test]
-fn a_refused_recipient_is_recorded_while_the_others_go() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &["--reject", "bern@mfa.kz"]);
-    let dir = tmp.path().join("drafts");
-    let (code, _, err) = run(protest()
-        .args([
-            "write",
-            "mamai-restrictions",
-            "--date",
-            DATE,
-            "--sender",
-            s(&example_sender()),
-        ])
-        .args(["--to", "gb-london", "--to", "ch-bern", "--to", "ge-tbilisi"])
-        .args(["--format", "eml", "--out", s(&dir)]));
-    assert_eq!(code, 0, "{err}");
-
-    let (code, _, err) = run(send(tmp.path(), &server, &dir).args(["--yes", "--rate", "0"]));
-    assert_eq!(code, 1, "{err}");
-    assert!(
-        err.contains("to bern@mfa.kz: 550 5.1.1 <bern@mfa.kz>: mailbox unavailable"),
-        "{err}"
-    );
-    assert!(err.contains("1 recipient refused for good"), "{err}");
-    let to: Vec<Value> = server
-        .received()
-        .iter()
-        .map(|(meta, _)| meta["rcpt_tos"][0].clone())
-        .collect();
-    assert_eq!(to, ["london@mfa.kz", "tbilisi@mfa.kz"]);
-    let rejected: Vec<Value> = log_events(&dir)
-        .into_iter()
-        .filter(|e| e["event"] == "rejected")
-        .collect();
-    assert_eq!(rejected.len(), 1);
-    assert_eq!(
-        rejected[0]["recipients"],
-        serde_json::json!(["bern@mfa.kz"])
-    );
-    assert!(rejected[0]["reply"].as_str().unwrap().starts_with("550 "));
-
-    // Again: only the refused one is tried, and the others do not go twice.
-    let (code, _, err) = run(send(tmp.path(), &server, &dir).args(["--yes", "--rate", "0"]));
-    assert_eq!(code, 1, "{err}");
-    assert_eq!(server.received().len(), 2);
-}
+// --- Rule 1: one identity per message, not per path ---------------------------
 
 #[test]
-fn a_deferred_message_is_tried_again() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &["--defer-once", "london@mfa.kz"]);
-    let dir = drafts(tmp.path(), 2);
-    let (code, _, err) = run(send(tmp.path(), &server, &dir).args(["--yes", "--rate", "0"]));
-    assert_eq!(code, 0, "{err}");
-    let mut ids = server.received_ids();
-    ids.sort();
-    let mut drafted: Vec<String> = eml_files(&dir)
-        .iter()
-        .map(|p| header(&std::fs::read(p).unwrap(), "Message-ID"))
-        .collect();
-    drafted.sort();
-    assert_eq!(ids, drafted, "each draft once, the deferred one included");
-    let deferred: Vec<Value> = log_events(&dir)
-        .into_iter()
-        .filter(|e| e["event"] == "deferred")
-        .collect();
-    assert_eq!(deferred.len(), 1);
-    assert!(deferred[0]["reply"].as_str().unwrap().starts_with("451 "));
-}
-
-#[test]
-fn wrong_credentials_stop_the_run_at_once() {
+fn one_message_reached_by_many_paths_is_sent_once() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Server::start(tmp.path(), &[]);
     let dir = drafts(tmp.path(), 3);
-    let (code, out, err) = run(send(tmp.path(), &server, &dir)
-        .env("PROTEST_SMTP_PASSWORD", "wrong password")
-        .args(["--yes", "--rate", "0"]));
-    assert_eq!(code, 77, "{err}");
-    assert!(err.contains("127.0.0.1 refused the login: 535"), "{err}");
-    assert!(!err.contains("wrong password") && !out.contains("wrong password"));
-    assert!(server.received().is_empty());
-}
-
-#[test]
-fn a_remote_server_without_starttls_is_refused_before_the_login() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &[]);
-    let dir = drafts(tmp.path(), 1);
-    for dry_run in [false, true] {
-        let mut cmd = send(tmp.path(), &server, &dir);
-        cmd.env(REQUIRE_TLS, "1").args(["--yes"]);
-        if dry_run {
-            cmd.arg("--dry-run");
-        }
-        let (code, _, err) = run(&mut cmd);
-        assert_eq!(code, 77, "{err}");
-        assert!(err.contains("127.0.0.1 does not offer STARTTLS"), "{err}");
-    }
-    assert!(server.received().is_empty());
-}
-
-/// A CA and a certificate for 127.0.0.1 signed by it, made with openssl.
-fn certificates(dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
-    let ca = dir.join(format!("{name}-ca.pem"));
-    let ca_key = dir.join(format!("{name}-ca.key"));
-    let cert = dir.join(format!("{name}-cert.pem"));
-    let key = dir.join(format!("{name}-key.pem"));
-    let request = dir.join(format!("{name}.csr"));
-    let ext = dir.join(format!("{name}.ext"));
-    std::fs::write(
-        &ext,
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
-    )
-    .unwrap();
-    let openssl = |args: &[&str]| {
-        let out = Command::new("openssl")
-            .args(args)
-            .output()
-            .expect("openssl runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    let new_key = [
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-    ];
-    let mut args = vec!["req", "-x509", "-days", "2", "-subj", "/CN=protest test CA"];
-    args.extend(new_key);
-    args.extend(["-keyout", s(&ca_key), "-out", s(&ca)]);
-    openssl(&args);
-    let mut args = vec!["req", "-subj", "/CN=127.0.0.1"];
-    args.extend(new_key);
-    args.extend(["-keyout", s(&key), "-out", s(&request)]);
-    openssl(&args);
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        s(&request),
-        "-CA",
-        s(&ca),
-        "-CAkey",
-        s(&ca_key),
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-extfile",
-        s(&ext),
-        "-out",
-        s(&cert),
-    ]);
-    (ca, cert, key)
-}
-
-#[test]
-fn starttls_carries_the_login_and_the_letters() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (ca, cert, key) = certificates(tmp.path(), "server");
-    let server = Server::start(tmp.path(), &["--tls", s(&cert), s(&key)]);
-    let dir = drafts(tmp.path(), 2);
-    let (code, _, err) = run(send(tmp.path(), &server, &dir)
-        .env(REQUIRE_TLS, "1")
-        .env("SSL_CERT_FILE", &ca)
-        .args(["--yes", "--rate", "0"]));
-    assert_eq!(code, 0, "{err}");
-    let received = server.received();
-    assert_eq!(received.len(), 2);
-    assert!(received.iter().all(|(meta, _)| meta["tls"] == true));
-}
-
-#[test]
-fn a_certificate_nobody_vouches_for_stops_the_run() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (_, cert, key) = certificates(tmp.path(), "server");
-    let (other_ca, _, _) = certificates(tmp.path(), "other");
-    let server = Server::start(tmp.path(), &["--tls", s(&cert), s(&key)]);
-    let dir = drafts(tmp.path(), 2);
-    let (code, _, err) = run(send(tmp.path(), &server, &dir)
-        .env(REQUIRE_TLS, "1")
-        .env("SSL_CERT_FILE", &other_ca)
-        .args(["--yes", "--rate", "0"]));
-    assert_eq!(code, 77, "{err}");
-    assert!(err.contains("STARTTLS with 127.0.0.1 failed"), "{err}");
-    assert!(server.received().is_empty());
-}
-
-#[test]
-fn without_a_terminal_it_asks_for_yes_and_sends_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &[]);
-    let dir = drafts(tmp.path(), 3);
-    let (code, _, err) = run(&mut send(tmp.path(), &server, &dir));
-    assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("Send 3 messages to 1 recipient address via 127.0.0.1 as 3 senders"),
-        "{err}"
-    );
-    assert!(err.contains("add --yes"), "{err}");
-    assert!(server.received().is_empty());
-    assert!(!dir.join("send-log.jsonl").exists());
-}
-
-#[test]
-fn a_dry_run_logs_in_and_sends_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &[]);
-    let dir = drafts(tmp.path(), 3);
-    let (code, out, err) = run(send(tmp.path(), &server, &dir).args(["--dry-run", "--json"]));
-    assert_eq!(code, 0, "{err}");
-    let report: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(report["would_send"].as_array().unwrap().len(), 3);
-    assert!(server.received().is_empty());
-    assert!(!dir.join("send-log.jsonl").exists());
-
-    // Logging in is part of it: a wrong password fails the dry run too.
-    let (code, _, err) = run(send(tmp.path(), &server, &dir)
-        .env("PROTEST_SMTP_PASSWORD", "nope")
-        .arg("--dry-run"));
-    assert_eq!(code, 77, "{err}");
-}
-
-#[test]
-fn max_sends_part_and_a_rerun_the_rest() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &[]);
-    let dir = drafts(tmp.path(), 5);
-    let (code, out, err) =
-        run(send(tmp.path(), &server, &dir).args(["--yes", "--rate", "0", "--max", "2", "--json"]));
-    assert_eq!(code, 0, "{err}");
-    let report: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(
-        (report["sent"].as_u64(), report["left"].as_u64()),
-        (Some(2), Some(3))
-    );
-    assert_eq!(server.received().len(), 2);
-    let (code, _, err) = run(send(tmp.path(), &server, &dir).args(["--yes", "--rate", "0"]));
-    assert_eq!(code, 0, "{err}");
-    assert!(
-        err.contains("sent 3 messages") && err.contains("2 already sent before"),
-        "{err}"
-    );
-    let mut ids = server.received_ids();
-    ids.sort();
-    ids.dedup();
-    assert_eq!(ids.len(), 5);
-}
-
-#[test]
-fn from_an_account_the_member_is_named_and_replied_to() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &[]);
-    let dir = drafts(tmp.path(), 1);
-    let (code, _, err) = run(send(tmp.path(), &server, &dir).args([
-        "--yes",
-        "--from",
-        "Leeds Branch <branch@example.net>",
-    ]));
-    assert_eq!(code, 0, "{err}");
-    assert!(!err.contains("DMARC"), "{err}");
-    let (meta, got) = &server.received()[0];
-    assert_eq!(meta["mail_from"], "branch@example.net");
-    assert_eq!(
-        header(got, "From"),
-        "Member 1 via Leeds Branch <branch@example.net>"
-    );
-    assert_eq!(header(got, "Reply-To"), "Member 1 <member1@example.org>");
-}
-
-#[test]
-fn drafts_from_another_domain_than_the_account_are_warned_about() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &[]);
-    let dir = drafts(tmp.path(), 2);
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
-        .args([
-            "send",
-            s(&dir),
-            "--smtp",
-            &server.url(),
-            "--user",
-            "branch@example.net",
-        ])
-        .args(["--yes", "--dry-run"]));
-    // The server knows the user as "branch": the login fails, after the warning.
-    assert_eq!(code, 77, "{err}");
-    assert!(
-        err.contains("warning: 2 drafts are From an address outside example.net"),
-        "{err}"
-    );
-    assert!(err.contains("--from"), "{err}");
-}
-
-#[test]
-fn an_mbox_is_sent_as_its_eml_drafts_would_be() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &[]);
-    let dir = drafts(tmp.path(), 3);
-    let mbox = tmp.path().join("all.mbox");
-    let csv = tmp.path().join("members.csv");
+    let drafted = eml_files(&dir);
+    // The same drafts through a link to the folder, a link to one file, a
+    // hard link in another folder, and an mbox of them all beside it.
+    symlink(&dir, tmp.path().join("link")).unwrap();
+    symlink(&drafted[0], tmp.path().join("one.eml")).unwrap();
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::hard_link(&drafted[1], elsewhere.join("copy.eml")).unwrap();
     let (code, _, err) = run(protest()
         .args([
             "write",
@@ -683,57 +80,414 @@ fn an_mbox_is_sent_as_its_eml_drafts_would_be() {
             "--to",
             "gb-london",
         ])
-        .args(["--senders", s(&csv), "--format", "mbox", "-o", s(&mbox)]));
+        .args(["--senders", s(&tmp.path().join("members.csv"))])
+        .args(["--format", "mbox", "-o", s(&elsewhere.join("all.mbox"))]));
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(send(tmp.path(), &server, &mbox).args(["--yes", "--rate", "0"]));
+
+    let absolute = dir.display().to_string();
+    let (code, _, err) = send_from(
+        tmp.path(),
+        &server,
+        tmp.path(),
+        &[
+            "drafts",
+            "./drafts",
+            "drafts/",
+            &absolute,
+            "drafts/../drafts",
+            "link",
+            "one.eml",
+            "elsewhere/copy.eml",
+            "elsewhere/all.mbox",
+        ],
+        &[],
+    );
     assert_eq!(code, 0, "{err}");
-    let received = server.received();
-    assert_eq!(received.len(), 3);
-    for (draft, (_, got)) in eml_files(&dir).iter().zip(&received) {
-        assert_eq!(
-            String::from_utf8_lossy(got),
-            String::from_utf8_lossy(&as_sent(&std::fs::read(draft).unwrap(), got))
+    assert!(err.contains("sent 3 messages via 127.0.0.1"), "{err}");
+    let arrived = arrivals(&server);
+    assert_eq!(arrived.len(), 3, "{arrived:?}");
+    assert!(arrived.values().all(|&n| n == 1), "each once: {arrived:?}");
+
+    // Recorded where each copy was found: no later run from any of them sends again.
+    for path in [
+        "elsewhere/all.mbox",
+        "elsewhere/copy.eml",
+        "link",
+        "one.eml",
+    ] {
+        let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &[path], &[]);
+        assert_eq!(code, 0, "{path}: {err}");
+        assert!(
+            err.contains("nothing to send: the log says all"),
+            "{path}: {err}"
         );
+    }
+    assert_eq!(server.received().len(), 3);
+}
+
+// --- Rule 2: one run per send log at a time -----------------------------------
+
+#[test]
+fn a_second_run_on_the_same_log_is_refused_whatever_the_folder_is_called() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &["--hold"]);
+    let dir = drafts(tmp.path(), 2);
+    symlink(&dir, tmp.path().join("link")).unwrap();
+    let first = spawn_send(
+        tmp.path(),
+        &server,
+        &[&dir],
+        &["--yes", "--rate", "unlimited"],
+    );
+    server.wait_for_holding(1);
+
+    let one_draft = eml_files(&dir)[1].display().to_string();
+    let absolute = dir.display().to_string();
+    for spelling in [
+        absolute.as_str(),
+        "drafts",
+        "./drafts/",
+        "link",
+        "drafts/../drafts",
+        &one_draft,
+    ] {
+        // A real second process, as a second terminal or a cron job would be.
+        let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &[spelling], &[]);
+        assert_eq!(code, 75, "{spelling}: {err}");
+        assert!(
+            err.contains(&format!(
+                "another `protest send` is using this send log (PID {}, started ",
+                first.id()
+            )),
+            "{spelling}: {err}"
+        );
+        assert!(err.contains("nothing was sent"), "{spelling}: {err}");
+        assert!(err.contains(&format!("kill {}", first.id())), "{err}");
+    }
+    server.release();
+    let (code, err) = finish(first);
+    assert_eq!(code, 0, "{err}");
+    let arrived = arrivals(&server);
+    assert_eq!(arrived.len(), 2);
+    assert!(arrived.values().all(|&n| n == 1), "{arrived:?}");
+    assert!(
+        !dir.join("send-log.jsonl.lock").exists(),
+        "the lock goes with its run"
+    );
+}
+
+#[test]
+fn the_lock_of_a_killed_run_is_taken_over() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &["--hold"]);
+    let dir = drafts(tmp.path(), 2);
+    let mut first = spawn_send(
+        tmp.path(),
+        &server,
+        &[&dir],
+        &["--yes", "--rate", "unlimited"],
+    );
+    server.wait_for_holding(1);
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(dir.join("send-log.jsonl.lock").exists());
+    server.release();
+
+    let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &["drafts"], &[]);
+    assert_eq!(code, 0, "{err}");
+    // The killed run's message was the server's, and its answer never reached
+    // the log: it is said, and sent again — the one duplicate possible.
+    assert!(
+        err.contains("an earlier run handed it to the server and stopped before the answer"),
+        "{err}"
+    );
+    let arrived = arrivals(&server);
+    assert_eq!(arrived.len(), 2);
+    assert_eq!(arrived.values().sum::<usize>(), 3, "{arrived:?}");
+    assert!(!dir.join("send-log.jsonl.lock").exists());
+}
+
+// --- Rule 3: a signal waits for the answer on its way, then stops honestly ----
+
+#[test]
+fn a_signal_while_the_server_holds_the_answer_waits_for_it_and_says_what_is_left() {
+    for (number, code, name) in [
+        (libc::SIGINT, 130, "SIGINT"),
+        (libc::SIGTERM, 143, "SIGTERM"),
+        (libc::SIGHUP, 129, "SIGHUP"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let server = Server::start(tmp.path(), &["--hold"]);
+        let dir = drafts(tmp.path(), 3);
+        let child = spawn_send(
+            tmp.path(),
+            &server,
+            &[&dir],
+            &["--yes", "--rate", "unlimited"],
+        );
+        server.wait_for_holding(1);
+        signal(&child, number);
+        // The answer comes after the signal: the run must wait for it.
+        std::thread::sleep(Duration::from_millis(300));
+        server.release();
+        let (exit, err) = finish(child);
+        assert_eq!(exit, code, "{name}: {err}");
+        assert!(
+            err.contains(&format!("error: stopped by {name}: 1 message sent, 2 left; the server's answer to the last message was recorded")),
+            "{name}: {err}"
+        );
+        assert!(
+            err.contains("help: to send the rest, run the same command again: ")
+                && err.contains(&format!(" send {} --smtp ", dir.display())),
+            "{name}: {err}"
+        );
+        // The log knows what the server has: an answer for the held message.
+        let events = log_events(&dir);
+        let held = &server.received()[0].1;
+        let id = header(held, "Message-ID");
+        let id = id.trim_matches(['<', '>']);
+        assert!(
+            events
+                .iter()
+                .any(|e| e["event"] == "accepted" && e["message_id"] == id),
+            "{name}: {events:?}"
+        );
+        // The next run sends the rest, and nothing twice.
+        let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &["drafts"], &[]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(
+            err.contains("sent 2 messages") && err.contains("1 already sent before"),
+            "{err}"
+        );
+        let arrived = arrivals(&server);
+        assert_eq!(arrived.len(), 3, "{name}");
+        assert!(arrived.values().all(|&n| n == 1), "{name}: {arrived:?}");
     }
 }
 
 #[test]
-fn the_password_never_comes_from_the_command_line() {
+fn a_second_signal_stops_at_once_and_says_the_last_message_may_have_arrived() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = drafts(tmp.path(), 1);
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .args([
-            "send",
-            s(&dir),
-            "--smtp",
-            "smtp://branch:hunter2@127.0.0.1:9",
-            "--yes",
-        ]));
-    assert_eq!(code, 2, "{err}");
+    let server = Server::start(tmp.path(), &["--hold"]);
+    let dir = drafts(tmp.path(), 2);
+    let child = spawn_send(
+        tmp.path(),
+        &server,
+        &[&dir],
+        &["--yes", "--rate", "unlimited"],
+    );
+    server.wait_for_holding(1);
+    signal(&child, libc::SIGINT);
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, libc::SIGINT);
+    let (code, err) = finish(child);
+    assert_eq!(code, 130, "{err}");
     assert!(
-        err.contains("PROTEST_SMTP_PASSWORD") && !err.contains("hunter2"),
+        err.contains("error: stopped by SIGINT: 0 messages sent, 2 left; the server had not answered the last message when the run stopped: it may have it"),
         "{err}"
     );
-
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env_remove("PROTEST_SMTP_PASSWORD")
-        .args([
-            "send",
-            s(&dir),
-            "--smtp",
-            "smtp://127.0.0.1:9",
-            "--user",
-            "branch",
-            "--yes",
-        ]));
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("no password for branch"), "{err}");
+    // The log says it was handed over, and nothing more.
+    let events = log_events(&dir);
+    assert_eq!(
+        events
+            .iter()
+            .map(|e| e["event"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["sending"],
+        "{events:?}"
+    );
+    server.release();
+    let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &["drafts"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("it may have arrived, and is sent again"),
+        "{err}"
+    );
 }
 
 #[test]
-fn the_config_file_holds_the_server_and_a_password_command() {
+fn a_hang_up_with_no_terminal_left_to_write_to_still_stops_cleanly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &["--hold"]);
+    let dir = drafts(tmp.path(), 2);
+    // Standard error that cannot be written, as a terminal that hung up.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_protest"))
+        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
+        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+        .args(["send", s(&dir), "--smtp", &server.url(), "--user", "branch"])
+        .args(["--insecure-plain-auth", "--yes", "--rate", "unlimited"])
+        .stderr(full)
+        .spawn()
+        .unwrap();
+    server.wait_for_holding(1);
+    signal(&child, libc::SIGHUP);
+    std::thread::sleep(Duration::from_millis(300));
+    server.release();
+    let status = child.wait_with_output().unwrap().status;
+    assert_eq!(status.code(), Some(129), "not a crash (101)");
+    let events = log_events(&dir);
+    assert_eq!(
+        events
+            .iter()
+            .map(|e| e["event"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["sending", "accepted"]
+    );
+}
+
+// --- Rule 4: from a batch folder, only the drafts `write` made -----------------
+
+#[test]
+fn from_a_batch_folder_only_the_drafts_write_made_are_sent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &[]);
+    let dir = drafts(tmp.path(), 3);
+    let drafted = eml_files(&dir);
+    // A user's own email put in the folder, and a draft edited after `write`.
+    let private = "From: Me <me@example.org>\r\nTo: friend@example.net\r\n\
+                   Subject: private\r\nMessage-ID: <private@example.org>\r\n\r\nHi.\r\n";
+    std::fs::write(dir.join("private.eml"), private).unwrap();
+    let mut edited = std::fs::read(&drafted[2]).unwrap();
+    edited.extend_from_slice(b"P.S. added by hand\r\n");
+    std::fs::write(&drafted[2], edited).unwrap();
+
+    let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &["drafts"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "warning: drafts/private.eml: skipped: not one of the drafts `protest write` wrote \
+             here (manifest.jsonl does not list it as written); to send it, name it: protest send \
+             drafts/private.eml"
+        ),
+        "{err}"
+    );
+    let edited_name = format!(
+        "drafts/{}",
+        drafted[2].file_name().unwrap().to_str().unwrap()
+    );
+    assert!(
+        err.contains(&format!(
+            "warning: {edited_name}: skipped: changed since `protest write` wrote it"
+        )),
+        "{err}"
+    );
+    let arrived = arrivals(&server);
+    assert_eq!(arrived.len(), 2);
+    assert!(!arrived.contains_key("<private@example.org>"));
+    assert!(!arrived.contains_key(&message_id(&drafted[2])));
+
+    // Named one by one, the user's choice is sent as it is.
+    let (code, _, err) = send_from(
+        tmp.path(),
+        &server,
+        tmp.path(),
+        &["drafts", "drafts/private.eml", &edited_name],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("skipped"), "{err}");
+    let arrived = arrivals(&server);
+    assert_eq!(arrived.len(), 4);
+    assert!(arrived.values().all(|&n| n == 1), "{arrived:?}");
+}
+
+#[test]
+fn a_users_own_email_that_write_would_not_replace_is_never_sent_with_the_drafts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &[]);
+    let dir = tmp.path().join("drafts");
+    std::fs::create_dir(&dir).unwrap();
+    // The user's own email, under the name `write` gives Member 1's draft.
+    let own = "From: Me <me@example.org>\r\nTo: friend@example.net\r\n\
+               Subject: private\r\nMessage-ID: <own@example.org>\r\n\r\nHi.\r\n";
+    std::fs::write(dir.join("gb-london-Member-1.eml"), own).unwrap();
+    std::fs::write(
+        tmp.path().join("members.csv"),
+        "name,email\nMember 1,m1@example.org\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(protest()
+        .args([
+            "write",
+            "mamai-restrictions",
+            "--date",
+            DATE,
+            "--to",
+            "gb-london",
+        ])
+        .args(["--senders", s(&tmp.path().join("members.csv"))])
+        .args(["--format", "eml", "--out", s(&dir)]));
+    assert_eq!(code, 73, "{err}");
+    let manifest = std::fs::read_to_string(dir.join("manifest.jsonl")).unwrap();
+    assert!(manifest.contains("\"status\":\"failed\""), "{manifest}");
+
+    let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &["drafts"], &[]);
+    assert_eq!(code, 66, "{err}");
+    assert!(
+        err.contains("warning: drafts/gb-london-Member-1.eml: skipped: not one of the drafts"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: no draft to send: every one was skipped"),
+        "{err}"
+    );
+    assert!(server.received().is_empty());
+}
+
+// --- Rule 5: bounded inputs ----------------------------------------------------
+
+#[test]
+fn a_send_log_that_is_not_a_regular_file_is_refused_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &[]);
+    let dir = drafts(tmp.path(), 1);
+    let log = dir.join("send-log.jsonl");
+    let path = std::ffi::CString::new(s(&log)).unwrap();
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+    let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &["drafts"], &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "error: {}: not a regular file: a FIFO, socket or device\n",
+            log.display()
+        )),
+        "{err}"
+    );
+    assert!(!dir.join("send-log.jsonl.lock").exists());
+    std::fs::remove_file(&log).unwrap();
+    symlink("/dev/zero", &log).unwrap();
+    let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &["drafts"], &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "error: {}: not a regular file: a symbolic link\n",
+            log.display()
+        )),
+        "{err}"
+    );
+    assert!(!Path::new("/dev/zero.lock").exists());
+    // A log of one endless line is refused at its first 64 KiB.
+    std::fs::remove_file(&log).unwrap();
+    std::fs::write(&log, vec![b'x'; 1 << 20]).unwrap();
+    let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &["drafts"], &[]);
+    assert_eq!(code, 65, "{err}");
+    assert!(err.contains(":1: a line longer than 64 KiB"), "{err}");
+    assert_eq!(
+        std::fs::metadata(&log).unwrap().len(),
+        1 << 20,
+        "left as it was"
+    );
+    assert!(server.received().is_empty());
+}
+
+#[test]
+fn a_password_command_that_never_stops_printing_is_stopped() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Server::start(tmp.path(), &[]);
     let dir = drafts(tmp.path(), 1);
@@ -741,42 +495,235 @@ fn the_config_file_holds_the_server_and_a_password_command() {
     std::fs::create_dir_all(&config).unwrap();
     std::fs::write(
         config.join("config.toml"),
-        format!(
-            "data = \"elsewhere\"\n[smtp]\nurl = \"{}\"\nuser = \"branch\"\nrate = \"unlimited\"\n\
-             password_command = \"printf '%s\\\\n' '{PASSWORD}'\"\n",
-            server.url()
-        ),
+        "[smtp]\nuser = \"branch\"\npassword_command = \"yes\"\n",
     )
     .unwrap();
     let (code, _, err) = run(protest()
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env_remove("PROTEST_SMTP_PASSWORD")
-        .args(["send", s(&dir), "--yes"]));
+        .args(["send", s(&dir), "--smtp", &server.url(), "--yes"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: password_command printed more than 4 KiB: a password is a line; it was stopped, and nothing was sent"),
+        "{err}"
+    );
+    assert!(server.received().is_empty());
+}
+
+#[test]
+fn a_draft_of_one_endless_line_gets_a_short_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &[]);
+    let draft = tmp.path().join("big.eml");
+    std::fs::write(&draft, vec![b'x'; 8 << 20]).unwrap();
+    let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &["big.eml"], &[]);
+    assert_eq!(code, 65, "{err}");
+    assert!(
+        err.starts_with(
+            "error: big.eml: not an email draft: its header has a line that is not a field: \"xxx"
+        ),
+        "{err}"
+    );
+    assert!(err.len() < 500, "{} bytes of error", err.len());
+}
+
+#[test]
+fn a_server_reply_is_escaped_and_cut_before_it_reaches_the_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reply = format!("550 5.1.1 \\x1b[2J\\x1b[31mgone{}", "A".repeat(900));
+    let server = Server::start(
+        tmp.path(),
+        &["--reject", "london@mfa.kz", "--reject-reply", &reply],
+    );
+    drafts(tmp.path(), 1);
+    let (code, out, err) = send_from(tmp.path(), &server, tmp.path(), &["drafts"], &["--json"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        !err.contains('\u{1b}') && !out.contains('\u{1b}'),
+        "{err:?}"
+    );
+    let refused = err.lines().find(|l| l.starts_with("refused: ")).unwrap();
+    assert!(
+        refused.contains("550 5.1.1 \\x1b[2J\\x1b[31mgoneAAA"),
+        "{refused}"
+    );
+    // Cut as every quoted input is, with its length said.
+    assert!(
+        refused.contains("AAA… (") && refused.ends_with(" characters)") && refused.len() < 500,
+        "{refused}"
+    );
+}
+
+// --- Rule 6: safe settings -----------------------------------------------------
+
+#[test]
+fn a_config_or_password_command_others_can_write_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &[]);
+    let dir = drafts(tmp.path(), 1);
+    let config_dir = tmp.path().join("config/protest");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    let config = config_dir.join("config.toml");
+    let script = tmp.path().join("password.sh");
+    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' '{PASSWORD}'\n")).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "[smtp]\nurl = \"{}\"\nuser = \"branch\"\npassword_command = \"{}\"\n",
+            server.url(),
+            script.display()
+        ),
+    )
+    .unwrap();
+    let mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    let send = || {
+        run(protest()
+            .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+            .env("XDG_STATE_HOME", tmp.path().join("state"))
+            .env_remove("PROTEST_SMTP_PASSWORD")
+            .args(["send", s(&dir), "--yes", "--insecure-plain-auth"]))
+    };
+    mode(&script, 0o700);
+    for unsafe_mode in [0o666, 0o620, 0o602] {
+        mode(&config, unsafe_mode);
+        let (code, _, err) = send();
+        assert_eq!(code, 77, "{unsafe_mode:o}: {err}");
+        assert!(
+            err.starts_with(&format!(
+                "error: {}: the config file is writable by other users",
+                config.display()
+            )),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("chmod 600 {}", config.display())),
+            "{err}"
+        );
+    }
+    mode(&config, 0o600);
+    mode(&script, 0o777);
+    let (code, _, err) = send();
+    assert_eq!(code, 77, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "error: {}: the password_command is writable by other users",
+            script.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("chmod 700 {}", script.display())),
+        "{err}"
+    );
+    assert!(server.received().is_empty());
+
+    mode(&script, 0o700);
+    let (code, _, err) = send();
     assert_eq!(code, 0, "{err}");
     assert_eq!(server.received().len(), 1);
 }
 
 #[test]
-fn smtps_is_tls_from_the_first_byte_and_checks_the_certificate() {
+fn from_holds_one_mailbox() {
     let tmp = tempfile::tempdir().unwrap();
-    let (ca, cert, key) = certificates(tmp.path(), "server");
-    let (other_ca, _, _) = certificates(tmp.path(), "other");
-    let server = Server::start(tmp.path(), &["--tls", s(&cert), s(&key), "--implicit-tls"]);
-    let dir = drafts(tmp.path(), 2);
+    let server = Server::start(tmp.path(), &[]);
+    drafts(tmp.path(), 1);
+    for two in [
+        "Leeds Branch <branch@example.org>, Other <other@example.net>",
+        "Leeds Branch <branch@example.org> <other@example.net>",
+        "branch@example.org other@example.net",
+    ] {
+        let (code, _, err) = send_from(
+            tmp.path(),
+            &server,
+            tmp.path(),
+            &["drafts"],
+            &["--from", two],
+        );
+        assert_eq!(code, 2, "{two}: {err}");
+        assert!(err.starts_with("error: --from "), "{err}");
+    }
+    assert!(server.received().is_empty());
+}
 
-    let (code, _, err) = run(send(tmp.path(), &server, &dir)
-        .args(["--yes", "--rate", "0"])
-        .env("SSL_CERT_FILE", &other_ca));
+#[test]
+fn options_send_does_not_use_are_not_offered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = drafts(tmp.path(), 1);
+    for option in ["--embassies", "--letters"] {
+        let (code, _, err) = run(protest().args(["send", s(&dir), option, "x", "--yes"]));
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains(&format!("unexpected argument '{option}' found")),
+            "{err}"
+        );
+        let (code, _, err) = run(protest().args([option, "x", "send", s(&dir), "--yes"]));
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.starts_with(&format!(
+                "error: {option}: `protest send` reads no letters or directory"
+            )),
+            "{err}"
+        );
+    }
+    let (_, help, _) = run(protest().args(["send", "--help"]));
+    assert!(
+        !help.contains("--embassies") && !help.contains("--letters"),
+        "{help}"
+    );
+}
+
+// --- Rule 7: TLS that works on real set-ups -------------------------------------
+
+#[test]
+fn through_a_tunnel_the_certificate_is_checked_against_the_real_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificates_for(tmp.path(), "named", "DNS:mail.example.org");
+    let (other_ca, _, _) = certificates(tmp.path(), "other");
+    let server = Server::start(tmp.path(), &["--tls", s(&cert), s(&key)]);
+    drafts(tmp.path(), 2);
+    let send = |ca: &Path, extra: &[&str]| {
+        run(protest()
+            .current_dir(tmp.path())
+            .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+            .env("XDG_STATE_HOME", tmp.path().join("state"))
+            .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+            .env("SSL_CERT_FILE", ca)
+            .env(REQUIRE_TLS, "1")
+            .args([
+                "send",
+                "drafts",
+                "--smtp",
+                &server.url(),
+                "--user",
+                "branch",
+            ])
+            .args(["--yes", "--rate", "unlimited"])
+            .args(extra))
+    };
+    let (code, _, err) = send(&ca, &[]);
     assert_eq!(code, 77, "{err}");
     assert!(
-        err.contains(&format!("TLS with 127.0.0.1:{} failed", server.port)),
+        err.starts_with("error: STARTTLS with 127.0.0.1 failed: the server's certificate is for mail.example.org, not 127.0.0.1\n"),
         "{err}"
     );
+    assert!(err.contains("--tls-name mail.example.org"), "{err}");
+
+    let (code, _, err) = send(&other_ca, &["--tls-name", "mail.example.org"]);
+    assert_eq!(code, 77, "{err}");
+    assert!(
+        err.contains(
+            "the server's certificate is signed by an authority this machine does not trust"
+        ) && err.contains("SSL_CERT_FILE="),
+        "{err}"
+    );
+    assert!(!err.contains("UnknownIssuer"), "{err}");
     assert!(server.received().is_empty());
 
-    let (code, _, err) = run(send(tmp.path(), &server, &dir)
-        .args(["--yes", "--rate", "0"])
-        .env("SSL_CERT_FILE", &ca));
+    let (code, _, err) = send(&ca, &["--tls-name", "mail.example.org"]);
     assert_eq!(code, 0, "{err}");
     let received = server.received();
     assert_eq!(received.len(), 2);
@@ -784,113 +731,167 @@ fn smtps_is_tls_from_the_first_byte_and_checks_the_certificate() {
 }
 
 #[test]
-fn a_dropped_connection_is_reconnected_and_the_run_goes_on() {
+fn a_port_that_speaks_the_other_way_is_named_with_its_fix() {
     let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &["--drop-once-after", "2"]);
-    let dir = drafts(tmp.path(), 4);
-    let (code, _, err) = run(send(tmp.path(), &server, &dir).args(["--yes", "--rate", "0"]));
-    assert_eq!(code, 0, "{err}");
-    let mut ids = server.received_ids();
-    ids.sort();
-    ids.dedup();
-    assert_eq!(
-        (ids.len(), server.received().len()),
-        (4, 4),
-        "each draft once"
-    );
-    let deferred = log_events(&dir)
-        .into_iter()
-        .filter(|e| e["event"] == "deferred")
-        .count();
-    assert_eq!(deferred, 1);
-}
-
-#[test]
-fn a_server_that_cannot_be_reached_is_a_temporary_failure() {
-    let tmp = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificates(tmp.path(), "server");
+    let tls_only = Server::start(tmp.path(), &["--tls", s(&cert), s(&key), "--implicit-tls"]);
     let dir = drafts(tmp.path(), 1);
-    // A port on 127.0.0.1 that was free a moment ago: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // A TLS-only port (465 behind a tunnel) given as smtp://.
     let (code, _, err) = run(protest()
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env("PROTEST_SMTP_PASSWORD", PASSWORD)
-        .args([
-            "send",
-            s(&dir),
-            "--smtp",
-            &format!("smtp://127.0.0.1:{port}"),
-        ])
-        .args(["--user", "branch", "--dry-run"]));
-    assert_eq!(code, 75, "{err}");
-    assert!(
-        err.contains(&format!("cannot connect to 127.0.0.1:{port}")),
-        "{err}"
-    );
-
-    // Sending tries five times, pausing 1, 2, 4 and 8 seconds, then stops.
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
-        .args([
-            "send",
-            s(&dir),
-            "--smtp",
-            &format!("smtp://127.0.0.1:{port}"),
-        ])
-        .args(["--user", "branch", "--yes"]));
-    assert_eq!(code, 75, "{err}");
-    assert!(
-        err.contains("not sent after 5 tries (cannot connect"),
-        "{err}"
-    );
-    assert!(err.contains("run the same command again later"), "{err}");
-}
-
-#[test]
-fn in_a_terminal_it_asks_first_and_no_sends_nothing() {
-    use expectrl::{Eof, Expect, Session};
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &[]);
-    let dir = drafts(tmp.path(), 2);
-    for (answer, sent) in [("n", 0), ("y", 2)] {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_protest"));
-        cmd.env("XDG_CONFIG_HOME", tmp.path().join("config"))
-            .env("PROTEST_SMTP_PASSWORD", PASSWORD)
-            .env("TERM", "xterm")
-            .env("NO_COLOR", "1")
-            .args(["send", s(&dir), "--smtp", &server.url(), "--user", "branch"])
-            .args(["--rate", "0", "--from", "Leeds Branch <branch@example.org>"]);
-        let mut session = Session::spawn(cmd).unwrap();
-        session.set_expect_timeout(Some(Duration::from_secs(20)));
-        session
-            .expect("Send 2 messages to 1 recipient address via 127.0.0.1 as branch@example.org?")
-            .unwrap();
-        session.send(answer).unwrap();
-        session.expect(Eof).unwrap();
-        assert_eq!(server.received().len(), sent, "after {answer}");
-    }
-}
-
-#[test]
-fn a_server_that_wants_a_login_stops_the_run_without_refusing_every_draft() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path(), &[]);
-    let dir = drafts(tmp.path(), 3);
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env_remove("PROTEST_SMTP_PASSWORD")
-        .args(["send", s(&dir), "--smtp", &server.url()])
-        .args(["--yes", "--rate", "0"]));
+        .env("SSL_CERT_FILE", &ca)
+        .args(["send", s(&dir), "--user", "branch", "--yes"])
+        .args(["--smtp", &format!("smtp://127.0.0.1:{}", tls_only.port)]));
     assert_eq!(code, 77, "{err}");
-    assert!(err.contains("the server wants a login first (530"), "{err}");
-    assert!(server.received().is_empty());
-    let refused = log_events(&dir)
-        .into_iter()
-        .filter(|e| e["event"] == "rejected")
-        .count();
-    assert_eq!(refused, 0);
+    assert!(
+        err.ends_with(&format!(
+            "error: 127.0.0.1:{0} did not greet: this port speaks TLS from the start\n  \
+             help: use smtps://127.0.0.1:{0}\n",
+            tls_only.port
+        )),
+        "{err}"
+    );
+    // A plain port given as smtps://.
+    let plain = tempfile::tempdir().unwrap();
+    let plain = Server::start(plain.path(), &[]);
+    let (code, _, err) = run(protest()
+        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
+        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+        .args(["send", s(&dir), "--user", "branch", "--yes"])
+        .args(["--smtp", &format!("smtps://127.0.0.1:{}", plain.port)]));
+    assert_eq!(code, 77, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "error: 127.0.0.1:{0} answered in plain text, not TLS: this port speaks STARTTLS\n  \
+             help: use smtp://127.0.0.1:{0}",
+            plain.port
+        )),
+        "{err}"
+    );
+    // The standard ports, told before connecting.
+    for (url, fix) in [
+        ("smtp://127.0.0.1:465", "use smtps://127.0.0.1:465"),
+        ("smtps://127.0.0.1:587", "use smtp://127.0.0.1:587"),
+    ] {
+        let (code, _, err) = run(protest().args(["send", s(&dir), "--smtp", url, "--yes"]));
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(fix), "{err}");
+    }
+    assert!(tls_only.received().is_empty() && plain.received().is_empty());
+}
+
+// --- Rule 8: honest outcomes ---------------------------------------------------
+
+/// A draft written by hand (named on its own) from ann to `to` and `cc`.
+fn hand_draft(dir: &Path, name: &str, to: &str, cc: Option<&str>) -> PathBuf {
+    let path = dir.join(name);
+    let cc = cc.map_or(String::new(), |cc| format!("Cc: {cc}\r\n"));
+    std::fs::write(
+        &path,
+        format!(
+            "From: Ann <ann@example.org>\r\nTo: {to}\r\n{cc}Subject: Free them\r\n\
+             Message-ID: <{name}@example.org>\r\n\r\nFree them.\r\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn a_refusal_is_final_and_outcomes_are_counted_to_all_some_and_none() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &["--reject", "bern@mfa.kz"]);
+    let dir = tmp.path().join("mine");
+    std::fs::create_dir(&dir).unwrap();
+    let all = hand_draft(&dir, "all.eml", "london@mfa.kz", None);
+    let some = hand_draft(&dir, "some.eml", "london@mfa.kz", Some("bern@mfa.kz"));
+    let none = hand_draft(&dir, "none.eml", "bern@mfa.kz", None);
+    let paths = [s(&all), s(&some), s(&none)];
+
+    let (code, out, err) = send_from(tmp.path(), &server, tmp.path(), &paths, &["--json"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(" (1 to all their recipients, 1 to only some), 1 refused by every recipient"),
+        "{err}"
+    );
+    assert!(err.starts_with("refused: "), "{err}");
+    assert_eq!(err.matches("refused: ").count(), 2, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (&report["sent"], &report["partly"], &report["rejected"]),
+        (&Value::from(1), &Value::from(1), &Value::from(1))
+    );
+    assert_eq!(server.received().len(), 2);
+
+    // Reported once: the next run tries no refused recipient, and ends well.
+    let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &paths, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("refused: "), "{err}");
+    assert!(
+        err.contains("nothing to send: the log says 1 draft was accepted and 2 drafts were refused for good in an earlier run (--retry-refused tries them again)"),
+        "{err}"
+    );
+    // Unless asked: then only the refused recipients are tried.
+    let (code, _, err) = send_from(
+        tmp.path(),
+        &server,
+        tmp.path(),
+        &paths,
+        &["--retry-refused"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.matches("refused: ").count(), 2, "{err}");
+    assert_eq!(server.received().len(), 2, "london got each message once");
+
+    // The log says which member wrote to which embassy: its owner's alone.
+    let mode = std::fs::metadata(dir.join("send-log.jsonl"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn a_copy_of_a_sent_message_in_another_folder_is_known_as_sent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &[]);
+    drafts(tmp.path(), 2);
+    let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &["drafts"], &[]);
+    assert_eq!(code, 0, "{err}");
+    // The same letters written again into another folder, and as an mbox.
+    let csv = tmp.path().join("members.csv");
+    for (format, out) in [("eml", "--out"), ("mbox", "-o")] {
+        let target = tmp.path().join(format!("again.{format}"));
+        let (code, _, err) = run(protest()
+            .args([
+                "write",
+                "mamai-restrictions",
+                "--date",
+                DATE,
+                "--to",
+                "gb-london",
+            ])
+            .args(["--senders", s(&csv), "--format", format, out, s(&target)]));
+        assert_eq!(code, 0, "{err}");
+    }
+    for copy in ["again.eml", "again.mbox"] {
+        let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &[copy], &[]);
+        assert_eq!(code, 0, "{copy}: {err}");
+        assert!(
+            err.contains(&format!(
+                "warning: 2 drafts were sent before from another folder (the send history {} records them): not sent again",
+                tmp.path().join("state/protest/sent.jsonl").display()
+            )),
+            "{copy}: {err}"
+        );
+    }
+    assert_eq!(server.received().len(), 2);
+    let mode = std::fs::metadata(tmp.path().join("state/protest"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o700);
 }

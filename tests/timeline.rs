@@ -12,7 +12,11 @@ use std::path::{Path, PathBuf};
 
 use common::{fixture, protest, run};
 
-const NO_CURRENT: &str = "  help: `protest letters` lists the current letters, and `protest letters prisoners` each person's timeline with its sources; --force does not change facts\n";
+/// The help of a refusal when no other letter is current for the person: `as_of` is the first
+/// day the letter was current, `DATE` when there is none.
+fn no_current(as_of: &str) -> String {
+    format!("  help: `protest letters` lists the current letters, and `protest letters prisoners` each person's timeline with its sources; --as-of {as_of} writes its historical text, dated a day it was current; --force does not change facts\n")
+}
 
 /// `protest write LETTER --to gb-london --name A --date DATE --letters <fixtures>`.
 fn write(letter: &str, date: &str) -> assert_cmd::Command {
@@ -56,8 +60,13 @@ fn refused(letter: &str, date: &str, expected_err: &str) {
     let (code, out, err) = run(&mut write(letter, date));
     assert_eq!((code, out.as_str()), (65, ""), "{err}");
     assert_eq!(err, expected_err);
-    let (code, _, forced) = run(write(letter, date).arg("--force"));
+    // Onto a file that is there, which --force would replace.
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("letter.txt");
+    std::fs::write(&mine, "mine\n").unwrap();
+    let (code, _, forced) = run(write(letter, date).arg("--force").arg("-o").arg(&mine));
     assert_eq!((code, forced.as_str()), (65, expected_err));
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "mine\n");
     batch_writes_nothing(letter, date, expected_err);
 }
 
@@ -67,7 +76,8 @@ fn release_for_someone_released_is_refused() {
         "free-freed",
         "2026-11-30",
         &format!(
-            "error: letter `free-freed` asks for the release of Freed Person, who was released on 2021-03-01 (released: released at the end of the term; source: Test Source B)\n{NO_CURRENT}"
+            "error: letter `free-freed` asks for the release of Freed Person, who was released on 2021-03-01 (released: released at the end of the term; source: Test Source B)\n{}",
+            no_current("2020-01-10")
         ),
     );
 }
@@ -77,7 +87,7 @@ fn release_for_someone_who_died_is_refused_and_points_to_the_current_letter() {
     refused(
         "free-late",
         "2026-11-30",
-        "error: letter `free-late` asks for the release of Late Person, who died on 2022-05-05 (died: died in hospital; source: Test Source D)\n  help: use `protest write remember-late`, the current letter for Late Person; --force does not change facts\n",
+        "error: letter `free-late` asks for the release of Late Person, who died on 2022-05-05 (died: died in hospital; source: Test Source D)\n  help: use `protest write remember-late`, the current letter for Late Person; --as-of 2019-01-01 writes its historical text, dated a day it was current; --force does not change facts\n",
     );
 }
 
@@ -86,7 +96,7 @@ fn release_for_someone_under_restrictions_is_refused() {
     refused(
         "free-limited",
         "2026-11-30",
-        "error: letter `free-limited` asks for the release of Limited Person, who is at liberty under restrictions since 2023-04-10 (suspended-sentence: sentenced to six years suspended, with a ban on journalism; source: Test Source F)\n  help: use `protest write lift-limited`, the current letter for Limited Person; --force does not change facts\n",
+        "error: letter `free-limited` asks for the release of Limited Person, who is at liberty under restrictions since 2023-04-10 (suspended-sentence: sentenced to six years suspended, with a ban on journalism; source: Test Source F)\n  help: use `protest write lift-limited`, the current letter for Limited Person; --as-of 2022-02-25 writes its historical text, dated a day it was current; --force does not change facts\n",
     );
 }
 
@@ -96,7 +106,8 @@ fn release_for_someone_never_detained_is_refused() {
         "free-named",
         "2026-11-30",
         &format!(
-            "error: letter `free-named` asks for the release of Named Person, who was never detained, only named on 2015-09-28 (named: named at a picket; source: Test Source G)\n{NO_CURRENT}"
+            "error: letter `free-named` asks for the release of Named Person, who was never detained, only named on 2015-09-28 (named: named at a picket; source: Test Source G)\n{}",
+            no_current("DATE")
         ),
     );
 }
@@ -117,7 +128,8 @@ fn a_term_past_its_expected_end_makes_the_status_unknown() {
         "free-held",
         "2027-08-01",
         &format!(
-            "error: letter `free-held` asks for the release of Held Person, whose term was expected to end 2027-07, before 2027-08-01: the situation is unknown, check it (sentenced: sentenced to four years; source: Test Source I)\n{NO_CURRENT}"
+            "error: letter `free-held` asks for the release of Held Person, whose term was expected to end 2027-07, before 2027-08-01: the situation is unknown, check it (sentenced: sentenced to four years; source: Test Source I)\n{}",
+            no_current("2022-07-03")
         ),
     );
 }
@@ -128,7 +140,8 @@ fn nothing_recorded_by_the_letters_date_is_unknown() {
         "free-held",
         "2022-07-02",
         &format!(
-            "error: letter `free-held` asks for the release of Held Person, but the data records nothing of Held Person on or before 2022-07-02\n{NO_CURRENT}"
+            "error: letter `free-held` asks for the release of Held Person, but the data records nothing of Held Person on or before 2022-07-02\n{}",
+            no_current("2022-07-03")
         ),
     );
 }

@@ -5,5 +5,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    protest::fuzzing::senders(data);
+    protest_fuzz::senders(data);
 });

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -38,6 +38,27 @@ pub struct RunRecord {
     pub format: String,
     /// Everything else that changes a letter or its name, by option.
     pub options: BTreeMap<String, String>,
+    /// What the letters were made from in the data, so that data corrected
+    /// since (a mission's new address) is a run with other inputs, not the
+    /// same one. Absent in manifests written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<DataDigests>,
+}
+
+/// Short SHA-256 digests of the data a run's letters are made from: the
+/// letters' texts, the people they name, the missions they go or are copied
+/// to. One for each, not one for each item: the record is the first line of
+/// the manifest, and stays short whatever the number of missions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataDigests {
+    pub letters: String,
+    pub prisoners: String,
+    pub missions: String,
+}
+
+/// A value of a run record as a message shows it.
+fn shorten(text: &str) -> String {
+    crate::text::quote(text).bare().to_string()
 }
 
 impl RunRecord {
@@ -96,19 +117,47 @@ impl RunRecord {
         }
         out
     }
-}
 
-fn shorten(text: &str) -> String {
-    const MAX: usize = 60;
-    match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
+    /// What changed in the data since `earlier`, in words. Nothing is said
+    /// of a record that did not keep its data's digests.
+    pub fn data_changes(&self, earlier: &RunRecord) -> Vec<String> {
+        let (Some(now), Some(was)) = (&self.data, &earlier.data) else {
+            return Vec::new();
+        };
+        // Named when there is one of them; "each sender's country" is not one.
+        let one = |ids: &str| !ids.contains(',') && !ids.contains(' ');
+        let mut out = Vec::new();
+        if now.letters != was.letters {
+            out.push(match one(&self.letter) {
+                true => format!("the text of the letter `{}` has changed since", self.letter),
+                false => "the text of the letters has changed since".to_string(),
+            });
+        }
+        if now.prisoners != was.prisoners {
+            out.push("what the data says of the people the letters name has changed since".into());
+        }
+        if now.missions != was.missions {
+            out.push(match one(&self.recipients) {
+                true => format!(
+                    "the directory's entry for {} has changed since",
+                    self.recipients
+                ),
+                false => {
+                    "the directory's entries for the missions the letters go to have changed since"
+                        .to_string()
+                }
+            });
+        }
+        out
     }
 }
 
 /// What an earlier run left in the directory.
 pub struct Previous {
     pub path: PathBuf,
+    /// Whether protest wrote it: a file of that name that is not a manifest
+    /// (its lines a letter's, with our schema and run record) is the user's.
+    pub ours: bool,
     pub run: Option<RunRecord>,
     /// Whether it records any letter as written: only then do its inputs matter.
     pub has_letters: bool,
@@ -118,32 +167,61 @@ const GOOD: [&str; 3] = ["written", "unchanged", "replaced"];
 
 pub fn previous(dir: &Path) -> Option<Previous> {
     let path = dir.join(FILE_NAME);
-    if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-        return None;
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    let not_ours = |path| Previous {
+        path,
+        ours: false,
+        run: None,
+        has_letters: false,
+    };
+    // A link, a FIFO, a directory: nothing protest leaves there.
+    if !meta.is_file() {
+        return Some(not_ours(path));
     }
-    let file = File::open(&path).ok()?;
-    let mut run = None;
-    let mut has_letters = false;
-    for (i, line) in BufReader::new(file).lines().enumerate() {
-        let Ok(line) = line else { break };
-        if i == 0 {
-            run = serde_json::from_str::<Value>(&line)
-                .ok()
-                .and_then(|v| serde_json::from_value(v.get("run")?.clone()).ok());
-        }
-        if GOOD
-            .iter()
+    let Ok(file) = File::open(&path) else {
+        return Some(not_ours(path));
+    };
+    // A manifest's lines are short; a longer one is not a manifest's.
+    let mut lines = BufReader::new(file.take(MAX_LINE)).lines();
+    let Some(Ok(first)) = lines.next() else {
+        return Some(not_ours(path));
+    };
+    let Some(run) = first_line(&first) else {
+        return Some(not_ours(path));
+    };
+    let good = |line: &str| {
+        GOOD.iter()
             .any(|status| line.contains(&format!("\"status\":\"{status}\"")))
-        {
-            has_letters = true;
-            break;
-        }
-    }
+    };
+    let has_letters = good(&first) || lines.map_while(|line| line.ok()).any(|line| good(&line));
     Some(Previous {
         path,
+        ours: true,
         run,
         has_letters,
     })
+}
+
+/// The longest line read when telling a manifest.
+const MAX_LINE: u64 = 1 << 20;
+
+/// The run a manifest's first line records, when the line is a manifest's:
+/// a letter's line (`row`, `status`), in our schema when it names one, and
+/// a run record that reads as one when it has one. `None` for a line
+/// protest did not write; `Some(None)` for one written before runs were recorded.
+fn first_line(line: &str) -> Option<Option<RunRecord>> {
+    let value: Value = serde_json::from_str(line).ok()?;
+    let fields = value.as_object()?;
+    let schema_ours = fields
+        .get("schema")
+        .is_none_or(|schema| schema == crate::SCHEMA);
+    if !schema_ours || !fields.get("row")?.is_u64() || !fields.get("status")?.is_string() {
+        return None;
+    }
+    match fields.get("run") {
+        None => Some(None),
+        Some(run) => serde_json::from_value(run.clone()).ok().map(Some),
+    }
 }
 
 /// The new manifest being written, and the earlier one of the same run, read
@@ -309,7 +387,7 @@ impl Manifest {
         };
         self.still_there(line)
             && std::fs::read(self.dir.join(path))
-                .is_ok_and(|bytes| super::hex(&sha2::Sha256::digest(bytes)) == *sha256)
+                .is_ok_and(|bytes| crate::text::hex(&sha2::Sha256::digest(bytes)) == *sha256)
     }
 
     fn write_earlier(&mut self, line: &EarlierLine) -> Result<()> {
@@ -350,8 +428,10 @@ fn upgrade(fields: &mut serde_json::Map<String, Value>) {
 }
 
 /// An output directory holding the letters of a run with other inputs.
-pub fn another_run(dir: &Path, differences: &[String]) -> Error {
-    Error::new(
+/// `data_changed`: the options are the same, the data is not, so the run
+/// cannot be run as it was.
+pub fn another_run(dir: &Path, differences: &[String], data_changed: bool) -> Error {
+    let error = Error::new(
         ErrorKind::CantCreate,
         format!(
             "{} holds the letters of another run ({}): {}",
@@ -359,11 +439,73 @@ pub fn another_run(dir: &Path, differences: &[String]) -> Error {
             FILE_NAME,
             differences.join("; ")
         ),
+    );
+    match data_changed {
+        true => error.with_help(
+            "its letters were made from other data: pass --force to write them all again \
+             from this data (its letters that this run does not write are removed), or choose \
+             another --out directory",
+        ),
+        false => error.with_help(
+            "to complete that run, run it as it was; to write this one, choose another --out \
+             directory, or pass --force to replace the letters already there",
+        ),
+    }
+}
+
+/// A file named like a manifest that protest did not write.
+pub fn not_ours(path: &Path) -> Error {
+    Error::new(
+        ErrorKind::CantCreate,
+        format!(
+            "{}: not a manifest protest wrote, and a run would replace it",
+            path.display()
+        ),
     )
-    .with_help(
-        "to complete that run, run it as it was; to write this one, choose another --out \
-         directory, or pass --force to replace the letters already there",
-    )
+    .with_help("move it away, or choose another --out directory; --force replaces it")
+}
+
+/// With `--force`, a run with other inputs replaces the earlier run whole:
+/// the letters the earlier manifest records and this run does not write
+/// again (`written_again`) are removed, so that the directory never holds
+/// the letters of two runs. Only a letter as the earlier run wrote it (its
+/// digest) is removed; one changed since is the user's, kept, and named.
+/// Returns how many were removed.
+pub fn remove_earlier_letters(dir: &Path, written_again: impl Fn(&str) -> bool) -> usize {
+    use sha2::Digest;
+    let Ok(file) = File::open(dir.join(FILE_NAME)) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for line in BufReader::new(file).lines().map_while(|line| line.ok()) {
+        let Ok(Key {
+            path: Some(path),
+            sha256: Some(sha256),
+            status,
+            ..
+        }) = serde_json::from_str::<Key>(&line)
+        else {
+            continue;
+        };
+        if !GOOD.contains(&status.as_str()) || path.contains('/') || written_again(&path) {
+            continue;
+        }
+        let letter = dir.join(&path);
+        if !std::fs::symlink_metadata(&letter).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        let same = std::fs::read(&letter)
+            .is_ok_and(|bytes| crate::text::hex(&sha2::Sha256::digest(bytes)) == sha256);
+        if !same {
+            crate::notice::warn(format_args!(
+                "kept {}: a letter of the earlier run, changed since it was written",
+                crate::text::escape_for_terminal(&letter.display().to_string())
+            ));
+        } else if std::fs::remove_file(&letter).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 #[cfg(test)]

@@ -134,12 +134,19 @@ fn pattern_error(pattern: &str, err: &handlebars::TemplateError) -> Error {
         | Reason::MismatchingClosedDecorator(open, close) => {
             format!("`{{{{#{open}}}}}` is closed by `{{{{/{close}}}}}`")
         }
-        Reason::InvalidParam(param) => format!("`{param}` is not something a name can use{at}"),
+        Reason::InvalidParam(param) => format!(
+            "{} is not something a name can use{at}",
+            crate::text::quote(param)
+        ),
         _ => format!(
             "it is not a pattern{at}: every `{{{{` needs its `}}}}`, and every `{{{{#if}}}}` its `{{{{/if}}}}`"
         ),
     };
-    Error::usage(format!("--file-name \"{pattern}\": {what}")).with_help(FIELDS)
+    Error::usage(format!(
+        "--file-name {}: {what}",
+        crate::text::quote(pattern).in_double_quotes()
+    ))
+    .with_help(FIELDS)
 }
 
 /// A pattern that parses but cannot name a letter.

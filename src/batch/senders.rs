@@ -6,9 +6,10 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::headers::{self, column_for, Column};
-use crate::catalog::{Origin, Sender};
+use super::columns::{full_name, is_anonymous, Column, Header};
+use crate::catalog::Sender;
 use crate::error::{Error, Result};
+use crate::origin::Origin;
 
 /// One sender, with what else their row carries.
 #[derive(Debug, Clone, Default)]
@@ -27,8 +28,7 @@ pub struct SenderRow {
 /// Reads senders row by row.
 pub struct SenderReader {
     origin: Origin,
-    columns: Vec<Column>,
-    headers: Vec<String>,
+    header: Header,
     reader: csv::Reader<Box<dyn Read + Send>>,
     row: usize,
     /// The first row, read ahead to tell a file without senders at once.
@@ -70,7 +70,7 @@ impl SenderReader {
 
     /// How many columns a row has: what a row costs to hold.
     pub fn width(&self) -> usize {
-        self.columns.len()
+        self.header.columns.len()
     }
 
     /// The delimiter is found from the header line, because spreadsheets in
@@ -97,65 +97,15 @@ impl SenderReader {
             .delimiter(delimiter)
             .flexible(false)
             .from_reader(Box::new(buffered) as Box<dyn Read + Send>);
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|err| csv_error(&origin, &[], &err))?
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-            .collect();
-        let columns: Vec<Column> = headers.iter().map(|h| column_for(h)).collect();
-        for (i, column) in columns.iter().enumerate() {
-            // Address lines are many; a column without a header (the trailing
-            // commas of a spreadsheet's export) reaches nothing, so cannot clash.
-            if *column == Column::Address || headers[i].is_empty() {
-                continue;
-            }
-            if let Some(j) = columns[..i].iter().position(|c| c == column) {
-                return Err(origin
-                    .error_at(
-                        Some(1),
-                        format!(
-                            "the columns `{}` (column {}) and `{}` (column {}) both give the {}",
-                            headers[j],
-                            j + 1,
-                            headers[i],
-                            i + 1,
-                            column.describe()
-                        ),
-                    )
-                    .with_help("rename or remove one of them"));
-            }
-        }
-        // Which would sign the letter is a guess: "Name" may be a branch's.
-        let position = |wanted: Column| columns.iter().position(|c| *c == wanted);
-        if let (Some(name), Some(part)) = (
-            position(Column::Name),
-            position(Column::FirstName).or(position(Column::LastName)),
-        ) {
-            return Err(origin
-                .error_at(
-                    Some(1),
-                    format!(
-                        "the columns `{}` (column {}) and `{}` (column {}) both give the sender's name",
-                        headers[name],
-                        name + 1,
-                        headers[part],
-                        part + 1
-                    ),
-                )
-                .with_help("keep either one name column or the first and last names: rename or remove the others"));
-        }
-        let named = [Column::Name, Column::FirstName, Column::LastName];
-        if !columns.iter().any(|c| named.contains(c)) {
-            return Err(origin
-                .error_at(
-                    Some(1),
-                    format!("no `name` column (the columns are: {})", headers.join(", ")),
-                )
-                .with_help(
-                    "name the column with each sender's name `name` (or give `first name` and `last name`)",
-                ));
-        }
+        let header = Header::new(
+            reader
+                .headers()
+                .map_err(|err| csv_error(&origin, &[], &err))?
+                .iter()
+                .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+                .collect(),
+        );
+        check_header(&origin, &header)?;
         let mut first = csv::StringRecord::new();
         // A bad first row is a bad row like any other, reported with the rest.
         let first = match reader.read_record(&mut first) {
@@ -173,23 +123,16 @@ impl SenderReader {
         }
         Ok(SenderReader {
             origin,
-            columns,
-            headers,
+            header,
             reader,
             row: 0,
             pending: Some(first.map_err(|err| err.expect("rows were found"))),
         })
     }
 
-    /// The columns that reach templates only as `{{extra.KEY}}`: (header, key).
-    pub fn extra_columns(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.headers
-            .iter()
-            .zip(&self.columns)
-            .filter_map(|(header, column)| match column {
-                Column::Extra(key) => Some((header.as_str(), key.as_str())),
-                _ => None,
-            })
+    /// The header row, read when the file was opened.
+    pub fn header(&self) -> &Header {
+        &self.header
     }
 
     /// The next row, or `None` at the end of the file. After a bad row the
@@ -219,7 +162,7 @@ impl SenderReader {
                 if let Some(record) = err.position().map(|p| p.record() as usize) {
                     self.row = record.max(self.row);
                 }
-                let error = csv_error(&self.origin, &self.headers, &err);
+                let error = csv_error(&self.origin, &self.header.names, &err);
                 // What the csv reader cannot get past (an I/O error) ends the file.
                 if !matches!(
                     err.kind(),
@@ -243,13 +186,24 @@ impl SenderReader {
             ..SenderRow::default()
         };
         let (mut first_name, mut last_name) = ("", "");
+        let (mut recorded_name, mut recorded_email) = (None, None);
         let at = |header: &str, message: String| {
             self.origin.error_at(
                 Some(line),
-                format!("row {}, column `{header}`: {message}", self.row),
+                format!(
+                    "row {}, column {}: {message}",
+                    self.row,
+                    crate::text::quote(header)
+                ),
             )
         };
-        for ((column, header), value) in self.columns.iter().zip(&self.headers).zip(record.iter()) {
+        for ((column, header), value) in self
+            .header
+            .columns
+            .iter()
+            .zip(&self.header.names)
+            .zip(record.iter())
+        {
             let value = value.trim();
             // A personal paragraph may run over several lines; nothing else may.
             let multiline = *column == Column::Personal;
@@ -293,23 +247,40 @@ impl SenderReader {
                 Column::Email => out.sender.email = owned,
                 Column::Phone => out.sender.phone = owned,
                 Column::Personal => out.personal = owned,
+                Column::RecordedName if !is_anonymous(value) => recorded_name = owned,
+                Column::RecordedEmail if !is_anonymous(value) => recorded_email = owned,
+                Column::RecordedName | Column::RecordedEmail => {}
                 Column::Extra(key) => {
                     out.extra
                         .insert(key.clone(), Value::String(value.to_string()));
                 }
             }
         }
-        out.sender.name = headers::full_name(&out.sender.name, first_name, last_name);
+        out.sender.name = full_name(&out.sender.name, first_name, last_name);
+        // What the form asked wins over what Forms recorded of the account.
+        if out.sender.name.is_empty() {
+            out.sender.name = recorded_name.unwrap_or_default();
+        }
+        if out.sender.email.is_none() {
+            out.sender.email = recorded_email;
+        }
         if !crate::text::is_visible(&out.sender.name) {
             let header = self
+                .header
                 .columns
                 .iter()
                 .position(|c| matches!(c, Column::Name | Column::FirstName | Column::LastName))
-                .map_or("name", |i| self.headers[i].as_str());
+                .or_else(|| {
+                    self.header
+                        .columns
+                        .iter()
+                        .position(|c| *c == Column::RecordedName)
+                })
+                .map_or("name", |i| self.header.names[i].as_str());
             return Err(at(header, "is empty".into()).with_help("every sender needs a name"));
         }
         // Missing extra columns still exist for templates, as empty text.
-        for column in &self.columns {
+        for column in &self.header.columns {
             if let Column::Extra(key) = column {
                 out.extra
                     .entry(key.clone())
@@ -318,6 +289,63 @@ impl SenderReader {
         }
         Ok(out)
     }
+}
+
+/// Refuses a header whose columns clash, or that names no sender.
+fn check_header(origin: &Origin, header: &Header) -> Result<()> {
+    let (headers, columns) = (&header.names, &header.columns);
+    let both = |first: usize, second: usize, what: &str| {
+        origin.error_at(
+            Some(1),
+            format!(
+                "the columns {} (column {}) and {} (column {}) both give the {what}",
+                crate::text::quote(&headers[first]),
+                first + 1,
+                crate::text::quote(&headers[second]),
+                second + 1,
+            ),
+        )
+    };
+    for (i, column) in columns.iter().enumerate() {
+        // Address lines are many; a column without a header (the trailing
+        // commas of a spreadsheet's export) reaches nothing, so cannot clash.
+        if *column == Column::Address || headers[i].is_empty() {
+            continue;
+        }
+        if let Some(j) = columns[..i].iter().position(|c| c == column) {
+            return Err(both(j, i, &column.describe()).with_help("rename or remove one of them"));
+        }
+    }
+    // Which would sign the letter is a guess: "Name" may be a branch's.
+    let position = |wanted: Column| columns.iter().position(|c| *c == wanted);
+    if let (Some(name), Some(part)) = (
+        position(Column::Name),
+        position(Column::FirstName).or(position(Column::LastName)),
+    ) {
+        return Err(both(name, part, "sender's name").with_help(
+            "keep either one name column or the first and last names: rename or remove the others",
+        ));
+    }
+    let named = [
+        Column::Name,
+        Column::FirstName,
+        Column::LastName,
+        Column::RecordedName,
+    ];
+    if !columns.iter().any(|c| named.contains(c)) {
+        return Err(origin
+            .error_at(
+                Some(1),
+                format!(
+                    "no `name` column (the columns are: {})",
+                    crate::text::quote(&headers.join(", ")).bare()
+                ),
+            )
+            .with_help(
+                "name the column with each sender's name `name` (or give `first name` and `last name`)",
+            ));
+    }
+    Ok(())
 }
 
 /// Reads classic Mac (CR) and Windows (CR LF) line ends as LF: the csv
@@ -416,7 +444,7 @@ fn csv_error(origin: &Origin, headers: &[String], err: &csv::Error) -> Error {
         csv::ErrorKind::Utf8 { err, .. } if record > 0 => {
             let column = headers.get(err.field()).map_or_else(
                 || format!("{}", err.field() + 1),
-                |header| format!("`{header}`"),
+                |header| crate::text::quote(header).to_string(),
             );
             format!("row {record}, column {column}: not valid UTF-8")
         }

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::source::Origin;
 use crate::error::Result;
+use crate::origin::Origin;
 
 const BUILTIN: &str = include_str!("../../data/countries.toml");
 
@@ -16,6 +16,22 @@ pub struct Country {
     pub name: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    #[serde(default)]
+    pub ru: Option<RussianName>,
+}
+
+/// A country's name as a Russian letter writes it: the short name, the
+/// short name with its preposition in the prepositional (a mission's name,
+/// "Посольство ... в Великобритании"), and the official long name likewise
+/// (an ambassador's title, "в Соединённом Королевстве Великобритании и
+/// Северной Ирландии").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RussianName {
+    pub name: String,
+    #[serde(rename = "in")]
+    pub in_short: String,
+    pub official_in: String,
 }
 
 /// Looks countries up by code ("GB"), name ("United Kingdom") or alias ("UK").
@@ -67,6 +83,11 @@ impl Countries {
     pub fn names(&self, codes: &[String]) -> String {
         let names: Vec<&str> = codes.iter().map(|c| self.name_or_code(c)).collect();
         names.join(", ")
+    }
+
+    /// The Russian forms of a country's name, where the data has them.
+    pub fn russian(&self, code: &str) -> Option<&RussianName> {
+        self.by_code.get(code).and_then(|c| c.ru.as_ref())
     }
 
     pub fn is_code(&self, code: &str) -> bool {

@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::facts::{Archived, Fact, Quotation};
 use super::prisoners::Ask;
-use super::source::Origin;
 use crate::error::Result;
+use crate::origin::Origin;
 
 /// What a template says about itself, from its front matter.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -26,9 +27,9 @@ pub struct FrontMatter {
     /// Per-person exceptions to `ask`, by prisoner id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub asks: BTreeMap<String, Ask>,
-    /// Why the letter is history, whatever its asks: it is then never offered.
+    /// Why the letter is history, whatever its asks, and from when.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archived: Option<String>,
+    pub archived: Option<Archived>,
     #[serde(default)]
     pub demands: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,6 +45,16 @@ pub struct FrontMatter {
     pub cc: Vec<String>,
     /// The campaign article and date the letter is based on.
     pub source: String,
+    /// What the text states, each with its date and source (`[[fact]]`).
+    /// Not in the JSON listings: `letters/README.md` documents them.
+    #[serde(default, rename = "fact", skip_serializing)]
+    pub facts: Vec<Fact>,
+    /// The quotations the text makes, in their sources' words (`[[quote]]`).
+    #[serde(default, rename = "quote", skip_serializing)]
+    pub quotes: Vec<Quotation>,
+    /// Names the text puts in quotation marks: parties, newspapers, channels.
+    #[serde(default, skip_serializing)]
+    pub titles: Vec<String>,
 }
 
 /// Letters written before asks were stated asked for release.
@@ -94,7 +105,7 @@ impl LetterTemplate {
         let front: FrontMatter =
             toml::from_str(front_text).map_err(|err| origin.toml_error(front_text, &err, 1))?;
         if front.id != file_stem {
-            let line = super::source::key_line(front_text, "id").map(|line| line + 1);
+            let line = crate::origin::key_line(front_text, "id").map(|line| line + 1);
             return Err(origin
                 .error_at(
                     line,
@@ -109,11 +120,14 @@ impl LetterTemplate {
                 )));
         }
         if let Some(id) = front.asks.keys().find(|id| !front.prisoners.contains(id)) {
-            let line = super::source::key_line(front_text, "asks").map(|line| line + 1);
+            let line = crate::origin::key_line(front_text, "asks").map(|line| line + 1);
             return Err(origin
                 .error_at(
                     line,
-                    format!("asks: `{id}` is not one of the letter's prisoners"),
+                    format!(
+                        "asks: {} is not one of the letter's prisoners",
+                        crate::text::quote(id)
+                    ),
                 )
                 .with_help(format!("add \"{id}\" to prisoners, or remove it from asks")));
         }
@@ -140,7 +154,7 @@ impl LetterTemplate {
 
     /// The file line of a front matter key, for errors about its value.
     pub fn front_line(&self, key: &str) -> Option<usize> {
-        super::source::key_line(&self.front_text, key).map(|line| line + 1)
+        crate::origin::key_line(&self.front_text, key).map(|line| line + 1)
     }
 }
 

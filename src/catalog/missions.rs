@@ -1,4 +1,7 @@
-//! Kazakhstan's diplomatic missions: the directory letters are addressed from.
+//! A campaign's directory: the state's diplomatic missions abroad, and the
+//! authorities in it, that letters are addressed to.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -9,7 +12,7 @@ pub enum MissionKind {
     ConsulateGeneral,
     Consulate,
     PermanentMission,
-    /// Not a mission: an addressee in Kazakhstan, such as the President.
+    /// Not a mission: an addressee in the campaign's state, such as its President.
     Authority,
 }
 
@@ -21,6 +24,19 @@ impl MissionKind {
             MissionKind::Consulate => "consulate",
             MissionKind::PermanentMission => "permanent-mission",
             MissionKind::Authority => "authority",
+        }
+    }
+
+    /// The kind of office in English, spelt as the printed letters and the
+    /// directory's mission names spell it ("Consulate General", no hyphen);
+    /// an authority is one in the campaign's `state`.
+    pub fn label(self, state: &str) -> String {
+        match self {
+            MissionKind::Embassy => "Embassy".into(),
+            MissionKind::ConsulateGeneral => "Consulate General".into(),
+            MissionKind::Consulate => "Consulate".into(),
+            MissionKind::PermanentMission => "Permanent Mission".into(),
+            MissionKind::Authority => format!("Authority in {state}"),
         }
     }
 }
@@ -42,6 +58,38 @@ pub struct Head {
     pub title: String,
     pub as_of: String,
     pub source: String,
+    /// How a letter in another language names the head on its address, by
+    /// language: `ru = "К.-Ж. К. Токаеву"` (Russian addresses in the dative).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub addressed: BTreeMap<String, String>,
+}
+
+/// What a Russian letter needs of a mission beyond its country's name
+/// (data/countries.toml): the city's forms for a consulate, the names of a
+/// mission that are not "Посольство ... в <country>", and the postal lines
+/// where the host country's post reads Cyrillic.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RussianForms {
+    /// The city in the nominative ("Сан-Франциско").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The city with its preposition, in the prepositional ("в Сан-Франциско").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_city: Option<String>,
+    /// The mission's name in the nominative, where it is not made from the
+    /// kind and place ("Постоянное представительство ... при ООН").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The addressee's office in the dative, likewise ("Президенту Республики Казахстан").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<String>,
+    /// Postal lines in Cyrillic, as the mission writes them, for a host
+    /// country whose post reads Russian.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -81,6 +129,8 @@ pub struct Mission {
     pub notes: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub head: Option<Head>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ru: Option<RussianForms>,
 }
 
 impl Mission {

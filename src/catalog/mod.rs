@@ -1,49 +1,52 @@
-//! The catalog: letters, prisoners and missions, shipped in the binary and
-//! overlaid with the user's own files.
+//! The catalog: one campaign's letters, prisoners and missions, shipped in
+//! the binary or read from its folder, and overlaid with the user's own files.
 
+mod alternatives;
+mod campaign;
+mod claims;
 mod countries;
+mod facts;
+mod files;
+mod fit;
+mod languages;
 mod letters;
 mod missions;
 mod prisoners;
 mod sender;
-mod source;
+mod sourcing;
 mod validate;
 mod variants;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-pub use countries::Countries;
+pub use campaign::{
+    builtin as builtin_campaigns, builtin_name, campaign_name, campaign_only, Builtin, Campaign,
+    CampaignSource, DataDir, Words, CAMPAIGN_FILE, PROGRAM_LANGUAGE,
+};
+pub use claims::{claims, Claim, ClaimKind, Support};
+pub use countries::{Countries, RussianName};
+pub use facts::{Archived, Fact, Quotation, Stated};
+use files::read_found_file;
+pub use files::{read_text, SourceFile};
+pub use fit::Refusal;
+pub use languages::language_name;
 pub use letters::{FrontMatter, LetterTemplate};
-pub use missions::{Confidence, Head, Mission, MissionKind};
+pub use missions::{Confidence, Head, Mission, MissionKind, RussianForms};
 pub use prisoners::{Ask, Event, EventKind, Misfit, Prisoner, Standing, Status};
 pub use sender::Sender;
-pub use source::{entry_line, key_line, Origin};
+pub use sourcing::Finding;
 pub use variants::primary_language;
 
-use crate::date::Date;
 use crate::error::{Error, Result};
+use crate::origin::{entry_line, line_of, Origin};
 use crate::template::Engine;
 
-mod builtin {
-    include!(concat!(env!("OUT_DIR"), "/builtin_letters.rs"));
-    pub const PRISONERS: &str = include_str!("../../letters/prisoners.toml");
-    pub const EMBASSIES: &str = include_str!("../../embassies.toml");
-}
-
-/// A campaign's data folder: `letters/` (templates and `prisoners.toml`)
-/// and `embassies.toml`, over the built-in data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DataDir {
-    pub path: PathBuf,
-    /// Where it was named, for messages: `PROTEST_DATA=…` or `config.toml:3: data = …`.
-    pub set_by: String,
-}
-
-/// Where the user's own data is, on top of what ships in the binary.
+/// Which campaign, and where the user's own data is on top of it.
 #[derive(Debug, Clone, Default)]
 pub struct CatalogPaths {
-    /// A data folder, between the built-in data and the two below.
+    pub campaign: CampaignSource,
+    /// A data folder of the same campaign, between its data and the two below.
     pub data_dir: Option<DataDir>,
     /// More templates (`*.hbs`) and optionally a `prisoners.toml`; same id replaces.
     pub letters_dir: Option<PathBuf>,
@@ -51,15 +54,12 @@ pub struct CatalogPaths {
     pub embassies_file: Option<PathBuf>,
 }
 
-/// A data file as read, kept so `check` can point at lines after parsing.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    pub origin: Origin,
-    pub text: String,
-}
-
 #[derive(Clone)]
 pub struct Catalog {
+    /// The state the letters go to, in their words.
+    pub campaign: Campaign,
+    /// Where the campaign came from.
+    pub campaign_source: CampaignSource,
     pub templates: BTreeMap<String, LetterTemplate>,
     /// Language variants by letter id, then by the language of the file name.
     pub variants: BTreeMap<String, BTreeMap<String, LetterTemplate>>,
@@ -79,7 +79,10 @@ pub struct Catalog {
 
 impl Catalog {
     pub fn load(paths: &CatalogPaths) -> Result<Catalog> {
+        let (campaign, authorities, campaign_file) = campaign::read(&paths.campaign)?;
         let mut catalog = Catalog {
+            campaign,
+            campaign_source: paths.campaign.clone(),
             templates: BTreeMap::new(),
             variants: BTreeMap::new(),
             prisoners: BTreeMap::new(),
@@ -92,18 +95,11 @@ impl Catalog {
             engine: Engine::default(),
             data_dir: paths.data_dir.clone(),
         };
-        for (name, text) in variants_last(builtin::LETTERS.iter().map(|(n, t)| (*n, *t))) {
-            let origin = Origin::builtin(&format!("letters/{name}"));
-            catalog.add_template(text, name, origin)?;
+        catalog.add_authorities(campaign_file, authorities)?;
+        match &paths.campaign {
+            CampaignSource::Builtin(index) => catalog.add_builtin(&builtin_campaigns()[*index])?,
+            CampaignSource::Folder(dir) => catalog.add_folder(&dir.path)?,
         }
-        catalog.add_prisoners(SourceFile {
-            origin: Origin::builtin("letters/prisoners.toml"),
-            text: builtin::PRISONERS.to_string(),
-        })?;
-        catalog.add_embassies(SourceFile {
-            origin: Origin::builtin("embassies.toml"),
-            text: builtin::EMBASSIES.to_string(),
-        })?;
         if let Some(data) = &paths.data_dir {
             catalog.add_data_dir(data)?;
         }
@@ -123,9 +119,65 @@ impl Catalog {
         Ok(catalog)
     }
 
-    /// Only what ships in the binary: [`Catalog::load`] without the user's files.
+    /// Only what ships in the binary: [`Catalog::load`] of the default
+    /// campaign without the user's files.
     pub fn builtin() -> Result<Catalog> {
         Catalog::load(&CatalogPaths::default())
+    }
+
+    /// The templates, people and directory of a built-in campaign.
+    fn add_builtin(&mut self, shipped: &Builtin) -> Result<()> {
+        for (name, text) in variants_last(shipped.letters.iter().map(|(n, t)| (*n, *t))) {
+            let origin = Origin::builtin(&format!("letters/{name}"));
+            self.add_template(text, name, origin)?;
+        }
+        self.add_prisoners(SourceFile {
+            origin: Origin::builtin("letters/prisoners.toml"),
+            text: shipped.prisoners.to_string(),
+        })?;
+        self.add_embassies(SourceFile {
+            origin: Origin::builtin("embassies.toml"),
+            text: shipped.embassies.to_string(),
+        })
+    }
+
+    /// The templates, people and directory of a campaign's folder, whose
+    /// campaign.toml is read already.
+    fn add_folder(&mut self, path: &Path) -> Result<()> {
+        let letters = path.join("letters");
+        let embassies = path.join("embassies.toml");
+        if letters.is_dir() {
+            self.add_letters_dir(&letters)?;
+        }
+        if embassies.exists() {
+            let text = read_found_file(&embassies)?;
+            self.add_embassies(SourceFile {
+                origin: Origin::file(&embassies),
+                text,
+            })?;
+        }
+        if self.missions.is_empty() {
+            return Err(Error::data(format!(
+                "{}: the campaign has no missions and no authorities to write to",
+                path.display()
+            ))
+            .with_help(
+                "a campaign folder holds embassies.toml ([[mission]] entries) and/or \
+                 [[authority]] entries in campaign.toml; see README \"Your own campaign\"",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The authorities of campaign.toml, into the directory like its entries.
+    fn add_authorities(&mut self, file: SourceFile, authorities: Vec<Mission>) -> Result<()> {
+        let mut missions: BTreeMap<String, Mission> = std::mem::take(&mut self.missions)
+            .into_iter()
+            .map(|m| (m.id.clone(), m))
+            .collect();
+        let result = self.merge_missions(file, authorities, &mut missions);
+        self.missions = missions.into_values().collect();
+        result
     }
 
     /// Merges directory entries (the text of an embassies TOML file) over
@@ -154,12 +206,28 @@ impl Catalog {
         }
         let letters = data.path.join("letters");
         let embassies = data.path.join("embassies.toml");
-        if !letters.is_dir() && !embassies.is_file() {
+        let campaign = data.path.join(CAMPAIGN_FILE);
+        if !letters.is_dir() && !embassies.is_file() && !campaign.is_file() {
             return Err(Error::data(format!(
                 "{}: neither letters/ nor embassies.toml is in it",
                 data.set_by
             ))
             .with_help(help));
+        }
+        if campaign.exists() {
+            let (words, authorities, file) = campaign::read_file(&campaign)?;
+            if words.name != self.campaign.name {
+                return Err(Error::usage(format!(
+                    "{}: its campaign.toml is of the campaign `{}`, not of `{}`",
+                    data.set_by, words.name, self.campaign.name
+                ))
+                .with_help(format!(
+                    "choose it with --campaign {}, or unset PROTEST_DATA or the config file's `data`",
+                    words.name
+                )));
+            }
+            self.campaign = words;
+            self.add_authorities(file, authorities)?;
         }
         if letters.is_dir() {
             self.add_letters_dir(&letters)?;
@@ -231,10 +299,20 @@ impl Catalog {
                 LetterTemplate::parse(text, stem, origin)?
             }
         };
+        // The shipped data is checked by the tests, not on every run.
         let shipped = is_shipped(text);
         if !shipped {
             let front = serde_json::to_value(&template.front).expect("front matter serialises");
             validate::entry_text(&template.origin, "", &front, &|key| {
+                template.front_line(key)
+            })?;
+            // Not in the listings' JSON, but printed in `check`'s messages.
+            let sources = serde_json::json!({
+                "fact": template.front.facts,
+                "quote": template.front.quotes,
+                "titles": template.front.titles,
+            });
+            validate::entry_text(&template.origin, "", &sources, &|key| {
                 template.front_line(key)
             })?;
             validate::body_text(&template.origin, &template.body, template.body_offset)?;
@@ -308,9 +386,19 @@ impl Catalog {
                      see embassies.toml",
                 ));
         }
+        self.merge_missions(file, parsed.mission, into)
+    }
+
+    /// Checks every entry of one file, then merges them all by id.
+    fn merge_missions(
+        &mut self,
+        file: SourceFile,
+        entries: Vec<Mission>,
+        into: &mut BTreeMap<String, Mission>,
+    ) -> Result<()> {
         let mut seen = HashMap::new();
         let shipped = is_shipped(&file.text);
-        for mission in &parsed.mission {
+        for mission in &entries {
             if seen.insert(mission.id.clone(), ()).is_some() {
                 return Err(duplicate(&file, &mission.id));
             }
@@ -322,7 +410,7 @@ impl Catalog {
             validate::entry_text(&file.origin, &mission.id, &value, &locate)?;
         }
         let index = self.mission_files.len();
-        for mission in parsed.mission {
+        for mission in entries {
             self.mission_file_of.insert(mission.id.clone(), index);
             into.insert(mission.id.clone(), mission);
         }
@@ -372,12 +460,14 @@ impl Catalog {
                     .iter()
                     .map(|t| format!("`{}`", primary_language(&t.front.language)))
                     .collect();
-                Error::usage(format!("the letter `{id}` is not written in `{wanted}`")).with_help(
-                    format!(
-                        "it is written in {}; pass one of them to --lang",
-                        have.join(", ")
-                    ),
-                )
+                Error::usage(format!(
+                    "the letter `{id}` is not written in {}",
+                    crate::text::quote(wanted)
+                ))
+                .with_help(format!(
+                    "it is written in {}; pass one of them to --lang",
+                    have.join(", ")
+                ))
             })
     }
 
@@ -412,6 +502,24 @@ impl Catalog {
             .collect()
     }
 
+    /// The people of a letter not in English whose description the data has
+    /// only in English, when the template reads `description`: the letter
+    /// would carry an English phrase.
+    pub fn descriptions_missing(&self, template: &LetterTemplate) -> Vec<&str> {
+        let language = &template.front.language;
+        if primary_language(language) == "en" || !template.body.contains("description") {
+            return Vec::new();
+        }
+        template
+            .front
+            .prisoners
+            .iter()
+            .filter_map(|id| self.prisoners.get(id))
+            .filter(|p| p.description_in(language) == p.description)
+            .map(|p| p.name.as_str())
+            .collect()
+    }
+
     /// The mission with this id, in any case: `GB-LONDON` is `gb-london`.
     pub fn mission(&self, id: &str) -> Result<&Mission> {
         let found = self.missions.iter().find(|m| m.id == id).or_else(|| {
@@ -427,6 +535,18 @@ impl Catalog {
                 "protest embassies",
             )
         })
+    }
+
+    /// How current the data is: the newest date a directory entry was
+    /// verified or a person's news reported (as build.rs finds it for
+    /// `--version`); dates read as text, so the newest is the greatest.
+    pub fn data_date(&self) -> Option<String> {
+        let verified = self.missions.iter().filter_map(|m| m.verified.clone());
+        let reported = self
+            .prisoners
+            .values()
+            .flat_map(|p| p.events.iter().map(|e| e.date.to_string()));
+        verified.chain(reported).max()
     }
 
     /// The file and line a mission's field is on, for messages about it.
@@ -449,7 +569,10 @@ impl Catalog {
             Some(code) => Ok(code.to_string()),
             None => {
                 let suggestions = self.countries.suggest(input);
-                let mut err = Error::usage(format!("`{input}` is not a country this tool knows"));
+                let mut err = Error::usage(format!(
+                    "{} is not a country this tool knows",
+                    crate::text::quote(input)
+                ));
                 err = if suggestions.is_empty() {
                     err.with_help("use an ISO 3166 code such as GB, or an English name such as \"United Kingdom\"")
                 } else {
@@ -488,7 +611,8 @@ impl Catalog {
             .ok_or_else(|| {
                 let name = self.countries.name_or_code(code);
                 Error::usage(format!(
-                    "the directory has no mission of Kazakhstan in or accredited to {name}"
+                    "the directory has no mission of {} in or accredited to {name}",
+                    self.campaign.state
                 ))
                 .with_help("`protest embassies` lists every mission; pick one with --to ID")
             })
@@ -499,11 +623,8 @@ impl Catalog {
     pub fn coverage_note(&self, code: &str) -> Option<String> {
         let (mission, from_abroad) = self.coverage(code).ok()?;
         let office = match mission.kind {
-            MissionKind::Embassy => "Embassy",
-            MissionKind::ConsulateGeneral => "Consulate General",
-            MissionKind::Consulate => "Consulate",
-            MissionKind::PermanentMission => "Permanent Mission",
             MissionKind::Authority => return None,
+            kind => kind.label(&self.campaign.state),
         };
         from_abroad.then(|| {
             format!(
@@ -515,93 +636,17 @@ impl Catalog {
     }
 }
 
-/// Letters and facts on a day: what each letter asks, whether that still
-/// fits, and which letters are current.
-impl Catalog {
-    /// The asks of a letter whose people are all known, in the letter's order.
-    pub fn asks<'c>(&'c self, template: &LetterTemplate) -> Vec<(&'c Prisoner, Ask)> {
-        let front = &template.front;
-        front
-            .prisoners
-            .iter()
-            .filter_map(|id| self.prisoners.get(id).map(|p| (p, front.ask_for(id))))
-            .collect()
-    }
-
-    /// The asks that do not fit their person's status on `day`.
-    pub fn misfits<'c>(&'c self, template: &LetterTemplate, day: Date) -> Vec<Misfit<'c>> {
-        self.asks(template)
-            .into_iter()
-            .filter_map(|(prisoner, ask)| {
-                let standing = prisoner.standing_on(day);
-                (!ask.fits(standing.status)).then_some(Misfit {
-                    prisoner,
-                    ask,
-                    day,
-                    standing,
-                })
-            })
-            .collect()
-    }
-
-    /// Why the letter is history on `day`, or `None` when it is current:
-    /// its own `archived`, else the first ask that no longer fits.
-    pub fn archived_reason(&self, template: &LetterTemplate, day: Date) -> Option<String> {
-        if let Some(why) = &template.front.archived {
-            return Some(why.clone());
-        }
-        self.misfits(template, day).first().map(Misfit::summary)
-    }
-
-    /// The letters current on `day`, by id.
-    pub fn current_letters(&self, day: Date) -> impl Iterator<Item = &LetterTemplate> {
-        self.templates
-            .values()
-            .filter(move |t| self.archived_reason(t, day).is_none())
-    }
-
-    /// Refuses a letter that asks, on `day`, what no longer fits a person it
-    /// names: such a letter discredits the campaign and the people it means
-    /// to help. No option overrides it.
-    pub fn check_asks(&self, template: &LetterTemplate, day: Date) -> Result<()> {
-        let misfits = self.misfits(template, day);
-        let Some(first) = misfits.first() else {
-            return Ok(());
-        };
-        let mut message = format!("letter `{}` {}", template.front.id, first.describe());
-        if misfits.len() > 1 {
-            let others: Vec<&str> = misfits[1..]
-                .iter()
-                .map(|m| m.prisoner.name.as_str())
-                .collect();
-            message.push_str(&format!("; the same goes for {}", others.join(", ")));
-        }
-        let current = self.current_letters(day).find(|t| {
-            t.front.id != template.front.id && t.front.prisoners.contains(&first.prisoner.id)
-        });
-        let help = match current {
-            Some(letter) => format!(
-                "use `protest write {}`, the current letter for {}; --force does not change facts",
-                letter.front.id, first.prisoner.name
-            ),
-            None => "`protest letters` lists the current letters, and `protest letters prisoners` \
-                     each person's timeline with its sources; --force does not change facts"
-                .to_string(),
-        };
-        Err(Error::data(message).with_help(help))
-    }
+/// Whether `text` is a file of a campaign shipped in the binary, word for
+/// word: the tests check those as a user's files are checked on every run,
+/// so a run need not (whatever the file's name, the same text passes the
+/// same checks).
+fn is_shipped(text: &str) -> bool {
+    builtin_campaigns()
+        .iter()
+        .any(|shipped| shipped.holds(text))
 }
 
 /// Letters before language variants, which need their letter to be there.
-/// Whether `text` is a file shipped in the binary, word for word: the tests
-/// check those as a user's files are checked on every run, so a run need
-/// not (whatever the file's name, the same text passes the same checks).
-fn is_shipped(text: &str) -> bool {
-    text == builtin::PRISONERS
-        || text == builtin::EMBASSIES
-        || builtin::LETTERS.iter().any(|(_, letter)| *letter == text)
-}
-
 fn variants_last<'a, T>(
     files: impl Iterator<Item = (&'a str, T)>,
 ) -> impl Iterator<Item = (&'a str, T)> {
@@ -635,61 +680,10 @@ fn duplicate(file: &SourceFile, id: &str) -> Error {
         .text
         .match_indices(&format!("\"{id}\""))
         .nth(1)
-        .map(|(pos, _)| source::line_of(&file.text, pos));
+        .map(|(pos, _)| line_of(&file.text, pos));
     file.origin
         .error_at(line, format!("id `{id}` is used twice"))
         .with_help("ids must be unique within a file; change or remove one of them")
-}
-
-/// A file found in a data folder rather than named by the user: it must be a
-/// regular file, since a FIFO or a device there would hang the reading or
-/// never end it, and a directory named like a letter is a mistake to say.
-fn read_found_file(path: &Path) -> Result<String> {
-    let metadata = std::fs::metadata(path).map_err(|err| Error::read(path, &err))?;
-    if !metadata.is_file() {
-        let what = if metadata.is_dir() {
-            "a directory"
-        } else {
-            "a FIFO, socket or device"
-        };
-        return Err(Origin::file(path)
-            .error_at(None, format!("not a regular file: {what}"))
-            .with_help("a data folder holds letters/*.hbs, letters/prisoners.toml and embassies.toml as ordinary files; move this away or rename it"));
-    }
-    read_text(path)
-}
-
-/// Larger than any directory, template, people or sender file (the shipped
-/// directory is a few dozen kB): past it, `--embassies /dev/zero` is refused
-/// instead of filling memory.
-const MAX_TEXT_FILE: u64 = 16 << 20;
-
-pub fn read_text(path: &Path) -> Result<String> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_TEXT_FILE + 1).read_to_end(&mut bytes))
-        .map_err(|err| Error::read(path, &err))?;
-    if bytes.len() as u64 > MAX_TEXT_FILE {
-        return Err(Origin::file(path)
-            .error_at(None, "larger than 16 MiB: not a file this tool reads")
-            .with_help("give the TOML or template file itself, not a device or an archive"));
-    }
-    let text = String::from_utf8(bytes).map_err(|err| {
-        let line = source::line_of(
-            &String::from_utf8_lossy(err.as_bytes()),
-            err.utf8_error().valid_up_to(),
-        );
-        Origin::file(path)
-            .error_at(Some(line), "not valid UTF-8 text")
-            .with_help(
-                "save the file as UTF-8 text (in a word processor: \"Plain Text\", encoding UTF-8)",
-            )
-    })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    })
 }
 
 /// An unknown id, with the closest known ids as suggestions.
@@ -703,7 +697,7 @@ fn unknown<'a>(what: &str, id: &str, known: impl Iterator<Item = &'a str>, list:
             quote_list(&suggestions)
         )
     };
-    Error::usage(format!("no {what} with id `{id}`")).with_help(help)
+    Error::usage(format!("no {what} with id {}", crate::text::quote(id))).with_help(help)
 }
 
 /// Up to three candidates close to `input`, best first.

@@ -135,6 +135,9 @@ pub struct Prisoner {
     pub names: BTreeMap<String, String>,
     /// Lower case, reads after "X, a ...".
     pub description: String,
+    /// The description per language (`ru`), read after "X, ...".
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub descriptions: BTreeMap<String, String>,
     /// Oldest first.
     #[serde(default, rename = "event")]
     pub events: Vec<Event>,
@@ -160,6 +163,15 @@ impl Prisoner {
             .get(language)
             .or_else(|| self.names.get(primary))
             .unwrap_or(&self.name)
+    }
+
+    /// The description in `language` where the data has one, else the English one.
+    pub fn description_in(&self, language: &str) -> &str {
+        let primary = language.split(['-', '_']).next().unwrap_or("");
+        self.descriptions
+            .get(language)
+            .or_else(|| self.descriptions.get(primary))
+            .unwrap_or(&self.description)
     }
 
     /// The status on `day`: that of the last event dated on or before it.
@@ -272,6 +284,9 @@ impl Standing<'_> {
 pub enum Ask {
     Release,
     LiftRestrictions,
+    /// Drop the charges, and free from custody pending a fair trial: fits
+    /// people held or on trial, and stops fitting at a verdict or a release.
+    DropCharges,
     /// An investigation, accountability or remembrance: fits anyone, the dead included.
     Justice,
 }
@@ -281,6 +296,7 @@ impl Ask {
         match self {
             Ask::Release => "release",
             Ask::LiftRestrictions => "lift-restrictions",
+            Ask::DropCharges => "drop-charges",
             Ask::Justice => "justice",
         }
     }
@@ -292,6 +308,7 @@ impl Ask {
                 Status::Detained | Status::OnTrial | Status::Sentenced
             ),
             Ask::LiftRestrictions => status == Status::Restricted,
+            Ask::DropCharges => matches!(status, Status::Detained | Status::OnTrial),
             Ask::Justice => true,
         }
     }
@@ -301,6 +318,7 @@ impl Ask {
         match self {
             Ask::Release => "the release of",
             Ask::LiftRestrictions => "the lifting of the restrictions on",
+            Ask::DropCharges => "the dropping of the charges against",
             Ask::Justice => "justice for",
         }
     }
@@ -360,7 +378,12 @@ impl Misfit<'_> {
             };
             format!("{since} {}", cause.date)
         };
-        format!("{what}, {fact}")
+        // A reason that rests on one unconfirmed report says so wherever it is shown.
+        let doubt = match cause.confidence {
+            Confidence::Low => " (a low-confidence report)",
+            _ => "",
+        };
+        format!("{what}, {fact}{doubt}")
     }
 }
 
@@ -530,6 +553,10 @@ mod tests {
                 matches!(status, Detained | OnTrial | Sentenced)
             );
             assert_eq!(Ask::LiftRestrictions.fits(status), status == Restricted);
+            assert_eq!(
+                Ask::DropCharges.fits(status),
+                matches!(status, Detained | OnTrial)
+            );
             assert!(Ask::Justice.fits(status));
         }
     }

@@ -4,8 +4,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{read_text, Origin};
+use super::read_text;
 use crate::error::Result;
+use crate::origin::Origin;
 
 /// Sender details, from `--sender FILE` and flags. Only the name is required.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use super::source::{entry_line, Origin};
 use crate::error::Result;
+use crate::origin::{entry_line, Origin};
 use crate::text::is_visible;
 
 /// Fields that may hold line breaks: they are shown by `embassies show`, never
@@ -107,8 +107,11 @@ pub fn in_entry<'a>(text: &'a str, id: &'a str) -> impl Fn(&str) -> Option<usize
             .map_or(text.len(), |at| start + at);
         let header = format!(".{table}]");
         let table_at = start + text[start..end].find(&header)?;
-        let lines_before = super::source::line_of(text, table_at) - 1;
-        let line = super::source::key_line(&text[table_at..end], key)?;
+        let lines_before = crate::origin::line_of(text, table_at) - 1;
+        // A value inside an inline table (`addressed = { ru = "..." }`) is
+        // on the line of the table's key.
+        let key = key.split('.').next().unwrap_or(key);
+        let line = crate::origin::key_line(&text[table_at..end], key)?;
         Some(lines_before + line)
     }
 }

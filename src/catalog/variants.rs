@@ -6,8 +6,8 @@
 use serde::Deserialize;
 
 use super::letters::{split_at_fence, strip_fence, LetterTemplate};
-use super::source::{key_line, Origin};
 use crate::error::Result;
+use crate::origin::{key_line, Origin};
 
 /// The id and language of a variant's file name: `("mamai", "ru")` for
 /// `mamai.ru.hbs`; `None` for a letter's own file.
@@ -36,8 +36,8 @@ pub fn has_own_script(language: &str) -> bool {
     NOT_LATIN.contains(&primary_language(language).as_str())
 }
 
-const KEYS: &str =
-    "language, title, subject, demands, and if needed review, source, salutation, closing";
+const KEYS: &str = "language, title, subject, demands, and if needed review, source, salutation, \
+     closing, titles and [[quote]]";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,6 +57,12 @@ struct VariantFront {
     salutation: Option<String>,
     #[serde(default)]
     closing: Option<String>,
+    /// Names this language's text puts in quotation marks, beside the letter's own.
+    #[serde(default)]
+    titles: Vec<String>,
+    /// Quotations this language's text makes, in their sources' words.
+    #[serde(default, rename = "quote")]
+    quotes: Vec<super::facts::Quotation>,
 }
 
 /// Parses the variant `text` of `main` in the language `lang` (from its file name).
@@ -97,7 +103,10 @@ pub fn parse(
         return Err(origin
             .error_at(
                 line("id"),
-                format!("id `{other}` differs from the letter `{id}` this file is a variant of"),
+                format!(
+                    "id {} differs from the letter `{id}` this file is a variant of",
+                    crate::text::quote(other)
+                ),
             )
             .with_help(format!("set id = \"{id}\", or leave id out")));
     }
@@ -141,6 +150,8 @@ pub fn parse(
     front.source = variant.source.unwrap_or(front.source);
     front.salutation = variant.salutation.or(front.salutation);
     front.closing = variant.closing.or(front.closing);
+    front.titles.extend(variant.titles);
+    front.quotes.extend(variant.quotes);
     Ok(LetterTemplate {
         front,
         body: body.to_string(),

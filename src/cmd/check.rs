@@ -4,9 +4,11 @@ use clap::Args;
 use serde_json::{json, Map};
 
 use super::DataArgs;
-use crate::catalog::{Catalog, Mission, Origin, Sender};
-use crate::compose::{compose, date::Date, Facts, Request};
+use crate::catalog::{CampaignSource, Catalog, Mission, Sender};
+use crate::compose::{compose_every_wording, Facts, Request};
+use crate::date::{Date, PartialDate};
 use crate::error::{Error, ErrorKind, Result};
+use crate::origin::Origin;
 use crate::text::count;
 
 /// Check templates and directory entries for mistakes
@@ -15,10 +17,16 @@ use crate::text::count;
 Checks that every template parses and renders against every mission, every prisoner id exists,
 ids are unique, countries and emails are well formed, and every directory entry says where its
 data came from and when it was verified, and every person has a dated history of events, oldest
-first. Listed as warnings: entries verified more than two years ago, and people named by a
-current letter whose newest event is more than a year old (check before sending). The data folder
-in force (PROTEST_DATA or `data` in config.toml) is checked with the rest. Exits 65 when there is
-an error.")]
+first. Every number, date and quotation in a letter's text must be carried by one of its listed
+facts ([[fact]], each with date and source), quotations ([[quote]], a source's exact words) or
+titles; an error names the file, line and the words. The alternatives of a {{#vary}} block must
+state the same numbers, dates, quotations, titles and people, and each is rendered. Listed as
+warnings: entries verified more than two years ago, and people named by a current letter whose
+newest event is more than a year old (check before sending). Then the data's age: for each
+current letter, the date of its newest fact and each person's last report, oldest first, so a
+campaign sees what to refresh first. The campaign (--campaign NAME|DIR: its campaign.toml too,
+and the language of each letter against it) and the data folder in force (PROTEST_DATA or `data`
+in config.toml) are checked with the rest. Exits 65 when there is an error.")]
 pub struct CheckArgs {
     /// Print the findings as JSON
     #[arg(long)]
@@ -53,16 +61,27 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
     }
     check_prisoners(&catalog, today, &mut findings);
     check_templates(&catalog, &mut findings);
+    check_sources(&catalog, today, &mut findings);
+    let age = data_age(&catalog, today);
 
     let people = match catalog.prisoners.len() {
         1 => "1 person".to_string(),
         n => format!("{n} people"),
     };
     let current = catalog.current_letters(today).count();
+    // The built-in campaign is the one everybody has; any other is named.
+    let campaign = match &catalog.campaign_source {
+        CampaignSource::Builtin(0) => String::new(),
+        CampaignSource::Builtin(_) => format!(" (campaign {})", catalog.campaign.name),
+        CampaignSource::Folder(dir) => {
+            format!(" (campaign {}: {})", catalog.campaign.name, dir.set_by)
+        }
+    };
     let data = catalog
         .data_dir
         .as_ref()
         .map_or(String::new(), |d| format!(" (data folder {})", d.set_by));
+    let data = format!("{campaign}{data}");
     let counts = format!(
         "{} ({current} current), {people}, {}{data}",
         count(catalog.templates.len(), "letter"),
@@ -71,6 +90,7 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
     if args.json {
         super::print_json(&json!({
             "ok": findings.errors.is_empty(),
+            "campaign": catalog.campaign.name,
             "letters": catalog.templates.len(),
             "current_letters": current,
             "data": catalog.data_dir.as_ref().map(|d| d.path.display().to_string()),
@@ -78,6 +98,7 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
             "missions": catalog.missions.len(),
             "errors": findings.errors,
             "warnings": findings.warnings,
+            "age": age,
         }))?;
     } else {
         for warning in &findings.warnings {
@@ -89,10 +110,12 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
     }
     if findings.errors.is_empty() {
         if !args.json {
-            println!(
-                "ok: {counts} ({})",
-                count(findings.warnings.len(), "warning")
+            let ok = format!(
+                "ok: {counts} ({})\n{}",
+                count(findings.warnings.len(), "warning"),
+                age_table(&age, today)
             );
+            crate::output::write_stdout(ok.as_bytes())?;
         }
         Ok(())
     } else {
@@ -117,7 +140,10 @@ fn check_mission(catalog: &Catalog, m: &Mission, today: Date, findings: &mut Fin
         findings.error(
             &origin,
             line,
-            format!("id `{}`: use lower-case letters, digits and hyphens", m.id),
+            format!(
+                "id {}: use lower-case letters, digits and hyphens",
+                crate::text::quote(&m.id)
+            ),
         );
     }
     if !catalog.countries.is_code(&m.country) {
@@ -152,7 +178,11 @@ fn check_mission(catalog: &Catalog, m: &Mission, today: Date, findings: &mut Fin
             findings.error(
                 &origin,
                 line,
-                format!("{}: {field} `{email}` is not an email address", m.id),
+                format!(
+                    "{}: {field} {} is not an email address",
+                    m.id,
+                    crate::text::quote(email)
+                ),
             );
         }
     }
@@ -165,7 +195,11 @@ fn check_mission(catalog: &Catalog, m: &Mission, today: Date, findings: &mut Fin
         findings.error(
             &origin,
             line,
-            format!("{}: website `{site}` must start with https://", m.id),
+            format!(
+                "{}: website {} must start with https://",
+                m.id,
+                crate::text::quote(site)
+            ),
         );
     }
     if m.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
@@ -316,6 +350,19 @@ fn check_templates(catalog: &Catalog, findings: &mut Findings) {
         for warning in super::language_warnings(catalog, template) {
             findings.warn(&template.origin, None, warning);
         }
+        if !catalog.campaign.speaks(&front.language) {
+            findings.warn(
+                &template.origin,
+                template.front_line("language"),
+                format!(
+                    "language `{}`: {} has no [language.{}], so the letter is addressed in \
+                     English; add the state's words in it",
+                    front.language,
+                    catalog.campaign.origin,
+                    crate::catalog::primary_language(&front.language)
+                ),
+            );
+        }
         if !is_language_tag(&front.language) {
             findings.error(
                 &template.origin,
@@ -342,8 +389,9 @@ fn check_templates(catalog: &Catalog, findings: &mut Findings) {
                 );
             }
         }
-        // Render against every mission and two kinds of sender, so a variable
-        // that only some entries lack is found here, not in someone's letter.
+        // Render against every mission and two kinds of sender, in every
+        // alternative of its `{{#vary}}` blocks, so a variable that only some
+        // entries lack is found here, not in someone's letter.
         let extra = Map::new();
         'missions: for mission in &catalog.missions {
             for sender in &samples {
@@ -358,7 +406,7 @@ fn check_templates(catalog: &Catalog, findings: &mut Findings) {
                     facts: Facts::Ignored,
                     cc_embassy: false,
                 };
-                if let Err(err) = compose(catalog, &request) {
+                if let Err(err) = compose_every_wording(catalog, &request) {
                     findings
                         .errors
                         .push(format!("{} (writing to {})", err.message, mission.id));
@@ -367,6 +415,121 @@ fn check_templates(catalog: &Catalog, findings: &mut Findings) {
             }
         }
     }
+}
+
+/// Each letter's text against its facts, its alternatives against each
+/// other, and its facts against the people's events: a letter that states
+/// what it cannot source, or that says one thing in one wording and another
+/// in the next, is an error.
+fn check_sources(catalog: &Catalog, today: Date, findings: &mut Findings) {
+    for template in catalog.templates.values() {
+        for finding in catalog.fact_errors(template, today) {
+            findings.error(&template.origin, finding.line, finding.message);
+        }
+        let no_since = template
+            .front
+            .archived
+            .as_ref()
+            .is_some_and(|a| a.since().is_none());
+        if no_since {
+            findings.warn(
+                &template.origin,
+                template.front_line("archived"),
+                "archived with no `since`: no day is known on which it was current, so \
+                 `write --as-of` cannot write its historical text",
+            );
+        }
+    }
+    for template in catalog.all_templates() {
+        for finding in catalog.unsupported(template) {
+            findings.error(&template.origin, finding.line, finding.message);
+        }
+        for finding in catalog.unequal_alternatives(template) {
+            findings.error(&template.origin, finding.line, finding.message);
+        }
+    }
+}
+
+/// How old the news behind a current letter is.
+#[derive(Debug, serde::Serialize)]
+struct Age {
+    letter: String,
+    /// The date of the newest fact the letter states, when it lists any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    newest_fact: Option<PartialDate>,
+    people: Vec<LastReport>,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct LastReport {
+    prisoner: String,
+    name: String,
+    /// The date and kind of the person's newest event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_reported: Option<PartialDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+}
+
+impl Age {
+    /// The oldest of its dates: what to refresh first.
+    fn oldest(&self) -> Option<Date> {
+        self.people
+            .iter()
+            .filter_map(|p| p.last_reported)
+            .chain(self.newest_fact)
+            .map(|d| d.first_day())
+            .min()
+    }
+}
+
+/// Every current letter's newest fact and people's last reports, oldest first.
+fn data_age(catalog: &Catalog, today: Date) -> Vec<Age> {
+    let mut ages: Vec<Age> = catalog
+        .current_letters(today)
+        .map(|template| Age {
+            letter: template.front.id.clone(),
+            newest_fact: catalog.newest_fact(template).map(|fact| fact.date),
+            people: catalog
+                .asks(template)
+                .into_iter()
+                .map(|(person, _)| {
+                    let latest = person.standing_on(today).latest;
+                    LastReport {
+                        prisoner: person.id.clone(),
+                        name: person.name.clone(),
+                        last_reported: latest.map(|e| e.date),
+                        kind: latest.map(|e| e.kind.as_str()),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    ages.sort_by_key(|age| (age.oldest(), age.letter.clone()));
+    ages
+}
+
+fn age_table(ages: &[Age], today: Date) -> String {
+    if ages.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("\nThe data's age on {today}, oldest first (refresh these first):\n");
+    for age in ages {
+        let mut parts = vec![match age.newest_fact {
+            Some(date) => format!("newest fact {date}"),
+            None => "no facts listed".to_string(),
+        }];
+        for person in &age.people {
+            parts.push(match (person.last_reported, person.kind) {
+                (Some(date), Some(kind)) => {
+                    format!("{} last reported {date} ({kind})", person.name)
+                }
+                _ => format!("{}: nothing reported", person.name),
+            });
+        }
+        out.push_str(&format!("  {:<26} {}\n", age.letter, parts.join("; ")));
+    }
+    out
 }
 
 fn sample_senders() -> [Sender; 2] {

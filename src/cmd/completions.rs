@@ -3,7 +3,7 @@
 //! so letter ids after `write` and mission ids after `--to` are the ones
 //! this binary and its data know, not a list frozen into the script.
 
-use clap::{Args, CommandFactory, ValueEnum};
+use clap::{Args, ValueEnum};
 use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{EnvCompleter, Shells};
 
@@ -58,14 +58,23 @@ pub fn run(args: CompletionsArgs) -> Result<()> {
 /// Answers a completion request (`COMPLETE=bash protest -- protest write ma`)
 /// and exits, if this run is one; otherwise returns at once.
 pub fn answer_if_asked() {
-    clap_complete::CompleteEnv::with_factory(super::Cli::command)
+    clap_complete::CompleteEnv::with_factory(super::command)
         .var(VAR)
         .complete();
 }
 
+/// The data of the campaign the line being completed names, else of the one in force.
+fn data() -> DataArgs {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    DataArgs {
+        campaign: crate::campaigns::flag_in(&args),
+        ..DataArgs::default()
+    }
+}
+
 /// The letters one may write, as `write` and `letters show` complete them.
 pub fn letter_ids() -> Vec<CompletionCandidate> {
-    let (Ok(catalog), Ok(today)) = (DataArgs::default().load(), Date::today()) else {
+    let (Ok(catalog), Ok(today)) = (data().load(), Date::today()) else {
         return Vec::new();
     };
     catalog
@@ -76,7 +85,7 @@ pub fn letter_ids() -> Vec<CompletionCandidate> {
 
 /// The missions, as `--to` and `embassies show` complete them.
 pub fn mission_ids() -> Vec<CompletionCandidate> {
-    let Ok(catalog) = DataArgs::default().load() else {
+    let Ok(catalog) = data().load() else {
         return Vec::new();
     };
     catalog

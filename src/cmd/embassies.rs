@@ -1,4 +1,4 @@
-//! `protest embassies`: the directory of Kazakhstan's missions.
+//! `protest embassies`: the directory of the campaign's state's missions.
 
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::table::Table;
 use crate::text::count;
 
-/// List Kazakhstan's missions in the directory, or show one
+/// List the missions of {state} in the directory, or show one
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Addresses come from public sources, each with its source, the date it was last verified and a
@@ -99,8 +99,14 @@ pub fn run(data: &DataArgs, args: EmbassiesArgs) -> Result<()> {
         .count();
     let also = match authorities {
         0 => String::new(),
-        1 => " and 1 authority in Kazakhstan (kind authority)".to_string(),
-        n => format!(" and {n} authorities in Kazakhstan (kind authority)"),
+        1 => format!(
+            " and 1 authority in {} (kind authority)",
+            catalog.campaign.state
+        ),
+        n => format!(
+            " and {n} authorities in {} (kind authority)",
+            catalog.campaign.state
+        ),
     };
     out.push_str(&format!(
         "\n{}{also}; {} with a postal address, {} with an email. Check before you post.\n",

@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
 use super::{name_id, print_json, DataArgs};
-use crate::catalog::{Catalog, LetterTemplate, Prisoner};
+use crate::catalog::{body_name, subject_name, Catalog, LetterTemplate, Prisoner};
 use crate::date::Date;
 use crate::error::Result;
 use crate::table::Table;
@@ -15,7 +15,7 @@ use crate::table::Table;
 pub struct LettersArgs {
     #[command(subcommand)]
     action: Option<Action>,
-    /// List the archived letters (history: they no longer fit the facts), with the reason
+    /// List the archived letters (history: they do not fit the facts), each reason its own
     #[arg(long)]
     archived: bool,
     /// The day the facts are read as of [default: today, or SOURCE_DATE_EPOCH]
@@ -29,14 +29,17 @@ pub struct LettersArgs {
 const TEMPLATE_HELP: &str = "\
 Each letter is a template file ID.hbs: TOML front matter between two `+++` lines (id, title,
 language, subject, source; optional prisoners, ask, asks, archived, demands, salutation, closing,
-tags, deadline, cc), then a Handlebars body. Put your own in a directory and pass it with
+tags, deadline, cc, titles, and [[fact]] and [[quote]] tables: what the text states, each with
+its date and source), then a Handlebars body. Put your own in a directory and pass it with
 --letters DIR; the same id replaces a shipped letter. `protest letters show ID` prints one.
 A file ID.LANG.hbs beside it (e.g. ID.ru.hbs) is the same letter in another language, with
 only language, title, subject and demands in its front matter; see letters/README.md.
 
-A letter is current when what it asks for each person (ask = release, lift-restrictions or
-justice) fits that person's status on the day, as their dated events in prisoners.toml say;
-otherwise it is archived: listed only by --archived, and `protest write` refuses it.
+A letter is current when what it asks for each person (ask = release, lift-restrictions,
+drop-charges or justice) fits that person's status on the day, as their dated events in
+prisoners.toml say, and the day is not before the newest fact it states ([[fact]] in its front
+matter). Otherwise it is archived: listed only by --archived, and `protest write` refuses it
+(exit 65); `protest write ID --as-of DATE` writes its text as it stood on a day it was current.
 
 Paragraphs are separated by a blank line; a paragraph whose lines start with \"- \" is a list.
 Variables a template can use (a name it does not have is an error, never a blank):
@@ -50,7 +53,9 @@ Variables a template can use (a name it does not have is an error, never a blank
   {{names prisoners}}   the names joined: \"A, B and C\"
   {{#each demands}}- {{this}}  (newline)  {{/each}}   one list item per demand
   {{extra.COLUMN}}      other columns of a --senders CSV
-  {{#if sender.org}}...{{else}}...{{/if}}";
+  {{#if sender.org}}...{{else}}...{{/if}}
+  {{#vary}}one wording{{or}}another{{/vary}}   each letter takes one alternative, chosen from the
+    sender, so a branch's letters differ; every alternative states the same facts (`check`)";
 
 #[derive(Debug, Subcommand)]
 enum Action {
@@ -69,7 +74,7 @@ enum Action {
 
 pub fn run(data: &DataArgs, args: LettersArgs) -> Result<()> {
     let catalog = data.load()?;
-    let day = match super::date_option(args.date.as_deref())? {
+    let day = match super::date_option("--date", args.date.as_deref())? {
         Some(day) => day,
         None => Date::today()?,
     };
@@ -121,11 +126,16 @@ fn languages(catalog: &Catalog, template: &LetterTemplate) -> Vec<String> {
 }
 
 fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> {
-    let chosen: Vec<(&LetterTemplate, Option<String>)> = catalog
+    let chosen: Vec<(&LetterTemplate, Vec<String>)> = catalog
         .templates
         .values()
-        .map(|t| (t, catalog.archived_reason(t, day)))
-        .filter(|(_, reason)| reason.is_some() == archived)
+        .map(|t| {
+            let reasons = catalog
+                .refusal(t, day)
+                .map_or_else(Vec::new, |r| r.reasons());
+            (t, reasons)
+        })
+        .filter(|(_, reasons)| reasons.is_empty() != archived)
         .collect();
     if json {
         let all: Vec<Value> = chosen
@@ -140,7 +150,7 @@ fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> 
         .collect();
     let mut table = Table::new(&["ID", "LANGUAGES", "TITLE"]);
     let under = |text: String| vec![String::new(), String::new(), text];
-    for ((template, reason), languages) in chosen.iter().zip(&languages) {
+    for ((template, reasons), languages) in chosen.iter().zip(&languages) {
         let front = &template.front;
         table.row(vec![
             front.id.clone(),
@@ -151,7 +161,7 @@ fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> 
         if !names.is_empty() {
             table.row(under(format!("naming {}", names.join(", "))));
         }
-        if let Some(reason) = reason {
+        for reason in reasons {
             table.row(under(format!("archived: {reason}")));
         }
     }
@@ -162,8 +172,9 @@ fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> 
     let others = catalog.templates.len() - chosen.len();
     if archived {
         out.push_str(&format!(
-            "\nArchived letters are history: they no longer fit the facts on {day}, and \
-             `protest write` refuses them.\n"
+            "\nArchived letters are history: they do not fit the facts on {day}, and \
+             `protest write` refuses them (exit 65).\nTo reprint one as it stood, dated a day it \
+             was current: protest write ID --as-of YYYY-MM-DD\n"
         ));
     } else {
         out.push_str(&format!(
@@ -193,13 +204,34 @@ fn show(catalog: &Catalog, template: &LetterTemplate, day: Date, json: bool) -> 
             .collect::<Vec<_>>());
         // Not `body`: that is the composed text's list of blocks in `write --json`.
         value["template"] = json!(template.body);
+        value["wordings"] = json!(catalog
+            .languages(&template.front.id)
+            .iter()
+            .map(|t| {
+                let (texts, blocks) = wordings(catalog, t);
+                json!({ "language": t.front.language, "texts": texts, "blocks": blocks })
+            })
+            .collect::<Vec<_>>());
         return print_json(&json!({ "letters": [value] }));
     }
     let front = &template.front;
     let mut out = format!("{}: {}\n", front.id, front.title);
-    match catalog.archived_reason(template, day) {
+    let reasons = catalog
+        .refusal(template, day)
+        .map_or_else(Vec::new, |r| r.reasons());
+    let reason = match reasons.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        many => Some(
+            many.iter()
+                .map(|r| format!("\n  - {r}"))
+                .collect::<String>(),
+        ),
+    };
+    match reason {
         Some(reason) => out.push_str(&format!(
-            "ARCHIVED on {day}: {reason}\n(history: `protest write` refuses it)\n"
+            "ARCHIVED on {day}: {reason}\n(history: `protest write` refuses it; \
+             --as-of DATE writes its text as it stood on a day it was current)\n"
         )),
         None => out.push_str(&format!("current on {day}\n")),
     }
@@ -217,6 +249,24 @@ fn show(catalog: &Catalog, template: &LetterTemplate, day: Date, json: bool) -> 
         "source:   {}\nfile:     {}\n",
         front.source, template.origin
     ));
+    let languages: Vec<String> = catalog
+        .languages(&front.id)
+        .iter()
+        .map(|t| {
+            let (texts, blocks) = wordings(catalog, t);
+            let sizes: Vec<String> = blocks.iter().map(usize::to_string).collect();
+            match blocks.len() {
+                0 => format!("{} 1 (no {{{{#vary}}}} block)", t.front.language),
+                n => format!(
+                    "{} {texts} ({}: {})",
+                    t.front.language,
+                    crate::text::count(n, "{{#vary}} block"),
+                    sizes.join(" × ")
+                ),
+            }
+        })
+        .collect();
+    out.push_str(&format!("wordings: {}\n", languages.join("; ")));
     if !front.prisoners.is_empty() {
         out.push_str("\npeople (what the letter asks; status and timeline):\n");
         for id in &front.prisoners {
@@ -238,6 +288,18 @@ fn show(catalog: &Catalog, template: &LetterTemplate, day: Date, json: bool) -> 
     out.push_str("\n--- body ---\n");
     out.push_str(&template.body);
     crate::output::write_stdout(out.as_bytes())
+}
+
+/// How many texts a letter can give one sender's data (the product of its
+/// blocks' alternatives, subject and body), and the alternatives of each block.
+fn wordings(catalog: &Catalog, template: &LetterTemplate) -> (u64, Vec<usize>) {
+    let id = template.engine_id();
+    let mut blocks = catalog.engine.alternatives(&subject_name(&id));
+    blocks.extend(catalog.engine.alternatives(&body_name(&id)));
+    let texts = blocks
+        .iter()
+        .fold(1u64, |product, &size| product.saturating_mul(size as u64));
+    (texts, blocks)
 }
 
 /// A person for scripts: the record, and the status on `day` with the event behind it.

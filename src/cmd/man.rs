@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, ValueHint};
+use clap::{Args, ValueHint};
 
 use crate::error::{Error, Result};
 
@@ -20,8 +20,14 @@ pub struct ManArgs {
     dir: Option<PathBuf>,
 }
 
+impl ManArgs {
+    pub(super) fn prints_to_stdout(&self) -> bool {
+        self.dir.is_none()
+    }
+}
+
 pub fn run(args: ManArgs) -> Result<()> {
-    let mut command = super::Cli::command().disable_help_subcommand(true);
+    let mut command = super::command().disable_help_subcommand(true);
     command.build();
     let Some(dir) = args.dir else {
         return crate::output::write_stdout(&page(&command)?);

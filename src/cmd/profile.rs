@@ -20,7 +20,7 @@ Your details are kept in your configuration directory ($XDG_CONFIG_HOME/protest/
 ~/.config/protest/profile.toml), readable only by you, and only when you ask. The file is a
 sender file: use it with `protest write LETTER --sender PATH`.
 
-Signing with initials and town only (advised if you or your family have ties to Kazakhstan)
+Signing with initials and town only ({privacy})
 puts only the initials and the town on the letter, and keeps only them and the country.
 
 Without a subcommand: show the details, or, in a terminal, create them if there are none.")]
@@ -44,6 +44,14 @@ enum Action {
         #[arg(long)]
         yes: bool,
     },
+}
+
+impl ProfileArgs {
+    /// `--path` and `show` print; without an action the details are shown
+    /// when there are some. Editing and deleting talk on standard error.
+    pub(super) fn prints_to_stdout(&self) -> bool {
+        self.path || matches!(self.action, None | Some(Action::Show))
+    }
 }
 
 pub fn run(data: &DataArgs, args: ProfileArgs) -> Result<()> {

@@ -196,7 +196,7 @@ fn terminal_error(err: dialoguer::Error) -> Error {
 pub fn ask_sender(p: &Prompter, catalog: &Catalog, current: &Sender) -> Result<Sender> {
     let modes = [
         "With my name and details".to_string(),
-        "With initials and town only (safer if you have ties to Kazakhstan)".to_string(),
+        format!("With initials and town only ({})", catalog.campaign.privacy),
     ];
     let private = p.select(
         "How do you want to sign?",

@@ -9,10 +9,11 @@ use clap::Args;
 use super::prompt;
 use crate::config::{self, SmtpConfig};
 use crate::error::{Error, ErrorKind, Result};
+use crate::send::lock::Lock;
 use crate::send::message::{domain, Account};
 use crate::send::smtp::{Client, Failure, Server};
-use crate::send::{self, Options, Plan, Rate, Status, Summary};
-use crate::text::count;
+use crate::send::{self, trust, Options, Plan, PlanOptions, Rate, Status, Summary};
+use crate::text::{count, escape_for_terminal};
 
 /// The environment variable that holds the SMTP password.
 const PASSWORD_ENV: &str = "PROTEST_SMTP_PASSWORD";
@@ -24,10 +25,11 @@ Write first, look, then send: `protest write ... --format eml --out DIR` writes 
 open a few, and `protest send DIR` delivers them. It asks before sending (--yes does not), and
 --dry-run connects and logs in but sends nothing.
 
-The server: --smtp smtp://HOST:587 (STARTTLS, required unless the server is on this computer) or
-smtps://HOST:465, --user NAME. The password only from the environment variable
-PROTEST_SMTP_PASSWORD, or from `password_command` in the config file; never on the command line.
-The same settings can live in ~/.config/protest/config.toml:
+The server: --smtp smtp://HOST:587 (STARTTLS, used whenever offered and required unless the
+server is on this computer) or smtps://HOST:465, --user NAME. The password only from the
+environment variable PROTEST_SMTP_PASSWORD, or from `password_command` in the config file; never
+on the command line. The same settings can live in ~/.config/protest/config.toml (yours alone:
+chmod 600):
 
   [smtp]
   url = \"smtp://smtp.example.org:587\"
@@ -36,13 +38,17 @@ The same settings can live in ~/.config/protest/config.toml:
   rate = \"20/min\"
   password_command = \"pass show mail/branch\"
 
-Each message is recorded in send-log.jsonl next to the drafts before and after it goes: a re-run
-sends only what the server has not accepted. A crash at the moment the server accepts a message
-can send that one message twice.
+From a folder only the drafts `write` listed in its manifest.jsonl, unchanged, are sent; any other
+is named and skipped (name a file on its own to send it). Each message is recorded in
+send-log.jsonl next to the drafts before and after it goes, by its Message-ID, one run at a time:
+a re-run sends only what the server has not accepted or refused for good. A crash at the moment
+the server accepts a message can send that one message twice.
 
 Exit codes: 0 all sent, 1 some recipients refused for good (the others were sent), 2 usage,
-65 a draft is not an email, 75 the server kept deferring (run again later), 77 login or TLS
-failed (nothing more sent), 130 cancelled.
+65 a draft is not an email, 66 a folder without its manifest or no draft left to send, 75 the
+server kept deferring or another run is sending (run again later), 77 login, TLS or unsafe
+settings refused (nothing more sent), 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (after the
+answer to the message on its way).
 
 Examples:
   protest send drafts/ --smtp smtp://smtp.example.org --user branch@example.org --dry-run
@@ -55,6 +61,12 @@ pub struct SendArgs {
     /// The mail server: smtp://HOST:587 (STARTTLS) or smtps://HOST:465 (TLS)
     #[arg(long, value_name = "URL")]
     smtp: Option<String>,
+    /// Check the server's certificate against this name: the real server's, through a tunnel
+    #[arg(long, value_name = "NAME")]
+    tls_name: Option<String>,
+    /// Log in without TLS to a server on this computer that does not offer STARTTLS
+    #[arg(long)]
+    insecure_plain_auth: bool,
     /// The login name (the password: PROTEST_SMTP_PASSWORD or password_command in the config)
     #[arg(long, value_name = "NAME")]
     user: Option<String>,
@@ -67,6 +79,9 @@ pub struct SendArgs {
     /// Send at most N messages this time; a re-run sends the rest
     #[arg(long, value_name = "N")]
     max: Option<usize>,
+    /// Try again the recipients an earlier run saw refused for good (5xx)
+    #[arg(long)]
+    retry_refused: bool,
     /// Send without asking first
     #[arg(long, short = 'y')]
     yes: bool,
@@ -78,10 +93,21 @@ pub struct SendArgs {
     json: bool,
 }
 
+impl SendArgs {
+    /// `--json` reports on standard output, and `--dry-run` lists there what
+    /// would go: refused before anything is sent when it is closed.
+    pub(super) fn prints_to_stdout(&self) -> bool {
+        self.json || self.dry_run
+    }
+}
+
 pub fn run(args: SendArgs) -> Result<()> {
     let config_path = config::path();
     let config = match &config_path {
-        Some(path) => config::load(path)?.smtp,
+        Some(path) => {
+            trust::check_config(path)?;
+            config::load(path)?.smtp
+        }
         None => SmtpConfig::default(),
     };
     let config_name = config_path.as_ref().map_or_else(
@@ -94,7 +120,23 @@ pub fn run(args: SendArgs) -> Result<()> {
             format!("give --smtp smtp://HOST:587, or set url under [smtp] in {config_name}"),
         )
     })?;
-    let server = Server::parse(&url).map_err(Error::usage)?;
+    let mut server = Server::parse(&url).map_err(Error::usage)?;
+    server.tls_name = args.tls_name.clone().or(config.tls_name.clone());
+    if let Some(name) = &server.tls_name {
+        if rustls_name(name).is_none() {
+            return Err(Error::usage(format!(
+                "--tls-name {} is not a host name or an IP address",
+                crate::text::quote(&escape_for_terminal(name)).in_double_quotes()
+            )));
+        }
+    }
+    if args.insecure_plain_auth && !server.is_loopback() {
+        return Err(Error::usage(format!(
+            "--insecure-plain-auth is for a server on this computer, and {} is not",
+            server.host
+        ))
+        .with_help("a password sent unencrypted over a network can be read on the way: use the server's STARTTLS or TLS port"));
+    }
     let account = args
         .from
         .clone()
@@ -114,19 +156,71 @@ pub fn run(args: SendArgs) -> Result<()> {
         max: args.max,
     };
 
-    let mut plan = send::plan(&args.paths)?;
+    let mut plan = send::plan(
+        &args.paths,
+        &PlanOptions {
+            lock: !args.dry_run,
+            retry_refused: args.retry_refused,
+            history: send::log::history_path(),
+        },
+    )?;
+    for skipped in &plan.skipped {
+        crate::notice::warn(format!(
+            "{}: skipped: {}",
+            escape_for_terminal(&skipped.draft),
+            escape_for_terminal(&skipped.reason)
+        ));
+    }
+    if plan.sent_elsewhere > 0 {
+        crate::notice::warn(format!(
+            "{} sent before from another folder (the send history {} records {}): not sent again",
+            were(plan.sent_elsewhere),
+            plan.history_path()
+                .map_or(String::new(), |p| p.display().to_string()),
+            if plan.sent_elsewhere == 1 {
+                "it"
+            } else {
+                "them"
+            }
+        ));
+    }
+    for pending in plan.pending.iter().filter(|p| p.unanswered_before) {
+        crate::notice::warn(format!(
+            "{}: an earlier run handed it to the server and stopped before the answer: \
+             it may have arrived, and is sent again",
+            escape_for_terminal(&pending.name)
+        ));
+    }
+    if plan.pending.is_empty() && plan.already_sent + plan.refused_before == 0 {
+        return Err(Error::new(
+            ErrorKind::NoInput,
+            "no draft to send: every one was skipped (see above)",
+        )
+        .with_help("name a draft on its own to send it as it is: protest send FILE.eml"));
+    }
     if plan.pending.is_empty() {
         let summary = Summary {
             already_sent: plan.already_sent,
+            refused_before: plan.refused_before,
+            skipped: plan.skipped.clone(),
             ..Summary::default()
         };
         if args.json {
             print_report(&summary, &plan)?;
         }
-        crate::notice::note(format!(
-            "nothing to send: the log says all {} drafts were accepted",
-            plan.already_sent
-        ));
+        crate::notice::note(match plan.refused_before {
+            0 => format!(
+                "nothing to send: the log says all {} drafts were accepted",
+                plan.already_sent
+            ),
+            refused => format!(
+                "nothing to send: the log says {} accepted and {} refused for good in an \
+                 earlier run (--retry-refused tries {} again)",
+                were(plan.already_sent),
+                were(refused),
+                if refused == 1 { "it" } else { "them" }
+            ),
+        });
         return Ok(());
     }
 
@@ -161,7 +255,7 @@ pub fn run(args: SendArgs) -> Result<()> {
             }
         }
     };
-    let mut client = Client::new(server.clone(), login);
+    let mut client = Client::new(server.clone(), login, args.insecure_plain_auth);
 
     if args.dry_run {
         return dry_run(&plan, &mut client, &server, messages, args.json);
@@ -182,9 +276,18 @@ pub fn run(args: SendArgs) -> Result<()> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    report(&summary, &plan, &server, started, args.json)?;
+    // A run stopped before its first message says so in its error alone.
+    if stop.is_none() || !summary.messages.is_empty() || args.json {
+        report(&summary, &plan, &server, started, args.json)?;
+    }
     if let Some(err) = stop {
-        return Err(err);
+        return Err(match err.kind {
+            ErrorKind::Interrupted(_) => err.with_help(format!(
+                "to send the rest, run the same command again: {}",
+                command_line()
+            )),
+            _ => err,
+        });
     }
     let refused: usize = summary.messages.iter().map(|m| m.rejected.len()).sum();
     if refused > 0 {
@@ -195,9 +298,42 @@ pub fn run(args: SendArgs) -> Result<()> {
                 count(refused, "recipient")
             ),
         )
-        .with_help("correct the address in the draft (or the directory) and run again: the rest is not sent twice"));
+        .with_help("correct the address in the draft (or the directory) and run again: the rest is not sent twice, and the refused are not tried again unless you add --retry-refused"));
     }
     Ok(())
+}
+
+/// "1 draft was", "2 drafts were".
+fn were(n: usize) -> String {
+    match n {
+        1 => "1 draft was".to_string(),
+        n => format!("{n} drafts were"),
+    }
+}
+
+/// `name` as rustls takes a server name: a DNS name or an IP address.
+fn rustls_name(name: &str) -> Option<()> {
+    rustls::pki_types::ServerName::try_from(name)
+        .ok()
+        .map(|_| ())
+}
+
+/// This command as it was typed, quoted for a POSIX shell: to run it again.
+fn command_line() -> String {
+    std::env::args_os()
+        .map(|arg| {
+            let arg = arg.to_string_lossy().into_owned();
+            let plain = !arg.is_empty()
+                && arg
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "-_./:=@,+%".contains(c));
+            match plain {
+                true => arg,
+                false => format!("'{}'", arg.replace('\'', "'\\''")),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The password, from the environment or the configured command; never an argument.
@@ -213,29 +349,7 @@ fn password(user: &str, config: &SmtpConfig, config_name: &str) -> Result<String
                 "set {PASSWORD_ENV}, or password_command under [smtp] in {config_name} (a command that prints it)"
             )));
     };
-    let output = std::process::Command::new("sh")
-        .args(["-c", command])
-        .stdin(std::process::Stdio::inherit())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|err| Error::usage(format!("password_command cannot run: {err}")))?;
-    if !output.status.success() {
-        return Err(Error::usage(format!(
-            "password_command failed ({}); nothing was sent",
-            output.status
-        ))
-        .with_help(format!(
-            "check password_command under [smtp] in {config_name}"
-        )));
-    }
-    let text = String::from_utf8(output.stdout)
-        .map_err(|_| Error::usage("password_command printed something that is not UTF-8"))?;
-    let password = text.strip_suffix('\n').unwrap_or(&text);
-    let password = password.strip_suffix('\r').unwrap_or(password);
-    if password.is_empty() {
-        return Err(Error::usage("password_command printed no password"));
-    }
-    Ok(password.to_string())
+    trust::password_from(command, config_name)
 }
 
 /// Drafts From another domain than the account's are rejected by many
@@ -301,11 +415,21 @@ fn dry_run(
     client.connect().map_err(|failure| match failure {
         Failure::Transient(reason) => Error::new(ErrorKind::TempFail, reason)
             .with_help("check the server's address and port, or try again later"),
-        Failure::Fatal(reason) | Failure::Permanent(reason) => {
-            Error::new(ErrorKind::NoPerm, reason)
-                .with_help("check the server, --user and the password")
+        Failure::Fatal(refusal) => {
+            Error::new(ErrorKind::NoPerm, refusal.reason).with_help(refusal.help)
         }
+        Failure::Permanent(reason) => Error::new(ErrorKind::NoPerm, reason)
+            .with_help("check the server, --user and the password"),
     })?;
+    for log in plan.log_paths() {
+        if let Some(holder) = Lock::holder(&log) {
+            crate::notice::warn(format!(
+                "{}: another `protest send` is using this send log now ({holder}): a run \
+                 would wait for it to end",
+                log.display()
+            ));
+        }
+    }
     client.quit();
     let would: Vec<_> = plan.pending[..messages]
         .iter()
@@ -324,6 +448,8 @@ fn dry_run(
             "server": server.host,
             "would_send": would,
             "already_sent": plan.already_sent,
+            "refused_before": plan.refused_before,
+            "skipped": plan.skipped,
             "left": plan.pending.len() - messages,
         }))?;
     } else {
@@ -354,23 +480,39 @@ fn report(
     }
     for message in &summary.messages {
         for rejection in &message.rejected {
-            eprintln!(
+            crate::notice::say(format_args!(
                 "refused: {} to {}: {}",
-                message.draft, rejection.recipient, rejection.reply
-            );
+                escape_for_terminal(&message.draft),
+                rejection.recipient,
+                rejection.reply
+            ));
         }
     }
-    let sent = summary.count(Status::Sent) + summary.count(Status::Partly);
+    // Delivered to all their recipients, to some, to none.
+    let all = summary.count(Status::Sent);
+    let some = summary.count(Status::Partly);
     let mut line = format!(
         "sent {} via {} in {:.1}s",
-        count(sent, "message"),
+        count(all + some, "message"),
         server.host,
         started.elapsed().as_secs_f64()
     );
+    if some > 0 {
+        line.push_str(&format!(
+            " ({all} to all their recipients, {some} to only some)"
+        ));
+    }
     for (count, what) in [
-        (summary.count(Status::Rejected), "refused"),
+        (
+            summary.count(Status::Rejected),
+            "refused by every recipient",
+        ),
         (summary.count(Status::Deferred), "deferred"),
         (summary.already_sent, "already sent before"),
+        (
+            summary.refused_before,
+            "refused in an earlier run (not tried again)",
+        ),
         (summary.left, "left for a later run"),
     ] {
         if count > 0 {

@@ -15,8 +15,11 @@ use super::prompt::{self, describe_sender, interrupt, Prompter};
 use super::search::Keys;
 use super::DataArgs;
 use crate::batch::{self, Destination, Plan, Recipients, Senders};
-use crate::catalog::{Catalog, Confidence, LetterTemplate, Mission, MissionKind, Sender};
-use crate::compose::{compose, date::Date, Facts, Request};
+use crate::campaigns::{Known, Settings};
+use crate::catalog::{campaign_only, Catalog, Confidence, LetterTemplate, Mission, Sender};
+use crate::compose::{compose, Facts, Request};
+use crate::config::expand_home;
+use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::profile;
 use crate::render::{self, Format, RenderOptions};
@@ -42,8 +45,8 @@ pub fn run(data: &DataArgs, _args: WizardArgs) -> Result<()> {
     if !prompt::is_interactive() {
         return Err(needs_terminal());
     }
-    let catalog = data.load()?;
     let p = Prompter::new();
+    let (catalog, campaign, asked) = choose_campaign(&p, data)?;
     let date = Date::today()?;
     let profile_path = profile::path().ok();
     let saved = match profile_path.as_deref().map(profile::load).transpose() {
@@ -56,8 +59,13 @@ pub fn run(data: &DataArgs, _args: WizardArgs) -> Result<()> {
         }
     };
 
-    p.say("protest writes a letter for the release of Kazakhstan's political prisoners.");
-    p.hint("Answer each question with Enter. Esc or Ctrl-C stops without writing anything.\n");
+    p.say(&format!(
+        "protest writes a letter for {}.",
+        catalog.campaign.about
+    ));
+    if !asked {
+        p.hint(ANSWER);
+    }
 
     let mut template = choose_letter(&p, &catalog, date)?;
     let mut sender = match &saved {
@@ -193,6 +201,7 @@ pub fn run(data: &DataArgs, _args: WizardArgs) -> Result<()> {
     for (format, path) in formats.iter().zip(&files) {
         let command = Equivalent {
             data,
+            campaign: campaign.as_deref(),
             template,
             mission,
             sender: &sender,
@@ -204,6 +213,40 @@ pub fn run(data: &DataArgs, _args: WizardArgs) -> Result<()> {
         out.push_str(&format!("  {}\n", command.line()));
     }
     crate::output::write_stdout(out.as_bytes())
+}
+
+const ANSWER: &str =
+    "Answer each question with Enter. Esc or Ctrl-C stops without writing anything.\n";
+
+/// The campaign to write for, asked first when several are known and the
+/// command line named none: its catalog, the `--campaign` value that makes
+/// the same choice without the question, and whether it was asked.
+fn choose_campaign(p: &Prompter, data: &DataArgs) -> Result<(Catalog, Option<String>, bool)> {
+    let settings = Settings::read()?;
+    let in_force = settings.choose(data.campaign.as_deref())?;
+    let known = match &data.campaign {
+        Some(_) => Vec::new(),
+        None => settings.known()?,
+    };
+    let load =
+        |known: &Known| Catalog::load(&known.paths(data.letters.clone(), data.embassies.clone()));
+    if known.len() < 2 {
+        return Ok((load(&in_force)?, data.campaign.clone(), false));
+    }
+    p.hint(ANSWER);
+    let items: Vec<String> = known
+        .iter()
+        .map(|k| match campaign_only(&k.source, k.update.as_ref()) {
+            Ok(c) => format!("{}: {} ({}, {})", c.state, c.about, k.name, k.place()),
+            Err(_) => format!("{} ({}, cannot be read)", k.name, k.place()),
+        })
+        .collect();
+    let first = known
+        .iter()
+        .position(|k| k.source == in_force.source)
+        .unwrap_or(0);
+    let chosen = &known[p.select("Which campaign?", &items, first)?];
+    Ok((load(chosen)?, Some(chosen.name.clone()), true))
 }
 
 /// The letter to write, searched by title and the names of the people it is for.
@@ -273,7 +316,7 @@ fn choose_language<'c>(
         .map(|t| {
             let mut item = format!(
                 "{} ({}): {}",
-                super::language_name(&t.front.language),
+                crate::catalog::language_name(&t.front.language),
                 t.front.language,
                 t.front.title
             );
@@ -313,7 +356,7 @@ fn letter_item(catalog: &Catalog, template: &LetterTemplate, today: Date) -> Str
         .languages(&front.id)
         .iter()
         .skip(1)
-        .map(|t| super::language_name(&t.front.language))
+        .map(|t| crate::catalog::language_name(&t.front.language))
         .collect();
     if !others.is_empty() {
         item.push_str(&format!(" · also in {}", others.join(", ")));
@@ -340,7 +383,13 @@ fn choose_mission<'c>(p: &Prompter, catalog: &'c Catalog, sender: &Sender) -> Re
     let items: Vec<String> = missions
         .iter()
         .map(|m| {
-            let mut item = format!("{} · {} · {} ({})", country(m), m.city, kind(m.kind), m.id);
+            let mut item = format!(
+                "{} · {} · {} ({})",
+                country(m),
+                m.city,
+                m.kind.label(&catalog.campaign.state),
+                m.id
+            );
             if !m.has_postal_address() {
                 item.push_str(" · no postal address");
             }
@@ -382,16 +431,6 @@ fn choose_mission<'c>(p: &Prompter, catalog: &'c Catalog, sender: &Sender) -> Re
         p.note("the directory has no email address for this mission: no email draft.");
     }
     Ok(mission)
-}
-
-fn kind(kind: MissionKind) -> &'static str {
-    match kind {
-        MissionKind::Embassy => "Embassy",
-        MissionKind::ConsulateGeneral => "Consulate-General",
-        MissionKind::Consulate => "Consulate",
-        MissionKind::PermanentMission => "Permanent Mission",
-        MissionKind::Authority => "Authority in Kazakhstan",
-    }
 }
 
 /// The sender's own paragraphs, or none.
@@ -455,7 +494,7 @@ fn choose_place(
         let answer = p.text("Folder to save in (Enter: this one)", "", false, |_| Ok(()))?;
         let dir = match answer.as_str() {
             "" => cwd.to_path_buf(),
-            _ => cwd.join(expand_home(&answer)),
+            _ => cwd.join(expand_home(Path::new(&answer)).unwrap_or_else(|| answer.into())),
         };
         if dir.is_file() {
             p.note(&format!("{} is a file, not a folder.", dir.display()));
@@ -483,14 +522,6 @@ fn choose_place(
     }
 }
 
-/// `~/x` as the home directory's x.
-fn expand_home(path: &str) -> PathBuf {
-    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
-        _ => PathBuf::from(path),
-    }
-}
-
 /// A path as the user should read and type it: relative to the current folder if inside it.
 fn shown(cwd: &Path, path: &Path) -> String {
     path.strip_prefix(cwd).unwrap_or(path).display().to_string()
@@ -508,6 +539,8 @@ fn tilde(path: &Path) -> String {
 /// The `protest write` command that makes the same letter.
 struct Equivalent<'a> {
     data: &'a DataArgs,
+    /// The `--campaign` that picks the campaign written for, if one is needed.
+    campaign: Option<&'a str>,
     template: &'a LetterTemplate,
     mission: &'a Mission,
     sender: &'a Sender,
@@ -529,6 +562,9 @@ impl Equivalent<'_> {
         ];
         if self.template.variant.is_some() {
             words.extend(["--lang".into(), quote(&self.template.front.language)]);
+        }
+        if let Some(campaign) = self.campaign {
+            words.extend(["--campaign".into(), quote(campaign)]);
         }
         if let Some(dir) = &self.data.letters {
             words.extend(["--letters".into(), quote_path(dir)]);

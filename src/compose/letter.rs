@@ -4,7 +4,7 @@
 //! salutation that fits the recipient, the date in the reader's convention);
 //! renderers only decide *how* it looks. Nothing in here is format-specific.
 
-use crate::compose::date::Date;
+use crate::date::Date;
 
 /// A finished letter, ready to render as text, email or PDF.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -58,6 +58,11 @@ pub struct RecipientBlock {
     pub lines: Vec<String>,
     /// The mission's email address, when the directory has one.
     pub email: Option<String>,
+    /// The display name of that address in a draft's `To`, where it is not
+    /// the first of `lines` (a Russian letter's addressee is in the dative;
+    /// its `To` names the mission in the nominative).
+    #[serde(skip)]
+    pub email_name: Option<String>,
     /// True when the directory has no postal address for the mission: `lines` then holds
     /// only the addressee, mission name, city and country.
     pub address_missing: bool,
@@ -65,7 +70,7 @@ pub struct RecipientBlock {
 
 /// A piece of the body. In JSON, `{"kind": "paragraph", "text": "…"}` or
 /// `{"kind": "list", "items": […]}`: one key, one type (docs/json.md).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Block {
     /// A paragraph of running text, without line breaks.
     Paragraph(String),

@@ -4,13 +4,14 @@
 //! fits the recipient, the date in the reader's convention, whether the
 //! country goes on the address. Renderers only lay it out.
 
-/// Dates live below the catalog, which dates prisoners' events with them.
-pub use crate::date;
 mod letter;
 mod place;
 mod recipient;
+mod russian;
+mod typography;
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use handlebars::Context;
@@ -18,11 +19,13 @@ use serde_json::{json, Map, Value};
 
 pub use letter::{Block, Letter, RecipientBlock, SenderBlock};
 
-use crate::catalog::{body_name, subject_name, Catalog, LetterTemplate, Mission, Sender};
+use crate::catalog::{
+    body_name, primary_language, subject_name, Catalog, LetterTemplate, Mission, Sender,
+};
+use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::template::Reads;
+use crate::template::{identity, Reads, Wording};
 use crate::text::first_forbidden;
-use date::Date;
 
 /// What one letter is made from.
 pub struct Request<'a> {
@@ -73,16 +76,69 @@ pub struct MissionData {
     date_text: String,
     /// Who the letter is addressed to, a line each.
     addressee: Vec<String>,
+    /// The letter's people as it names them: a list item starting with one
+    /// keeps its capital.
+    names: Vec<String>,
     /// The sender fields the letter's templates read, if that can be told.
     reads: Reads,
-    /// Subject and body by the values of those fields: one rendering serves
-    /// every sender of a branch, who differ only in fields the text never uses.
+    /// Subject and body by their wordings and the values of those fields:
+    /// one rendering serves every sender of a branch who takes the same
+    /// alternatives and differs only in fields the text never uses.
     rendered: HashMap<String, (String, Vec<Block>)>,
+    /// The bytes of text in `rendered`, counted in [`KEPT_BYTES`].
+    kept: usize,
 }
 
-/// Renderings remembered per mission: enough for the few organisations of a
-/// mail-out, and no more however many senders differ in what the text reads.
-const RENDERED_KEPT: usize = 32;
+impl Drop for MissionData {
+    fn drop(&mut self) {
+        KEPT_BYTES.with(|kept| kept.set(kept.get().saturating_sub(self.kept)));
+    }
+}
+
+/// Which alternative of each `{{#vary}}` block the subject and the body take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Wordings {
+    subject: Wording,
+    body: Wording,
+}
+
+impl Wordings {
+    /// The sender's own: the same for the same name and email, every time.
+    fn of(catalog: &Catalog, template: &LetterTemplate, sender: &Sender) -> Wordings {
+        let id = template.engine_id();
+        let who = identity(&sender.name, sender.email.as_deref());
+        Wordings {
+            subject: catalog.engine.wording(&subject_name(&id), &who),
+            body: catalog.engine.wording(&body_name(&id), &who),
+        }
+    }
+
+    /// Wordings that, in turn, take every alternative of every block.
+    fn every(catalog: &Catalog, template: &LetterTemplate) -> Vec<Wordings> {
+        let id = template.engine_id();
+        let subject = catalog.engine.every_wording(&subject_name(&id));
+        let body = catalog.engine.every_wording(&body_name(&id));
+        let nth = |list: &[Wording], n: usize| list[n.min(list.len() - 1)].clone();
+        (0..subject.len().max(body.len()))
+            .map(|n| Wordings {
+                subject: nth(&subject, n),
+                body: nth(&body, n),
+            })
+            .collect()
+    }
+}
+
+/// Renderings remembered, in bytes of text, by all of a thread's missions
+/// together: enough for every wording of a letter for each of a mail-out's
+/// organisations (243 wordings of 3 kB for 4 branches is 3 MB), and no
+/// more however many senders differ in what the text reads, or however
+/// many missions a run writes to.
+const RENDERED_BYTES: usize = 8 << 20;
+
+thread_local! {
+    /// The bytes of renderings this thread's [`MissionData`] keep.
+    static KEPT_BYTES: Cell<usize> = const { Cell::new(0) };
+}
 
 impl MissionData {
     pub fn new(
@@ -107,8 +163,30 @@ impl MissionData {
             }
             _ => Reads::Anything,
         };
-        let date_text = date.format(&template.front.language);
-        let addressee = recipient::addressee(mission);
+        let language = &template.front.language;
+        if primary_language(language) == "ru" && !catalog.campaign.speaks(language) {
+            return Err(template
+                .origin
+                .error_at(
+                    template.front_line("language"),
+                    format!(
+                        "a letter in `{language}`, but the campaign has no Russian words \
+                         ({} has no [language.ru])",
+                        catalog.campaign.origin
+                    ),
+                )
+                .with_help(
+                    "a Russian address needs the state in the genitive and the offices in the \
+                     dative: add [language.ru] to campaign.toml (README \"Your own campaign\")",
+                ));
+        }
+        let date_text = typography::no_break_spaces(&date.format(language), language);
+        let names = prisoners
+            .iter()
+            .filter_map(|p| p["name"].as_str().map(str::to_string))
+            .collect();
+        let words = catalog.campaign.words(language);
+        let addressee = recipient::addressee(mission, language, &catalog.countries, words);
         let context = mission_context(
             catalog, template, mission, &date_text, &addressee, prisoners,
         );
@@ -116,21 +194,29 @@ impl MissionData {
             context,
             date_text,
             addressee,
+            names,
             reads,
             rendered: HashMap::new(),
+            kept: 0,
         })
     }
 
-    /// The subject and body for `sender`: rendered, or as rendered for an
-    /// earlier sender with the same values in every field the templates read.
+    /// The subject and body for `sender` in `wordings`: rendered, or as
+    /// rendered for an earlier sender in the same wordings with the same
+    /// values in every field the templates read.
     fn subject_and_body(
         &mut self,
         catalog: &Catalog,
         template: &LetterTemplate,
         sender: &SenderData,
+        wordings: &Wordings,
     ) -> Result<(String, Vec<Block>)> {
         let key = match &self.reads {
-            Reads::Fields(fields) => Some(rendered_key(self.context.data(), fields, sender)),
+            Reads::Fields(fields) => Some(format!(
+                "{:?}{}",
+                wordings,
+                rendered_key(self.context.data(), fields, sender)
+            )),
             Reads::Anything => None,
         };
         if let Some(done) = key.as_ref().and_then(|key| self.rendered.get(key)) {
@@ -146,12 +232,52 @@ impl MissionData {
         fields.insert("sender".into(), sender.value());
         fields.insert("extra".into(), Value::Object(sender.extra.clone()));
         let id = &template.engine_id();
-        let subject = one_line(&catalog.engine.render(&subject_name(id), &self.context)?);
-        let body = blocks(&catalog.engine.render(&body_name(id), &self.context)?);
-        if let Some(key) = key.filter(|_| self.rendered.len() < RENDERED_KEPT) {
-            self.rendered.insert(key, (subject.clone(), body.clone()));
+        let language = &template.front.language;
+        let subject = typography::no_break_spaces(
+            &one_line(&catalog.engine.render(
+                &subject_name(id),
+                &self.context,
+                &wordings.subject,
+            )?),
+            language,
+        );
+        let body = self.typeset(
+            blocks(
+                &catalog
+                    .engine
+                    .render(&body_name(id), &self.context, &wordings.body)?,
+            ),
+            language,
+        );
+        if let Some(key) = key {
+            let bytes = key.len() + subject.len() + body.iter().map(text_bytes).sum::<usize>();
+            let room = KEPT_BYTES.with(|kept| {
+                let room = kept.get() + bytes <= RENDERED_BYTES;
+                if room {
+                    kept.set(kept.get() + bytes);
+                }
+                room
+            });
+            if room {
+                self.kept += bytes;
+                self.rendered.insert(key, (subject.clone(), body.clone()));
+            }
         }
         Ok((subject, body))
+    }
+
+    /// `blocks` as the letter's language sets them (see [`typography`]).
+    fn typeset(&self, blocks: Vec<Block>, language: &str) -> Vec<Block> {
+        let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        typography::body(blocks, language, &names)
+    }
+}
+
+/// The bytes of text in a block.
+fn text_bytes(block: &Block) -> usize {
+    match block {
+        Block::Paragraph(text) => text.len(),
+        Block::List(items) => items.iter().map(String::len).sum(),
     }
 }
 
@@ -261,7 +387,18 @@ fn mission_context(
     prisoners: Vec<Value>,
 ) -> Context {
     let front = &template.front;
-    let country_name = catalog.countries.name_or_code(&mission.country);
+    // A variant's template reads the mission and its country in its own
+    // language where the data has them.
+    let russian = primary_language(&front.language) == "ru";
+    let country_name = match catalog.countries.russian(&mission.country) {
+        Some(ru) if russian => ru.name.as_str(),
+        _ => catalog.countries.name_or_code(&mission.country),
+    };
+    let words = catalog.campaign.words(&front.language);
+    let mission_name = match russian {
+        true => recipient::mission_name(mission, &front.language, &catalog.countries, words),
+        false => mission.name.clone(),
+    };
     Context::from(json!({
         "letter": {
             "id": front.id,
@@ -272,7 +409,7 @@ fn mission_context(
         },
         "recipient": {
             "id": mission.id,
-            "mission": mission.name,
+            "mission": mission_name,
             "city": mission.city,
             "country": mission.country,
             "country_name": country_name,
@@ -291,6 +428,33 @@ pub fn compose_with(
     catalog: &Catalog,
     request: &Request,
     data: &mut MissionData,
+) -> Result<Letter> {
+    let wordings = Wordings::of(catalog, request.template, request.sender);
+    compose_in(catalog, request, data, &wordings)
+}
+
+/// Composes the letter in wordings that, together, take every alternative
+/// of every `{{#vary}}` block, whichever the sender would get: `check`
+/// finds an error in any alternative, not only in the one a sample takes.
+pub fn compose_every_wording(catalog: &Catalog, request: &Request) -> Result<()> {
+    let mut data = MissionData::new(
+        catalog,
+        request.template,
+        request.mission,
+        request.date,
+        request.facts,
+    )?;
+    for wordings in Wordings::every(catalog, request.template) {
+        compose_in(catalog, request, &mut data, &wordings)?;
+    }
+    Ok(())
+}
+
+fn compose_in(
+    catalog: &Catalog,
+    request: &Request,
+    data: &mut MissionData,
+    wordings: &Wordings,
 ) -> Result<Letter> {
     let Request {
         template,
@@ -320,9 +484,9 @@ pub fn compose_with(
             .map(|code| catalog.countries.name_or_code(code)),
         extra: request.extra,
     };
-    let (subject, mut body) = data.subject_and_body(catalog, template, &sender_data)?;
+    let (subject, mut body) = data.subject_and_body(catalog, template, &sender_data, wordings)?;
     if let Some(personal) = request.personal.map(str::trim).filter(|p| !p.is_empty()) {
-        body.extend(blocks(personal));
+        body.extend(data.typeset(blocks(personal), &front.language));
     }
     if body.is_empty() {
         return Err(template
@@ -362,7 +526,12 @@ pub fn compose_with(
 
     let mut cc = front.cc.clone();
     if request.cc_embassy {
-        cc.extend(embassy_copy(catalog, mission, sender_country.as_deref())?);
+        cc.extend(embassy_copy(
+            catalog,
+            mission,
+            sender_country.as_deref(),
+            &front.language,
+        )?);
     }
     cc.extend(request.cc.iter().cloned());
 
@@ -387,22 +556,37 @@ pub fn compose_with(
             country: mission.country.clone(),
             lines: recipient::lines(
                 mission,
+                &front.language,
                 data.addressee.clone(),
                 abroad.then(|| country_name(&mission.country)),
             ),
             email: mission.email.clone(),
+            email_name: (primary_language(&front.language) == "ru").then(|| {
+                recipient::mission_name(
+                    mission,
+                    &front.language,
+                    &catalog.countries,
+                    catalog.campaign.words(&front.language),
+                )
+            }),
             address_missing: !mission.has_postal_address(),
         },
         subject,
-        salutation: front
-            .salutation
-            .clone()
-            .unwrap_or_else(|| recipient::salutation(mission, &front.language)),
+        salutation: typography::no_break_spaces(
+            &front
+                .salutation
+                .clone()
+                .unwrap_or_else(|| recipient::salutation(mission, &front.language)),
+            &front.language,
+        ),
         body,
-        closing: front
-            .closing
-            .clone()
-            .unwrap_or_else(|| recipient::closing(&front.language).to_string()),
+        closing: typography::no_break_spaces(
+            &front
+                .closing
+                .clone()
+                .unwrap_or_else(|| recipient::closing(&front.language).to_string()),
+            &front.language,
+        ),
         signature,
         cc,
     })
@@ -447,7 +631,7 @@ fn prisoners(catalog: &Catalog, template: &LetterTemplate, date: Date) -> Result
             "id": prisoner.id,
             "name": prisoner.name_in(&front.language),
             "variants": prisoner.variants,
-            "description": prisoner.description,
+            "description": prisoner.description_in(&front.language),
             "ask": front.ask_for(id).as_str(),
             "status": standing.status.as_str(),
             "last_event": last_event,
@@ -456,13 +640,16 @@ fn prisoners(catalog: &Catalog, template: &LetterTemplate, date: Date) -> Result
     Ok(out)
 }
 
-/// The copy `--cc-embassy` adds: the mission for the sender's country, by
-/// name and city, with its email (which makes it a Cc of a draft) when
-/// known. None when the letter already goes to that mission.
+/// The copy `--cc-embassy` adds: the mission for the sender's country, named
+/// in the letter's language ("Embassy of the Republic of …, London", with
+/// the campaign's words in Russian), with its email (which
+/// makes it a Cc of a draft) when known. None when the letter already goes to
+/// that mission.
 fn embassy_copy(
     catalog: &Catalog,
     recipient: &Mission,
     sender_country: Option<&str>,
+    language: &str,
 ) -> Result<Option<String>> {
     let Some(country) = sender_country else {
         return Err(Error::usage(
@@ -478,7 +665,8 @@ fn embassy_copy(
     if embassy.id == recipient.id {
         return Ok(None);
     }
-    let name = format!("{}, {}", embassy.name, embassy.city);
+    let words = catalog.campaign.words(language);
+    let name = recipient::mission_name(embassy, language, &catalog.countries, words);
     Ok(Some(match &embassy.email {
         Some(email) => format!("{name} <{email}>"),
         None => name,

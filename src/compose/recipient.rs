@@ -1,26 +1,57 @@
-//! How a Kazakh mission is addressed: the addressee lines, the salutation and
-//! the closing, by diplomatic convention.
+//! How a mission of the campaign's state is addressed: the addressee lines,
+//! the salutation and the closing, by diplomatic convention.
 //!
 //! An ambassador or permanent representative is "H.E." on the envelope and
 //! "Your Excellency" in the letter, whether or not we know the name; a
 //! consul is "Dear Consul General". A head of state is "H.E." and "Your
 //! Excellency" too ("H.E. Kassym-Jomart Tokayev, President of the Republic
-//! of Kazakhstan"). Where the head of mission is unknown the
-//! letter goes to the office ("The Ambassador"), never to a guessed person.
+//! of Kazakhstan", the state's name from campaign.toml). Where the head of
+//! mission is unknown the letter goes to the office the campaign names ("The
+//! Ambassador"), never to a guessed person.
+//!
+//! A Russian letter is addressed in Russian from its first line (see
+//! [`super::russian`]); the greetings of every language follow the head's
+//! recorded form of address, and name the office alone where none is recorded.
 
-use crate::catalog::{Mission, MissionKind};
+use super::russian;
+use crate::catalog::{primary_language, Countries, Mission, MissionKind, Words};
+
+/// The lines naming the addressee, in the letter's language, with the
+/// campaign's `words` in it.
+pub fn addressee(
+    mission: &Mission,
+    language: &str,
+    countries: &Countries,
+    words: &Words,
+) -> Vec<String> {
+    match primary_language(language).as_str() {
+        "ru" => russian::addressee(mission, countries, words),
+        _ => english_addressee(mission, words),
+    }
+}
+
+/// The mission as a copy line or an email's display name names it, in the
+/// letter's language: "Embassy of the Republic of Kazakhstan, London",
+/// «Посольство Республики Казахстан в Великобритании».
+pub fn mission_name(
+    mission: &Mission,
+    language: &str,
+    countries: &Countries,
+    words: &Words,
+) -> String {
+    match primary_language(language).as_str() {
+        "ru" => russian::mission_name(mission, countries, words),
+        _ => format!("{}, {}", mission.name, mission.city),
+    }
+}
 
 /// The lines naming the addressee: person (or office) and their title.
-pub fn addressee(mission: &Mission) -> Vec<String> {
+fn english_addressee(mission: &Mission, words: &Words) -> Vec<String> {
     let Some(head) = &mission.head else {
-        let office = match mission.kind {
-            MissionKind::Embassy => "The Ambassador",
-            MissionKind::ConsulateGeneral => "The Consul General",
-            MissionKind::Consulate => "The Consul",
-            MissionKind::PermanentMission => "The Permanent Representative",
-            MissionKind::Authority => return vec![mission.name.clone()],
+        return match words.offices.of(mission.kind) {
+            Some(office) => vec![office.to_string()],
+            None => vec![mission.name.clone()],
         };
-        return vec![office.to_string()];
     };
     let excellency = is_excellency(&head.title);
     let mut name = String::new();
@@ -32,20 +63,30 @@ pub fn addressee(mission: &Mission) -> Vec<String> {
         name.push(' ');
     }
     name.push_str(&head.name);
-    let title = format!(
-        "{} of the Republic of Kazakhstan",
-        head.title.replace('-', " ")
-    );
+    let title = format!("{} of {}", head.title.replace('-', " "), words.state);
     vec![name, title]
 }
 
 /// The whole postal block: addressee, mission, street address (or the city
 /// when the directory has none), and the country in capitals when the letter
-/// crosses a border, as the UPU asks for international mail.
-pub fn lines(mission: &Mission, addressee: Vec<String>, country: Option<String>) -> Vec<String> {
+/// crosses a border, as the UPU asks for international mail. A Russian block
+/// has no English mission line (its addressee names the mission) and takes
+/// the Cyrillic postal lines where the host post reads them; the country line
+/// stays as the sending post reads it.
+pub fn lines(
+    mission: &Mission,
+    language: &str,
+    addressee: Vec<String>,
+    country: Option<String>,
+) -> Vec<String> {
     let mut lines = addressee;
+    if primary_language(language) == "ru" {
+        lines.extend(russian::postal_lines(mission));
+        lines.extend(country.map(|c| c.to_uppercase()));
+        return lines;
+    }
     // An authority's name is its holder's title ("President of the Republic
-    // of Kazakhstan"), already under the holder's name.
+    // of …"), already under the holder's name.
     if !lines.contains(&mission.name) {
         lines.push(mission.name.clone());
     }
@@ -67,6 +108,31 @@ enum Greeted {
     Consul,
 }
 
+/// The head's form of address as the directory records it (`honorific`):
+/// what a language that greets a man and a woman differently needs. Never
+/// guessed from a name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Man,
+    Woman,
+    /// Not recorded (or a title such as Dr that tells neither): the greeting
+    /// names the office alone.
+    Unknown,
+}
+
+fn form(mission: &Mission) -> Form {
+    let honorific = mission
+        .head
+        .as_ref()
+        .and_then(|h| h.honorific.as_deref())
+        .map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase());
+    match honorific.as_deref() {
+        Some("mr") => Form::Man,
+        Some("ms" | "mrs" | "miss" | "madam") => Form::Woman,
+        _ => Form::Unknown,
+    }
+}
+
 pub fn salutation(mission: &Mission, language: &str) -> String {
     let greeted = match mission.head.as_ref().map(|h| h.title.as_str()) {
         Some(title) if title.starts_with("Chargé") => Greeted::ChargeDAffaires,
@@ -78,19 +144,57 @@ pub fn salutation(mission: &Mission, language: &str) -> String {
             _ => Greeted::Excellency,
         },
     };
-    // Russian and Kazakh letters greet with an exclamation mark, and name the
-    // office ("господин Консул") where English says "Dear Consul".
-    let text = match (primary(language).as_str(), greeted) {
-        ("ru", Greeted::Excellency) => "Ваше Превосходительство!",
-        ("ru", Greeted::President) => "Уважаемый господин Президент!",
-        ("ru", Greeted::ChargeDAffaires) => "Уважаемый господин Временный поверенный в делах!",
-        ("ru", Greeted::ConsulGeneral) => "Уважаемый господин Генеральный консул!",
-        ("ru", Greeted::Consul) => "Уважаемый господин Консул!",
-        ("kk", Greeted::Excellency) => "Құрметті Елші мырза!",
-        ("kk", Greeted::President) => "Құрметті Президент мырза!",
-        ("kk", Greeted::ChargeDAffaires) => "Құрметті Уақытша сенім білдірілген өкіл мырза!",
-        ("kk", Greeted::ConsulGeneral) => "Құрметті Бас консул мырза!",
-        ("kk", Greeted::Consul) => "Құрметті Консул мырза!",
+    let form = form(mission);
+    match primary_language(language).as_str() {
+        "ru" => salutation_ru(greeted, form),
+        "kk" => salutation_kk(greeted, form),
+        other => other_salutation(other, greeted).to_string(),
+    }
+}
+
+/// Russian greets with an exclamation mark and names the office
+/// («господин Консул», «госпожа Генеральный консул»). «Ваше
+/// Превосходительство!» fits a man and a woman alike; so does the office
+/// without «господин» or «госпожа», which is what an unrecorded form gets.
+fn salutation_ru(greeted: Greeted, form: Form) -> String {
+    let office = match greeted {
+        Greeted::Excellency => return "Ваше Превосходительство!".to_string(),
+        Greeted::President if form == Form::Unknown => {
+            return "Ваше Превосходительство!".to_string()
+        }
+        Greeted::President => "Президент",
+        Greeted::ChargeDAffaires => "Временный поверенный в делах",
+        Greeted::ConsulGeneral => "Генеральный консул",
+        Greeted::Consul => "Консул",
+    };
+    match form {
+        Form::Man => format!("Уважаемый господин {office}!"),
+        Form::Woman => format!("Уважаемая госпожа {office}!"),
+        Form::Unknown => format!("Уважаемый {office}!"),
+    }
+}
+
+/// Kazakh puts мырза (Mr) or ханым (Ms) after the office, and nothing where
+/// the form is not recorded.
+fn salutation_kk(greeted: Greeted, form: Form) -> String {
+    let office = match greeted {
+        Greeted::Excellency => "Елші",
+        Greeted::President => "Президент",
+        Greeted::ChargeDAffaires => "Уақытша сенім білдірілген өкіл",
+        Greeted::ConsulGeneral => "Бас консул",
+        Greeted::Consul => "Консул",
+    };
+    match form {
+        Form::Man => format!("Құрметті {office} мырза!"),
+        Form::Woman => format!("Құрметті {office} ханым!"),
+        Form::Unknown => format!("Құрметті {office}!"),
+    }
+}
+
+/// English (and German, French, Swedish) greetings name the office, the
+/// same for a man and a woman.
+fn other_salutation(language: &str, greeted: Greeted) -> &'static str {
+    match (language, greeted) {
         ("de", Greeted::Excellency | Greeted::President) => "Exzellenz,",
         ("fr", Greeted::Excellency | Greeted::President) => "Excellence,",
         ("sv", Greeted::Excellency | Greeted::President) => "Ers Excellens,",
@@ -98,15 +202,14 @@ pub fn salutation(mission: &Mission, language: &str) -> String {
         (_, Greeted::ChargeDAffaires) => "Dear Chargé d'Affaires,",
         (_, Greeted::ConsulGeneral) => "Dear Consul General,",
         (_, Greeted::Consul) => "Dear Consul,",
-    };
-    text.to_string()
+    }
 }
 
 /// The complimentary close: British usage after "Your Excellency" is "Yours
 /// sincerely"; American diplomatic usage is "Respectfully".
 pub fn closing(language: &str) -> &'static str {
     match (
-        primary(language).as_str(),
+        primary_language(language).as_str(),
         language.to_ascii_lowercase().as_str(),
     ) {
         (_, "en-us") => "Respectfully,",
@@ -134,16 +237,12 @@ fn is_excellency(title: &str) -> bool {
         .any(|t| title.starts_with(t))
 }
 
-fn primary(language: &str) -> String {
-    crate::catalog::primary_language(language)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::catalog::{Catalog, Head};
 
-    fn with_head(kind: MissionKind, title: Option<&str>) -> Mission {
+    fn with_head(kind: MissionKind, title: Option<&str>, honorific: Option<&str>) -> Mission {
         let mut mission = Catalog::builtin()
             .unwrap()
             .mission("gb-london")
@@ -152,75 +251,135 @@ mod tests {
         mission.kind = kind;
         mission.head = title.map(|title| Head {
             name: "A. B.".into(),
-            honorific: None,
+            honorific: honorific.map(str::to_string),
             title: title.into(),
             as_of: "2026".into(),
             source: "test".into(),
+            addressed: Default::default(),
         });
         mission
     }
 
     #[test]
-    fn every_addressee_is_greeted_in_russian_and_kazakh() {
+    fn every_addressee_is_greeted_in_russian_and_kazakh_by_the_recorded_form() {
+        use MissionKind::*;
         let cases = [
             (
-                MissionKind::Embassy,
+                Embassy,
                 Some("Ambassador"),
-                "Ваше Превосходительство!",
-                "Құрметті Елші мырза!",
-            ),
-            (
-                MissionKind::Embassy,
                 None,
                 "Ваше Превосходительство!",
-                "Құрметті Елші мырза!",
+                "Құрметті Елші!",
             ),
             (
-                MissionKind::PermanentMission,
+                Embassy,
+                Some("Ambassador"),
+                Some("Ms"),
+                "Ваше Превосходительство!",
+                "Құрметті Елші ханым!",
+            ),
+            (
+                Embassy,
+                None,
+                None,
+                "Ваше Превосходительство!",
+                "Құрметті Елші!",
+            ),
+            (
+                PermanentMission,
                 Some("Permanent Representative"),
+                Some("Mr"),
                 "Ваше Превосходительство!",
                 "Құрметті Елші мырза!",
             ),
             (
-                MissionKind::Embassy,
+                Embassy,
                 Some("President"),
+                Some("Mr"),
                 "Уважаемый господин Президент!",
                 "Құрметті Президент мырза!",
             ),
             (
-                MissionKind::Embassy,
+                Embassy,
+                Some("President"),
+                None,
+                "Ваше Превосходительство!",
+                "Құрметті Президент!",
+            ),
+            (
+                Embassy,
                 Some("Chargé d'Affaires a.i."),
-                "Уважаемый господин Временный поверенный в делах!",
-                "Құрметті Уақытша сенім білдірілген өкіл мырза!",
+                Some("Ms"),
+                "Уважаемая госпожа Временный поверенный в делах!",
+                "Құрметті Уақытша сенім білдірілген өкіл ханым!",
             ),
             (
-                MissionKind::ConsulateGeneral,
+                Embassy,
+                Some("Chargé d'Affaires a.i."),
+                None,
+                "Уважаемый Временный поверенный в делах!",
+                "Құрметті Уақытша сенім білдірілген өкіл!",
+            ),
+            (
+                ConsulateGeneral,
+                Some("Consul General"),
+                Some("Ms"),
+                "Уважаемая госпожа Генеральный консул!",
+                "Құрметті Бас консул ханым!",
+            ),
+            (
+                ConsulateGeneral,
                 Some("Consul-General"),
+                Some("Mr."),
                 "Уважаемый господин Генеральный консул!",
                 "Құрметті Бас консул мырза!",
             ),
             (
-                MissionKind::ConsulateGeneral,
-                None,
-                "Уважаемый господин Генеральный консул!",
-                "Құрметті Бас консул мырза!",
+                ConsulateGeneral,
+                Some("Consul-General"),
+                Some("Dr"),
+                "Уважаемый Генеральный консул!",
+                "Құрметті Бас консул!",
             ),
             (
-                MissionKind::Consulate,
+                ConsulateGeneral,
                 None,
-                "Уважаемый господин Консул!",
-                "Құрметті Консул мырза!",
+                None,
+                "Уважаемый Генеральный консул!",
+                "Құрметті Бас консул!",
+            ),
+            (
+                Consulate,
+                None,
+                None,
+                "Уважаемый Консул!",
+                "Құрметті Консул!",
+            ),
+            (
+                Consulate,
+                Some("Consul"),
+                Some("MS"),
+                "Уважаемая госпожа Консул!",
+                "Құрметті Консул ханым!",
             ),
         ];
-        for (kind, title, ru, kk) in cases {
-            let mission = with_head(kind, title);
-            assert_eq!(salutation(&mission, "ru"), ru, "{kind:?} {title:?}");
-            assert_eq!(salutation(&mission, "ru-KZ"), ru, "{kind:?} {title:?}");
-            assert_eq!(salutation(&mission, "kk"), kk, "{kind:?} {title:?}");
+        for (kind, title, honorific, ru, kk) in cases {
+            let mission = with_head(kind, title, honorific);
+            let case = format!("{kind:?} {title:?} {honorific:?}");
+            assert_eq!(salutation(&mission, "ru"), ru, "{case}");
+            assert_eq!(salutation(&mission, "ru-KZ"), ru, "{case}");
+            assert_eq!(salutation(&mission, "kk"), kk, "{case}");
             // No English greeting is left in either language.
             for language in ["ru", "kk"] {
                 let text = salutation(&mission, language);
                 assert!(text.ends_with('!') && !text.is_ascii(), "{text}");
+            }
+            // A man is never greeted as a woman, nor the other way, nor a guess made.
+            let ru_text = salutation(&mission, "ru");
+            match honorific.map(|h| h.to_ascii_lowercase()) {
+                Some(h) if h.starts_with("ms") => assert!(!ru_text.contains("господин")),
+                Some(h) if h.starts_with("mr") => assert!(!ru_text.contains("госпожа")),
+                _ => assert!(!ru_text.contains("господин") && !ru_text.contains("госпожа")),
             }
         }
         assert_eq!(closing("ru"), "С уважением,");
@@ -229,9 +388,15 @@ mod tests {
 
     #[test]
     fn english_greetings_are_unchanged() {
-        let consul = with_head(MissionKind::Consulate, None);
+        let consul = with_head(MissionKind::Consulate, None, None);
         assert_eq!(salutation(&consul, "en-GB"), "Dear Consul,");
-        let president = with_head(MissionKind::Embassy, Some("President"));
+        let consul = with_head(
+            MissionKind::ConsulateGeneral,
+            Some("Consul General"),
+            Some("Ms"),
+        );
+        assert_eq!(salutation(&consul, "en-GB"), "Dear Consul General,");
+        let president = with_head(MissionKind::Embassy, Some("President"), None);
         assert_eq!(salutation(&president, "en-GB"), "Your Excellency,");
         assert_eq!(salutation(&president, "de"), "Exzellenz,");
     }

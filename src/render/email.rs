@@ -150,7 +150,7 @@ pub fn render_eml(letter: &Letter, opts: &EmailOptions) -> Result<Vec<u8>> {
         ));
     }
     builder = builder
-        .subject(Text::new(letter.subject.as_str()))
+        .subject(Text::new(header_text(&letter.subject)))
         .date(HeaderDate::new(date))
         .message_id(MessageId::new(message_id))
         .header("X-Unsent", Raw::new("1"))
@@ -308,7 +308,7 @@ pub fn render_mailto(letter: &Letter, opts: &EmailOptions) -> Result<String> {
     url.push_str("mailto:");
     percent_encode(&mut url, to.addr, b"@");
     url.push_str("?subject=");
-    percent_encode(&mut url, &letter.subject, b"");
+    percent_encode(&mut url, &header_text(&letter.subject), b"");
     if !cc.is_empty() {
         url.push_str("&cc=");
         for (i, mailbox) in cc.iter().enumerate() {
@@ -376,7 +376,10 @@ fn recipient_mailbox(letter: &Letter) -> Result<Mailbox<'_>> {
         )));
     };
     let source = "the embassy directory";
-    let name = recipient.lines.first().map(String::as_str).unwrap_or("");
+    let name = match &recipient.email_name {
+        Some(name) => name.as_str(),
+        None => recipient.lines.first().map(String::as_str).unwrap_or(""),
+    };
     check_header_value("recipient name", name, source)?;
     check_header_value("recipient email", email, source)?;
     let addr = email.trim();
@@ -410,7 +413,10 @@ fn cc_mailboxes<'a>(
         } else {
             ("cc entry", "the letter template or the sender file")
         };
-        let field = || format!("{kind} \"{}\"", entry.escape_debug());
+        let field = || {
+            let entry = entry.escape_debug().to_string();
+            format!("{kind} {}", crate::text::quote(&entry).in_double_quotes())
+        };
         check_header_value(&field(), entry, source)?;
         let Some(mailbox) = parse_cc(entry).map_err(|reason| {
             Error::data(format!("the {} is not an email address: {reason}", field())).with_help(
@@ -440,7 +446,8 @@ fn cc_mailboxes<'a>(
 /// sends its copies, so there each must be an address. Whatever the format,
 /// something with an `@` is meant as an address and must be one.
 pub fn check_cc_option(value: &str, email: bool) -> Result<()> {
-    let shown = format!("--cc \"{}\"", value.escape_debug());
+    let escaped = value.escape_debug().to_string();
+    let shown = format!("--cc {}", crate::text::quote(&escaped).in_double_quotes());
     if !crate::text::is_visible(value) || crate::text::first_forbidden(value, &[]).is_some() {
         let problem = if value.trim().is_empty() {
             "is empty"
@@ -547,9 +554,10 @@ pub fn check_address(addr: &str) -> Result<(), &'static str> {
 }
 
 fn invalid_address(field: &str, addr: &str, reason: &str, source: &str) -> Error {
+    let addr = addr.escape_debug().to_string();
     Error::data(format!(
-        "the {field} \"{}\" is not an email address: {reason}",
-        addr.escape_debug()
+        "the {field} {} is not an email address: {reason}",
+        crate::text::quote(&addr).in_double_quotes()
     ))
     .with_help(format!("correct it in {source}"))
 }
@@ -575,31 +583,36 @@ fn check_header_value(field: &str, value: &str, source: &str) -> Result<()> {
     }
 }
 
-/// The attachment's file name: the subject when it is plain ASCII (made safe
-/// for file systems), else the template id, plus `.pdf`. Non-ASCII names would
-/// need RFC 2231 parameters, which some clients still show garbled.
+/// The attachment's file name, by one rule in every language: the subject
+/// as the letter writes it, made safe for file systems (no `/ \ : * ? " < >
+/// |`, no trailing dot or space) and cut at a word to 72 characters, plus
+/// `.pdf`; the template id when nothing is left. A name that is not ASCII
+/// ("Об освобождении….pdf") goes as an RFC 2231 parameter, which
+/// mail-builder writes and current mail clients read.
 fn attachment_file_name(letter: &Letter) -> String {
-    let mut name = String::with_capacity(64);
-    if letter
-        .subject
-        .bytes()
-        .all(|b| b.is_ascii_graphic() || b == b' ')
+    let mut name = String::with_capacity(96);
+    let mut length = 0;
+    for word in header_text(&letter.subject)
+        .split(' ')
+        .filter(|w| !w.is_empty())
     {
-        for word in letter.subject.split(' ').filter(|w| !w.is_empty()) {
-            if name.len() + word.len() > 72 {
-                break;
-            }
-            if !name.is_empty() {
-                name.push(' ');
-            }
-            name.extend(word.chars().map(|c| match c {
-                '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '-',
-                c => c,
-            }));
+        let word_length = word.chars().count();
+        if length + word_length > 72 {
+            break;
         }
-        while name.ends_with(['.', ' ']) {
-            name.pop();
+        if !name.is_empty() {
+            name.push(' ');
+            length += 1;
         }
+        name.extend(word.chars().map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '-',
+            c if c.is_control() => '-',
+            c => c,
+        }));
+        length += word_length;
+    }
+    while name.ends_with(['.', ' ']) {
+        name.pop();
     }
     if name.is_empty() {
         name.extend(
@@ -614,6 +627,15 @@ fn attachment_file_name(letter: &Letter) -> String {
     }
     name.push_str(".pdf");
     name
+}
+
+/// Text for a header or a file name: the no-break spaces that keep a printed
+/// line together are plain spaces there, where nothing is laid out.
+fn header_text(text: &str) -> Cow<'_, str> {
+    match text.contains('\u{a0}') {
+        true => Cow::Owned(text.replace('\u{a0}', " ")),
+        false => Cow::Borrowed(text),
+    }
 }
 
 fn crlf(text: &str) -> String {

@@ -4,6 +4,7 @@
 pub mod email;
 pub mod pdf;
 pub mod text;
+mod words;
 
 use clap::ValueEnum;
 
@@ -56,14 +57,6 @@ impl Format {
     /// a combined PDF) rather than needing a file each.
     pub fn concatenates(self) -> bool {
         matches!(self, Format::Mbox | Format::Mailto | Format::Pdf)
-    }
-}
-
-/// The label before the copies ("cc:"), as a letter in `language` writes it.
-pub fn cc_label(language: &str) -> &'static str {
-    match crate::catalog::primary_language(language).as_str() {
-        "ru" => "Копия:",
-        _ => "cc:",
     }
 }
 

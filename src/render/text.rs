@@ -2,6 +2,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use super::words::cc_label;
 use crate::compose::{Block, Letter};
 
 /// The column plain-text letters wrap at. Widths count display columns, so a
@@ -68,11 +69,7 @@ fn push_body(out: &mut String, letter: &Letter) {
     }
     if !letter.cc.is_empty() {
         out.push('\n');
-        let cc = format!(
-            "{} {}",
-            super::cc_label(&letter.language),
-            letter.cc.join(", ")
-        );
+        let cc = format!("{} {}", cc_label(&letter.language), letter.cc.join(", "));
         push_wrapped(out, &cc, "", "    ");
     }
 }

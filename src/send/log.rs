@@ -14,10 +14,33 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::files::{for_each_line, open_regular};
+use super::lock::Lock;
 use crate::error::{Error, Result};
 
 /// The file name of the log in the folder of the drafts.
 pub const FILE_NAME: &str = "send-log.jsonl";
+
+/// The send history: every message accepted or refused for good, from any
+/// folder, so that a copy of a sent message in another folder (drafts
+/// written again elsewhere, a folder copied, an mbox of them) is known as
+/// sent. `$XDG_STATE_HOME/protest/sent.jsonl`, by default under
+/// `~/.local/state`.
+pub fn history_path() -> Option<PathBuf> {
+    let absolute = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    let dir = absolute("XDG_STATE_HOME").or_else(|| {
+        let home = absolute("HOME")?;
+        Some(match cfg!(target_os = "macos") {
+            true => home.join("Library/Application Support"),
+            false => home.join(".local/state"),
+        })
+    })?;
+    Some(dir.join("protest").join("sent.jsonl"))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -26,7 +49,8 @@ pub enum Event {
     Sending,
     /// The server took the message for these recipients.
     Accepted,
-    /// The server refused these recipients for good (5xx).
+    /// The server refused these recipients for good (5xx): final, not tried
+    /// again unless asked.
     Rejected,
     /// The server kept answering "try later" (4xx) or dropped the connection.
     Deferred,
@@ -36,6 +60,10 @@ pub enum Event {
 pub struct Entry {
     pub event: Event,
     pub message_id: String,
+    /// The SHA-256 of the draft as parsed: which text went under this
+    /// Message-ID. Absent from logs written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
     pub recipients: Vec<String>,
     /// UTC, RFC 3339.
     pub time: String,
@@ -46,63 +74,97 @@ pub struct Entry {
     pub reply: Option<String>,
 }
 
-/// One log file: what it says was accepted, and the file to append to.
+/// What a log says of one Message-ID.
+#[derive(Debug, Default)]
+pub struct Record {
+    /// The recipients (lower-cased) the server accepted it for.
+    pub accepted: HashSet<String>,
+    /// The recipients (lower-cased) the server refused for good.
+    pub refused: HashSet<String>,
+    /// The digest of the text sent under it, and when, if the log says.
+    pub sent_as: Option<(String, String)>,
+    /// The last event was `sending`: a run handed it over and never learnt
+    /// the answer.
+    pub unanswered: bool,
+}
+
+/// One log file: what it says, and the file to append to.
 #[derive(Debug)]
 pub struct Log {
     path: PathBuf,
-    /// Message-ID to the recipients (lower-cased) the server accepted it for.
-    accepted: HashMap<String, HashSet<String>>,
+    records: HashMap<String, Record>,
     /// Opened on the first entry, so that a dry run leaves no file behind.
     file: Option<File>,
     /// The file ends in a line cut short by a crash, after this many bytes of
     /// whole lines: cut it off before appending.
     torn: Option<u64>,
+    /// Held while this run may write to the log.
+    _lock: Option<Lock>,
 }
 
 impl Log {
-    /// Reads the log at `path`, if there is one. A last line cut short by a
-    /// crash is ignored (its message was not yet sent or is re-sent); any
-    /// other line that is not an entry is an error.
-    pub fn open(path: &Path) -> Result<Log> {
+    /// Reads the log of `folder` (a resolved path), if there is one; with a
+    /// `lock` (the time the run started), first takes the log for this run
+    /// alone. A last line cut short by a crash is ignored (its message was
+    /// not yet sent or is re-sent); any other line that is not an entry is an
+    /// error.
+    pub fn open(folder: &Path, lock: Option<&str>) -> Result<Log> {
+        Log::open_file(
+            folder.join(FILE_NAME),
+            lock,
+            "the send log is the file `protest send` keeps beside the drafts: move this away",
+        )
+    }
+
+    /// Reads the send history at `path` (see [`history_path`]), if there is
+    /// one. Runs on other folders append to it too, a line at a time: it is
+    /// not locked.
+    pub fn history(path: PathBuf) -> Result<Log> {
+        Log::open_file(
+            path,
+            None,
+            "the send history is the file `protest send` keeps of what it sent: move it away",
+        )
+    }
+
+    fn open_file(path: PathBuf, lock: Option<&str>, help: &str) -> Result<Log> {
+        // A link would put the lines, and the lock beside them, wherever it
+        // leads (a device, another folder): the log is a file of its own.
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::usage(format!(
+                "{}: not a regular file: a symbolic link",
+                path.display()
+            ))
+            .with_help(help));
+        }
+        let lock = lock.map(|started| Lock::take(&path, started)).transpose()?;
         let mut log = Log {
-            path: path.to_path_buf(),
-            accepted: HashMap::new(),
+            path,
+            records: HashMap::new(),
             file: None,
             torn: None,
+            _lock: lock,
         };
-        let text = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(log),
-            Err(err) => return Err(Error::read(path, &err)),
+        let Some(file) = open_regular(&log.path, &log.path.display().to_string(), help)? else {
+            return Ok(log);
         };
-        let complete = text.ends_with(b"\n");
-        let lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
+        let path = log.path.clone();
         let mut whole = 0u64;
-        for (number, line) in lines.iter().enumerate() {
-            let last = number + 1 == lines.len();
-            if last && !complete {
+        for_each_line(file, &path, |number, line| {
+            // Only the last line can lack its line break.
+            if !line.ends_with(b"\n") {
                 log.torn = Some(whole);
-                break;
+                return Ok(());
             }
             whole += line.len() as u64;
             if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
+                return Ok(());
             }
-            let entry: Entry = serde_json::from_slice(line).map_err(|err| {
-                Error::data(format!(
-                    "{}:{}: not a send log entry: {err}",
-                    path.display(),
-                    number + 1
-                ))
-                .with_help("the log is written by `protest send`; restore it or remove that line")
-            })?;
-            if entry.event == Event::Accepted {
-                log.accepted
-                    .entry(entry.message_id)
-                    .or_default()
-                    .extend(entry.recipients.iter().map(|r| r.to_ascii_lowercase()));
-            }
-        }
+            let entry: Entry = serde_json::from_slice(line)
+                .map_err(|err| not_an_entry(&path, number, &err.to_string()))?;
+            log.remember(&entry);
+            Ok(())
+        })?;
         Ok(log)
     }
 
@@ -110,15 +172,29 @@ impl Log {
         &self.path
     }
 
-    /// True when the server has accepted `message_id` for `recipient`.
-    pub fn was_accepted(&self, message_id: &str, recipient: &str) -> bool {
-        self.accepted
-            .get(message_id)
-            .is_some_and(|rs| rs.contains(&recipient.to_ascii_lowercase()))
+    /// What the log says of `message_id`.
+    pub fn record(&self, message_id: &str) -> Option<&Record> {
+        self.records.get(message_id)
+    }
+
+    fn remember(&mut self, entry: &Entry) {
+        let record = self.records.entry(entry.message_id.clone()).or_default();
+        let recipients = entry.recipients.iter().map(|r| r.to_ascii_lowercase());
+        record.unanswered = entry.event == Event::Sending;
+        match entry.event {
+            Event::Accepted => {
+                record.accepted.extend(recipients);
+                if let Some(sha256) = &entry.sha256 {
+                    record.sent_as = Some((sha256.clone(), entry.time.clone()));
+                }
+            }
+            Event::Rejected => record.refused.extend(recipients),
+            Event::Sending | Event::Deferred => {}
+        }
     }
 
     /// Appends `entry` and waits until it is on disk.
-    pub fn record(&mut self, entry: &Entry) -> Result<()> {
+    pub fn append(&mut self, entry: &Entry) -> Result<()> {
         /// Each line is a document of its own, read alone by scripts.
         #[derive(Serialize)]
         struct Line<'a> {
@@ -136,11 +212,35 @@ impl Log {
         let file = match &mut self.file {
             Some(file) => file,
             None => {
-                let file = OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&self.path)
-                    .map_err(|err| Error::write(&self.path, &err))?;
+                use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+                // It says which member wrote to which embassy: the owner's alone.
+                let open = || {
+                    OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .mode(0o600)
+                        .custom_flags(libc::O_NOFOLLOW)
+                        .open(&self.path)
+                };
+                let file = match open() {
+                    // The history's folder is made on its first line, the owner's alone.
+                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                        let parent = self.path.parent().unwrap_or(Path::new("."));
+                        std::fs::DirBuilder::new()
+                            .recursive(true)
+                            .mode(0o700)
+                            .create(parent)
+                            .and_then(|()| open())
+                    }
+                    opened => opened,
+                }
+                .map_err(|err| Error::write(&self.path, &err))?;
+                if file
+                    .metadata()
+                    .is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+                {
+                    let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
+                }
                 if let Some(whole) = self.torn.take() {
                     file.set_len(whole)
                         .map_err(|err| Error::write(&self.path, &err))?;
@@ -151,14 +251,18 @@ impl Log {
         file.write_all(&line)
             .and_then(|()| file.sync_data())
             .map_err(|err| Error::write(&self.path, &err))?;
-        if entry.event == Event::Accepted {
-            self.accepted
-                .entry(entry.message_id.clone())
-                .or_default()
-                .extend(entry.recipients.iter().map(|r| r.to_ascii_lowercase()));
-        }
+        self.remember(entry);
         Ok(())
     }
+}
+
+fn not_an_entry(path: &Path, number: usize, why: &str) -> Error {
+    Error::data(format!(
+        "{}:{number}: not a send log entry: {}",
+        path.display(),
+        super::files::shown(why, 200)
+    ))
+    .with_help("the log is written by `protest send`; restore it or remove that line")
 }
 
 #[cfg(test)]
@@ -169,6 +273,7 @@ mod tests {
         Entry {
             event,
             message_id: id.into(),
+            sha256: None,
             recipients: recipients.iter().map(|r| r.to_string()).collect(),
             time: "2026-11-30T12:00:00Z".into(),
             draft: "a.eml".into(),
@@ -176,27 +281,48 @@ mod tests {
         }
     }
 
+    fn accepted(log: &Log, id: &str, recipient: &str) -> bool {
+        log.record(id)
+            .is_some_and(|r| r.accepted.contains(recipient))
+    }
+
     #[test]
-    fn a_reopened_log_knows_what_was_accepted_and_only_that() {
+    fn a_reopened_log_knows_what_was_accepted_and_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
-        let mut log = Log::open(&path).unwrap();
+        let mut log = Log::open(dir.path(), None).unwrap();
         assert!(!path.exists(), "opening alone writes nothing");
-        log.record(&entry(Event::Sending, "a@x", &["e@gov.example"]))
+        log.append(&entry(Event::Sending, "a@x", &["e@gov.example"]))
             .unwrap();
-        log.record(&entry(Event::Accepted, "a@x", &["E@gov.example"]))
+        log.append(&entry(Event::Accepted, "a@x", &["E@gov.example"]))
             .unwrap();
-        log.record(&entry(Event::Sending, "b@x", &["e@gov.example"]))
+        log.append(&entry(Event::Sending, "b@x", &["e@gov.example"]))
             .unwrap();
-        log.record(&entry(Event::Rejected, "b@x", &["e@gov.example"]))
+        log.append(&entry(Event::Rejected, "b@x", &["e@gov.example"]))
             .unwrap();
-        log.record(&entry(Event::Sending, "c@x", &["e@gov.example"]))
+        log.append(&entry(Event::Sending, "c@x", &["e@gov.example"]))
             .unwrap();
-        let log = Log::open(&path).unwrap();
-        assert!(log.was_accepted("a@x", "e@gov.example"));
-        assert!(!log.was_accepted("a@x", "other@gov.example"));
-        assert!(!log.was_accepted("b@x", "e@gov.example"));
-        assert!(!log.was_accepted("c@x", "e@gov.example"));
+        let log = Log::open(dir.path(), None).unwrap();
+        assert!(accepted(&log, "a@x", "e@gov.example"));
+        assert!(!accepted(&log, "a@x", "other@gov.example"));
+        assert!(!accepted(&log, "b@x", "e@gov.example"));
+        assert!(log.record("b@x").unwrap().refused.contains("e@gov.example"));
+        assert!(!accepted(&log, "c@x", "e@gov.example"));
+        assert!(log.record("c@x").unwrap().unanswered);
+        assert!(!log.record("a@x").unwrap().unanswered);
+    }
+
+    #[test]
+    fn the_log_is_its_owners_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = Log::open(dir.path(), None).unwrap();
+        log.append(&entry(Event::Sending, "a@x", &["e@x"])).unwrap();
+        let mode = std::fs::metadata(dir.path().join(FILE_NAME))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 
     #[test]
@@ -205,12 +331,12 @@ mod tests {
         let path = dir.path().join(FILE_NAME);
         let whole = serde_json::to_string(&entry(Event::Accepted, "a@x", &["e@x"])).unwrap();
         std::fs::write(&path, format!("{whole}\n{{\"event\":\"acc")).unwrap();
-        let mut log = Log::open(&path).unwrap();
-        assert!(log.was_accepted("a@x", "e@x"));
-        log.record(&entry(Event::Accepted, "b@x", &["e@x"]))
+        let mut log = Log::open(dir.path(), None).unwrap();
+        assert!(accepted(&log, "a@x", "e@x"));
+        log.append(&entry(Event::Accepted, "b@x", &["e@x"]))
             .unwrap();
-        let log = Log::open(&path).unwrap();
-        assert!(log.was_accepted("b@x", "e@x"));
+        let log = Log::open(dir.path(), None).unwrap();
+        assert!(accepted(&log, "b@x", "e@x"));
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text.lines().count(), 2, "the torn line is gone: {text}");
     }
@@ -220,7 +346,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
         std::fs::write(&path, "nonsense\n").unwrap();
-        let err = Log::open(&path).unwrap_err();
+        let err = Log::open(dir.path(), None).unwrap_err();
         assert!(
             err.message
                 .starts_with(&format!("{}:1: not a send log entry: ", path.display())),

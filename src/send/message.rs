@@ -6,6 +6,9 @@
 //! time of sending, takes `Bcc` into the envelope only, and, with `--from`,
 //! rewrites `From` for the account and keeps the member as `Reply-To`.
 
+use sha2::{Digest, Sha256};
+
+use super::files::{in_quotes, shown};
 use crate::render::email::check_address;
 
 /// A message split into its header fields and its body.
@@ -46,25 +49,46 @@ pub struct Account {
 }
 
 impl Account {
-    /// `"Leeds Branch <branch@example.org>"` or `branch@example.org`.
+    /// `"Leeds Branch <branch@example.org>"` or `branch@example.org`: one
+    /// mailbox, never a list of them (the server would be told one and the
+    /// message another).
     pub fn parse(text: &str) -> Result<Account, String> {
         let text = text.trim();
+        let mailboxes = address_list(text);
+        if mailboxes.len() > 1 {
+            return Err(format!(
+                "--from {} holds {} addresses ({}): the account sends as one",
+                in_quotes(text, 120),
+                mailboxes.len(),
+                shown(&mailboxes.join(", "), 120)
+            ));
+        }
         let (name, address) = match text.rfind('<') {
-            Some(open) if text.ends_with('>') => (
-                text[..open].trim().trim_matches('"').trim(),
-                &text[open + 1..text.len() - 1],
-            ),
+            Some(open) if text.ends_with('>') => {
+                (text[..open].trim(), &text[open + 1..text.len() - 1])
+            }
             _ => ("", text),
         };
         check_address(address).map_err(|reason| {
             format!(
-                "--from \"{}\" is not an email address: {reason}",
-                text.escape_debug()
+                "--from {} is not an email address: {reason}",
+                in_quotes(text, 120)
             )
         })?;
         if name.chars().any(char::is_control) {
             return Err("--from has a control character in its name".to_string());
         }
+        // A name outside quotes is words only: an address or a bracket there is
+        // a second mailbox written without its comma.
+        let quoted_name = name.len() >= 2 && name.starts_with('"') && name.ends_with('"');
+        if !quoted_name && name.contains(['<', '>', '@', ',', ';', ':', '"']) {
+            return Err(format!(
+                "--from {} is not one mailbox: its name {} holds an address or a bracket",
+                in_quotes(text, 120),
+                in_quotes(name, 80)
+            ));
+        }
+        let name = name.trim_matches('"').trim();
         let name = if name.is_empty() {
             domain(address).to_string()
         } else {
@@ -106,8 +130,8 @@ impl Message {
             });
             let Some(name) = name else {
                 return Err(format!(
-                    "its header has a line that is not a field: \"{}\"",
-                    String::from_utf8_lossy(line).trim_end().escape_debug()
+                    "its header has a line that is not a field: {}",
+                    in_quotes(String::from_utf8_lossy(line).trim_end(), 60)
                 ));
             };
             fields.push(Field {
@@ -128,11 +152,33 @@ impl Message {
             .map(Field::value)
     }
 
+    /// The SHA-256 of the message as parsed, line ends made CRLF: the same
+    /// for a draft in an .eml file and in an mbox.
+    pub fn digest(&self) -> [u8; 32] {
+        let mut hash = Sha256::new();
+        for field in &self.fields {
+            hash.update(&field.raw);
+        }
+        hash.update(b"\r\n");
+        hash.update(&self.body);
+        hash.finalize().into()
+    }
+
     /// The `Message-ID` without its angle brackets.
-    pub fn message_id(&self) -> Option<String> {
-        let id = self.get("message-id")?;
+    /// It keys the send log: one that no header line could hold, or with a
+    /// control character in it, is refused rather than written there.
+    pub fn message_id(&self) -> Result<Option<String>, String> {
+        let Some(id) = self.get("message-id") else {
+            return Ok(None);
+        };
         let id = id.trim().trim_start_matches('<').trim_end_matches('>');
-        (!id.is_empty()).then(|| id.to_string())
+        if id.len() > 998 || id.chars().any(char::is_control) {
+            return Err(format!(
+                "its Message-ID <{}> is not one: longer than a header line, or with a control character",
+                shown(id, 60)
+            ));
+        }
+        Ok((!id.is_empty()).then(|| id.to_string()))
     }
 
     /// The address of `From`.
@@ -140,10 +186,14 @@ impl Message {
         let value = self.get("from").ok_or("it has no From")?;
         match address_list(&value).as_slice() {
             [one] => {
-                check_address(one).map_err(|reason| format!("its From {one}: {reason}"))?;
+                check_address(one)
+                    .map_err(|reason| format!("its From {}: {reason}", shown(one, 80)))?;
                 Ok(one.clone())
             }
-            _ => Err(format!("its From \"{value}\" is not one address")),
+            _ => Err(format!(
+                "its From {} is not one address",
+                in_quotes(&value, 120)
+            )),
         }
     }
 
@@ -156,8 +206,9 @@ impl Message {
             .filter(|f| matches!(f.name.as_str(), "to" | "cc" | "bcc"))
         {
             for address in address_list(&field.value()) {
-                check_address(&address)
-                    .map_err(|reason| format!("its {} {address}: {reason}", field.name))?;
+                check_address(&address).map_err(|reason| {
+                    format!("its {} {}: {reason}", field.name, shown(&address, 80))
+                })?;
                 if !out.iter().any(|a| a.eq_ignore_ascii_case(&address)) {
                     out.push(address);
                 }
@@ -349,7 +400,10 @@ mod tests {
     #[test]
     fn reads_the_envelope_from_the_header() {
         let message = Message::parse(DRAFT.as_bytes()).unwrap();
-        assert_eq!(message.message_id().as_deref(), Some("abc@protest.invalid"));
+        assert_eq!(
+            message.message_id().unwrap().as_deref(),
+            Some("abc@protest.invalid")
+        );
         assert_eq!(message.from_address().unwrap(), "ann@example.org");
         assert_eq!(
             message.recipients().unwrap(),
@@ -390,6 +444,48 @@ mod tests {
         assert_eq!(bare.name, "example.org");
         let sent = String::from_utf8(message.for_sending("D", Some(&bare))).unwrap();
         assert!(sent.starts_with("From: \"Lee, Ann\" \"via example.org\" <branch@example.org>\r\n"));
+    }
+
+    #[test]
+    fn an_account_is_one_mailbox() {
+        for two in [
+            "Leeds Branch <branch@example.org>, Other <x@example.net>",
+            "branch@example.org, x@example.net",
+            "Leeds <branch@example.org> <x@example.net>",
+            "branch@example.org x@example.net",
+            "x@example.net <branch@example.org>",
+        ] {
+            assert!(Account::parse(two).is_err(), "{two}");
+        }
+        let err = Account::parse("A <a@example.org>, B <b@example.net>").unwrap_err();
+        assert_eq!(
+            err,
+            "--from \"A <a@example.org>, B <b@example.net>\" holds 2 addresses \
+             (a@example.org, b@example.net): the account sends as one"
+        );
+        let quoted = Account::parse("\"Unite, Leeds\" <branch@example.org>").unwrap();
+        assert_eq!(
+            (quoted.name.as_str(), quoted.address.as_str()),
+            ("Unite, Leeds", "branch@example.org")
+        );
+    }
+
+    #[test]
+    fn the_same_message_has_one_digest_in_an_eml_and_an_mbox() {
+        let crlf = Message::parse(DRAFT.as_bytes()).unwrap();
+        let lf = Message::parse(DRAFT.replace("\r\n", "\n").as_bytes()).unwrap();
+        assert_eq!(crlf.digest(), lf.digest());
+        let other = Message::parse(DRAFT.replace("Body", "Other").as_bytes()).unwrap();
+        assert_ne!(crlf.digest(), other.digest());
+    }
+
+    #[test]
+    fn what_a_draft_says_is_cut_in_a_message() {
+        let long = format!("{}\r\n\r\nbody", "x".repeat(8 << 20));
+        let err = Message::parse(long.as_bytes()).unwrap_err();
+        assert!(err.len() < 200, "{} bytes", err.len());
+        let escape = Message::parse(b"\x1b[2Jhello\r\n\r\nbody").unwrap_err();
+        assert!(escape.contains("\\x1b[2Jhello"), "{escape}");
     }
 
     #[test]

@@ -1,29 +1,35 @@
 //! Sending drafts over SMTP: each exactly once, at a polite rate, resumable.
 //!
-//! [`plan`] reads the drafts ([`source`]) and their send logs ([`log`]) and
-//! keeps, for each draft, the recipients the server has not yet accepted it
-//! for. [`run`] hands them to the server one message at a time through
-//! [`smtp::Client`], writing the log before and after each, so that a re-run
-//! after a crash or a refusal sends only what is missing.
+//! [`plan`] reads the drafts ([`source`]) and their send logs ([`log`]),
+//! each taken for this run alone ([`lock`]), and keeps, for each message, the
+//! recipients the server has not yet accepted or refused it for. [`run`]
+//! hands them to the server one message at a time through [`smtp::Client`],
+//! writing the log before and after each, so that a re-run after a crash, a
+//! stop ([`stop`]) or a deferral sends only what is missing.
 
+pub(crate) mod files;
+pub mod lock;
 pub mod log;
 pub mod message;
+mod plan;
 pub mod smtp;
+mod sockets;
 pub mod source;
+pub mod stop;
+mod tls;
+pub mod trust;
 
-use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
-use crate::compose::date::Date;
+use crate::date::Date;
 use crate::error::{Error, ErrorKind, Result};
-use crate::text::hex;
 use log::{Entry, Event, Log};
-use message::{Account, Message};
+use message::Account;
+pub use plan::{plan, Pending, Plan, PlanOptions};
 use smtp::{Client, Failure};
+pub use source::Skipped;
 
 /// Tries per message when the server defers it or the connection drops.
 const MAX_ATTEMPTS: u32 = 5;
@@ -52,7 +58,8 @@ impl Rate {
             Some((count, "h" | "hour")) => (count, 3600.0),
             Some(_) => {
                 return Err(format!(
-                    "\"{text}\" is not a rate: write it as N/min or N/h"
+                    "{} is not a rate: write it as N/min or N/h",
+                    crate::text::quote(text).in_double_quotes()
                 ))
             }
             None => (text, 60.0),
@@ -72,121 +79,12 @@ impl Rate {
                 interval: Some(interval),
             }),
             None => Err(format!(
-                "\"{text}\" is not a rate: write it as N/min (e.g. 20/min) or N/h, at least \
-                 one a day, or unlimited"
+                "{} is not a rate: write it as N/min (e.g. 20/min) or N/h, at least \
+                 one a day, or unlimited",
+                crate::text::quote(text).in_double_quotes()
             )),
         }
     }
-}
-
-/// One draft still to send, to the recipients it has not yet gone to.
-#[derive(Debug)]
-pub struct Pending {
-    pub name: String,
-    pub message_id: String,
-    /// The address of the draft's From.
-    pub from: String,
-    pub recipients: Vec<String>,
-    message: Message,
-    log: usize,
-}
-
-/// What a run will send.
-#[derive(Debug)]
-pub struct Plan {
-    pub pending: Vec<Pending>,
-    /// Drafts the logs say were already accepted for every recipient.
-    pub already_sent: usize,
-    logs: Vec<Log>,
-}
-
-impl Plan {
-    /// How many different recipient addresses the pending drafts go to.
-    pub fn recipient_addresses(&self) -> usize {
-        let all: HashSet<String> = self
-            .pending
-            .iter()
-            .flat_map(|p| p.recipients.iter().map(|r| r.to_ascii_lowercase()))
-            .collect();
-        all.len()
-    }
-
-    /// The send logs that record this run.
-    pub fn log_paths(&self) -> Vec<PathBuf> {
-        self.logs.iter().map(|l| l.path().to_path_buf()).collect()
-    }
-}
-
-/// Reads the drafts at `paths` and what their logs say was sent.
-pub fn plan(paths: &[PathBuf]) -> Result<Plan> {
-    let drafts = source::read(paths)?;
-    let mut logs: Vec<Log> = Vec::new();
-    let mut plan = Plan {
-        pending: Vec::new(),
-        already_sent: 0,
-        logs: Vec::new(),
-    };
-    // Each Message-ID with the draft that first carried it and a digest of its bytes.
-    let mut seen: HashMap<(usize, String), (String, [u8; 32])> = HashMap::new();
-    for draft in drafts {
-        let bad = |reason: String| {
-            Error::data(format!("{}: not an email draft: {reason}", draft.name)).with_help(
-                "send the .eml files, folder or mbox that `protest write --format eml` wrote",
-            )
-        };
-        let message = Message::parse(&draft.bytes).map_err(bad)?;
-        let from = message.from_address().map_err(bad)?;
-        let recipients = message.recipients().map_err(bad)?;
-        let message_id = message
-            .message_id()
-            .unwrap_or_else(|| format!("sha256:{}", hex(&Sha256::digest(&draft.bytes)[..16])));
-        let log_path = draft.folder.join(log::FILE_NAME);
-        let log = match logs.iter().position(|l| l.path() == log_path) {
-            Some(index) => index,
-            None => {
-                logs.push(Log::open(&log_path)?);
-                logs.len() - 1
-            }
-        };
-        // The same draft named twice (a folder and one of its files) goes once;
-        // another draft with its Message-ID would be taken for it, and never sent.
-        let digest: [u8; 32] = Sha256::digest(&draft.bytes).into();
-        match seen.get(&(log, message_id.clone())) {
-            Some((_, earlier)) if *earlier == digest => continue,
-            Some((earlier, _)) => {
-                return Err(Error::data(format!(
-                    "{} and {earlier} are different messages with one Message-ID <{message_id}>: \
-                     the send log would take one for the other, and send only one",
-                    draft.name
-                ))
-                .with_help(
-                    "give each draft its own Message-ID (a copied draft keeps the original's), \
-                     or remove the header from the copy: nothing was sent",
-                ));
-            }
-            None => {
-                seen.insert((log, message_id.clone()), (draft.name.clone(), digest));
-            }
-        }
-        let recipients: Vec<String> = recipients
-            .into_iter()
-            .filter(|r| !logs[log].was_accepted(&message_id, r))
-            .collect();
-        if recipients.is_empty() {
-            plan.already_sent += 1;
-            continue;
-        }
-        plan.pending.push(Pending {
-            name: draft.name,
-            message_id,
-            from,
-            recipients,
-            message,
-            log,
-        });
-    }
-    plan.logs = logs;
-    Ok(plan)
 }
 
 /// How a run sends.
@@ -207,7 +105,7 @@ pub enum Status {
     Partly,
     /// Refused for good for every recipient.
     Rejected,
-    /// Still deferred after every try: a re-run sends it.
+    /// Still deferred after every try, or cut off by a stop: a re-run sends it.
     Deferred,
 }
 
@@ -227,6 +125,9 @@ pub struct Outcome {
     pub rejected: Vec<Rejection>,
     /// The server's last reply.
     pub reply: Option<String>,
+    /// Handed over, and cut off by a stop before the server answered.
+    #[serde(skip)]
+    pub unanswered: bool,
 }
 
 /// What a run did.
@@ -234,8 +135,12 @@ pub struct Outcome {
 pub struct Summary {
     pub messages: Vec<Outcome>,
     pub already_sent: usize,
+    /// Drafts refused for good in an earlier run, not tried again.
+    pub refused_before: usize,
     /// Drafts left for a later run: past `--max`, or after a stop.
     pub left: usize,
+    /// Files of a batch folder not sent, and why.
+    pub skipped: Vec<Skipped>,
 }
 
 impl Summary {
@@ -246,71 +151,143 @@ impl Summary {
 
 /// Sends every pending draft of `plan`, calling `progress` after each.
 /// Returns the summary and, when the run stopped early, why: a refused login
-/// or TLS failure (exit 77), a server that kept deferring (exit 75), or the
-/// log that could not be written.
+/// or TLS failure (exit 77), a server that kept deferring (exit 75), a
+/// signal (128 + its number), or the log that could not be written.
 pub fn run(
     plan: &mut Plan,
     client: &mut Client,
     options: &Options,
     progress: &mut dyn FnMut(),
 ) -> (Summary, Option<Error>) {
+    stop::watch();
     let mut summary = Summary {
         already_sent: plan.already_sent,
+        refused_before: plan.refused_before,
+        skipped: plan.skipped.clone(),
         ..Summary::default()
     };
     let limit = options.max.unwrap_or(usize::MAX).min(plan.pending.len());
     let mut last_start: Option<Instant> = None;
-    for (index, pending) in plan.pending.iter().enumerate().take(limit) {
-        let log = &mut plan.logs[pending.log];
-        let outcome = match send_one(pending, log, client, options, &mut last_start) {
-            Ok(outcome) => outcome,
+    let mut stopped = None;
+    for pending in plan.pending.iter().take(limit) {
+        let logs = Logs {
+            folders: &mut plan.logs,
+            history: &mut plan.history,
+        };
+        let done = send_one(pending, logs, client, options, &mut last_start);
+        let outcome = match done {
+            Ok(Some(outcome)) => outcome,
+            Ok(None) => break,
             Err(err) => {
-                summary.left = plan.pending.len() - index;
-                client.quit();
-                return (summary, Some(err));
+                stopped = Some(err);
+                break;
             }
         };
         progress();
-        if outcome.status == Status::Deferred {
-            let stop = Error::new(
-                ErrorKind::TempFail,
-                format!(
-                    "{}: not sent after {MAX_ATTEMPTS} tries ({}); stopped",
-                    pending.name,
-                    outcome.reply.as_deref().unwrap_or("no reply")
-                ),
-            )
-            .with_help("run the same command again later: it sends only what was not accepted");
-            summary.messages.push(outcome);
-            summary.left = plan.pending.len() - index - 1;
-            client.quit();
-            return (summary, Some(stop));
-        }
+        let deferred = outcome.status == Status::Deferred;
+        let reply = outcome.reply.clone();
         summary.messages.push(outcome);
+        if stop::requested().is_some() {
+            break;
+        }
+        if deferred {
+            stopped = Some(
+                Error::new(
+                    ErrorKind::TempFail,
+                    format!(
+                        "{}: not sent after {MAX_ATTEMPTS} tries ({}); stopped",
+                        pending.name,
+                        reply.as_deref().unwrap_or("no reply")
+                    ),
+                )
+                .with_help("run the same command again later: it sends only what was not accepted"),
+            );
+            break;
+        }
     }
-    summary.left = plan.pending.len() - limit;
+    summary.left = plan.pending.len() - summary.messages.len();
     client.quit();
-    (summary, None)
+    // A signal outranks what else stopped the run: it is what the user did.
+    if let Some(signal) = stop::requested() {
+        let err = interrupted(&summary, signal);
+        return (summary, Some(err));
+    }
+    (summary, stopped)
 }
 
+/// The run stopped by `signal`: what went, what is left.
+fn interrupted(summary: &Summary, signal: i32) -> Error {
+    let delivered = summary.count(Status::Sent) + summary.count(Status::Partly);
+    let unanswered = summary
+        .messages
+        .iter()
+        .filter(|m| m.status == Status::Deferred && m.unanswered)
+        .count();
+    let mut message = format!(
+        "stopped by {}: {} sent, {} left",
+        stop::name(signal),
+        crate::text::count(delivered, "message"),
+        summary.left + unanswered
+    );
+    if unanswered > 0 {
+        message.push_str(
+            "; the server had not answered the last message when the run stopped: it may \
+             have it, and the next run sends it again",
+        );
+    } else if !summary.messages.is_empty() {
+        message.push_str("; the server's answer to the last message was recorded");
+    }
+    Error::new(ErrorKind::Interrupted(signal), message)
+        .with_help("run the same command again to send the rest")
+}
+
+/// Where a message is recorded.
+struct Logs<'a> {
+    folders: &'a mut [Log],
+    history: &'a mut Option<Log>,
+}
+
+/// Sends one message, trying again what is worth it; `None` when a stop was
+/// asked for before it was handed over.
 fn send_one(
     pending: &Pending,
-    log: &mut Log,
+    logs: Logs,
     client: &mut Client,
     options: &Options,
     last_start: &mut Option<Instant>,
-) -> Result<Outcome> {
+) -> Result<Option<Outcome>> {
     let envelope_from = options
         .account
         .as_ref()
         .map_or(pending.from.as_str(), |a| a.address.as_str());
-    let entry = |event: Event, recipients: &[String], reply: Option<String>| Entry {
-        event,
-        message_id: pending.message_id.clone(),
-        recipients: recipients.to_vec(),
-        time: rfc3339(SystemTime::now()),
-        draft: pending.name.clone(),
-        reply,
+    // Written in every log that records the message, each on disk before the next step.
+    let mut record = |event: Event, recipients: &[String], reply: Option<String>| -> Result<()> {
+        let entry = Entry {
+            event,
+            message_id: pending.message_id.clone(),
+            sha256: Some(pending.sha256.clone()),
+            recipients: recipients.to_vec(),
+            time: rfc3339(SystemTime::now()),
+            draft: pending.name.clone(),
+            reply,
+        };
+        for &log in &pending.logs {
+            logs.folders[log].append(&entry)?;
+        }
+        // What became of it, for copies elsewhere. The folder's log is the
+        // record that matters: a history that cannot be written is let go.
+        if matches!(event, Event::Accepted | Event::Rejected) {
+            if let Some(history) = logs.history.as_mut() {
+                if let Err(err) = history.append(&entry) {
+                    crate::notice::warn(format!(
+                        "{}; the rest of this run is recorded only beside the drafts",
+                        err.message
+                    ));
+                    *logs.history = None;
+                }
+            }
+        }
+        Ok(())
     };
     let mut outcome = Outcome {
         draft: pending.name.clone(),
@@ -319,32 +296,44 @@ fn send_one(
         accepted: Vec::new(),
         rejected: Vec::new(),
         reply: None,
+        unanswered: false,
     };
     let mut backoff = FIRST_BACKOFF;
     for attempt in 1..=MAX_ATTEMPTS {
         if attempt > 1 {
-            std::thread::sleep(backoff);
+            if !stop::pause(backoff) {
+                return Ok(None);
+            }
             backoff *= 2;
         }
         if let Err(failure) = client.connect() {
             match failure {
+                _ if stop::requested().is_some() => return Ok(None),
                 Failure::Transient(reason) => {
                     outcome.reply = Some(reason);
                     continue;
                 }
-                Failure::Fatal(reason) | Failure::Permanent(reason) => {
+                Failure::Fatal(refusal) => {
+                    return Err(Error::new(ErrorKind::NoPerm, refusal.reason).with_help(refusal.help))
+                }
+                Failure::Permanent(reason) => {
                     return Err(Error::new(ErrorKind::NoPerm, reason).with_help(
                         "nothing more was sent; check the server, --user and the password, then run again",
                     ))
                 }
             }
         }
-        log.record(&entry(Event::Sending, &pending.recipients, None))?;
-        // Paced right before the message goes, so that the time the log and
-        // the connection take does not shorten the gap the server sees.
+        // Paced right before the message goes, so that the time the
+        // connection takes does not shorten the gap the server sees.
         if let (Some(interval), Some(last)) = (options.rate.interval, *last_start) {
-            std::thread::sleep(interval.saturating_sub(last.elapsed()));
+            if !stop::pause(interval.saturating_sub(last.elapsed())) {
+                return Ok(None);
+            }
         }
+        if stop::requested().is_some() {
+            return Ok(None);
+        }
+        record(Event::Sending, &pending.recipients, None)?;
         *last_start = Some(Instant::now());
         let bytes = pending
             .message
@@ -352,18 +341,14 @@ fn send_one(
         match client.send(envelope_from, &pending.recipients, &bytes) {
             Ok(delivery) => {
                 if !delivery.accepted.is_empty() {
-                    log.record(&entry(
-                        Event::Accepted,
-                        &delivery.accepted,
-                        delivery.reply.clone(),
-                    ))?;
+                    record(Event::Accepted, &delivery.accepted, delivery.reply.clone())?;
                 }
                 for (recipient, reply) in &delivery.rejected {
-                    log.record(&entry(
+                    record(
                         Event::Rejected,
                         std::slice::from_ref(recipient),
                         Some(reply.clone()),
-                    ))?;
+                    )?;
                 }
                 outcome.status = match (delivery.accepted.is_empty(), delivery.rejected.is_empty())
                 {
@@ -380,14 +365,10 @@ fn send_one(
                     .into_iter()
                     .map(|(recipient, reply)| Rejection { recipient, reply })
                     .collect();
-                return Ok(outcome);
+                return Ok(Some(outcome));
             }
             Err(Failure::Permanent(reply)) => {
-                log.record(&entry(
-                    Event::Rejected,
-                    &pending.recipients,
-                    Some(reply.clone()),
-                ))?;
+                record(Event::Rejected, &pending.recipients, Some(reply.clone()))?;
                 outcome.status = Status::Rejected;
                 outcome.rejected = pending
                     .recipients
@@ -398,28 +379,33 @@ fn send_one(
                     })
                     .collect();
                 outcome.reply = Some(reply);
-                return Ok(outcome);
+                return Ok(Some(outcome));
             }
             Err(Failure::Transient(reply)) => {
-                log.record(&entry(
-                    Event::Deferred,
-                    &pending.recipients,
-                    Some(reply.clone()),
-                ))?;
+                if let Some(signal) = stop::requested() {
+                    // Cut off while the server had it: it may have it. The log
+                    // keeps its `sending` line alone, which says just that.
+                    outcome.reply = Some(format!(
+                        "no answer: the run was stopped by {} ({reply})",
+                        stop::name(signal)
+                    ));
+                    outcome.unanswered = true;
+                    return Ok(Some(outcome));
+                }
+                record(Event::Deferred, &pending.recipients, Some(reply.clone()))?;
                 outcome.reply = Some(reply);
             }
-            Err(Failure::Fatal(reason)) => {
-                log.record(&entry(
+            Err(Failure::Fatal(refusal)) => {
+                record(
                     Event::Deferred,
                     &pending.recipients,
-                    Some(reason.clone()),
-                ))?;
-                return Err(Error::new(ErrorKind::NoPerm, reason)
-                    .with_help("nothing more was sent; fix the server's TLS, then run again"));
+                    Some(refusal.reason.clone()),
+                )?;
+                return Err(Error::new(ErrorKind::NoPerm, refusal.reason).with_help(refusal.help));
             }
         }
     }
-    Ok(outcome)
+    Ok(Some(outcome))
 }
 
 /// Seconds since the epoch, and the civil date and time of day in UTC.

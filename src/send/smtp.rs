@@ -16,8 +16,17 @@ use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter,
 use lettre::transport::smtp::response::Response;
 use lettre::Address;
 
+use super::files::{in_quotes, shown};
+use super::stop::{self, Phase};
+use super::tls::{self, Problem};
+
 /// How long to wait for the server before taking the connection as dropped.
 const TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a server may take to greet: a port that speaks TLS from the
+/// start says nothing until the client does, and is found out by this.
+const GREETING_WAIT: Duration = Duration::from_secs(10);
+/// The longest server reply kept, in characters.
+const MAX_REPLY: usize = 300;
 
 /// Set to 1, the client requires STARTTLS even from a server on this
 /// computer. The tests use it to check the rule for remote servers against a
@@ -26,8 +35,8 @@ pub const REQUIRE_TLS_ENV: &str = "PROTEST_SMTP_REQUIRE_TLS";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Security {
-    /// `smtp://`: plain, then STARTTLS, required unless the server is on
-    /// this computer.
+    /// `smtp://`: plain, then STARTTLS whenever the server offers it,
+    /// required unless the server is on this computer.
     StartTls,
     /// `smtps://`: TLS from the first byte.
     Tls,
@@ -38,6 +47,9 @@ pub struct Server {
     pub host: String,
     pub port: u16,
     pub security: Security,
+    /// The name the certificate is checked against, when it is not `host`
+    /// (a tunnel to the real server, a server reached by its address).
+    pub tls_name: Option<String>,
 }
 
 impl Server {
@@ -49,7 +61,8 @@ impl Server {
             (Security::Tls, rest, 465)
         } else {
             return Err(format!(
-                "\"{url}\" is not an SMTP URL: write smtp://HOST:587 (STARTTLS) or smtps://HOST:465 (TLS)"
+                "{} is not an SMTP URL: write smtp://HOST:587 (STARTTLS) or smtps://HOST:465 (TLS)",
+                in_quotes(url, 100)
             ));
         };
         let rest = rest.trim_end_matches('/');
@@ -58,9 +71,12 @@ impl Server {
             return Err("the SMTP URL has a user name in it: give the user with --user and the password in PROTEST_SMTP_PASSWORD".into());
         }
         let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
-            let (host, after) = v6
-                .split_once(']')
-                .ok_or_else(|| format!("\"{url}\": an IPv6 address needs its closing ]"))?;
+            let (host, after) = v6.split_once(']').ok_or_else(|| {
+                format!(
+                    "{}: an IPv6 address needs its closing ]",
+                    in_quotes(url, 100)
+                )
+            })?;
             (host, after.strip_prefix(':'))
         } else {
             match rest.rsplit_once(':') {
@@ -68,19 +84,44 @@ impl Server {
                 None => (rest, None),
             }
         };
-        if host.is_empty() || host.contains(['/', '?', '#', ' ']) {
-            return Err(format!("\"{url}\" has no host name"));
+        if host.is_empty()
+            || host.contains(['/', '?', '#', ' '])
+            || host.chars().any(char::is_control)
+        {
+            return Err(format!("{} has no host name", in_quotes(url, 100)));
         }
         let port = match port {
-            Some(port) => port
-                .parse()
-                .map_err(|_| format!("\"{url}\": the port \"{port}\" is not a number"))?,
+            Some(port) => port.parse().map_err(|_| {
+                format!(
+                    "{}: the port {} is not a number",
+                    in_quotes(url, 100),
+                    in_quotes(port, 20)
+                )
+            })?,
             None => default_port,
         };
+        // The ports RFC 8314 gives each way: the other scheme there would wait
+        // for a greeting that never comes, or greet a TLS server in plain text.
+        match (security, port) {
+            (Security::StartTls, 465) => {
+                return Err(format!(
+                    "port 465 speaks TLS from the start: use smtps://{}:465 (smtp:// is for STARTTLS, on 587)",
+                    url_host(host)
+                ))
+            }
+            (Security::Tls, 587) => {
+                return Err(format!(
+                    "port 587 speaks plain SMTP and then STARTTLS: use smtp://{}:587 (smtps:// is for TLS from the start, on 465)",
+                    url_host(host)
+                ))
+            }
+            _ => {}
+        }
         Ok(Server {
             host: host.to_string(),
             port,
             security,
+            tls_name: None,
         })
     }
 
@@ -90,22 +131,53 @@ impl Server {
             || self.host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
     }
 
-    /// True when STARTTLS is needed before the login and the messages.
-    fn needs_starttls(&self) -> bool {
-        self.security == Security::StartTls
-            && (!self.is_loopback() || std::env::var_os(REQUIRE_TLS_ENV).is_some_and(|v| v == "1"))
+    /// The name the server's certificate must be for.
+    pub fn tls_name(&self) -> &str {
+        self.tls_name.as_deref().unwrap_or(&self.host)
     }
+
+    /// `smtp://host:port` as the user would write it, with the other scheme.
+    fn with_scheme(&self, security: Security) -> String {
+        let scheme = match security {
+            Security::StartTls => "smtp",
+            Security::Tls => "smtps",
+        };
+        format!("{scheme}://{}:{}", url_host(&self.host), self.port)
+    }
+}
+
+/// A host as a URL writes it: an IPv6 address in brackets.
+fn url_host(host: &str) -> String {
+    match host.contains(':') {
+        true => format!("[{host}]"),
+        false => host.to_string(),
+    }
+}
+
+/// A failure that no retry mends: what happened and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub reason: String,
+    pub help: String,
 }
 
 /// Why a step failed, by what the run should do next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
-    /// Login refused, TLS failed or missing: stop at once, send nothing more.
-    Fatal(String),
+    /// Login refused, TLS failed or missing, a wrong port: stop at once,
+    /// send nothing more.
+    Fatal(Refusal),
     /// 4xx or a dropped connection: reconnect and try again later.
     Transient(String),
     /// 5xx for the whole message: it will not go, whatever we try.
     Permanent(String),
+}
+
+fn fatal(reason: String, help: &str) -> Failure {
+    Failure::Fatal(Refusal {
+        reason,
+        help: help.to_string(),
+    })
 }
 
 /// What the server did with one message.
@@ -121,15 +193,19 @@ pub struct Delivery {
 pub struct Client {
     server: Server,
     credentials: Option<Credentials>,
+    /// The user said the password may cross a connection to this computer
+    /// unencrypted (`--insecure-plain-auth`).
+    plain_login_here: bool,
     hello: ClientId,
     connection: Option<SmtpConnection>,
 }
 
 impl Client {
-    pub fn new(server: Server, login: Option<(String, String)>) -> Client {
+    pub fn new(server: Server, login: Option<(String, String)>, plain_login_here: bool) -> Client {
         Client {
             server,
             credentials: login.map(|(user, password)| Credentials::new(user, password)),
+            plain_login_here,
             hello: ClientId::default(),
             connection: None,
         }
@@ -141,51 +217,47 @@ impl Client {
             return Ok(());
         }
         self.connection = None;
+        let Some(_talking) = stop::enter(Phase::Talking) else {
+            return Err(Failure::Transient("stopped before connecting".into()));
+        };
+        let mut connection = self.open()?;
+        // Greeted: the rest (STARTTLS, a login a slow directory checks) gets
+        // the time any answer gets.
+        connection
+            .set_timeout(Some(TIMEOUT))
+            .map_err(|err| Failure::Transient(format!("cannot set a timeout: {err}")))?;
         let server = &self.server;
-        let tls = || {
-            TlsParameters::new_rustls(server.host.clone())
-                .map_err(|err| Failure::Fatal(format!("TLS cannot be set up: {err}")))
-        };
-        let wrapper = match server.security {
-            Security::Tls => Some(tls()?),
-            Security::StartTls => None,
-        };
-        let address = (server.host.as_str(), server.port);
-        let mut connection =
-            SmtpConnection::connect(address, Some(TIMEOUT), &self.hello, wrapper.as_ref(), None)
-                .map_err(|err| match (wrapper.is_some(), tls_failure(&err)) {
-                    (true, true) => Failure::Fatal(format!(
-                        "TLS with {}:{} failed: {}",
-                        server.host,
-                        server.port,
-                        describe(&err)
-                    )),
-                    _ => Failure::Transient(format!(
-                        "cannot connect to {}:{}: {}",
-                        server.host,
-                        server.port,
-                        describe(&err)
-                    )),
-                })?;
-        if server.needs_starttls() {
-            if !connection.can_starttls() {
+        if server.security == Security::StartTls {
+            if connection.can_starttls() {
+                let parameters = self.tls_parameters()?;
+                connection
+                    .starttls(&parameters, &self.hello)
+                    .map_err(|err| match err.status() {
+                        Some(_) if err.is_transient() => Failure::Transient(reply_of(&err)),
+                        _ => tls_failure(server, "STARTTLS with", &server.host, &err),
+                    })?;
+            } else if !server.is_loopback()
+                || std::env::var_os(REQUIRE_TLS_ENV).is_some_and(|v| v == "1")
+            {
                 connection.abort();
-                return Err(Failure::Fatal(format!(
-                    "{} does not offer STARTTLS: the password and the letters would cross the network unencrypted",
-                    server.host
-                )));
+                return Err(fatal(
+                    format!(
+                        "{} does not offer STARTTLS: the password and the letters would cross the network unencrypted",
+                        server.host
+                    ),
+                    "use the server's STARTTLS port (587) or smtps://HOST:465; nothing was sent",
+                ));
+            } else if self.credentials.is_some() && !self.plain_login_here {
+                connection.abort();
+                return Err(fatal(
+                    format!(
+                        "{} does not offer STARTTLS: the password would go unencrypted",
+                        server.host
+                    ),
+                    "on this computer that can be safe: say so with --insecure-plain-auth; \
+                     nothing was sent",
+                ));
             }
-            let parameters = tls()?;
-            connection
-                .starttls(&parameters, &self.hello)
-                .map_err(|err| match err.status() {
-                    Some(_) if err.is_transient() => Failure::Transient(reply_of(&err)),
-                    _ => Failure::Fatal(format!(
-                        "STARTTLS with {} failed: {}",
-                        server.host,
-                        describe(&err)
-                    )),
-                })?;
         }
         if let Some(credentials) = &self.credentials {
             connection
@@ -193,12 +265,19 @@ impl Client {
                 .map_err(|err| {
                     if err.is_transient() {
                         Failure::Transient(reply_of(&err))
+                    } else if err.status().is_none() && err.is_client() {
+                        fatal(
+                            format!(
+                                "{} offers no way of logging in that this program speaks (AUTH PLAIN or LOGIN)",
+                                server.host
+                            ),
+                            "check the server and port with whoever runs it; nothing was sent",
+                        )
                     } else {
-                        Failure::Fatal(format!(
-                            "{} refused the login: {}",
-                            server.host,
-                            reply_of(&err)
-                        ))
+                        fatal(
+                            format!("{} refused the login: {}", server.host, reply_of(&err)),
+                            "check --user and the password, then run again; nothing more was sent",
+                        )
                     }
                 })?;
         }
@@ -206,11 +285,104 @@ impl Client {
         Ok(())
     }
 
+    fn tls_parameters(&self) -> Result<TlsParameters, Failure> {
+        TlsParameters::new_rustls(self.server.tls_name().to_string()).map_err(|err| {
+            fatal(
+                format!(
+                    "TLS cannot be set up for {}: {}",
+                    shown(self.server.tls_name(), 100),
+                    describe(&err)
+                ),
+                "give --tls-name a host name (or an IP address)",
+            )
+        })
+    }
+
+    /// The connection, greeted, in TLS for `smtps://`. A port that speaks
+    /// the other way than the URL says is found out and named.
+    fn open(&self) -> Result<SmtpConnection, Failure> {
+        let server = &self.server;
+        let address = (server.host.as_str(), server.port);
+        let wrapper = match server.security {
+            Security::Tls => Some(self.tls_parameters()?),
+            Security::StartTls => None,
+        };
+        let err = match SmtpConnection::connect(
+            address,
+            Some(GREETING_WAIT),
+            &self.hello,
+            wrapper.as_ref(),
+            None,
+        ) {
+            Ok(connection) => {
+                super::sockets::no_delay();
+                return Ok(connection);
+            }
+            Err(err) => err,
+        };
+        let at = format!("{}:{}", server.host, server.port);
+        if wrapper.is_some() {
+            if let Some(problem) = tls::problem(&err, server.tls_name()) {
+                return Err(match problem {
+                    Problem::PlainText => fatal(
+                        format!("{at} answered in plain text, not TLS: this port speaks STARTTLS"),
+                        &format!("use {}", server.with_scheme(Security::StartTls)),
+                    ),
+                    Problem::Refused { reason, help } => {
+                        fatal(format!("TLS with {at} failed: {reason}"), &help)
+                    }
+                });
+            }
+        } else if timed_out(&err) && self.speaks_tls() {
+            return Err(fatal(
+                format!("{at} did not greet: this port speaks TLS from the start"),
+                &format!("use {}", server.with_scheme(Security::Tls)),
+            ));
+        }
+        Err(Failure::Transient(format!(
+            "cannot connect to {at}: {}",
+            if timed_out(&err) {
+                format!("no answer within {} s", GREETING_WAIT.as_secs())
+            } else {
+                describe(&err)
+            }
+        )))
+    }
+
+    /// Whether the server, silent in plain text, answers a TLS handshake.
+    fn speaks_tls(&self) -> bool {
+        let Ok(parameters) = self.tls_parameters() else {
+            return false;
+        };
+        let address = (self.server.host.as_str(), self.server.port);
+        match SmtpConnection::connect(
+            address,
+            Some(GREETING_WAIT),
+            &self.hello,
+            Some(&parameters),
+            None,
+        ) {
+            Ok(mut connection) => {
+                connection.abort();
+                true
+            }
+            // A certificate refused is a handshake made: it is TLS.
+            Err(err) => matches!(
+                tls::problem(&err, self.server.tls_name()),
+                Some(Problem::Refused { .. })
+            ),
+        }
+    }
+
     /// Sends `message` from `from` to each of `to`. A recipient the server
     /// refuses for good is reported in the delivery, and the others still get
-    /// the message; a 4xx for any of them defers the whole message.
+    /// the message; a 4xx for any of them defers the whole message. Until
+    /// the server's answer, a stop waits (see [`stop`]).
     pub fn send(&mut self, from: &str, to: &[String], message: &[u8]) -> Result<Delivery, Failure> {
         self.connect()?;
+        let Some(_delivering) = stop::enter(Phase::Delivering) else {
+            return Err(Failure::Transient("stopped before sending".into()));
+        };
         let connection = self.connection.as_mut().expect("connected");
         let result = transaction(connection, from, to, message);
         if matches!(result, Err(Failure::Transient(_))) || connection.has_broken() {
@@ -225,9 +397,44 @@ impl Client {
     /// Says goodbye; the messages are already the server's.
     pub fn quit(&mut self) {
         if let Some(mut connection) = self.connection.take() {
+            // A server slow to answer a goodbye is not waited for.
+            let _ = connection.set_timeout(Some(Duration::from_secs(5)));
             let _ = connection.quit();
         }
     }
+}
+
+/// A failed STARTTLS or TLS handshake with `host`, in words.
+fn tls_failure(
+    server: &Server,
+    what: &str,
+    host: &str,
+    err: &lettre::transport::smtp::Error,
+) -> Failure {
+    match tls::problem(err, server.tls_name()) {
+        Some(Problem::Refused { reason, help }) => {
+            fatal(format!("{what} {host} failed: {reason}"), &help)
+        }
+        _ => fatal(
+            format!("{what} {host} failed: {}", describe(err)),
+            "check the server and port with whoever runs it; nothing was sent",
+        ),
+    }
+}
+
+/// A read that waited its time out: no greeting came.
+fn timed_out(err: &lettre::transport::smtp::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(err);
+    while let Some(error) = cause {
+        if let Some(io) = error.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            );
+        }
+        cause = error.source();
+    }
+    false
 }
 
 fn transaction(
@@ -236,9 +443,12 @@ fn transaction(
     to: &[String],
     message: &[u8],
 ) -> Result<Delivery, Failure> {
-    let sender: Address = from
-        .parse()
-        .map_err(|err| Failure::Permanent(format!("the sender {from} is not an address: {err}")))?;
+    let sender: Address = from.parse().map_err(|err| {
+        Failure::Permanent(format!(
+            "the sender {} is not an address: {err}",
+            shown(from, 80)
+        ))
+    })?;
     let mut parameters = Vec::new();
     if !message.is_ascii() {
         if !connection
@@ -255,10 +465,10 @@ fn transaction(
         .command(Mail::new(Some(sender), parameters))
         .map_err(|err| match err.status().map(u16::from) {
             // Every message would get the same answer: stop, do not mark them all refused.
-            Some(530) => Failure::Fatal(format!(
-                "the server wants a login first ({}): give --user",
-                reply_of(&err)
-            )),
+            Some(530) => fatal(
+                format!("the server wants a login first ({})", reply_of(&err)),
+                "give --user, and the password in PROTEST_SMTP_PASSWORD; nothing more was sent",
+            ),
             _ => classify(&err),
         })?;
 
@@ -308,17 +518,20 @@ fn classify(err: &lettre::transport::smtp::Error) -> Failure {
     if err.is_permanent() {
         Failure::Permanent(reply_of(err))
     } else if err.is_tls() {
-        Failure::Fatal(format!("TLS failed: {}", describe(err)))
+        fatal(
+            format!("TLS failed: {}", describe(err)),
+            "check the server and port with whoever runs it; nothing more was sent",
+        )
     } else {
         Failure::Transient(reply_of(err))
     }
 }
 
 /// The server's reply as it gave it ("550 5.1.1 no such user"), or what went
-/// wrong on the way.
+/// wrong on the way; escaped and cut, since a server writes what it likes.
 fn reply_of(err: &lettre::transport::smtp::Error) -> String {
     match (err.status(), std::error::Error::source(err)) {
-        (Some(code), Some(text)) => format!("{code} {text}"),
+        (Some(code), Some(text)) => shown(&format!("{code} {text}"), MAX_REPLY),
         (Some(code), None) => code.to_string(),
         _ => describe(err),
     }
@@ -326,10 +539,10 @@ fn reply_of(err: &lettre::transport::smtp::Error) -> String {
 
 fn reply_text(response: &Response) -> String {
     let text = response.message().collect::<Vec<_>>().join(" ");
-    format!("{} {text}", response.code()).trim_end().to_string()
+    shown(format!("{} {text}", response.code()).trim_end(), MAX_REPLY)
 }
 
-/// The error and its causes on one line.
+/// The error and its causes on one line, escaped and cut.
 fn describe(err: &lettre::transport::smtp::Error) -> String {
     let mut text = err.to_string();
     let mut source = std::error::Error::source(err);
@@ -341,22 +554,7 @@ fn describe(err: &lettre::transport::smtp::Error) -> String {
         }
         source = cause.source();
     }
-    text
-}
-
-/// rustls reports a failed handshake on the first read, as invalid data.
-fn tls_failure(err: &lettre::transport::smtp::Error) -> bool {
-    if err.is_tls() {
-        return true;
-    }
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-            return io.kind() == std::io::ErrorKind::InvalidData;
-        }
-        source = cause.source();
-    }
-    false
+    shown(&text, MAX_REPLY)
 }
 
 #[cfg(test)]
@@ -389,5 +587,19 @@ mod tests {
         assert!(!err.contains("secret"), "{err}");
         assert!(Server::parse("http://example.org").is_err());
         assert!(Server::parse("smtp://host:port").is_err());
+    }
+
+    #[test]
+    fn a_port_spoken_the_other_way_is_told_its_scheme() {
+        assert_eq!(
+            Server::parse("smtp://mail.example.org:465").unwrap_err(),
+            "port 465 speaks TLS from the start: use smtps://mail.example.org:465 \
+             (smtp:// is for STARTTLS, on 587)"
+        );
+        assert!(Server::parse("smtps://[::1]:587")
+            .unwrap_err()
+            .starts_with("port 587 speaks plain SMTP and then STARTTLS: use smtp://[::1]:587"));
+        assert!(Server::parse("smtps://mail.example.org").is_ok());
+        assert!(Server::parse("smtp://mail.example.org").is_ok());
     }
 }

@@ -1,139 +1,283 @@
 //! Where the drafts come from: a folder written by `protest write --format eml
-//! --out DIR` (its manifest says which files belong to the run), `.eml`
-//! files, or an mbox.
+//! --out DIR`, `.eml` files, or an mbox.
+//!
+//! From a folder only the drafts the tool wrote are taken: its manifest lists
+//! them with their digests, and a draft changed since, or any other draft in
+//! the folder (a user's own email that `write` would not replace), is named
+//! and skipped. A file named on the command line is the user's choice, and
+//! taken as it is. Every path is resolved first, so that one file reached by
+//! two names is one draft, and its send log is the one beside the real file.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
+use super::files::{for_each_line, open_regular, read_bounded, shown};
 use crate::error::{Error, ErrorKind, Result};
+use crate::text::hex;
+
+/// The largest `.eml` draft: mail servers refuse far smaller messages.
+const MAX_DRAFT: u64 = 32 << 20;
+/// The largest mbox, which holds many drafts.
+const MAX_MBOX: u64 = 256 << 20;
+/// The manifest `protest write --out DIR` leaves in the folder.
+pub const MANIFEST: &str = "manifest.jsonl";
 
 /// One draft as read, before it is parsed.
 #[derive(Debug, Clone)]
 pub struct Draft {
-    /// How messages name it: the path, and the number inside an mbox.
+    /// How messages name it: the path as the user gave it, and the number
+    /// inside an mbox.
     pub name: String,
-    /// The folder whose send log records it.
+    /// The real folder of the file, whose send log records it.
     pub folder: PathBuf,
     pub bytes: Vec<u8>,
 }
 
-/// The drafts of every path, in order.
-pub fn read(paths: &[PathBuf]) -> Result<Vec<Draft>> {
-    let mut drafts = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            read_folder(path, &mut drafts)?;
-        } else {
-            read_file(path, &mut drafts)?;
-        }
-    }
-    Ok(drafts)
+/// A file in a folder that is not sent, and why.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Skipped {
+    pub draft: String,
+    pub reason: String,
 }
 
-fn read_folder(dir: &Path, drafts: &mut Vec<Draft>) -> Result<()> {
-    let manifest = dir.join("manifest.jsonl");
-    let files = match std::fs::read_to_string(&manifest) {
-        Ok(text) => manifest_files(&manifest, &text)?,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            // Not written by `protest write`: every draft in it, by name.
-            let mut files: Vec<String> = std::fs::read_dir(dir)
-                .map_err(|err| Error::read(dir, &err))?
-                .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-                .filter(|name| name.ends_with(".eml") || name.ends_with(".mbox"))
-                .collect();
-            files.sort();
-            files
+/// What the paths hold.
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub drafts: Vec<Draft>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// A path the user gave, resolved.
+struct Given<'a> {
+    path: &'a Path,
+    real: PathBuf,
+    is_dir: bool,
+}
+
+/// The drafts of every path, in order, each real file once.
+pub fn read(paths: &[PathBuf]) -> Result<Sources> {
+    let mut given = Vec::with_capacity(paths.len());
+    for path in paths {
+        let real = std::fs::canonicalize(path).map_err(|err| Error::read(path, &err))?;
+        let is_dir = real.is_dir();
+        given.push(Given { path, real, is_dir });
+    }
+    // A file named on the command line is sent even from a batch folder.
+    let named: HashSet<&Path> = given
+        .iter()
+        .filter(|g| !g.is_dir)
+        .map(|g| g.real.as_path())
+        .collect();
+    let mut sources = Sources::default();
+    let mut read_already: HashSet<PathBuf> = HashSet::new();
+    let mut folders_read: HashSet<&Path> = HashSet::new();
+    for g in &given {
+        if g.is_dir {
+            if folders_read.insert(&g.real) {
+                read_folder(g, &named, &mut read_already, &mut sources)?;
+            }
+        } else if read_already.insert(g.real.clone()) {
+            read_file(&g.real, &g.path.display().to_string(), &mut sources.drafts)?;
         }
-        Err(err) => return Err(Error::read(&manifest, &err)),
-    };
-    if files.is_empty() {
+    }
+    Ok(sources)
+}
+
+fn read_folder(
+    dir: &Given,
+    named: &HashSet<&Path>,
+    read_already: &mut HashSet<PathBuf>,
+    sources: &mut Sources,
+) -> Result<()> {
+    let manifest_path = dir.real.join(MANIFEST);
+    let shown_dir = dir.path.display().to_string();
+    let name_of = |file: &str| format!("{}/{file}", shown_dir.trim_end_matches('/'));
+    let Some(manifest) = open_regular(
+        &manifest_path,
+        &name_of(MANIFEST),
+        "the manifest is the file `protest write --out DIR` leaves: restore it, or name the drafts one by one",
+    )?
+    else {
         return Err(Error::new(
             ErrorKind::NoInput,
-            format!("{}: no email drafts in it", dir.display()),
+            format!(
+                "{shown_dir}: no {MANIFEST}: from a folder, send takes only the drafts \
+                 `protest write --format eml --out DIR` wrote and listed there"
+            ),
         )
-        .with_help("write them first: protest write LETTER ... --format eml --out DIR"));
+        .with_help(format!(
+            "name your own drafts one by one (protest send {}), or write the folder with \
+             protest write ... --format eml --out {shown_dir}",
+            name_of("*.eml")
+        )));
+    };
+    let written = manifest_files(manifest, &manifest_path)?;
+    let mut ours: HashSet<String> = HashSet::new();
+    for (file, sha256) in &written {
+        let path = dir.real.join(file);
+        let name = name_of(file);
+        let skip = |reason: &str| Skipped {
+            draft: name.clone(),
+            reason: reason.to_string(),
+        };
+        // Written by `write`, a draft is a file of its own: a link put in its
+        // place is not what the manifest vouches for.
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => {
+                sources.skipped.push(skip(
+                    "not the file `protest write` wrote: a link or a special file is in its place; \
+                     to send what it leads to, name that file: protest send FILE",
+                ));
+                continue;
+            }
+            Err(_) => {
+                sources.skipped.push(skip(
+                    "the manifest lists it, but it is not there (moved or deleted)",
+                ));
+                continue;
+            }
+        }
+        ours.insert(file.clone());
+        if named.contains(path.as_path()) || !read_already.insert(path.clone()) {
+            // Named on its own too: read there, once.
+            continue;
+        }
+        let mut drafts = Vec::new();
+        let bytes = read_file(&path, &name, &mut drafts)?;
+        if hex(&Sha256::digest(&bytes)) != *sha256 {
+            sources.skipped.push(skip(&format!(
+                "changed since `protest write` wrote it (its digest is not the one in {MANIFEST}); \
+                 to send it as it is now, name it: protest send {name}"
+            )));
+            continue;
+        }
+        sources.drafts.extend(drafts);
     }
-    for file in files {
-        read_file(&dir.join(file), drafts)?;
+    // Every other draft in the folder is named: the user sees what was left out.
+    let mut others: Vec<String> = std::fs::read_dir(&dir.real)
+        .map_err(|err| Error::read(&dir.real, &err))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|file| is_draft_name(file) && !ours.contains(file))
+        .filter(|file| !named.contains(dir.real.join(file).as_path()))
+        .collect();
+    others.sort();
+    for file in others {
+        sources.skipped.push(Skipped {
+            draft: name_of(&file),
+            reason: format!(
+                "not one of the drafts `protest write` wrote here ({MANIFEST} does not list it \
+                 as written); to send it, name it: protest send {}",
+                name_of(&file)
+            ),
+        });
     }
     Ok(())
 }
 
-/// The files a `protest write` manifest lists as written.
-fn manifest_files(manifest: &Path, text: &str) -> Result<Vec<String>> {
+fn is_draft_name(file: &str) -> bool {
+    let lower = file.to_ascii_lowercase();
+    lower.ends_with(".eml") || lower.ends_with(".mbox")
+}
+
+/// The files a `protest write` manifest lists as made by the run (written,
+/// replaced or found unchanged), each with the digest it was written with.
+fn manifest_files(manifest: std::fs::File, path: &Path) -> Result<Vec<(String, String)>> {
     #[derive(serde::Deserialize)]
     struct Entry {
         path: Option<String>,
         format: Option<String>,
+        sha256: Option<String>,
+        status: Option<String>,
     }
     let mut files = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
+    for_each_line(manifest, path, |number, line| {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
         }
-        let at = || format!("{}:{}", manifest.display(), number + 1);
-        let entry: Entry = serde_json::from_str(line).map_err(|err| {
+        let at = || format!("{}:{number}", path.display());
+        let entry: Entry = serde_json::from_slice(line).map_err(|err| {
             Error::data(format!("{}: not a manifest entry: {err}", at()))
                 .with_help("the manifest is written by `protest write --out DIR`")
         })?;
-        let Some(path) = entry.path else { continue };
+        let (Some(file), Some(sha256)) = (entry.path, entry.sha256) else {
+            return Ok(());
+        };
+        if !matches!(
+            entry.status.as_deref(),
+            Some("written" | "replaced" | "unchanged")
+        ) {
+            return Ok(());
+        }
         if !matches!(entry.format.as_deref(), None | Some("eml" | "mbox")) {
             return Err(Error::usage(format!(
-                "{}: {path} is not an email draft (format {})",
+                "{}: {} is not an email draft (format {})",
                 at(),
-                entry.format.unwrap_or_default()
+                shown(&file, 80),
+                shown(&entry.format.unwrap_or_default(), 20)
             ))
             .with_help(
                 "write the letters as email first: protest write ... --format eml --out DIR",
             ));
         }
-        if Path::new(&path).components().count() != 1 {
+        if Path::new(&file).components().count() != 1 || file.contains('/') {
             return Err(Error::data(format!(
-                "{}: {path} is not a file in the folder",
-                at()
+                "{}: {} is not a file in the folder",
+                at(),
+                shown(&file, 80)
             )));
         }
-        files.push(path);
-    }
+        files.push((file, sha256));
+        Ok(())
+    })?;
     Ok(files)
 }
 
-fn read_file(path: &Path, drafts: &mut Vec<Draft>) -> Result<()> {
-    // The send log goes beside the drafts, and a FIFO or a device would be
-    // read for ever: drafts are the files `write` made.
-    let metadata = std::fs::metadata(path).map_err(|err| Error::read(path, &err))?;
-    if !metadata.is_file() {
-        return Err(Error::usage(format!(
-            "{}: not a regular file: a FIFO, socket or device",
-            path.display()
-        ))
-        .with_help(
-            "send the .eml files, folder or mbox that `protest write --format eml` wrote, \
-             where the send log can be kept beside them",
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|err| Error::read(path, &err))?;
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path.display().to_string();
+/// Reads the draft or mbox at `path` (resolved) into `drafts`, named `name`;
+/// returns the file's bytes.
+fn read_file(path: &Path, name: &str, drafts: &mut Vec<Draft>) -> Result<Vec<u8>> {
+    let file = open_regular(
+        path,
+        name,
+        "send the .eml files, folder or mbox that `protest write --format eml` wrote, \
+         where the send log can be kept beside them",
+    )?
+    .ok_or_else(|| Error::new(ErrorKind::NoInput, format!("{name}: no such file")))?;
+    let bytes = read_bounded(file, path, MAX_MBOX, "an email draft or mbox")?;
+    let folder = path.parent().unwrap_or(Path::new("/")).to_path_buf();
     if bytes.starts_with(b"From ") {
-        let messages = split_mbox(&bytes);
-        for (index, message) in messages.into_iter().enumerate() {
+        for (index, message) in split_mbox(&bytes).into_iter().enumerate() {
+            let name = format!("{name}, message {}", index + 1);
+            if message.len() as u64 > MAX_DRAFT {
+                return Err(too_large(&name));
+            }
             drafts.push(Draft {
-                name: format!("{name}, message {}", index + 1),
+                name,
                 folder: folder.clone(),
                 bytes: message,
             });
         }
     } else {
+        if bytes.len() as u64 > MAX_DRAFT {
+            return Err(too_large(name));
+        }
         drafts.push(Draft {
-            name,
+            name: name.to_string(),
             folder,
-            bytes,
+            bytes: bytes.clone(),
         });
     }
-    Ok(())
+    Ok(bytes)
+}
+
+fn too_large(name: &str) -> Error {
+    Error::data(format!(
+        "{name}: larger than {} MiB: not an email draft",
+        MAX_DRAFT >> 20
+    ))
+    .with_help("a mail server refuses a message this large; send the drafts `protest write --format eml` wrote")
 }
 
 /// The messages of an mboxrd mailbox: split at each `From ` line, with one
@@ -183,15 +327,24 @@ mod tests {
         );
     }
 
+    fn manifest(text: &str) -> Result<Vec<(String, String)>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m");
+        std::fs::write(&path, text).unwrap();
+        manifest_files(std::fs::File::open(&path).unwrap(), Path::new("m"))
+    }
+
     #[test]
     fn a_manifest_lists_only_what_was_written() {
-        let text = "{\"row\":1,\"path\":\"a.eml\",\"format\":\"eml\",\"status\":\"written\"}\n\
-                    {\"row\":2,\"path\":null,\"format\":\"eml\",\"status\":\"skipped\"}\n";
-        assert_eq!(manifest_files(Path::new("m"), text).unwrap(), ["a.eml"]);
-        let pdf = "{\"row\":1,\"path\":\"a.pdf\",\"format\":\"pdf\",\"status\":\"written\"}\n";
-        let err = manifest_files(Path::new("m"), pdf).unwrap_err();
+        let text = "{\"row\":1,\"path\":\"a.eml\",\"format\":\"eml\",\"sha256\":\"00\",\"status\":\"written\"}\n\
+                    {\"row\":2,\"format\":\"eml\",\"status\":\"skipped\"}\n\
+                    {\"row\":3,\"path\":\"mine.eml\",\"format\":\"eml\",\"status\":\"failed\"}\n";
+        assert_eq!(manifest(text).unwrap(), [("a.eml".into(), "00".into())]);
+        let pdf = "{\"row\":1,\"path\":\"a.pdf\",\"format\":\"pdf\",\"sha256\":\"00\",\"status\":\"written\"}\n";
+        let err = manifest(pdf).unwrap_err();
         assert_eq!(err.message, "m:1: a.pdf is not an email draft (format pdf)");
-        let escape = "{\"path\":\"../x.eml\",\"format\":\"eml\"}\n";
-        assert!(manifest_files(Path::new("m"), escape).is_err());
+        let escape =
+            "{\"path\":\"../x.eml\",\"format\":\"eml\",\"sha256\":\"00\",\"status\":\"written\"}\n";
+        assert!(manifest(escape).is_err());
     }
 }

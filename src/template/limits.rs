@@ -34,6 +34,7 @@ pub const MAX_RENDERED_BYTES: usize = 1 << 20;
 const TICK: &str = "@protest-each";
 
 /// Why a template is refused when loaded, and the line (of the template text) where.
+#[derive(Debug)]
 pub struct ShapeError {
     pub line: Option<usize>,
     pub message: String,

@@ -3,9 +3,18 @@
 //! in what it never reads (most letters read the sender's organisation, not
 //! their name), so the answer must never leave out a path the template can
 //! reach: where that cannot be told, the answer is "anything".
+//!
+//! Which alternative of a `{{#vary}}` block a text takes depends on the
+//! sender too, but not through the data: it is the [`Wording`] the text is
+//! rendered in, and a reuse of rendered texts must be keyed by it as well
+//! (see `template::vary`).
+//!
+//! [`Wording`]: super::Wording
 
 use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};
 use handlebars::{Path, PathSeg};
+
+use super::vary;
 
 /// Helpers that read their parameters and nothing else of the data. Our own
 /// `names` reads `@root.letter.language` too, which no sender can change.
@@ -69,6 +78,8 @@ impl Walk<'_> {
     /// `{{name}}` (a variable) or `{{helper param…}}`.
     fn expression(&mut self, helper: &HelperTemplate, scope: Scope) -> Option<()> {
         match &helper.name {
+            // Between the alternatives of a `{{#vary}}` block: reads nothing.
+            Parameter::Name(name) if name == vary::SEPARATOR => Some(()),
             Parameter::Name(name) if helper.params.is_empty() && helper.hash.is_empty() => {
                 self.keys(vec![name.clone()], scope)
             }
@@ -83,10 +94,11 @@ impl Walk<'_> {
         }
     }
 
-    /// `{{#if}}`, `{{#unless}}`, `{{#each}}`, `{{#with}}`, with their `{{else}}`.
+    /// `{{#if}}`, `{{#unless}}`, `{{#each}}`, `{{#with}}`, with their
+    /// `{{else}}`, and a loaded `{{#vary}}` (every alternative of which is read).
     fn block(&mut self, helper: &HelperTemplate, scope: Scope) -> Option<()> {
         let inner = match helper.name.as_name()? {
-            "if" | "unless" => scope,
+            "if" | "unless" | vary::HELPER => scope,
             "each" | "with" => Scope::Inner,
             _ => return None,
         };
@@ -218,5 +230,20 @@ mod tests {
         ] {
             assert_eq!(reads(source), Reads::Anything, "{source}");
         }
+    }
+
+    #[test]
+    fn reads_every_alternative_of_a_vary_block() {
+        let mut template = Template::compile(
+            "{{#vary}}{{sender.org}}{{or}}{{#if sender.town}}x{{/if}}{{/vary}}{{#if a}}{{/if}}",
+        )
+        .unwrap();
+        vary::prepare(&mut template).unwrap();
+        assert_eq!(
+            reads_under(&template, &["sender", "extra"]),
+            fields(&[&["sender", "org"], &["sender", "town"]])
+        );
+        // A block not checked and loaded is one we do not know.
+        assert_eq!(reads("{{#vary}}a{{or}}b{{/vary}}"), Reads::Anything);
     }
 }

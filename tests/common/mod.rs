@@ -7,6 +7,9 @@ use std::process::Stdio;
 
 use assert_cmd::Command;
 
+pub mod campaign;
+pub mod smtp;
+
 pub fn protest() -> Command {
     let mut cmd = Command::cargo_bin("protest").expect("the protest binary is built");
     cmd.env_remove("SOURCE_DATE_EPOCH");
@@ -14,7 +17,22 @@ pub fn protest() -> Command {
     cmd.env_remove("PROTEST_DATA");
     // The developer's own saved profile must not sign the tests' letters.
     cmd.env("XDG_CONFIG_HOME", no_config_dir());
+    // Nor the send history of one run tell another that its drafts were sent
+    // (the tests' drafts share their Message-IDs): one of its own, made only
+    // if it sends.
+    cmd.env("XDG_STATE_HOME", fresh_state_dir());
     cmd
+}
+
+/// A state directory no other run has: where `send` would keep its history.
+pub fn fresh_state_dir() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "protest-tests-state-{}-{}",
+        std::process::id(),
+        RUNS.fetch_add(1, Ordering::Relaxed)
+    ))
 }
 
 /// A configuration directory that holds no profile.
@@ -30,6 +48,25 @@ pub fn fixture(name: &str) -> PathBuf {
 
 pub fn example_sender() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sender.toml")
+}
+
+/// The folder of the example campaigns (examples/campaigns/hong-kong).
+pub fn example_campaigns() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/campaigns")
+}
+
+/// Copies the directory `from`, and everything under it, to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 /// Runs and returns (exit code, stdout, stderr).

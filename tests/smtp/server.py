@@ -10,9 +10,13 @@ Options:
   --user U --password P require AUTH with these credentials
   --reject ADDR         answer 550 to RCPT TO for ADDR (repeatable)
   --defer-once ADDR     answer 451 to the first message for ADDR, at the end of its data
+  --reject-reply TEXT   the reply to a rejected RCPT TO (Python escapes: \\x1b)
   --tls CERT KEY        offer STARTTLS with this certificate and require it
+  --tls-optional        with --tls: offer STARTTLS without requiring it (AUTH still needs it)
   --implicit-tls        with --tls: TLS from the first byte (smtps) instead
   --drop-once-after N   after N messages, close the connection on the next MAIL
+  --hold                hold the reply to each message's data until the file DIR/release
+                        exists, having recorded the message and written DIR/holding-NNNN
 
 The server only ever listens on 127.0.0.1.
 """
@@ -34,14 +38,20 @@ def main():
     parser.add_argument("--user")
     parser.add_argument("--password")
     parser.add_argument("--reject", action="append", default=[])
+    parser.add_argument("--reject-reply", default="550 5.1.1 <%s>: mailbox unavailable")
     parser.add_argument("--defer-once", action="append", default=[])
     parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--implicit-tls", action="store_true")
+    parser.add_argument("--tls-optional", action="store_true")
+    parser.add_argument("--hold", action="store_true")
     parser.add_argument("--drop-once-after", type=int)
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
 
-    handler = Handler(args.dir, args.reject, args.defer_once, args.drop_once_after)
+    reject_reply = args.reject_reply.encode().decode("unicode_escape")
+    handler = Handler(
+        args.dir, args.reject, reject_reply, args.defer_once, args.drop_once_after, args.hold
+    )
     kwargs = {"decode_data": False, "enable_SMTPUTF8": True}
     if args.user:
 
@@ -65,7 +75,7 @@ def main():
             listen_tls = context
             kwargs.update(auth_require_tls=False)
         else:
-            kwargs.update(tls_context=context, require_starttls=True)
+            kwargs.update(tls_context=context, require_starttls=not args.tls_optional)
 
     loop = asyncio.new_event_loop()
     server = loop.run_until_complete(
@@ -78,9 +88,11 @@ def main():
 
 
 class Handler:
-    def __init__(self, directory, reject, defer_once, drop_once_after):
+    def __init__(self, directory, reject, reject_reply, defer_once, drop_once_after, hold):
         self.directory = directory
         self.reject = {a.lower() for a in reject}
+        self.reject_reply = reject_reply
+        self.hold = hold
         self.defer_once = {a.lower() for a in defer_once}
         self.drop_once_after = drop_once_after
         self.count = 0
@@ -97,7 +109,7 @@ class Handler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.reject:
-            return "550 5.1.1 <%s>: mailbox unavailable" % address
+            return self.reject_reply.replace("%s", address)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -118,6 +130,15 @@ class Handler:
         }
         write(stem + ".eml", envelope.original_content)
         write(stem + ".json", json.dumps(meta).encode())
+        if self.hold:
+            # Queued, as a real server has the message once its data is in;
+            # only the answer waits for the test.
+            write(os.path.join(self.directory, "holding-%04d" % self.count), b"")
+            release = os.path.join(self.directory, "release")
+            for _ in range(2400):
+                if os.path.exists(release):
+                    break
+                await asyncio.sleep(0.05)
         return "250 2.0.0 queued as %04d" % self.count
 
 

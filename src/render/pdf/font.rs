@@ -372,7 +372,7 @@ pub fn check(text: &str, style: Style, place: &str) -> Result<()> {
             ))
             .with_help(
                 "replace or remove it; the PDF font covers Latin, Greek and Cyrillic \
-                 (with the Kazakh letters) and common punctuation, not emoji or CJK",
+                 (Ә Ғ Қ Ң Ө Ұ Ү Һ І too) and common punctuation, not emoji or CJK",
             ));
         }
     }

@@ -24,8 +24,8 @@ use std::collections::BTreeSet;
 
 use sha2::{Digest, Sha256};
 
-use crate::compose::date::Date;
 use crate::compose::Letter;
+use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::text::hex;
 

@@ -1,0 +1,332 @@
+//! The first pass: every row read, every letter composed, checked for its
+//! format and named, before anything is written.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::copies::{body_digest, Copies};
+use super::jobs::{at_job, compose_job, in_chunks, no_email_error, Job};
+use super::naming::{self, Namer};
+use super::plan::Plan;
+use super::problems::Problems;
+use crate::compose::Letter;
+use crate::error::{Error, Result};
+use crate::render::{self, Format, RenderOptions};
+
+/// What the first pass learned: enough to write, or to show the plan.
+#[derive(Default)]
+pub(super) struct FirstPass {
+    pub(super) count: usize,
+    /// Every letter's file name, by its index (for a directory; empty otherwise).
+    pub(super) names: Vec<Option<Arc<str>>>,
+    /// The missions written to, in the order first met (for `--dry-run`).
+    pub(super) missions: Vec<String>,
+    /// Every mission a letter goes to, or is copied to (`--cc-embassy`), for
+    /// the run record: what the letters are made from.
+    pub(super) missions_used: BTreeSet<String>,
+    /// The senders' countries whose mission `--cc-embassy` copies, each once.
+    cc_countries: HashSet<String>,
+    /// The first few letters, as `--dry-run` lists them.
+    pub(super) listed: Vec<Listed>,
+    /// The first letter, composed, for `--dry-run` to show.
+    pub(super) first_letter: Option<Letter>,
+    /// Letters that cannot be made, by index, and why (with `--keep-going`).
+    pub(super) skip: HashMap<usize, String>,
+    /// Letters to email to a mission without an address.
+    pub(super) no_email: usize,
+    /// The first such mission, and whether it has a postal address, for
+    /// the message when every letter is one.
+    pub(super) no_email_mission: Option<(String, bool)>,
+    /// The letters' bodies by mission, to say before writing when many are copies.
+    copies: Copies,
+}
+
+/// Letters a dry run lists by name.
+const LISTED: usize = 10;
+
+/// Checks every row and every letter, and names every file, before anything
+/// is written: every letter is composed and checked for its format (an
+/// address an email cannot carry, a character the PDF font lacks), so that
+/// a problem on row 700 stops the run before row 1 is written. Every
+/// problem is told, in the order of the rows, whatever the threads.
+pub(super) fn first_pass(plan: &Plan) -> Result<FirstPass> {
+    // Once, and first: the facts are the same for every copy of a letter.
+    for template in &plan.templates {
+        plan.catalog.check_asks(template, plan.date)?;
+    }
+    let namers = match plan.destination_pattern() {
+        Some(pattern) => plan
+            .templates
+            .iter()
+            .map(|template| Namer::new(pattern, template, plan.format.extension()))
+            .collect::<Result<Vec<_>>>()?,
+        None => Vec::new(),
+    };
+    let mut first = FirstPass::default();
+    let mut taken = Taken::default();
+    let mut problems = Problems::default();
+    let naming = !namers.is_empty();
+    in_chunks(plan, |jobs| {
+        // Composing, checking and naming are the costly part: done on every
+        // core, gathered in order.
+        let checked: Vec<Checked> = jobs
+            .par_iter()
+            .map(|job| check_job(plan, namers.get(job.letter), job))
+            .collect();
+        for (job, checked) in jobs.iter_mut().zip(checked) {
+            if let Some(problem) = first.add(plan, job, checked, &mut taken, naming)? {
+                if plan.keep_going {
+                    first.skip.insert(job.index, problem.message.clone());
+                }
+                problems.add(problem);
+            }
+        }
+        Ok(true)
+    })?;
+    if !problems.is_empty() {
+        if !plan.keep_going {
+            return Err(problems.into_error());
+        }
+        eprintln!("{}", problems.into_warning());
+    }
+    if let Some(warning) = first.copies.warning(plan) {
+        crate::notice::warn(warning);
+    }
+    Ok(first)
+}
+
+impl FirstPass {
+    /// Counts one letter, and keeps its name when `naming`; returns the
+    /// problem of its row, or ends the run with one every letter shares.
+    fn add(
+        &mut self,
+        plan: &Plan,
+        job: &mut Job,
+        checked: Checked,
+        taken: &mut Taken,
+        naming: bool,
+    ) -> Result<Option<Error>> {
+        self.count += 1;
+        let checked = match job.problem.take() {
+            Some(problem) => Err(Problem::Row(problem)),
+            None => checked,
+        };
+        let (name, problem) = match checked {
+            Ok((letter, file_name, body)) => {
+                self.learn(plan, job, letter);
+                if let (Some(body), Some(mission)) = (body, job.mission) {
+                    self.copies.add(job.letter, &mission.id, body);
+                }
+                match file_name.map(|name| taken.claim(plan, job, name.into())) {
+                    Some(Ok(name)) => (Some(name), None),
+                    Some(Err(problem)) => (None, Some(problem)),
+                    None => (None, None),
+                }
+            }
+            Err(Problem::Run(err)) => return Err(err),
+            Err(Problem::Row(err)) => (None, Some(err)),
+        };
+        if naming {
+            self.names.push(name);
+        }
+        Ok(problem)
+    }
+
+    /// What a letter that can be made tells the run: the first letter, a
+    /// mission without an email address, and what a dry run lists.
+    fn learn(&mut self, plan: &Plan, job: &Job, letter: Option<Letter>) {
+        let mission = job.mission.expect("a checked letter has a mission");
+        if self.first_letter.is_none() {
+            self.first_letter = letter;
+        }
+        if !self.missions_used.contains(&mission.id) {
+            self.missions_used.insert(mission.id.clone());
+        }
+        if plan.cc_embassy {
+            self.learn_copy(plan, job);
+        }
+        if plan.format.is_email() && mission.email.is_none() {
+            self.no_email += 1;
+            self.no_email_mission
+                .get_or_insert_with(|| (mission.id.clone(), mission.address.is_some()));
+        }
+        // What a dry run shows; a real run needs only the count and names.
+        if plan.dry_run && !self.missions.contains(&mission.id) {
+            self.missions.push(mission.id.clone());
+        }
+        if plan.dry_run && self.listed.len() < LISTED {
+            self.listed.push(Listed {
+                letter: plan.templates[job.letter].front.id.clone(),
+                sender: job.row.sender.name.clone(),
+                mission: mission.id.clone(),
+            });
+        }
+    }
+}
+
+impl FirstPass {
+    /// The mission `--cc-embassy` copies a letter to: the one in its
+    /// sender's country, found as composing finds it.
+    fn learn_copy(&mut self, plan: &Plan, job: &Job) {
+        let Some(country) = job.row.sender.country.as_deref() else {
+            return;
+        };
+        if !self.cc_countries.insert(country.to_string()) {
+            return;
+        }
+        let catalog = plan.catalog;
+        if let Some(mission) = catalog
+            .country_code(country)
+            .ok()
+            .and_then(|code| catalog.mission_for_country(&code).ok())
+        {
+            self.missions_used.insert(mission.id.clone());
+        }
+    }
+}
+
+/// Each name, as the file systems that ignore case compare it, and the
+/// letter that took it first: its row, description and name as written.
+#[derive(Default)]
+struct Taken(HashMap<String, (usize, String, Arc<str>)>);
+
+impl Taken {
+    /// `file_name` for this letter, unless an earlier letter has it.
+    fn claim(&mut self, plan: &Plan, job: &Job, file_name: Arc<str>) -> Result<Arc<str>> {
+        let key = naming::collision_key(&file_name);
+        let Some((row, earlier, earlier_name)) = self.0.get(&key) else {
+            self.0
+                .insert(key, (job.row.row, described(plan, job), file_name.clone()));
+            return Ok(file_name);
+        };
+        let (names, same) = if **earlier_name == *file_name {
+            (format!("`{file_name}`"), "")
+        } else {
+            (
+                format!("`{earlier_name}` and `{file_name}`"),
+                ", one file where case is ignored (macOS, Windows)",
+            )
+        };
+        let which = match plan.templates.len() == 1 && plan.senders.is_csv() {
+            true => format!("rows {row} and {}", job.row.row),
+            false => format!("{earlier} and {}", described(plan, job)),
+        };
+        Err(Error::data(format!(
+            "two letters would be written to {names} ({which}){same}"
+        ))
+        .with_help(match plan.templates.len() {
+            1 => "make --file-name give each letter its own name, e.g. add {{row}}",
+            _ => {
+                "make --file-name give each letter its own name, e.g. add {{letter.id}} and {{row}}"
+            }
+        }))
+    }
+}
+
+/// A letter as `--dry-run` lists it.
+pub(super) struct Listed {
+    pub(super) letter: String,
+    pub(super) sender: String,
+    pub(super) mission: String,
+}
+
+/// "`abzhan` to de-berlin, row 3": which letter of the run a job is, said
+/// with only what tells it apart (the letter id when there are several, the
+/// row with a senders file).
+fn described(plan: &Plan, job: &Job) -> String {
+    let mission = job.mission.map_or("", |m| m.id.as_str());
+    let mut text = match plan.templates.len() {
+        1 => format!("to {mission}"),
+        _ => format!("`{}` to {mission}", plan.templates[job.letter].front.id),
+    };
+    if plan.senders.is_csv() {
+        text.push_str(&format!(", row {}", job.row.row));
+    }
+    text
+}
+
+/// What stops a letter: its own row, or what every letter shares (the
+/// `--file-name` pattern), which is said once and ends the run.
+enum Problem {
+    Row(Error),
+    Run(Error),
+}
+
+/// A letter checked: the letter (the first, which a dry run shows), its
+/// file name, and its body's digest (see `copies`) when it was composed.
+type Checked = Result<(Option<Letter>, Option<String>, Option<u64>), Problem>;
+
+/// Composes one letter and checks it as its format will need it.
+fn check_job(plan: &Plan, namer: Option<&Namer>, job: &Job) -> Checked {
+    if job.problem.is_some() {
+        return Ok((None, None, None));
+    }
+    let mission = job.mission.expect("a row without a problem has a mission");
+    let name = name_of(namer, job).map_err(Problem::Run)?;
+    if plan.format.is_email() && mission.email.is_none() {
+        if plan.strict {
+            return Err(Problem::Row(no_email_error(mission)));
+        }
+        // Skipped when written, with a warning: nothing of it to check.
+        return Ok((None, name, None));
+    }
+    let letter = compose_job(plan, job).map_err(Problem::Row)?;
+    check_letter(plan, &letter).map_err(|err| Problem::Row(at_job(plan, job, err)))?;
+    let body = body_digest(&letter);
+    Ok((plan.dry_run.then_some(letter), name, Some(body)))
+}
+
+/// A letter's file name. The pattern is the same for every letter, so what
+/// is wrong with it is said without a row.
+fn name_of(namer: Option<&Namer>, job: &Job) -> Result<Option<String>> {
+    let Some(namer) = namer else {
+        return Ok(None);
+    };
+    let mission = job.mission.expect("a named letter has a mission");
+    namer.name(&job.row, mission).map(Some)
+}
+
+/// What rendering would refuse, found without the cost of rendering where
+/// that is high (a PDF is checked, not laid out; a message's addresses and
+/// subject, not the message written).
+fn check_letter(plan: &Plan, letter: &Letter) -> Result<()> {
+    let pdf = || render::pdf::check(letter, &plan.options.pdf);
+    match plan.format {
+        Format::Text => Ok(()),
+        Format::Pdf => pdf(),
+        Format::Eml | Format::Mbox | Format::Mailto => {
+            match plan.format {
+                Format::Mailto => {
+                    let without_attachment = RenderOptions {
+                        attach_pdf: false,
+                        ..plan.options.clone()
+                    };
+                    render::render(plan.format, letter, &without_attachment)?;
+                }
+                _ => render::email::check_eml(letter, &Default::default())?,
+            }
+            match plan.options.attach_pdf {
+                true => pdf(),
+                false => Ok(()),
+            }
+        }
+    }
+}
+
+/// Every letter would go by email to a mission without an address.
+pub(super) fn nothing_to_send(first: &FirstPass) -> Error {
+    let (mission, has_address) = first
+        .no_email_mission
+        .as_ref()
+        .map_or(("", true), |(id, has)| (id.as_str(), *has));
+    let help = render::email::no_email_help(mission, has_address);
+    match first.no_email {
+        1 => Error::data(format!("{mission}: no email address in the directory")).with_help(help),
+        n => Error::data(format!(
+            "no letter to write: none of the {n} missions has an email address in the directory"
+        ))
+        .with_help(help),
+    }
+}

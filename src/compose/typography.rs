@@ -1,0 +1,472 @@
+//! The typographer's rules a composed letter follows in its language, applied
+//! once here so that text, email, PDF and JSON say the same thing:
+//!
+//! - a no-break space (U+00A0) where a line must not break: between a number
+//!   and its unit or month («10 апреля», "4 December", «2026 г.»), after «№»
+//!   and "No.", between initials and between initials and the surname
+//!   («К.-Ж. К. Токаеву»), and before a dash (« — », which must not open a
+//!   line);
+//! - lists written as the language writes them: in Russian, items that are
+//!   parts of one sentence start in lower case (a name keeps its capital),
+//!   end in «;» and the last in «.»; items that are whole sentences stay
+//!   sentences, each with its full stop. English lists are left as written.
+//!
+//! The renderers only have to honour U+00A0, which they do: they break lines
+//! at ASCII spaces alone.
+
+use crate::catalog::primary_language;
+
+use super::letter::Block;
+
+pub const NBSP: char = '\u{a0}';
+
+/// Words that a number before them measures or dates: months and units, by
+/// language. Compared in lower case, without a trailing comma or full stop
+/// (but «г.» keeps its dot: it is how the abbreviation is written).
+fn is_unit(language: &str, word: &str) -> bool {
+    const RUSSIAN: &[&str] = &[
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+        "г.",
+        "гг.",
+        "г",
+        "гг",
+        "год",
+        "года",
+        "году",
+        "годом",
+        "годам",
+        "годами",
+        "годах",
+        "лет",
+        "месяц",
+        "месяца",
+        "месяцев",
+        "месяцам",
+        "неделя",
+        "недели",
+        "недель",
+        "день",
+        "дня",
+        "дней",
+        "дням",
+        "сутки",
+        "суток",
+        "час",
+        "часа",
+        "часов",
+        "минута",
+        "минуты",
+        "минут",
+        "секунд",
+        "тенге",
+        "рублей",
+        "долларов",
+        "евро",
+        "тыс.",
+        "млн",
+        "млрд",
+        "км",
+        "м",
+        "см",
+        "мм",
+        "кг",
+        "г.",
+        "т",
+        "%",
+        "килограммов",
+        "килограмма",
+        "миллионов",
+        "миллиона",
+        "миллиардов",
+        "тысяч",
+        "тысячи",
+    ];
+    const ENGLISH: &[&str] = &[
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "year",
+        "years",
+        "month",
+        "months",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "hour",
+        "hours",
+        "minute",
+        "minutes",
+        "km",
+        "kg",
+        "%",
+        "per",
+        "million",
+        "billion",
+        "tenge",
+        "kilograms",
+        "kilos",
+    ];
+    let word = word.trim_end_matches([',', ';', ':', ')', '»', '"']);
+    let lower = word.to_lowercase();
+    let bare = lower.trim_end_matches('.');
+    let list = match primary_language(language).as_str() {
+        "ru" => RUSSIAN,
+        _ => ENGLISH,
+    };
+    list.contains(&lower.as_str()) || list.contains(&bare)
+}
+
+/// A number: digits, with separators inside ("1,5", "2023-2024", "3А" is not).
+fn is_number(word: &str) -> bool {
+    let word = word.trim_start_matches(['(', '«', '"']);
+    word.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && word.chars().last().is_some_and(|c| c.is_ascii_digit())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '–' | '/'))
+}
+
+/// Initials: "К.", "К.-Ж.", "H.E.", "A.B." — capitals each followed by a dot.
+fn is_initials(word: &str) -> bool {
+    let mut chars = word.chars().peekable();
+    let mut letters = 0;
+    while let Some(c) = chars.next() {
+        if !c.is_uppercase() || chars.next() != Some('.') {
+            return false;
+        }
+        letters += 1;
+        if chars.peek() == Some(&'-') {
+            chars.next();
+        }
+    }
+    letters > 0
+}
+
+/// The signs a number follows: «№», "No." (and their plurals).
+fn is_number_sign(word: &str) -> bool {
+    matches!(word, "№" | "№№" | "No." | "Nos." | "no." | "nos.")
+}
+
+fn is_dash(word: &str) -> bool {
+    matches!(word, "—" | "–")
+}
+
+/// `text` with a no-break space wherever the rules above forbid a break.
+/// Only single ASCII spaces are looked at: composed text has no other.
+pub fn no_break_spaces(text: &str, language: &str) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, word) in words.iter().enumerate() {
+        out.push_str(word);
+        let Some(next) = words.get(i + 1) else {
+            break;
+        };
+        let starts_upper = next.chars().next().is_some_and(char::is_uppercase);
+        let glue = !word.is_empty()
+            && !next.is_empty()
+            && ((is_number(word) && is_unit(language, next))
+                || (is_number_sign(word) && next.starts_with(|c: char| c.is_ascii_digit()))
+                || (is_initials(word) && starts_upper)
+                || is_dash(next));
+        out.push(if glue { NBSP } else { ' ' });
+    }
+    out
+}
+
+/// The body with the language's rules applied: no-break spaces everywhere,
+/// and lists punctuated as the language punctuates them. `names` are the
+/// letter's people as it writes them: an item starting with one keeps its capital.
+pub fn body(blocks: Vec<Block>, language: &str, names: &[&str]) -> Vec<Block> {
+    let russian = primary_language(language) == "ru";
+    let proper = if russian {
+        ProperNouns::of(&blocks, names)
+    } else {
+        ProperNouns::default()
+    };
+    blocks
+        .into_iter()
+        .map(|block| match block {
+            Block::Paragraph(text) => Block::Paragraph(no_break_spaces(&text, language)),
+            Block::List(items) => {
+                let items = match russian {
+                    true => russian_list(items, &proper),
+                    false => items,
+                };
+                Block::List(
+                    items
+                        .iter()
+                        .map(|item| no_break_spaces(item, language))
+                        .collect(),
+                )
+            }
+        })
+        .collect()
+}
+
+/// Words a Russian text capitalises where no sentence starts, so that an
+/// item starting with one keeps its capital: the people's names, and every
+/// word written with a capital inside a sentence of the letter («Казахстан»,
+/// «Комитет защиты журналистов»), compared by stem so that «Казахстана» is
+/// found as «Казахстан».
+#[derive(Default)]
+struct ProperNouns {
+    stems: Vec<String>,
+}
+
+impl ProperNouns {
+    fn of(blocks: &[Block], names: &[&str]) -> ProperNouns {
+        let mut stems: Vec<String> = names
+            .iter()
+            .filter_map(|name| name.split(' ').next())
+            .map(stem)
+            .collect();
+        let texts = blocks.iter().flat_map(|block| match block {
+            Block::Paragraph(text) => vec![text.as_str()],
+            Block::List(items) => items.iter().map(String::as_str).collect(),
+        });
+        for text in texts {
+            let mut previous: Option<&str> = None;
+            for word in text.split([' ', NBSP]) {
+                let sentence_start =
+                    previous.is_none_or(|p| p.ends_with(['.', '!', '?', ':', '…']));
+                let word = word.trim_start_matches(['«', '"', '(', '„']);
+                if !sentence_start && word.chars().next().is_some_and(char::is_uppercase) {
+                    stems.push(stem(word));
+                }
+                previous = Some(word);
+            }
+        }
+        stems.sort();
+        stems.dedup();
+        ProperNouns { stems }
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        self.stems.binary_search(&stem(word)).is_ok()
+    }
+}
+
+/// A word's lower-case stem: without its last two letters (an ending), but
+/// never shorter than four, so that short words are compared whole.
+fn stem(word: &str) -> String {
+    let letters: Vec<char> = word
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '-')
+        .flat_map(char::to_lowercase)
+        .collect();
+    let keep = letters.len().saturating_sub(2).max(4).min(letters.len());
+    letters[..keep].iter().collect()
+}
+
+/// Whether `item` holds more than one sentence: a full stop, «!» or «?»
+/// after a word (not an initial or an abbreviation such as «г.») and then a
+/// capital.
+fn is_sentences(item: &str) -> bool {
+    let words: Vec<&str> = item.split([' ', NBSP]).collect();
+    words.windows(2).any(|pair| {
+        let (word, next) = (pair[0], pair[1]);
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        word.ends_with(['.', '!', '?', '…'])
+            && letters >= 3
+            && next.chars().next().is_some_and(char::is_uppercase)
+    })
+}
+
+fn russian_list(items: Vec<String>, proper: &ProperNouns) -> Vec<String> {
+    if items.iter().any(|item| is_sentences(item)) {
+        return items
+            .into_iter()
+            .map(|mut item| {
+                let trimmed = item.trim_end_matches([' ', ';', ',']).len();
+                item.truncate(trimmed);
+                if !item.ends_with(['.', '!', '?', '…']) {
+                    item.push('.');
+                }
+                item
+            })
+            .collect();
+    }
+    let last = items.len().saturating_sub(1);
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let item = item.trim_end_matches([' ', '.', ';', ',']);
+            let mut out = lower_first(item, proper);
+            out.push(if i == last { '.' } else { ';' });
+            out
+        })
+        .collect()
+}
+
+/// `item` with its first letter in lower case, unless its first word is a
+/// name: one the letter capitalises inside a sentence, an abbreviation
+/// («ООН»), a word in Latin letters, or one with digits.
+fn lower_first(item: &str, proper: &ProperNouns) -> String {
+    let first = item.split([' ', NBSP]).next().unwrap_or_default();
+    let mut chars = first.chars();
+    let keep = match chars.next() {
+        None => true,
+        Some(c) if !c.is_uppercase() => true,
+        Some(c) => {
+            !matches!(c, 'А'..='Я' | 'Ё')
+                || first
+                    .chars()
+                    .skip(1)
+                    .any(|c| c.is_uppercase() || c.is_ascii_digit())
+                || proper.contains(first)
+        }
+    };
+    if keep {
+        return item.to_string();
+    }
+    let mut chars = item.chars();
+    let head = chars.next().expect("a first letter");
+    head.to_lowercase().chain(chars).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nb(text: &str) -> String {
+        text.replace('~', "\u{a0}")
+    }
+
+    #[test]
+    fn glues_numbers_to_units_signs_to_numbers_initials_to_names_and_dashes_back() {
+        for (language, raw, glued) in [
+            ("ru", "10 апреля 2023 года суд", "10~апреля 2023~года суд"),
+            ("ru", "4 декабря 2026 г.", "4~декабря 2026~г."),
+            (
+                "ru",
+                "в учреждение № 4 в Степногорске",
+                "в учреждение №~4 в Степногорске",
+            ),
+            (
+                "ru",
+                "Президенту К.-Ж. К. Токаеву",
+                "Президенту К.-Ж.~К.~Токаеву",
+            ),
+            (
+                "ru",
+                "Сатира — естественная часть",
+                "Сатира~— естественная часть",
+            ),
+            ("ru", "50 миллионов тенге", "50~миллионов тенге"),
+            ("ru", "к 25 отказам", "к 25 отказам"),
+            (
+                "en-GB",
+                "on 4 December 2026, in No. 4",
+                "on 4~December 2026, in No.~4",
+            ),
+            ("en-GB", "for 7 years – and more", "for 7~years~– and more"),
+            (
+                "en-GB",
+                "H.E. Kassym-Jomart Tokayev",
+                "H.E.~Kassym-Jomart Tokayev",
+            ),
+            ("en-GB", "plain text stays", "plain text stays"),
+        ] {
+            assert_eq!(no_break_spaces(raw, language), nb(glued), "{raw}");
+        }
+    }
+
+    #[test]
+    fn russian_lists_are_lower_case_clauses_with_semicolons_and_a_full_stop() {
+        let blocks = vec![
+            Block::Paragraph("Мы пишем о Махамбете Абжане из Казахстана.".into()),
+            Block::List(vec![
+                "Освободить Махамбета Абжана".into(),
+                "Казахстану прекратить преследование".into(),
+                "ООН — следить за делом".into(),
+                "До его освобождения обеспечить лечение.".into(),
+            ]),
+            Block::List(vec![
+                "Асель Нурланова, журналистка".into(),
+                "Ерлан Калиев".into(),
+            ]),
+        ];
+        let out = body(blocks, "ru", &["Асель Нурланова", "Ерлан Калиев"]);
+        assert_eq!(
+            out[1],
+            Block::List(vec![
+                "освободить Махамбета Абжана;".into(),
+                "Казахстану прекратить преследование;".into(),
+                nb("ООН~— следить за делом;"),
+                "до его освобождения обеспечить лечение.".into(),
+            ])
+        );
+        assert_eq!(
+            out[2],
+            Block::List(vec![
+                "Асель Нурланова, журналистка;".into(),
+                "Ерлан Калиев.".into()
+            ])
+        );
+    }
+
+    #[test]
+    fn items_of_several_sentences_stay_sentences_and_english_is_untouched() {
+        let items = vec![
+            "Освободить его. Он болен.".to_string(),
+            "Снять запреты".to_string(),
+        ];
+        let out = body(vec![Block::List(items.clone())], "ru", &[]);
+        assert_eq!(
+            out[0],
+            Block::List(vec![
+                "Освободить его. Он болен.".into(),
+                "Снять запреты.".into()
+            ])
+        );
+        let english = vec!["Release him".to_string(), "Lift the ban".to_string()];
+        let out = body(vec![Block::List(english.clone())], "en-GB", &[]);
+        assert_eq!(out[0], Block::List(english));
+    }
+}
