@@ -19,11 +19,11 @@ pub mod stop;
 mod tls;
 pub mod trust;
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::Serialize;
 
-use crate::date::Date;
+use crate::date::{rfc3339, rfc5322};
 use crate::error::{Error, ErrorKind, Result};
 use log::{Entry, Event, Log};
 use message::Account;
@@ -408,35 +408,6 @@ fn send_one(
     Ok(Some(outcome))
 }
 
-/// Seconds since the epoch, and the civil date and time of day in UTC.
-fn civil(time: SystemTime) -> (Date, u64) {
-    let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    (
-        Date::from_days_since_epoch((secs / 86_400) as i64),
-        secs % 86_400,
-    )
-}
-
-/// `2026-11-30T16:05:09Z`.
-fn rfc3339(time: SystemTime) -> String {
-    let (date, secs) = civil(time);
-    format!(
-        "{date}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
-
-/// `Mon, 30 Nov 2026 16:05:09 +0000`.
-fn rfc5322(time: SystemTime) -> String {
-    let (date, secs) = civil(time);
-    date.rfc5322().replace(
-        "00:00:00",
-        &format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,12 +436,5 @@ mod tests {
             assert!(Rate::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(every("1/h"), Some(Duration::from_secs(3600)));
-    }
-
-    #[test]
-    fn writes_times_in_utc() {
-        let time = UNIX_EPOCH + Duration::from_secs(1_796_054_709);
-        assert_eq!(rfc3339(time), "2026-11-30T16:05:09Z");
-        assert_eq!(rfc5322(time), "Mon, 30 Nov 2026 16:05:09 +0000");
     }
 }
