@@ -143,7 +143,10 @@ impl Date {
             "de" => format!("{d}. {} {y}", MONTHS_DE[m]),
             "fr" => format!("{d} {} {y}", MONTHS_FR[m]),
             "sv" => format!("{d} {} {y}", MONTHS_SV[m]),
-            "ru" => format!("{d} {} {y} г.", MONTHS_RU_GENITIVE[m]),
+            "ru" => {
+                let [genitive, ..] = MONTHS_RU[m];
+                format!("{d} {genitive} {y} г.")
+            }
             "kk" => format!("{y} жылғы {d} {}", MONTHS_KK[m]),
             "en" => format!("{d} {} {y}", MONTHS_EN[m]),
             _ => self.to_string(),
@@ -378,7 +381,8 @@ pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
-const MONTHS_EN: [&str; 12] = [
+/// The English months, capitalised as they are written.
+pub const MONTHS_EN: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -434,19 +438,22 @@ const MONTHS_SV: [&str; 12] = [
     "november",
     "december",
 ];
-const MONTHS_RU_GENITIVE: [&str; 12] = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
+/// The Russian months in the forms a date takes: the genitive of «3 февраля»
+/// (how [`Date::format`] writes a day), the prepositional of «в феврале»,
+/// the nominative «февраль».
+pub const MONTHS_RU: [[&str; 3]; 12] = [
+    ["января", "январе", "январь"],
+    ["февраля", "феврале", "февраль"],
+    ["марта", "марте", "март"],
+    ["апреля", "апреле", "апрель"],
+    ["мая", "мае", "май"],
+    ["июня", "июне", "июнь"],
+    ["июля", "июле", "июль"],
+    ["августа", "августе", "август"],
+    ["сентября", "сентябре", "сентябрь"],
+    ["октября", "октябре", "октябрь"],
+    ["ноября", "ноябре", "ноябрь"],
+    ["декабря", "декабре", "декабрь"],
 ];
 const MONTHS_KK: [&str; 12] = [
     "қаңтар",
