@@ -225,7 +225,7 @@ fn interrupted(summary: &Summary, signal: i32) -> Error {
         .count();
     let mut message = format!(
         "stopped by {}: {} sent, {} left",
-        stop::name(signal),
+        crate::signals::name(signal),
         crate::text::count(delivered, "message"),
         summary.left + unanswered
     );
@@ -387,7 +387,7 @@ fn send_one(
                     // keeps its `sending` line alone, which says just that.
                     outcome.reply = Some(format!(
                         "no answer: the run was stopped by {} ({reply})",
-                        stop::name(signal)
+                        crate::signals::name(signal)
                     ));
                     outcome.unanswered = true;
                     return Ok(Some(outcome));
