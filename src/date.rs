@@ -143,7 +143,10 @@ impl Date {
             "de" => format!("{d}. {} {y}", MONTHS_DE[m]),
             "fr" => format!("{d} {} {y}", MONTHS_FR[m]),
             "sv" => format!("{d} {} {y}", MONTHS_SV[m]),
-            "ru" => format!("{d} {} {y} г.", MONTHS_RU_GENITIVE[m]),
+            "ru" => {
+                let [genitive, ..] = MONTHS_RU[m];
+                format!("{d} {genitive} {y} г.")
+            }
             "kk" => format!("{y} жылғы {d} {}", MONTHS_KK[m]),
             "en" => format!("{d} {} {y}", MONTHS_EN[m]),
             _ => self.to_string(),
@@ -334,6 +337,35 @@ fn local_day(seconds: i64) -> Date {
     Date::from_days_since_epoch(seconds.div_euclid(86_400))
 }
 
+/// Seconds since the epoch, and the civil date and time of day in UTC.
+fn civil(time: SystemTime) -> (Date, u64) {
+    let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    (
+        Date::from_days_since_epoch((secs / 86_400) as i64),
+        secs % 86_400,
+    )
+}
+
+/// A moment as `2026-11-30T16:05:09Z` (RFC 3339, UTC): what logs record.
+pub fn rfc3339(time: SystemTime) -> String {
+    let (date, secs) = civil(time);
+    format!(
+        "{date}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// A moment as `Mon, 30 Nov 2026 16:05:09 +0000` (RFC 5322, UTC): a mail's `Date:`.
+pub fn rfc5322(time: SystemTime) -> String {
+    let (date, secs) = civil(time);
+    date.rfc5322().replace(
+        "00:00:00",
+        &format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60),
+    )
+}
+
 /// English-speaking regions that put the month before the day.
 const MONTH_FIRST_ENGLISH: [&str; 3] = ["en-us", "en-ph", "en-ca"];
 
@@ -349,7 +381,8 @@ pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
-const MONTHS_EN: [&str; 12] = [
+/// The English months, capitalised as they are written.
+pub const MONTHS_EN: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -405,19 +438,22 @@ const MONTHS_SV: [&str; 12] = [
     "november",
     "december",
 ];
-const MONTHS_RU_GENITIVE: [&str; 12] = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
+/// The Russian months in the forms a date takes: the genitive of «3 февраля»
+/// (how [`Date::format`] writes a day), the prepositional of «в феврале»,
+/// the nominative «февраль».
+pub const MONTHS_RU: [[&str; 3]; 12] = [
+    ["января", "январе", "январь"],
+    ["февраля", "феврале", "февраль"],
+    ["марта", "марте", "март"],
+    ["апреля", "апреле", "апрель"],
+    ["мая", "мае", "май"],
+    ["июня", "июне", "июнь"],
+    ["июля", "июле", "июль"],
+    ["августа", "августе", "август"],
+    ["сентября", "сентябре", "сентябрь"],
+    ["октября", "октябре", "октябрь"],
+    ["ноября", "ноябре", "ноябрь"],
+    ["декабря", "декабре", "декабрь"],
 ];
 const MONTHS_KK: [&str; 12] = [
     "қаңтар",
@@ -437,6 +473,13 @@ const MONTHS_KK: [&str; 12] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn writes_times_in_utc() {
+        let time = UNIX_EPOCH + std::time::Duration::from_secs(1_796_054_709);
+        assert_eq!(rfc3339(time), "2026-11-30T16:05:09Z");
+        assert_eq!(rfc5322(time), "Mon, 30 Nov 2026 16:05:09 +0000");
+    }
 
     #[test]
     fn round_trips_days() {

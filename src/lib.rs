@@ -27,6 +27,7 @@ pub mod output;
 pub mod profile;
 pub mod render;
 pub mod send;
+pub mod signals;
 pub mod stdio;
 pub mod table;
 pub mod tally;

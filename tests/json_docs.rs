@@ -9,16 +9,14 @@ mod common;
 mod markdown;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 
+use common::smtp::{Server, PASSWORD};
 use common::{copy_dir, example_campaigns, example_sender, protest, run};
 use serde_json::Value;
 
 const SCHEMA: &str = "protest/1";
 const SMTP_USER: &str = "branch";
-const SMTP_PASSWORD: &str = "correct horse battery staple";
 const MEMBERS: &str =
     "name,email,country\nAnn Lee,ann@example.org,GB\nBob Jones,bob@example.org,GB\n";
 
@@ -136,52 +134,6 @@ fn has_null(value: &Value) -> bool {
     }
 }
 
-/// The test SMTP server (tests/smtp/server.py) on 127.0.0.1; killed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    fn start(dir: &Path) -> Server {
-        let python = ["python3", "/usr/bin/python3"]
-            .into_iter()
-            .find(|python| {
-                Command::new(python)
-                    .args(["-c", "import aiosmtpd"])
-                    .stderr(Stdio::null())
-                    .status()
-                    .is_ok_and(|s| s.success())
-            })
-            .expect("the send examples need Python's aiosmtpd: run .ci/install-test-tools");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/server.py");
-        let mut child = Command::new(python)
-            .arg(script)
-            .arg("--dir")
-            .arg(dir.join("received"))
-            .args(["--user", SMTP_USER, "--password", SMTP_PASSWORD])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs the test SMTP server");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .parse()
-            .expect("the SMTP server prints its port");
-        Server { child, port }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Runs the commands of one example in a fresh directory holding the files
 /// the page names, and returns what the last one printed (or, for `cat
 /// FILE`, the file).
@@ -194,7 +146,7 @@ fn output_of(commands: &[String]) -> String {
     let server = commands
         .iter()
         .any(|c| c.contains("protest send"))
-        .then(|| Server::start(dir));
+        .then(|| Server::start(dir, &[]));
     let mut last = String::new();
     for command in commands {
         let (mut words, _) = markdown::shell_words(command);
@@ -226,7 +178,7 @@ fn output_of(commands: &[String]) -> String {
         let (code, out, err) = run(protest()
             .current_dir(dir)
             .env("XDG_STATE_HOME", dir.join("state"))
-            .env("PROTEST_SMTP_PASSWORD", SMTP_PASSWORD)
+            .env("PROTEST_SMTP_PASSWORD", PASSWORD)
             .args(&words[1..]));
         assert_eq!(code, 0, "`{command}` failed:\n{err}");
         last = out;

@@ -24,11 +24,8 @@ fn send_from(
     paths: &[&str],
     args: &[&str],
 ) -> (i32, String, String) {
-    run(protest()
+    run(with_password(tmp)
         .current_dir(cwd)
-        .env("XDG_CONFIG_HOME", tmp.join("config"))
-        .env("XDG_STATE_HOME", tmp.join("state"))
-        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
         .env_remove(REQUIRE_TLS)
         .env_remove("SSL_CERT_FILE")
         .arg("send")
@@ -71,17 +68,10 @@ fn one_message_reached_by_many_paths_is_sent_once() {
     let elsewhere = tmp.path().join("elsewhere");
     std::fs::create_dir(&elsewhere).unwrap();
     std::fs::hard_link(&drafted[1], elsewhere.join("copy.eml")).unwrap();
-    let (code, _, err) = run(protest()
-        .args([
-            "write",
-            "mamai-restrictions",
-            "--date",
-            DATE,
-            "--to",
-            "gb-london",
-        ])
-        .args(["--senders", s(&tmp.path().join("members.csv"))])
-        .args(["--format", "mbox", "-o", s(&elsewhere.join("all.mbox"))]));
+    let (code, _, err) = run(&mut write_members(
+        tmp.path(),
+        &["--format", "mbox", "-o", s(&elsewhere.join("all.mbox"))],
+    ));
     assert_eq!(code, 0, "{err}");
 
     let absolute = dir.display().to_string();
@@ -411,17 +401,10 @@ fn a_users_own_email_that_write_would_not_replace_is_never_sent_with_the_drafts(
         "name,email\nMember 1,m1@example.org\n",
     )
     .unwrap();
-    let (code, _, err) = run(protest()
-        .args([
-            "write",
-            "mamai-restrictions",
-            "--date",
-            DATE,
-            "--to",
-            "gb-london",
-        ])
-        .args(["--senders", s(&tmp.path().join("members.csv"))])
-        .args(["--format", "eml", "--out", s(&dir)]));
+    let (code, _, err) = run(&mut write_members(
+        tmp.path(),
+        &["--format", "eml", "--out", s(&dir)],
+    ));
     assert_eq!(code, 73, "{err}");
     let manifest = std::fs::read_to_string(dir.join("manifest.jsonl")).unwrap();
     assert!(manifest.contains("\"status\":\"failed\""), "{manifest}");
@@ -498,9 +481,7 @@ fn a_password_command_that_never_stops_printing_is_stopped() {
         "[smtp]\nuser = \"branch\"\npassword_command = \"yes\"\n",
     )
     .unwrap();
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("XDG_STATE_HOME", tmp.path().join("state"))
+    let (code, _, err) = run(configured(tmp.path())
         .env_remove("PROTEST_SMTP_PASSWORD")
         .args(["send", s(&dir), "--smtp", &server.url(), "--yes"]));
     assert_eq!(code, 2, "{err}");
@@ -580,9 +561,7 @@ fn a_config_or_password_command_others_can_write_is_refused() {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
     };
     let send = || {
-        run(protest()
-            .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-            .env("XDG_STATE_HOME", tmp.path().join("state"))
+        run(configured(tmp.path())
             .env_remove("PROTEST_SMTP_PASSWORD")
             .args(["send", s(&dir), "--yes", "--insecure-plain-auth"]))
     };
@@ -686,11 +665,8 @@ fn through_a_tunnel_the_certificate_is_checked_against_the_real_name() {
     let server = Server::start(tmp.path(), &["--tls", s(&cert), s(&key)]);
     drafts(tmp.path(), 2);
     let send = |ca: &Path, extra: &[&str]| {
-        run(protest()
+        run(with_password(tmp.path())
             .current_dir(tmp.path())
-            .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-            .env("XDG_STATE_HOME", tmp.path().join("state"))
-            .env("PROTEST_SMTP_PASSWORD", PASSWORD)
             .env("SSL_CERT_FILE", ca)
             .env(REQUIRE_TLS, "1")
             .args([
@@ -737,10 +713,7 @@ fn a_port_that_speaks_the_other_way_is_named_with_its_fix() {
     let tls_only = Server::start(tmp.path(), &["--tls", s(&cert), s(&key), "--implicit-tls"]);
     let dir = drafts(tmp.path(), 1);
     // A TLS-only port (465 behind a tunnel) given as smtp://.
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("XDG_STATE_HOME", tmp.path().join("state"))
-        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+    let (code, _, err) = run(with_password(tmp.path())
         .env("SSL_CERT_FILE", &ca)
         .args(["send", s(&dir), "--user", "branch", "--yes"])
         .args(["--smtp", &format!("smtp://127.0.0.1:{}", tls_only.port)]));
@@ -756,10 +729,7 @@ fn a_port_that_speaks_the_other_way_is_named_with_its_fix() {
     // A plain port given as smtps://.
     let plain = tempfile::tempdir().unwrap();
     let plain = Server::start(plain.path(), &[]);
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("XDG_STATE_HOME", tmp.path().join("state"))
-        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+    let (code, _, err) = run(with_password(tmp.path())
         .args(["send", s(&dir), "--user", "branch", "--yes"])
         .args(["--smtp", &format!("smtps://127.0.0.1:{}", plain.port)]));
     assert_eq!(code, 77, "{err}");
@@ -862,19 +832,12 @@ fn a_copy_of_a_sent_message_in_another_folder_is_known_as_sent() {
     let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &["drafts"], &[]);
     assert_eq!(code, 0, "{err}");
     // The same letters written again into another folder, and as an mbox.
-    let csv = tmp.path().join("members.csv");
     for (format, out) in [("eml", "--out"), ("mbox", "-o")] {
         let target = tmp.path().join(format!("again.{format}"));
-        let (code, _, err) = run(protest()
-            .args([
-                "write",
-                "mamai-restrictions",
-                "--date",
-                DATE,
-                "--to",
-                "gb-london",
-            ])
-            .args(["--senders", s(&csv), "--format", format, out, s(&target)]));
+        let (code, _, err) = run(&mut write_members(
+            tmp.path(),
+            &["--format", format, out, s(&target)],
+        ));
         assert_eq!(code, 0, "{err}");
     }
     for copy in ["again.eml", "again.mbox"] {

@@ -370,10 +370,7 @@ fn drafts_from_another_domain_than_the_account_are_warned_about() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Server::start(tmp.path(), &[]);
     let dir = drafts(tmp.path(), 2);
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("XDG_STATE_HOME", tmp.path().join("state"))
-        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+    let (code, _, err) = run(with_password(tmp.path())
         .args([
             "send",
             s(&dir),
@@ -398,17 +395,10 @@ fn an_mbox_is_sent_as_its_eml_drafts_would_be() {
     let server = Server::start(tmp.path(), &[]);
     let dir = drafts(tmp.path(), 3);
     let mbox = tmp.path().join("all.mbox");
-    let csv = tmp.path().join("members.csv");
-    let (code, _, err) = run(protest()
-        .args([
-            "write",
-            "mamai-restrictions",
-            "--date",
-            DATE,
-            "--to",
-            "gb-london",
-        ])
-        .args(["--senders", s(&csv), "--format", "mbox", "-o", s(&mbox)]));
+    let (code, _, err) = run(&mut write_members(
+        tmp.path(),
+        &["--format", "mbox", "-o", s(&mbox)],
+    ));
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = run(send(tmp.path(), &server, &mbox).args(["--yes", "--rate", "0"]));
     assert_eq!(code, 0, "{err}");
@@ -426,25 +416,20 @@ fn an_mbox_is_sent_as_its_eml_drafts_would_be() {
 fn the_password_never_comes_from_the_command_line() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = drafts(tmp.path(), 1);
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("XDG_STATE_HOME", tmp.path().join("state"))
-        .args([
-            "send",
-            s(&dir),
-            "--smtp",
-            "smtp://branch:hunter2@127.0.0.1:9",
-            "--yes",
-        ]));
+    let (code, _, err) = run(configured(tmp.path()).args([
+        "send",
+        s(&dir),
+        "--smtp",
+        "smtp://branch:hunter2@127.0.0.1:9",
+        "--yes",
+    ]));
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("PROTEST_SMTP_PASSWORD") && !err.contains("hunter2"),
         "{err}"
     );
 
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("XDG_STATE_HOME", tmp.path().join("state"))
+    let (code, _, err) = run(configured(tmp.path())
         .env_remove("PROTEST_SMTP_PASSWORD")
         .args([
             "send",
@@ -475,9 +460,7 @@ fn the_config_file_holds_the_server_and_a_password_command() {
         ),
     )
     .unwrap();
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("XDG_STATE_HOME", tmp.path().join("state"))
+    let (code, _, err) = run(configured(tmp.path())
         .env_remove("PROTEST_SMTP_PASSWORD")
         .args(["send", s(&dir), "--yes", "--insecure-plain-auth"]));
     assert_eq!(code, 0, "{err}");
@@ -543,10 +526,7 @@ fn a_server_that_cannot_be_reached_is_a_temporary_failure() {
         .local_addr()
         .unwrap()
         .port();
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("XDG_STATE_HOME", tmp.path().join("state"))
-        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+    let (code, _, err) = run(with_password(tmp.path())
         .args([
             "send",
             s(&dir),
@@ -561,10 +541,7 @@ fn a_server_that_cannot_be_reached_is_a_temporary_failure() {
     );
 
     // Sending tries five times, pausing 1, 2, 4 and 8 seconds, then stops.
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("XDG_STATE_HOME", tmp.path().join("state"))
-        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+    let (code, _, err) = run(with_password(tmp.path())
         .args([
             "send",
             s(&dir),
@@ -612,9 +589,7 @@ fn a_server_that_wants_a_login_stops_the_run_without_refusing_every_draft() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Server::start(tmp.path(), &[]);
     let dir = drafts(tmp.path(), 3);
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("XDG_STATE_HOME", tmp.path().join("state"))
+    let (code, _, err) = run(configured(tmp.path())
         .env_remove("PROTEST_SMTP_PASSWORD")
         .args(["send", s(&dir), "--smtp", &server.url()])
         .args(["--yes", "--rate", "0"]));
@@ -635,11 +610,8 @@ fn starttls_is_used_whenever_offered_even_on_this_computer() {
     // STARTTLS offered, not required; the login only after it (as Postfix on 587).
     let server = Server::start(tmp.path(), &["--tls", s(&cert), s(&key), "--tls-optional"]);
     drafts(tmp.path(), 1);
-    let (code, _, err) = run(protest()
+    let (code, _, err) = run(with_password(tmp.path())
         .current_dir(tmp.path())
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("XDG_STATE_HOME", tmp.path().join("state"))
-        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
         .env("SSL_CERT_FILE", &ca)
         .env_remove(REQUIRE_TLS)
         .args([
@@ -663,20 +635,15 @@ fn a_login_without_tls_on_this_computer_needs_to_be_asked_for() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Server::start(tmp.path(), &[]);
     let dir = drafts(tmp.path(), 1);
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("XDG_STATE_HOME", tmp.path().join("state"))
-        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
-        .env_remove(REQUIRE_TLS)
-        .args([
-            "send",
-            s(&dir),
-            "--smtp",
-            &server.url(),
-            "--user",
-            "branch",
-            "--yes",
-        ]));
+    let (code, _, err) = run(with_password(tmp.path()).env_remove(REQUIRE_TLS).args([
+        "send",
+        s(&dir),
+        "--smtp",
+        &server.url(),
+        "--user",
+        "branch",
+        "--yes",
+    ]));
     assert_eq!(code, 77, "{err}");
     assert!(
         err.starts_with("error: 127.0.0.1 does not offer STARTTLS: the password would go unencrypted\n  help: on this computer that can be safe: say so with --insecure-plain-auth"),
@@ -684,10 +651,7 @@ fn a_login_without_tls_on_this_computer_needs_to_be_asked_for() {
     );
     assert!(server.received().is_empty());
     // Over a network, never.
-    let (code, _, err) = run(protest()
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("XDG_STATE_HOME", tmp.path().join("state"))
-        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+    let (code, _, err) = run(with_password(tmp.path())
         .args([
             "send",
             s(&dir),

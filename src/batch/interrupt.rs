@@ -7,6 +7,8 @@
 
 use std::sync::atomic::{AtomicI32, AtomicU8, Ordering};
 
+use crate::signals::{disposition, Disposition, STOPPING};
+
 /// The signal received while writing, or 0.
 static RECEIVED: AtomicI32 = AtomicI32::new(0);
 /// Where the run is: [`CHECKING`], [`WRITING`] or [`DONE`].
@@ -17,8 +19,6 @@ const CHECKING: u8 = 0;
 const WRITING: u8 = 1;
 /// The run has stopped: nothing is left to clean up.
 const DONE: u8 = 2;
-
-const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 
 extern "C" fn on_signal(signal: libc::c_int) {
     let message: &[u8] = match PHASE.load(Ordering::SeqCst) {
@@ -46,20 +46,15 @@ extern "C" fn on_signal(signal: libc::c_int) {
 /// background jobs so, and such a run must still stop cleanly when told.
 pub fn install() {
     PHASE.store(CHECKING, Ordering::SeqCst);
-    for signal in SIGNALS {
+    for signal in STOPPING {
+        match disposition(signal) {
+            None | Some(Disposition::Handled) => continue,
+            Some(Disposition::Ignored) if signal == libc::SIGHUP => continue,
+            Some(Disposition::Default | Disposition::Ignored) => {}
+        }
         // SAFETY: a zeroed sigaction with a handler that only touches atomics
-        // or calls write and _exit, all async-signal-safe; the first call
-        // only reads.
+        // or calls write and _exit, all async-signal-safe.
         unsafe {
-            let mut current: libc::sigaction = std::mem::zeroed();
-            if libc::sigaction(signal, std::ptr::null(), &mut current) != 0 {
-                continue;
-            }
-            let ignored = current.sa_sigaction == libc::SIG_IGN;
-            let handled = current.sa_sigaction != libc::SIG_DFL && !ignored;
-            if handled || (ignored && signal == libc::SIGHUP) {
-                continue;
-            }
             let mut action: libc::sigaction = std::mem::zeroed();
             action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
             action.sa_flags = libc::SA_RESTART;
@@ -89,14 +84,5 @@ pub fn received() -> Option<i32> {
     match RECEIVED.load(Ordering::SeqCst) {
         0 => None,
         signal => Some(signal),
-    }
-}
-
-pub fn name(signal: i32) -> &'static str {
-    match signal {
-        libc::SIGINT => "SIGINT",
-        libc::SIGTERM => "SIGTERM",
-        libc::SIGHUP => "SIGHUP",
-        _ => "a signal",
     }
 }

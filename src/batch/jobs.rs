@@ -174,13 +174,7 @@ pub(super) fn compose_job(plan: &Plan, job: &Job) -> Result<Letter> {
             let mut missions = cell.borrow_mut();
             let data = match missions.entry(key) {
                 Entry::Occupied(cached) => cached.into_mut(),
-                Entry::Vacant(place) => place.insert(MissionData::new(
-                    plan.catalog,
-                    template,
-                    mission,
-                    plan.date,
-                    Facts::Checked,
-                )?),
+                Entry::Vacant(place) => place.insert(MissionData::of(plan.catalog, &request)?),
             };
             compose_with(plan.catalog, &request, data)
         })

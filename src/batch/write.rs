@@ -161,7 +161,7 @@ fn interrupted(signal: i32) -> Error {
         format!(
             "interrupted by {}: the letters written so far are whole and recorded; \
              no temporary file is left",
-            interrupt::name(signal)
+            crate::signals::name(signal)
         ),
     )
     .with_help("run the same command again to write the rest")

@@ -224,27 +224,48 @@ pub struct Missions {
 impl Offices {
     /// The office of a mission's kind; `None` for an authority, whose name is its office.
     pub fn of(&self, kind: MissionKind) -> Option<&str> {
-        Some(match kind {
-            MissionKind::Embassy => &self.embassy,
-            MissionKind::ConsulateGeneral => &self.consulate_general,
-            MissionKind::Consulate => &self.consulate,
-            MissionKind::PermanentMission => &self.permanent_mission,
-            MissionKind::Authority => return None,
-        })
+        let Offices {
+            embassy,
+            consulate_general,
+            consulate,
+            permanent_mission,
+            ..
+        } = self;
+        by_kind(
+            kind,
+            [embassy, consulate_general, consulate, permanent_mission],
+        )
     }
 }
 
 impl Missions {
     /// The name of a mission's kind; `None` for an authority.
     pub fn of(&self, kind: MissionKind) -> Option<&str> {
-        Some(match kind {
-            MissionKind::Embassy => &self.embassy,
-            MissionKind::ConsulateGeneral => &self.consulate_general,
-            MissionKind::Consulate => &self.consulate,
-            MissionKind::PermanentMission => &self.permanent_mission,
-            MissionKind::Authority => return None,
-        })
+        let Missions {
+            embassy,
+            consulate_general,
+            consulate,
+            permanent_mission,
+        } = self;
+        by_kind(
+            kind,
+            [embassy, consulate_general, consulate, permanent_mission],
+        )
     }
+}
+
+/// Of the words for an embassy, a consulate-general, a consulate and a
+/// permanent mission, in that order, the one for `kind`; `None` for an
+/// authority, which has none.
+fn by_kind(kind: MissionKind, words: [&String; 4]) -> Option<&str> {
+    let [embassy, consulate_general, consulate, permanent_mission] = words;
+    Some(match kind {
+        MissionKind::Embassy => embassy,
+        MissionKind::ConsulateGeneral => consulate_general,
+        MissionKind::Consulate => consulate,
+        MissionKind::PermanentMission => permanent_mission,
+        MissionKind::Authority => return None,
+    })
 }
 
 /// The file as written.

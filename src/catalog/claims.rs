@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use crate::date::PartialDate;
+use crate::date::{PartialDate, MONTHS_EN, MONTHS_RU};
 
 /// One thing a text states, on a line of it (0-based).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -460,37 +460,6 @@ fn tokenize(text: &str) -> Vec<Token> {
     }
     tokens
 }
-
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// Russian month names in the forms a date takes: "3 февраля", "в феврале", "февраль".
-const MONTHS_RU: [[&str; 3]; 12] = [
-    ["января", "январе", "январь"],
-    ["февраля", "феврале", "февраль"],
-    ["марта", "марте", "март"],
-    ["апреля", "апреле", "апрель"],
-    ["мая", "мае", "май"],
-    ["июня", "июне", "июнь"],
-    ["июля", "июле", "июль"],
-    ["августа", "августе", "август"],
-    ["сентября", "сентябре", "сентябрь"],
-    ["октября", "октябре", "октябрь"],
-    ["ноября", "ноябре", "ноябрь"],
-    ["декабря", "декабре", "декабрь"],
-];
 
 /// The month a word names. English months are capitalised; "May" is a
 /// month only beside a number or after a preposition, else it is the verb.

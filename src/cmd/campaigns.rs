@@ -4,7 +4,8 @@
 use clap::Args;
 use serde_json::{json, Value};
 
-use super::{print_json, DataArgs};
+use super::options::DataArgs;
+use super::print::print_json;
 use crate::campaigns::{Known, Settings};
 use crate::catalog::{CampaignSource, Catalog};
 use crate::date::Date;

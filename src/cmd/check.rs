@@ -3,7 +3,9 @@
 use clap::Args;
 use serde_json::{json, Map};
 
-use super::DataArgs;
+use super::options::DataArgs;
+use super::print::print_json;
+use super::warnings::language_warnings;
 use crate::catalog::{CampaignSource, Catalog, Mission, Sender};
 use crate::compose::{compose_every_wording, Facts, Request};
 use crate::date::{Date, PartialDate};
@@ -88,7 +90,7 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
         count(catalog.missions.len(), "mission")
     );
     if args.json {
-        super::print_json(&json!({
+        print_json(&json!({
             "ok": findings.errors.is_empty(),
             "campaign": catalog.campaign.name,
             "letters": catalog.templates.len(),
@@ -347,7 +349,7 @@ fn check_templates(catalog: &Catalog, findings: &mut Findings) {
     let date = Date::parse("2016-05-26").expect("a valid date");
     for template in catalog.all_templates() {
         let front = &template.front;
-        for warning in super::language_warnings(catalog, template) {
+        for warning in language_warnings(catalog, template) {
             findings.warn(&template.origin, None, warning);
         }
         if !catalog.campaign.speaks(&front.language) {

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{EnvCompleter, Shells};
 
-use super::DataArgs;
+use super::options::DataArgs;
 use crate::date::Date;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -56,9 +56,10 @@ pub fn run(args: CompletionsArgs) -> Result<()> {
 }
 
 /// Answers a completion request (`COMPLETE=bash protest -- protest write ma`)
-/// and exits, if this run is one; otherwise returns at once.
-pub fn answer_if_asked() {
-    clap_complete::CompleteEnv::with_factory(super::command)
+/// and exits, if this run is one; otherwise returns at once. `command` makes
+/// the command line's definition.
+pub fn answer_if_asked(command: fn() -> clap::Command) {
+    clap_complete::CompleteEnv::with_factory(command)
         .var(VAR)
         .complete();
 }

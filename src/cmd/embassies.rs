@@ -3,7 +3,8 @@
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
-use super::{name_id, print_json, DataArgs};
+use super::options::DataArgs;
+use super::print::{name_id, print_json};
 use crate::catalog::{Catalog, Mission, MissionKind};
 use crate::error::Result;
 use crate::table::Table;

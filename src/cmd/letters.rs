@@ -3,7 +3,8 @@
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
-use super::{name_id, print_json, DataArgs};
+use super::options::{date_option, DataArgs};
+use super::print::{name_id, print_json};
 use crate::catalog::{body_name, subject_name, Catalog, LetterTemplate, Prisoner};
 use crate::date::Date;
 use crate::error::Result;
@@ -74,7 +75,7 @@ enum Action {
 
 pub fn run(data: &DataArgs, args: LettersArgs) -> Result<()> {
     let catalog = data.load()?;
-    let day = match super::date_option("--date", args.date.as_deref())? {
+    let day = match date_option("--date", args.date.as_deref())? {
         Some(day) => day,
         None => Date::today()?,
     };

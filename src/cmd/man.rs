@@ -26,8 +26,9 @@ impl ManArgs {
     }
 }
 
-pub fn run(args: ManArgs) -> Result<()> {
-    let mut command = super::command().disable_help_subcommand(true);
+/// `command` is the command line's definition, its help in the campaign's words.
+pub fn run(args: ManArgs, command: clap::Command) -> Result<()> {
+    let mut command = command.disable_help_subcommand(true);
     command.build();
     let Some(dir) = args.dir else {
         return crate::output::write_stdout(&page(&command)?);

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use clap::{Args, Subcommand};
 
+use super::options::DataArgs;
 use super::prompt::{self, cancelled, describe_sender, interrupt, Prompter};
-use super::DataArgs;
 use crate::catalog::{Catalog, Sender};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::write_stdout;

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use clap::Args;
 
+use super::print::print_json;
 use super::prompt;
 use crate::config::{self, SmtpConfig};
 use crate::error::{Error, ErrorKind, Result};
@@ -443,7 +444,7 @@ fn dry_run(
         })
         .collect();
     if json {
-        super::print_json(&serde_json::json!({
+        print_json(&serde_json::json!({
             "dry_run": true,
             "server": server.host,
             "would_send": would,
@@ -535,7 +536,7 @@ fn print_report(summary: &Summary, plan: &Plan) -> Result<()> {
         summary: &'a Summary,
         logs: Vec<PathBuf>,
     }
-    super::print_json(&Report {
+    print_json(&Report {
         sent: summary.count(Status::Sent),
         partly: summary.count(Status::Partly),
         rejected: summary.count(Status::Rejected),

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueHint};
 
+use super::options::date_option;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::tally::{self, Action, Done, Form, NewReply, ReplyText, Request};
@@ -132,7 +133,7 @@ fn new_reply(values: Vec<String>, file: Option<PathBuf>, date: Option<String>) -
         (Some(text), None) => ReplyText::Given(text),
         (None, Some(file)) => ReplyText::File(file),
     };
-    let date = match super::date_option("--date", date.as_deref())? {
+    let date = match date_option("--date", date.as_deref())? {
         Some(date) => date,
         None => Date::today()?,
     };

@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::Map;
 
+use super::options::DataArgs;
 use super::prompt::{self, describe_sender, interrupt, Prompter};
 use super::search::Keys;
-use super::DataArgs;
+use super::warnings::language_warnings;
 use crate::batch::{self, Destination, Plan, Recipients, Senders};
 use crate::campaigns::{Known, Settings};
 use crate::catalog::{campaign_only, Catalog, Confidence, LetterTemplate, Mission, Sender};
@@ -295,7 +296,7 @@ fn choose_letter<'c>(
         ));
     }
     let template = choose_language(p, catalog, template)?;
-    for warning in super::language_warnings(catalog, template) {
+    for warning in language_warnings(catalog, template) {
         p.note(&warning);
     }
     Ok(template)

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueHint};
 use clap_complete::engine::ArgValueCandidates;
 
-use super::DataArgs;
+use super::options::DataArgs;
+use super::print::print_json;
+use super::warnings::language_warnings;
 use crate::batch::Finished;
 use crate::catalog::Sender;
 use crate::error::Result;
@@ -220,17 +222,17 @@ pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     let json = args.json;
     let writing = Writing::load(args.into_request(data)?)?;
     for template in writing.templates() {
-        for warning in super::language_warnings(writing.catalog(), template) {
+        for warning in language_warnings(writing.catalog(), template) {
             crate::notice::warn(warning);
         }
     }
     match writing.run()? {
-        Outcome::Letters(letters) => super::print_json(&serde_json::json!({ "letters": letters })),
+        Outcome::Letters(letters) => print_json(&serde_json::json!({ "letters": letters })),
         // With --out, --json says what the run did however it ended; the
         // manifest has the rest.
         Outcome::Run(Finished { summary, error }) => {
             let printed = match json {
-                true => super::print_json(&summary),
+                true => print_json(&summary),
                 false => Ok(()),
             };
             error.map_or(printed, Err)

@@ -57,13 +57,7 @@ pub enum Facts {
 }
 
 pub fn compose(catalog: &Catalog, request: &Request) -> Result<Letter> {
-    let mut data = MissionData::new(
-        catalog,
-        request.template,
-        request.mission,
-        request.date,
-        request.facts,
-    )?;
+    let mut data = MissionData::of(catalog, request)?;
     compose_with(catalog, request, &mut data)
 }
 
@@ -141,6 +135,18 @@ thread_local! {
 }
 
 impl MissionData {
+    /// The data of the letters of `request`'s template to its mission on
+    /// its date, whoever the sender.
+    pub fn of(catalog: &Catalog, request: &Request) -> Result<MissionData> {
+        MissionData::new(
+            catalog,
+            request.template,
+            request.mission,
+            request.date,
+            request.facts,
+        )
+    }
+
     pub fn new(
         catalog: &Catalog,
         template: &LetterTemplate,
@@ -437,13 +443,7 @@ pub fn compose_with(
 /// of every `{{#vary}}` block, whichever the sender would get: `check`
 /// finds an error in any alternative, not only in the one a sample takes.
 pub fn compose_every_wording(catalog: &Catalog, request: &Request) -> Result<()> {
-    let mut data = MissionData::new(
-        catalog,
-        request.template,
-        request.mission,
-        request.date,
-        request.facts,
-    )?;
+    let mut data = MissionData::of(catalog, request)?;
     for wordings in Wordings::every(catalog, request.template) {
         compose_in(catalog, request, &mut data, &wordings)?;
     }

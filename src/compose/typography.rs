@@ -15,6 +15,7 @@
 //! at ASCII spaces alone.
 
 use crate::catalog::primary_language;
+use crate::date::MONTHS_RU;
 
 use super::letter::Block;
 
@@ -24,31 +25,8 @@ pub const NBSP: char = '\u{a0}';
 /// language. Compared in lower case, without a trailing comma or full stop
 /// (but «г.» keeps its dot: it is how the abbreviation is written).
 fn is_unit(language: &str, word: &str) -> bool {
+    // Besides the months (`MONTHS_RU`, genitive and nominative).
     const RUSSIAN: &[&str] = &[
-        "января",
-        "февраля",
-        "марта",
-        "апреля",
-        "мая",
-        "июня",
-        "июля",
-        "августа",
-        "сентября",
-        "октября",
-        "ноября",
-        "декабря",
-        "январь",
-        "февраль",
-        "март",
-        "апрель",
-        "май",
-        "июнь",
-        "июль",
-        "август",
-        "сентябрь",
-        "октябрь",
-        "ноябрь",
-        "декабрь",
         "г.",
         "гг.",
         "г",
@@ -154,11 +132,19 @@ fn is_unit(language: &str, word: &str) -> bool {
     let word = word.trim_end_matches([',', ';', ':', ')', '»', '"']);
     let lower = word.to_lowercase();
     let bare = lower.trim_end_matches('.');
-    let list = match primary_language(language).as_str() {
-        "ru" => RUSSIAN,
-        _ => ENGLISH,
+    let russian = primary_language(language) == "ru";
+    let list = match russian {
+        true => RUSSIAN,
+        false => ENGLISH,
     };
-    list.contains(&lower.as_str()) || list.contains(&bare)
+    let is_month = |w: &str| {
+        russian
+            && MONTHS_RU
+                .iter()
+                .any(|[genitive, _, nominative]| w == *genitive || w == *nominative)
+    };
+    let listed = |w: &str| list.contains(&w) || is_month(w);
+    listed(&lower) || listed(bare)
 }
 
 /// A number: digits, with separators inside ("1,5", "2023-2024", "3А" is not).

@@ -39,8 +39,15 @@ pub fn open_regular(path: &Path, name: &str, help: &str) -> Result<Option<File>>
     Ok(Some(file))
 }
 
-/// The whole of `file`, refused past `limit` bytes.
-pub fn read_bounded(file: File, path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
+/// The whole of `file`, refused past `limit` bytes as not `what`, with
+/// `help` to say what to do instead.
+pub fn read_bounded(
+    file: File,
+    path: &Path,
+    limit: u64,
+    what: &str,
+    help: &str,
+) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)
@@ -51,7 +58,7 @@ pub fn read_bounded(file: File, path: &Path, limit: u64, what: &str) -> Result<V
             path.display(),
             limit >> 20
         ))
-        .with_help("send the drafts `protest write --format eml` wrote; a mail server refuses a message this large"));
+        .with_help(help));
     }
     Ok(bytes)
 }

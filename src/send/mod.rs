@@ -19,11 +19,11 @@ pub mod stop;
 mod tls;
 pub mod trust;
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::Serialize;
 
-use crate::date::Date;
+use crate::date::{rfc3339, rfc5322};
 use crate::error::{Error, ErrorKind, Result};
 use log::{Entry, Event, Log};
 use message::Account;
@@ -225,7 +225,7 @@ fn interrupted(summary: &Summary, signal: i32) -> Error {
         .count();
     let mut message = format!(
         "stopped by {}: {} sent, {} left",
-        stop::name(signal),
+        crate::signals::name(signal),
         crate::text::count(delivered, "message"),
         summary.left + unanswered
     );
@@ -387,7 +387,7 @@ fn send_one(
                     // keeps its `sending` line alone, which says just that.
                     outcome.reply = Some(format!(
                         "no answer: the run was stopped by {} ({reply})",
-                        stop::name(signal)
+                        crate::signals::name(signal)
                     ));
                     outcome.unanswered = true;
                     return Ok(Some(outcome));
@@ -406,35 +406,6 @@ fn send_one(
         }
     }
     Ok(Some(outcome))
-}
-
-/// Seconds since the epoch, and the civil date and time of day in UTC.
-fn civil(time: SystemTime) -> (Date, u64) {
-    let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    (
-        Date::from_days_since_epoch((secs / 86_400) as i64),
-        secs % 86_400,
-    )
-}
-
-/// `2026-11-30T16:05:09Z`.
-fn rfc3339(time: SystemTime) -> String {
-    let (date, secs) = civil(time);
-    format!(
-        "{date}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
-
-/// `Mon, 30 Nov 2026 16:05:09 +0000`.
-fn rfc5322(time: SystemTime) -> String {
-    let (date, secs) = civil(time);
-    date.rfc5322().replace(
-        "00:00:00",
-        &format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60),
-    )
 }
 
 #[cfg(test)]
@@ -465,12 +436,5 @@ mod tests {
             assert!(Rate::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(every("1/h"), Some(Duration::from_secs(3600)));
-    }
-
-    #[test]
-    fn writes_times_in_utc() {
-        let time = UNIX_EPOCH + Duration::from_secs(1_796_054_709);
-        assert_eq!(rfc3339(time), "2026-11-30T16:05:09Z");
-        assert_eq!(rfc5322(time), "Mon, 30 Nov 2026 16:05:09 +0000");
     }
 }

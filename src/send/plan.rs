@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use super::log::{Log, Record};
 use super::message::Message;
 use super::source::{self, Skipped};
+use crate::date::rfc3339;
 use crate::error::{Error, Result};
 use crate::text::hex;
 
@@ -101,9 +102,7 @@ struct Found {
 /// Reads the drafts at `paths` and what their logs say was sent.
 pub fn plan(paths: &[PathBuf], options: &PlanOptions) -> Result<Plan> {
     let sources = source::read(paths)?;
-    let started = options
-        .lock
-        .then(|| super::rfc3339(std::time::SystemTime::now()));
+    let started = options.lock.then(|| rfc3339(std::time::SystemTime::now()));
     let mut logs: Vec<Log> = Vec::new();
     let mut log_of: HashMap<PathBuf, usize> = HashMap::new();
     let mut found: Vec<Found> = Vec::new();

@@ -245,7 +245,14 @@ fn read_file(path: &Path, name: &str, drafts: &mut Vec<Draft>) -> Result<Vec<u8>
          where the send log can be kept beside them",
     )?
     .ok_or_else(|| Error::new(ErrorKind::NoInput, format!("{name}: no such file")))?;
-    let bytes = read_bounded(file, path, MAX_MBOX, "an email draft or mbox")?;
+    let bytes = read_bounded(
+        file,
+        path,
+        MAX_MBOX,
+        "an email draft or mbox",
+        "send the drafts `protest write --format eml` wrote; a mail server refuses a message \
+         this large",
+    )?;
     let folder = path.parent().unwrap_or(Path::new("/")).to_path_buf();
     if bytes.starts_with(b"From ") {
         for (index, message) in split_mbox(&bytes).into_iter().enumerate() {

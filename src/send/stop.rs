@@ -16,6 +16,8 @@ use std::sync::atomic::{AtomicI32, AtomicU8, Ordering};
 use std::sync::{Condvar, Mutex, Once};
 use std::time::{Duration, Instant};
 
+use crate::signals::{disposition, Disposition, STOPPING};
+
 /// How long a message already handed over may take to be answered after a
 /// stop was asked for.
 pub const ANSWER_WAIT: Duration = Duration::from_secs(30);
@@ -50,18 +52,16 @@ pub fn watch() {
         let set = unsafe {
             let mut set: libc::sigset_t = std::mem::zeroed();
             libc::sigemptyset(&mut set);
-            for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-                let mut current: libc::sigaction = std::mem::zeroed();
-                if libc::sigaction(signal, std::ptr::null(), &mut current) != 0 {
-                    continue;
-                }
-                if current.sa_sigaction == libc::SIG_IGN {
-                    if signal == libc::SIGHUP {
-                        continue;
+            for signal in STOPPING {
+                match disposition(signal) {
+                    None => continue,
+                    Some(Disposition::Ignored) if signal == libc::SIGHUP => continue,
+                    Some(Disposition::Ignored) => {
+                        let mut default: libc::sigaction = std::mem::zeroed();
+                        default.sa_sigaction = libc::SIG_DFL;
+                        libc::sigaction(signal, &default, std::ptr::null_mut());
                     }
-                    let mut default: libc::sigaction = std::mem::zeroed();
-                    default.sa_sigaction = libc::SIG_DFL;
-                    libc::sigaction(signal, &default, std::ptr::null_mut());
+                    Some(Disposition::Default | Disposition::Handled) => {}
                 }
                 libc::sigaddset(&mut set, signal);
             }
@@ -186,13 +186,4 @@ fn cut_connections() {
     super::sockets::each_tcp(|fd| unsafe {
         libc::shutdown(fd, libc::SHUT_RDWR);
     });
-}
-
-pub fn name(signal: i32) -> &'static str {
-    match signal {
-        libc::SIGINT => "SIGINT",
-        libc::SIGTERM => "SIGTERM",
-        libc::SIGHUP => "SIGHUP",
-        _ => "a signal",
-    }
 }

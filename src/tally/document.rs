@@ -2,21 +2,20 @@
 //! every letter with its digest, which is what another tally merges. Read
 //! back, only the letters are taken; the counts are made again from them.
 
-use std::io::Read as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::count::{Counts, Numbers};
-use super::entries::{
-    bad_field, is_digest, is_message_id, is_name, json_problem, with_help, Channel, Entry, Read,
-    Reply, Tally,
+use super::check::{
+    bad_field, check_schema, date_field, json_problem, letter_key, name_field, open,
+    reply_id_field, with_help,
 };
-use super::read::{check_schema, open};
-use super::replies::is_reply_id;
+use super::count::{Counts, Numbers};
+use super::entries::{Channel, Entry, Read, Reply, Tally};
 use crate::date::Date;
 use crate::error::{Error, Result};
+use crate::send::files::read_bounded;
 
 /// The largest tally read: some hundreds of thousands of letters.
 pub const MAX_BYTES: u64 = 256 << 20;
@@ -204,18 +203,13 @@ struct SenderIn {
 /// Adds the letters of the tally at `path` (given by name).
 pub fn read(path: &Path, tally: &mut Tally) -> Result<()> {
     let file = open(path, false, HELP)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|err| Error::read(path, &err))?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return Err(Error::data(format!(
-            "{}: larger than {} MiB: not a tally",
-            path.display(),
-            MAX_BYTES >> 20
-        ))
-        .with_help("tally the branches in parts"));
-    }
+    let bytes = read_bounded(
+        file,
+        path,
+        MAX_BYTES,
+        "a tally",
+        "tally the branches in parts",
+    )?;
     let not_a_tally = |err: serde_json::Error| {
         Error::data(format!(
             "{}:{}:{}: not a tally: {}",
@@ -258,57 +252,19 @@ fn entry_in(at: &str, e: EntryIn) -> Result<Entry> {
         )
     })?;
     let mut entry = Entry::new(channel);
-    match (&e.sha256, &e.message_id) {
-        (Some(sha256), _) if !is_digest(sha256) => {
-            return Err(bad_field(
-                at,
-                "sha256",
-                sha256,
-                "the SHA-256 digest of a letter",
-            ))
-        }
-        (_, Some(id)) if !is_message_id(id) => {
-            return Err(bad_field(at, "message_id", id, "a Message-ID"))
-        }
-        (None, None) => {
-            return Err(Error::data(format!(
-                "{at}: neither sha256 nor message_id: nothing says which letter it is"
-            )))
-        }
-        _ => {}
-    }
+    letter_key(at, e.sha256.as_deref(), e.message_id.as_deref(), "it is")?;
     entry.sha256 = e.sha256;
     entry.message_id = e.message_id;
-    let name = |field: &str, value: Option<String>| match value {
-        Some(value) if !is_name(&value) => Err(bad_field(
-            at,
-            field,
-            &value,
-            "a name: one line, at most 200 characters, no control characters",
-        )),
-        value => Ok(value),
-    };
-    entry.letter = name("letter", e.letter)?;
-    entry.mission = name("mission", e.mission)?;
-    entry.format = name("format", e.format)?;
-    entry.file = name("file", e.file)?;
-    entry.sender = name("sender.name", e.sender.and_then(|s| s.name))?;
-    entry.date = e
-        .date
-        .map(|d| Date::parse(&d).map_err(|_| bad_field(at, "date", &d, "a date (YYYY-MM-DD)")))
-        .transpose()?;
+    entry.letter = name_field(at, "letter", e.letter)?;
+    entry.mission = name_field(at, "mission", e.mission)?;
+    entry.format = name_field(at, "format", e.format)?;
+    entry.file = name_field(at, "file", e.file)?;
+    entry.sender = name_field(at, "sender.name", e.sender.and_then(|s| s.name))?;
+    entry.date = e.date.map(|d| date_field(at, "date", &d)).transpose()?;
     for (index, reply) in e.replies.into_iter().enumerate() {
         let at = format!("{at}.replies[{index}]");
-        if !is_reply_id(&reply.reply) {
-            return Err(bad_field(
-                &at,
-                "reply",
-                &reply.reply,
-                "a reply's id (16 hex digits)",
-            ));
-        }
-        let date = Date::parse(&reply.date)
-            .map_err(|_| bad_field(&at, "date", &reply.date, "a date (YYYY-MM-DD)"))?;
+        reply_id_field(&at, &reply.reply)?;
+        let date = date_field(&at, "date", &reply.date)?;
         entry.add_reply(Reply {
             id: reply.reply,
             date,

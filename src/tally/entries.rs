@@ -257,52 +257,6 @@ impl Tally {
     }
 }
 
-/// A SHA-256 digest as manifests and logs write it: 64 lowercase hex digits.
-pub fn is_digest(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
-
-/// A Message-ID as the send log keys it: what one header line holds.
-pub fn is_message_id(text: &str) -> bool {
-    !text.is_empty() && text.len() <= 998 && !text.chars().any(char::is_control)
-}
-
-/// A letter's or a mission's id, or a file name, as an input gives it: one
-/// short line with nothing a terminal would act on.
-pub fn is_name(text: &str) -> bool {
-    !text.trim().is_empty()
-        && text.chars().count() <= 200
-        && crate::text::first_forbidden(text, &[]).is_none()
-}
-
-/// What a field of an input is not: its file and line, the field, and what
-/// it holds (shown safely).
-pub fn bad_field(at: &str, field: &str, value: &str, what: &str) -> Error {
-    Error::data(format!(
-        "{at}: {field}: \"{}\" is not {what}",
-        crate::send::files::shown(value, 80)
-    ))
-}
-
-/// What a JSON reader says is wrong with a line, without where in the line
-/// (the caller names the file and the line), shown safely.
-pub fn json_problem(err: &serde_json::Error) -> String {
-    let message = err.to_string();
-    let message = message
-        .rsplit_once(" at line ")
-        .map_or(&*message, |(m, _)| m);
-    crate::send::files::shown(message, 200)
-}
-
-/// Gives a data error about a file that says nothing of how to fix it the
-/// help of that file.
-pub fn with_help(err: Error, help: &str) -> Error {
-    match (err.kind, &err.help) {
-        (crate::error::ErrorKind::Data, None) => err.with_help(help),
-        _ => err,
-    }
-}
-
 fn too_many() -> Error {
     Error::data(format!(
         "more than {MAX_LETTERS} letters in the inputs: more than one tally holds"

@@ -16,6 +16,7 @@
 //!
 //! Its files, in the order a tally uses them:
 //! - `entries.rs`: the vocabulary: an entry per letter, and how two merge;
+//! - `check.rs`: what every input is checked for, and the errors naming it;
 //! - `find.rs`: the inputs in the folders and files given;
 //! - `read.rs`: manifests and send logs, a line at a time, within bounds;
 //! - `document.rs`: the tally as JSON, printed and read back;
@@ -23,6 +24,7 @@
 //! - `count.rs`: the counts by letter, mission, day and channel;
 //! - `print.rs`: the summary for an email, and the CSV.
 
+mod check;
 mod count;
 mod document;
 mod entries;

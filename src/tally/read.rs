@@ -8,20 +8,20 @@
 //! and so is a schema this program does not know.
 
 use std::collections::{BTreeSet, HashMap};
-use std::fs::File;
 use std::path::Path;
 
 use serde::Deserialize;
 
-use super::entries::{
-    bad_field, is_digest, is_message_id, is_name, json_problem, with_help, Channel, Entry, Tally,
-    MAX_LETTERS,
+use super::check::{
+    bad_field, check_schema, date_field, is_digest, is_message_id, is_name, json_problem,
+    name_field, open, with_help,
 };
+use super::entries::{Channel, Entry, Tally, MAX_LETTERS};
 use super::find::{Folder, Inputs};
 use super::{document, replies};
 use crate::date::Date;
-use crate::error::{Error, ErrorKind, Result};
-use crate::send::files::{for_each_line, open_regular, shown};
+use crate::error::{Error, Result};
+use crate::send::files::for_each_line;
 use crate::send::log::Event;
 
 /// Reads every input into one tally.
@@ -57,37 +57,6 @@ pub fn all(inputs: &Inputs) -> Result<Tally> {
     }
     replies::attach(&mut tally, answers);
     Ok(tally)
-}
-
-/// Opens an input: a regular file, never a FIFO or a device read for ever;
-/// and where it was found by looking through folders, not a link.
-pub fn open(path: &Path, walked: bool, help: &str) -> Result<File> {
-    if walked && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(Error::usage(format!(
-            "{}: not a regular file: a symbolic link",
-            path.display()
-        ))
-        .with_help(help));
-    }
-    open_regular(path, &path.display().to_string(), help)?.ok_or_else(|| {
-        Error::new(
-            ErrorKind::NoInput,
-            format!("{}: no such file", path.display()),
-        )
-    })
-}
-
-/// The schema of a line: absent in files written before `protest/1`.
-pub fn check_schema(at: &str, schema: Option<&str>) -> Result<()> {
-    match schema {
-        None | Some(crate::SCHEMA) => Ok(()),
-        Some(other) => Err(Error::data(format!(
-            "{at}: schema \"{}\" is not one this protest reads ({})",
-            shown(other, 40),
-            crate::SCHEMA
-        ))
-        .with_help("it was written by a newer protest: tally it with that version")),
-    }
 }
 
 const MANIFEST_HELP: &str =
@@ -143,10 +112,7 @@ fn manifest(
         check_schema(&at, line.schema.as_deref())?;
         if number == 1 {
             if let Some(date) = line.run.and_then(|run| run.date) {
-                dated = Some(
-                    Date::parse(&date)
-                        .map_err(|_| bad_field(&at, "run.date", &date, "a date (YYYY-MM-DD)"))?,
-                );
+                dated = Some(date_field(&at, "run.date", &date)?);
             }
         }
         match line.status.as_deref() {
@@ -198,19 +164,6 @@ fn manifest(
         tally.add(entry)
     })
     .map_err(|err| with_help(err, MANIFEST_HELP))
-}
-
-/// An id or file name of a line, if it has one that can be shown.
-fn name_field(at: &str, field: &str, value: Option<String>) -> Result<Option<String>> {
-    match value {
-        Some(value) if !is_name(&value) => Err(bad_field(
-            at,
-            field,
-            &value,
-            "a name: one line, at most 200 characters, no control characters",
-        )),
-        value => Ok(value),
-    }
 }
 
 const SEND_LOG_HELP: &str =

@@ -8,10 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::entries::{
-    bad_field, is_digest, is_message_id, json_problem, with_help, Entry, Reply, Tally,
-};
-use super::read::check_schema;
+use super::check::{check_schema, date_field, json_problem, letter_key, reply_id_field, with_help};
+use super::entries::{Entry, Reply, Tally};
 use crate::date::Date;
 use crate::error::{Error, ErrorKind, Result};
 use crate::send::files::{for_each_line, shown};
@@ -87,35 +85,14 @@ pub fn read(file: std::fs::File, path: &Path, into: &mut Vec<Answer>) -> Result<
         let line: Line = serde_json::from_slice(line)
             .map_err(|err| Error::data(format!("{at}: not a reply: {}", json_problem(&err))))?;
         check_schema(&at, line.schema.as_deref())?;
-        if !is_reply_id(&line.reply) {
-            return Err(bad_field(
-                &at,
-                "reply",
-                &line.reply,
-                "a reply's id (16 hex digits)",
-            ));
-        }
-        let date = Date::parse(&line.date)
-            .map_err(|_| bad_field(&at, "date", &line.date, "a date (YYYY-MM-DD)"))?;
-        match (&line.sha256, &line.message_id) {
-            (Some(sha256), _) if !is_digest(sha256) => {
-                return Err(bad_field(
-                    &at,
-                    "sha256",
-                    sha256,
-                    "the SHA-256 digest of a letter",
-                ))
-            }
-            (_, Some(id)) if !is_message_id(id) => {
-                return Err(bad_field(&at, "message_id", id, "a Message-ID"))
-            }
-            (None, None) => {
-                return Err(Error::data(format!(
-                    "{at}: neither sha256 nor message_id: nothing says which letter it answers"
-                )))
-            }
-            _ => {}
-        }
+        reply_id_field(&at, &line.reply)?;
+        let date = date_field(&at, "date", &line.date)?;
+        letter_key(
+            &at,
+            line.sha256.as_deref(),
+            line.message_id.as_deref(),
+            "it answers",
+        )?;
         into.push(Answer {
             at,
             sha256: line.sha256,
@@ -129,10 +106,6 @@ pub fn read(file: std::fs::File, path: &Path, into: &mut Vec<Answer>) -> Result<
         Ok(())
     })
     .map_err(|err| with_help(err, HELP))
-}
-
-pub fn is_reply_id(text: &str) -> bool {
-    text.len() == 16 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// Gives each reply to the letter it answers; a reply to a letter none of

@@ -7,79 +7,28 @@
 //! its flags into a request (mdBook's `build` is the model: load, apply
 //! the flags, build).
 //!
-//! Its files: `options.rs`, which options make sense together;
-//! `sender.rs`, who a letter is from; `notes.rs`, what a run says first.
+//! Its files: `request.rs`, what the command line asked for;
+//! `options.rs`, which options make sense together; `sender.rs`, who a
+//! letter is from; `notes.rs`, what a run says first.
 
 mod notes;
 mod options;
+mod request;
 mod sender;
-
-use std::path::PathBuf;
 
 use serde_json::Map;
 
 pub use options::{Mode, Output};
+pub use request::Request;
 
 use crate::batch::{self, Destination, Finished, Plan, Recipients, Senders};
-use crate::catalog::{Catalog, CatalogPaths, LetterTemplate, Mission, MissionKind, Sender};
+use crate::catalog::{Catalog, LetterTemplate, Mission, MissionKind};
 use crate::compose::{compose, Facts, Letter};
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::render::pdf::{Paper, PdfOptions};
+use crate::render::pdf::PdfOptions;
 use crate::render::{Format, RenderOptions};
 use crate::stdio::Source;
-
-/// What the command line asks `write` to do, option by option; nothing in
-/// it is checked or read yet.
-pub struct Request {
-    /// The user's own letters and directory, over the built-in data.
-    pub data: CatalogPaths,
-    /// The letters, by id, in the order given.
-    pub letters: Vec<String>,
-    /// `--to`: missions by id.
-    pub to: Vec<String>,
-    /// `--country`: the mission in a country.
-    pub country: Option<String>,
-    /// `--all`: every mission abroad.
-    pub all: bool,
-    /// `--sender FILE`.
-    pub sender_file: Option<PathBuf>,
-    pub no_profile: bool,
-    /// The sender flags (`--name`, `--org`…), over the file or saved details.
-    pub sender: Sender,
-    /// `--senders FILE.csv` (`-` for standard input).
-    pub senders: Option<PathBuf>,
-    /// `--date`, as written.
-    pub date: Option<String>,
-    /// `--as-of`: the letter's historical text, as it stood on a day it
-    /// fitted the facts, dated that day.
-    pub as_of: Option<String>,
-    pub personal: Option<String>,
-    /// `--personal-file` (`-` for standard input).
-    pub personal_file: Option<PathBuf>,
-    pub lang: Option<String>,
-    pub cc: Vec<String>,
-    pub cc_embassy: bool,
-    /// `-f`, when given.
-    pub format: Option<Format>,
-    /// `-o FILE` (`-` for standard output).
-    pub output: Option<PathBuf>,
-    /// `--out DIR`.
-    pub out: Option<PathBuf>,
-    pub file_name: Option<String>,
-    /// `--combine FILE` (`-` for standard output).
-    pub combine: Option<PathBuf>,
-    pub json: bool,
-    pub force: bool,
-    pub paper: Option<Paper>,
-    pub fold_marks: bool,
-    pub duplex: bool,
-    pub attach_pdf: bool,
-    pub strict: bool,
-    pub dry_run: bool,
-    pub keep_going: bool,
-    pub jobs: Option<usize>,
-}
 
 /// What a run gives back to print.
 pub enum Outcome {

@@ -7,7 +7,7 @@
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 
-use super::Request;
+use super::request::Request;
 use crate::batch::Destination;
 use crate::error::{Error, Result};
 use crate::render::Format;

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::Request;
+use super::request::Request;
 use crate::catalog::Sender;
 use crate::error::{Error, Result};
 

@@ -155,34 +155,51 @@ pub fn drafts(tmp: &Path, count: usize) -> PathBuf {
     let csv_path = tmp.join("members.csv");
     std::fs::write(&csv_path, csv).unwrap();
     let out = tmp.join("drafts");
-    let (code, _, err) = run(protest()
-        .args([
-            "write",
-            "mamai-restrictions",
-            "--date",
-            DATE,
-            "--to",
-            "gb-london",
-        ])
-        .args([
-            "--senders",
-            s(&csv_path),
-            "--format",
-            "eml",
-            "--out",
-            s(&out),
-        ]));
+    let (code, _, err) = run(&mut write_members(
+        tmp,
+        &["--format", "eml", "--out", s(&out)],
+    ));
     assert_eq!(code, 0, "{err}");
     out
 }
 
-/// `protest send PATH` to `server`, logged in, in a clean configuration.
-pub fn send(tmp: &Path, server: &Server, path: &Path) -> assert_cmd::Command {
+/// `protest` in a configuration of the test's own, in `tmp`: no config.toml
+/// but the one the test writes there, and its own send history.
+pub fn configured(tmp: &Path) -> assert_cmd::Command {
     let mut cmd = protest();
     cmd.env("XDG_CONFIG_HOME", tmp.join("config"))
-        .env("XDG_STATE_HOME", tmp.join("state"))
-        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
-        .env_remove(REQUIRE_TLS)
+        .env("XDG_STATE_HOME", tmp.join("state"));
+    cmd
+}
+
+/// [`configured`], with the test server's password in the environment.
+pub fn with_password(tmp: &Path) -> assert_cmd::Command {
+    let mut cmd = configured(tmp);
+    cmd.env("PROTEST_SMTP_PASSWORD", PASSWORD);
+    cmd
+}
+
+/// `protest write` of the letter the send tests use, to London, for the
+/// members of `tmp/members.csv` (as [`drafts`] wrote it), then `args`.
+pub fn write_members(tmp: &Path, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = protest();
+    cmd.args([
+        "write",
+        "mamai-restrictions",
+        "--date",
+        DATE,
+        "--to",
+        "gb-london",
+    ])
+    .args(["--senders", s(&tmp.join("members.csv"))])
+    .args(args);
+    cmd
+}
+
+/// `protest send PATH` to `server`, logged in, in a clean configuration.
+pub fn send(tmp: &Path, server: &Server, path: &Path) -> assert_cmd::Command {
+    let mut cmd = with_password(tmp);
+    cmd.env_remove(REQUIRE_TLS)
         .env_remove("SSL_CERT_FILE")
         .env_remove("SSL_CERT_DIR")
         .args(["send", s(path), "--smtp", &server.url(), "--user", "branch"])
