@@ -20,7 +20,8 @@
 //! - `check.rs`: the first pass; `problems.rs`: what it found, told together;
 //!   `copies.rs`: letters to one mission that would be word for word the same;
 //! - `naming.rs`: each letter's file name;
-//! - `write.rs`: the second pass, into a `sink.rs`, recorded in `manifest.rs`;
+//! - `write.rs`: the second pass (or the one pass), into a `sink.rs`,
+//!   recorded in `manifest.rs`;
 //! - `summary.rs`: what a run says of itself, and `--dry-run`;
 //! - `interrupt.rs`: a signal stops a run between letters.
 

@@ -1,6 +1,7 @@
-//! The second pass: every letter composed, rendered and written, a chunk at
-//! a time on every core, and recorded in order; a signal or a closed output
-//! stops it between chunks, with what was written whole and recorded.
+//! Writing: every letter composed, rendered and written, a chunk at a time
+//! on every core, and recorded in order; a signal or a closed output stops
+//! it between chunks, with what was written whole and recorded. It is the
+//! second pass of a run, or for a run into one file the first pass's own.
 
 use rayon::prelude::*;
 use sha2::Digest;
