@@ -964,6 +964,85 @@ fn mbox_and_mailto_batches_put_every_letter_in_one_file() {
     }
 }
 
+/// One file for every letter (an mbox, a mailto list, a combined PDF, to a
+/// file or standard output) is written as its letters are checked, in one
+/// pass: a bad row long after the first letters were made must still leave
+/// nothing behind (no file, no temporary, no bytes on standard output, the
+/// user's own file as it was), and `--keep-going` writes every other letter.
+#[test]
+fn a_bad_row_late_in_a_one_file_run_leaves_no_file_and_keep_going_writes_the_rest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = 1300;
+    // Row 1200 is in the third chunk of letters, after two were made.
+    let csv = members(rows).replace("Member 1199,Unite Leeds,", ",Unite Leeds,");
+    let csv = write(tmp.path(), "s.csv", csv);
+    let expected = format!(
+        "error: {}:1201: row 1200, column `name`: is empty",
+        csv.display()
+    );
+    let outputs: [(&str, &[&str]); 4] = [
+        ("mbox", &["--format", "mbox", "-o"]),
+        ("mailto", &["--format", "mailto", "-o"]),
+        ("pdf", &["--combine"]),
+        ("mbox to stdout", &["--format", "mbox", "-o", "-"]),
+    ];
+    for (what, flags) in outputs {
+        let out = tempfile::tempdir().unwrap();
+        let file = out.path().join("letters");
+        let users = b"the user's own file, kept";
+        let mut args = vec!["--to", "gb-london", "--senders", s(&csv), "--jobs", "2"];
+        args.extend(flags);
+        if !what.ends_with("stdout") {
+            std::fs::write(&file, users).unwrap();
+            args.extend([s(&file), "--force"]);
+        }
+        let (code, stdout, err) = run(&mut write_cmd(&args));
+        assert_eq!(code, 65, "{what}: {err}");
+        assert!(err.starts_with(&expected), "{what}: {err}");
+        assert_eq!(stdout, "", "{what}");
+        let left: Vec<_> = std::fs::read_dir(out.path()).unwrap().flatten().collect();
+        if what.ends_with("stdout") {
+            assert!(left.is_empty(), "{what}: {left:?}");
+        } else {
+            assert_eq!(left.len(), 1, "{what}: only the user's file: {left:?}");
+            assert_eq!(std::fs::read(&file).unwrap(), users, "{what}");
+        }
+    }
+
+    let file = tmp.path().join("kept.mbox");
+    let (code, _, err) = run(&mut write_cmd(&[
+        "--to",
+        "gb-london",
+        "--senders",
+        s(&csv),
+        "--format",
+        "mbox",
+        "--keep-going",
+        "-o",
+        s(&file),
+    ]));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("row 1200, column `name`: is empty"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{rows} letters to {}: {} written, 0 already there, 1 skipped, 0 failed",
+            file.display(),
+            rows - 1
+        )),
+        "{err}"
+    );
+    let bytes = std::fs::read(&file).unwrap();
+    let senders: Vec<String> = MessageIterator::new(bytes.as_slice())
+        .map(|m| m.expect("the mbox reads back").from().to_string())
+        .collect();
+    assert_eq!(senders.len(), rows - 1);
+    assert!(!senders.contains(&"m1199@example.org".to_string()));
+    assert_eq!(
+        senders.last().unwrap(),
+        &format!("m{}@example.org", rows - 1)
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Signals, resuming, and outputs that are not regular files
 

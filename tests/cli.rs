@@ -3,6 +3,7 @@
 mod common;
 
 use common::{example_sender, fixture, protest, run};
+use std::path::Path;
 
 #[test]
 fn london_letter_names_both_prisoners_the_mission_and_the_sender() {
@@ -305,6 +306,72 @@ fn check_passes_on_shipped_data() {
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("ok: "), "{out}");
     assert!(!err.contains("error:"), "{err}");
+}
+
+#[test]
+fn the_shipped_data_passes_the_checks_a_users_files_get() {
+    // A run does not check again a file whose text is, word for word, one
+    // of a shipped campaign's. Each shipped campaign's folder, copied with a
+    // comment added to every file, is checked as a user's files are, and
+    // passes; a bad value in any kind of its files is refused.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("campaigns");
+    let mut campaigns = 0;
+    for campaign in std::fs::read_dir(&root).unwrap() {
+        let campaign = campaign.unwrap().path();
+        let copy = tempfile::tempdir().unwrap();
+        let mut files = vec!["campaign.toml".to_string(), "embassies.toml".to_string()];
+        for entry in std::fs::read_dir(campaign.join("letters")).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            files.push(format!("letters/{name}"));
+        }
+        std::fs::create_dir(copy.path().join("letters")).unwrap();
+        let mut letters = 0;
+        for file in &files {
+            let text = std::fs::read_to_string(campaign.join(file)).unwrap();
+            let comment = match file.ends_with(".hbs") {
+                true => "{{!-- a copy --}}",
+                false => "# a copy",
+            };
+            std::fs::write(copy.path().join(file), format!("{text}{comment}\n")).unwrap();
+            letters += file.ends_with(".hbs") as usize;
+        }
+        assert!(letters > 10, "{}: {letters} letters", campaign.display());
+        let check = || {
+            run(protest()
+                .arg("--campaign")
+                .arg(copy.path())
+                .arg("check")
+                .env("NO_COLOR", "1"))
+        };
+        let (code, out, err) = check();
+        assert_eq!(code, 0, "{}: {err}", campaign.display());
+        assert!(out.starts_with("ok: "), "{out}");
+        let letter = files.iter().find(|f| f.ends_with(".hbs")).unwrap();
+        for (file, after, key) in [
+            ("embassies.toml", "[[mission]]", "name = \""),
+            ("letters/prisoners.toml", "[[prisoner]]", "name = \""),
+            ("campaign.toml", "[[authority]]", "name = \""),
+            (letter.as_str(), "+++", "subject = \""),
+        ] {
+            let path = copy.path().join(file);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let Some(start) = text.find(after) else {
+                continue;
+            };
+            let at = start + text[start..].find(key).unwrap() + key.len();
+            let bad = format!("{}\u{202e}{}", &text[..at], &text[at..]);
+            std::fs::write(&path, bad).unwrap();
+            let (code, _, err) = check();
+            assert_eq!(code, 65, "{file}: {err}");
+            assert!(
+                err.contains(&format!("{file}:")) && err.contains("the control character U+202E"),
+                "{file}: {err}"
+            );
+            std::fs::write(&path, text).unwrap();
+        }
+        campaigns += 1;
+    }
+    assert!(campaigns >= 1);
 }
 
 #[test]

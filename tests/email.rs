@@ -661,6 +661,73 @@ fn bad_addresses_are_refused() {
 }
 
 #[test]
+fn the_check_before_a_batch_refuses_exactly_what_writing_the_message_refuses() {
+    // A batch checks every letter with `check_eml` before it writes the first.
+    let mut cases: Vec<(&str, Letter, EmailOptions)> = vec![
+        ("the letter", letter(), opts()),
+        ("no options", letter(), EmailOptions::default()),
+    ];
+    let with = |what: &'static str, change: &dyn Fn(&mut Letter)| {
+        let mut l = letter();
+        change(&mut l);
+        (what, l, opts())
+    };
+    cases.push(with("no sender email", &|l| l.sender.email = None));
+    cases.push(with("no mission email", &|l| l.recipient.email = None));
+    cases.push(with("two @", &|l| {
+        l.sender.email = Some("a@@b.test".into())
+    }));
+    cases.push(with("a name for an address", &|l| {
+        l.sender.email = Some("Aliya <a@b.test>".into())
+    }));
+    cases.push(with("nothing after @", &|l| {
+        l.recipient.email = Some("london@".into())
+    }));
+    cases.push(with("a CR in the name", &|l| {
+        l.sender.name = "Evil\r\nBcc: x@y".into()
+    }));
+    cases.push(with("a tab in the recipient", &|l| {
+        l.recipient.lines[0] = "The Ambassador\tof".into()
+    }));
+    cases.push(with("a NEL in the subject", &|l| {
+        l.subject = "Free\u{85}all".into()
+    }));
+    cases.push(with("an escape in the subject", &|l| {
+        l.subject = "Free \u{1b}[31mthem".into()
+    }));
+    cases.push(with("bidi marks in the subject", &|l| {
+        l.subject = "Free\u{2028}them \u{202e}all".into()
+    }));
+    cases.push(with("a CR in a cc entry", &|l| {
+        l.cc.push("Friends <f@x.test>\r\nBcc: x@y".into())
+    }));
+    cases.push(with("a plain name and a duplicate in cc", &|l| {
+        l.cc.push("x@y.test".into());
+        l.cc.push("London <LONDON@mfa.kz.test>".into());
+    }));
+    for cc in [
+        "a@b.test\rBcc: x@y",
+        "Friends of Kazakhstan",
+        "Friends <a@b.test, c@d.test>",
+    ] {
+        let o = EmailOptions {
+            cc: vec![cc.into()],
+            attachment_pdf: None,
+        };
+        cases.push(("a --cc value", letter(), o));
+    }
+    let mut refused = 0;
+    for (what, l, o) in &cases {
+        let said = |e: protest::error::Error| (e.kind, e.message, e.help);
+        let checked = check_eml(l, o).map_err(said);
+        let written = render_eml(l, o).map(drop).map_err(said);
+        assert_eq!(checked, written, "{what}");
+        refused += checked.is_err() as usize;
+    }
+    assert_eq!(refused, cases.len() - 4, "each bad case is refused");
+}
+
+#[test]
 fn missing_addresses() {
     let mut l = letter();
     l.recipient.email = None;

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use protest::compose::{Block, Letter, RecipientBlock, SenderBlock};
 use protest::date::Date;
-use protest::render::pdf::{layout_letter, page_label, render_pdf, Paper, PdfOptions};
+use protest::render::pdf::{check, layout_letter, page_label, render_pdf, Paper, PdfOptions};
 
 const MM: f32 = 72.0 / 25.4;
 const INCH: f32 = 72.0;
@@ -554,6 +554,51 @@ fn a_character_outside_the_font_is_an_error_naming_it() {
         "{}",
         err.message
     );
+}
+
+#[test]
+fn the_check_before_a_batch_refuses_exactly_what_laying_out_refuses() {
+    // A batch checks every letter with `check` before it writes the first,
+    // and lays each out only when it writes it.
+    let mut cases: Vec<(&str, Letter, bool)> = vec![
+        ("the letter", letter("GB"), true),
+        ("a US letter", letter("US"), true),
+        ("a long letter", with_paragraphs(letter("GB"), 40), true),
+    ];
+    let mut l = letter("GB");
+    l.sender.lines = (1..=80).map(|i| format!("Line {i}")).collect();
+    cases.push(("80 sender lines", l, false));
+    let mut l = letter("GB");
+    l.sender.lines = vec!["a".into(), "word ".repeat(2_000)];
+    cases.push(("a sender line of 2,000 words", l, false));
+    let mut l = letter("GB");
+    l.place = Some("Town ".repeat(5_000));
+    cases.push(("a place of 5,000 words", l, false));
+    let mut l = letter("GB");
+    l.recipient.lines = (1..=40).map(|i| format!("Recipient line {i}")).collect();
+    cases.push(("40 recipient lines", l, false));
+    let mut l = letter("GB");
+    l.recipient.lines[1] =
+        "Embassy of the Republic of Kazakhstan to the Court of St James's".into();
+    cases.push(("a long recipient line", l, true));
+    let mut l = letter("GB");
+    l.recipient.lines[1] = "Embassy ".repeat(400);
+    cases.push(("a recipient line of 400 words", l, false));
+    let mut l = letter("GB");
+    l.subject = "Release 😀".into();
+    cases.push(("an emoji in the subject", l, false));
+    let mut l = letter("GB");
+    l.cc = vec!["北京".into()];
+    cases.push(("CJK in a copy line", l, false));
+    for (what, l, fits) in &cases {
+        for paper in [None, Some(Paper::A4), Some(Paper::Letter)] {
+            let o = PdfOptions { paper, ..opts() };
+            let checked = check(l, &o).map_err(|e| e.message);
+            let laid_out = layout_letter(l, &o).map(drop).map_err(|e| e.message);
+            assert_eq!(checked, laid_out, "{what} on {paper:?}");
+            assert_eq!(checked.is_ok(), *fits, "{what} on {paper:?}: {checked:?}");
+        }
+    }
 }
 
 #[test]

@@ -11,6 +11,7 @@ use protest::catalog::{Catalog, Sender};
 use protest::compose::{compose, compose_with, Facts, MissionData, Request};
 use protest::date::Date;
 use protest::origin::Origin;
+use protest::render::pdf::{Paper, PdfOptions};
 use protest::render::{self, Format, RenderOptions};
 
 // The fuzz targets' invariants; only `check_letter` is used here.
@@ -99,6 +100,16 @@ proptest! {
             fuzzing::check_letter(&letter, &sender.name);
             let again = letter_for(&sender, personal.as_deref()).unwrap();
             prop_assert_eq!(render::text::render(&letter), render::text::render(&again));
+            // A batch checks each letter with render::pdf::check before it
+            // writes any: it must refuse exactly what laying out refuses.
+            for paper in [None, Some(Paper::A4), Some(Paper::Letter)] {
+                let options = PdfOptions { paper, ..PdfOptions::default() };
+                let checked = render::pdf::check(&letter, &options).map_err(|e| e.message);
+                let laid_out = render::pdf::layout_letter(&letter, &options)
+                    .map(drop)
+                    .map_err(|e| e.message);
+                prop_assert_eq!(checked, laid_out);
+            }
         }
     }
 }

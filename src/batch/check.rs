@@ -52,6 +52,26 @@ const LISTED: usize = 10;
 /// a problem on row 700 stops the run before row 1 is written. Every
 /// problem is told, in the order of the rows, whatever the threads.
 pub(super) fn first_pass(plan: &Plan) -> Result<FirstPass> {
+    check_all(plan, false, |_, _| Ok(true))
+}
+
+/// The letters of a chunk, checked: the jobs, each job's composed letter
+/// (when the pass keeps them), and whether every letter so far is good.
+pub(super) struct CheckedChunk<'a, 'c> {
+    pub(super) jobs: &'a mut Vec<Job<'c>>,
+    pub(super) letters: Vec<Option<Letter>>,
+    pub(super) clean: bool,
+}
+
+/// [`first_pass`], handing `then` each chunk once it is checked, with its
+/// letters when `keep_letters`, so that a run whose output appears only
+/// when it is whole can write as it checks. When `then` says false, the
+/// rest is only counted.
+pub(super) fn check_all<'c>(
+    plan: &Plan<'c>,
+    keep_letters: bool,
+    mut then: impl FnMut(&FirstPass, CheckedChunk<'_, 'c>) -> Result<bool> + Send,
+) -> Result<FirstPass> {
     // Once, and first: the facts are the same for every copy of a letter.
     for template in &plan.templates {
         plan.catalog.check_asks(template, plan.date)?;
@@ -68,14 +88,26 @@ pub(super) fn first_pass(plan: &Plan) -> Result<FirstPass> {
     let mut taken = Taken::default();
     let mut problems = Problems::default();
     let naming = !namers.is_empty();
+    let mut counting_only = false;
     in_chunks(plan, |jobs| {
+        if counting_only {
+            first.count += jobs.len();
+            return Ok(true);
+        }
         // Composing, checking and naming are the costly part: done on every
         // core, gathered in order.
         let checked: Vec<Checked> = jobs
             .par_iter()
-            .map(|job| check_job(plan, namers.get(job.letter), job))
+            .map(|job| check_job(plan, namers.get(job.letter), job, keep_letters))
             .collect();
-        for (job, checked) in jobs.iter_mut().zip(checked) {
+        let mut letters = Vec::with_capacity(if keep_letters { jobs.len() } else { 0 });
+        for (job, mut checked) in jobs.iter_mut().zip(checked) {
+            if keep_letters {
+                letters.push(match &mut checked {
+                    Ok((letter, _, _)) => letter.take(),
+                    Err(_) => None,
+                });
+            }
             if let Some(problem) = first.add(plan, job, checked, &mut taken, naming)? {
                 if plan.keep_going {
                     first.skip.insert(job.index, problem.message.clone());
@@ -83,6 +115,15 @@ pub(super) fn first_pass(plan: &Plan) -> Result<FirstPass> {
                 problems.add(problem);
             }
         }
+        let clean = problems.is_empty();
+        counting_only = !then(
+            &first,
+            CheckedChunk {
+                jobs,
+                letters,
+                clean,
+            },
+        )?;
         Ok(true)
     })?;
     if !problems.is_empty() {
@@ -258,8 +299,9 @@ enum Problem {
 /// file name, and its body's digest (see `copies`) when it was composed.
 type Checked = Result<(Option<Letter>, Option<String>, Option<u64>), Problem>;
 
-/// Composes one letter and checks it as its format will need it.
-fn check_job(plan: &Plan, namer: Option<&Namer>, job: &Job) -> Checked {
+/// Composes one letter and checks it as its format will need it; the
+/// letter is kept for a dry run, which shows the first, and when `keep`.
+fn check_job(plan: &Plan, namer: Option<&Namer>, job: &Job, keep: bool) -> Checked {
     if job.problem.is_some() {
         return Ok((None, None, None));
     }
@@ -275,7 +317,7 @@ fn check_job(plan: &Plan, namer: Option<&Namer>, job: &Job) -> Checked {
     let letter = compose_job(plan, job).map_err(Problem::Row)?;
     check_letter(plan, &letter).map_err(|err| Problem::Row(at_job(plan, job, err)))?;
     let body = body_digest(&letter);
-    Ok((plan.dry_run.then_some(letter), name, Some(body)))
+    Ok(((plan.dry_run || keep).then_some(letter), name, Some(body)))
 }
 
 /// A letter's file name. The pattern is the same for every letter, so what
@@ -289,18 +331,24 @@ fn name_of(namer: Option<&Namer>, job: &Job) -> Result<Option<String>> {
 }
 
 /// What rendering would refuse, found without the cost of rendering where
-/// that is high (a PDF is laid out, not written).
+/// that is high (a PDF is checked, not laid out; a message's addresses and
+/// subject, not the message written).
 fn check_letter(plan: &Plan, letter: &Letter) -> Result<()> {
-    let pdf = || render::pdf::layout_letter(letter, &plan.options.pdf).map(drop);
+    let pdf = || render::pdf::check(letter, &plan.options.pdf);
     match plan.format {
         Format::Text => Ok(()),
         Format::Pdf => pdf(),
         Format::Eml | Format::Mbox | Format::Mailto => {
-            let without_attachment = RenderOptions {
-                attach_pdf: false,
-                ..plan.options.clone()
-            };
-            render::render(plan.format, letter, &without_attachment)?;
+            match plan.format {
+                Format::Mailto => {
+                    let without_attachment = RenderOptions {
+                        attach_pdf: false,
+                        ..plan.options.clone()
+                    };
+                    render::render(plan.format, letter, &without_attachment)?;
+                }
+                _ => render::email::check_eml(letter, &Default::default())?,
+            }
             match plan.options.attach_pdf {
                 true => pdf(),
                 false => Ok(()),

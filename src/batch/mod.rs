@@ -7,6 +7,9 @@
 //! with the same name stop the run before anything is written. The second
 //! pass works through the jobs a chunk at a time: composed and rendered in
 //! parallel, written atomically, and recorded in order in the manifest.
+//! A run into one file that appears only when it is whole (an mbox, a
+//! mailto list, a combined PDF) checks and writes in one pass instead: a
+//! bad row leaves that file out, as it would have left it unwritten.
 //!
 //! Its files, in the order a run uses them:
 //! - `plan.rs`: what a run is asked to do, and what its manifest records of it;
@@ -17,7 +20,8 @@
 //! - `check.rs`: the first pass; `problems.rs`: what it found, told together;
 //!   `copies.rs`: letters to one mission that would be word for word the same;
 //! - `naming.rs`: each letter's file name;
-//! - `write.rs`: the second pass, into a `sink.rs`, recorded in `manifest.rs`;
+//! - `write.rs`: the second pass (or the one pass), into a `sink.rs`,
+//!   recorded in `manifest.rs`;
 //! - `summary.rs`: what a run says of itself, and `--dry-run`;
 //! - `interrupt.rs`: a signal stops a run between letters.
 
@@ -64,12 +68,14 @@ pub fn run(mut plan: Plan) -> Result<Finished> {
 }
 
 fn run_passes(plan: &Plan, earlier: Earlier) -> Result<Finished> {
+    if write::in_one_pass(plan) {
+        // Nothing of an earlier run to compare: only a directory keeps one.
+        return write::one_pass(plan, plan.run_record(&Default::default()));
+    }
     let first = check::first_pass(plan)?;
     let total = first.count;
     if total == 0 {
-        return Err(Error::usage(
-            "no letters to write: the senders file has no rows",
-        ));
+        return Err(write::no_rows());
     }
     check_destination(total, plan.format, &plan.destination)?;
     if first.no_email > 0 && first.no_email == total - first.skip.len() {

@@ -34,6 +34,14 @@ mod shipped {
     include!(concat!(env!("OUT_DIR"), "/builtin_campaigns.rs"));
 }
 
+impl Builtin {
+    /// Whether `text` is one of this campaign's files, word for word.
+    pub fn holds(&self, text: &str) -> bool {
+        [self.campaign, self.prisoners, self.embassies].contains(&text)
+            || self.letters.iter().any(|(_, letter)| *letter == text)
+    }
+}
+
 /// The campaigns built into the binary, the default first.
 pub fn builtin() -> &'static [Builtin] {
     shipped::CAMPAIGNS

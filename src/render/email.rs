@@ -104,10 +104,7 @@ impl<'a> Mailbox<'a> {
 /// with `opts.attachment_pdf` the message is `multipart/mixed` with the PDF
 /// attached as `application/pdf`.
 pub fn render_eml(letter: &Letter, opts: &EmailOptions) -> Result<Vec<u8>> {
-    let from = sender_mailbox(letter)?;
-    let to = recipient_mailbox(letter)?;
-    check_header_value("subject", &letter.subject, "the letter template")?;
-    let cc = cc_mailboxes(letter, opts, to.addr)?;
+    let (from, to, cc) = mailboxes(letter, opts)?;
 
     let body = crlf(&render_body(letter));
     let date = letter.date.unix_timestamp();
@@ -187,6 +184,25 @@ pub fn render_eml(letter: &Letter, opts: &EmailOptions) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     builder.serialize(&mut out);
     Ok(out)
+}
+
+/// What [`render_eml`] refuses, found without writing the message: the
+/// addresses and the subject are all that can be wrong with it, and a batch
+/// checks every letter before it writes the first.
+pub fn check_eml(letter: &Letter, opts: &EmailOptions) -> Result<()> {
+    mailboxes(letter, opts).map(drop)
+}
+
+/// From, To and Cc of a letter's message, each checked, and its subject checked.
+fn mailboxes<'a>(
+    letter: &'a Letter,
+    opts: &'a EmailOptions,
+) -> Result<(Mailbox<'a>, Mailbox<'a>, Vec<Mailbox<'a>>)> {
+    let from = sender_mailbox(letter)?;
+    let to = recipient_mailbox(letter)?;
+    check_header_value("subject", &letter.subject, "the letter template")?;
+    let cc = cc_mailboxes(letter, opts, to.addr)?;
+    Ok((from, to, cc))
 }
 
 /// Appends one message to an mboxrd mailbox: a `From ` separator line with

@@ -7,9 +7,10 @@ mod reads;
 mod vary;
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use handlebars::template::Template;
-use handlebars::{Handlebars, RenderErrorReason, TemplateError};
+use handlebars::{Handlebars, RenderContext, RenderErrorReason, Renderable, TemplateError};
 
 use crate::error::{Error, Result};
 use crate::origin::Origin;
@@ -24,8 +25,6 @@ struct Placement {
     line_offset: usize,
     /// The front matter key the template is, when it is not the body (e.g. `subject`).
     field: Option<&'static str>,
-    /// Its `{{#vary}}` blocks, in the order they open.
-    blocks: Vec<vary::Spans>,
 }
 
 /// A `{{#vary}}` block of a template, as `check` reads it.
@@ -39,8 +38,29 @@ pub struct VaryBlock<'t> {
 
 #[derive(Clone)]
 pub struct Engine {
+    /// The helpers and settings; templates are kept below, by name.
     handlebars: Handlebars<'static>,
-    placements: HashMap<String, Placement>,
+    templates: HashMap<String, Entry>,
+}
+
+/// A registered template. The user's are compiled when registered, so that
+/// a mistake in one is told whatever the command; the shipped ones, which
+/// the tests compile, only when a command uses them: one letter compiles
+/// its own two templates, not all of them.
+#[derive(Clone)]
+struct Entry {
+    placement: Placement,
+    /// Until compiled.
+    source: String,
+    compiled: OnceLock<Result<Compiled>>,
+}
+
+/// A template checked and readied to render.
+#[derive(Clone)]
+struct Compiled {
+    template: Template,
+    /// Its `{{#vary}}` blocks, in the order they open.
+    blocks: Vec<vary::Spans>,
 }
 
 impl Default for Engine {
@@ -53,7 +73,7 @@ impl Default for Engine {
         handlebars.register_helper(vary::HELPER, Box::new(vary::vary));
         Engine {
             handlebars,
-            placements: HashMap::new(),
+            templates: HashMap::new(),
         }
     }
 }
@@ -61,6 +81,8 @@ impl Default for Engine {
 impl Engine {
     /// Compiles `source` under `name`. `line_offset` is how many lines of the
     /// file come before it, so errors point at the file's own line numbers.
+    /// A `shipped` template (one the tests compile) is only kept, and
+    /// compiled when first used.
     pub fn register(
         &mut self,
         name: &str,
@@ -68,54 +90,65 @@ impl Engine {
         origin: &Origin,
         line_offset: usize,
         field: Option<&'static str>,
+        shipped: bool,
     ) -> Result<()> {
-        let mut placement = Placement {
+        let placement = Placement {
             origin: origin.clone(),
             line_offset,
             field,
-            blocks: Vec::new(),
         };
-        let mut template =
-            Template::compile_with_name(source, name.to_string()).map_err(|err| {
-                match limits::rough_depth_past_limit(source) {
-                    // The parser gives up on deep nesting with a syntax error.
-                    Some(shape) => at(&placement, shape.line, &shape.message).with_help(shape.help),
-                    None => match unclosed_block(source) {
-                        // The parser says where the text ended; the opening tag is the news.
-                        Some((line, name)) if is_invalid_syntax(&err) => at(
-                            &placement,
-                            Some(line),
-                            &format!("`{{{{#{name}}}}}` is never closed with `{{{{/{name}}}}}`"),
-                        )
-                        .with_help(CLOSE_EVERY_BLOCK),
-                        _ => template_error(&placement, &err),
-                    },
+        let entry = match shipped {
+            true => Entry {
+                placement,
+                source: source.to_string(),
+                compiled: OnceLock::new(),
+            },
+            false => {
+                let compiled = compile(name, source, &placement)?;
+                Entry {
+                    placement,
+                    source: String::new(),
+                    compiled: OnceLock::from(Ok(compiled)),
                 }
-            })?;
-        limits::check_shape(&template)
-            .map_err(|shape| at(&placement, shape.line, &shape.message).with_help(shape.help))?;
-        placement.blocks = vary::prepare(&mut template)
-            .map_err(|shape| at(&placement, shape.line, &shape.message).with_help(shape.help))?;
-        limits::count_iterations(&mut template);
-        self.handlebars.register_template(name, template);
-        self.placements.insert(name.to_string(), placement);
+            }
+        };
+        self.templates.insert(name.to_string(), entry);
         Ok(())
+    }
+
+    /// The template registered as `name`, compiled.
+    fn compiled(&self, name: &str) -> Option<Result<&Compiled>> {
+        let entry = self.templates.get(name)?;
+        let compiled = entry
+            .compiled
+            .get_or_init(|| compile(name, &entry.source, &entry.placement));
+        Some(compiled.as_ref().map_err(Clone::clone))
+    }
+
+    /// The `{{#vary}}` blocks of the template `name` (none when there is no
+    /// such template or it does not compile, which rendering it tells).
+    fn blocks(&self, name: &str) -> &[vary::Spans] {
+        match self.compiled(name) {
+            Some(Ok(compiled)) => &compiled.blocks,
+            _ => &[],
+        }
     }
 
     /// The fields under `roots` (top-level keys of the data) that the
     /// template `name` reads: see [`Reads`].
     pub fn reads(&self, name: &str, roots: &[&str]) -> Reads {
-        match self.handlebars.get_template(name) {
-            Some(template) => reads::reads_under(template, roots),
-            None => Reads::Anything,
+        match self.compiled(name) {
+            Some(Ok(compiled)) => reads::reads_under(&compiled.template, roots),
+            _ => Reads::Anything,
         }
     }
 
     /// How many alternatives each `{{#vary}}` block of the template `name` has.
     pub fn alternatives(&self, name: &str) -> Vec<usize> {
-        self.placements.get(name).map_or_else(Vec::new, |p| {
-            p.blocks.iter().map(|b| b.separators.len() + 1).collect()
-        })
+        self.blocks(name)
+            .iter()
+            .map(|b| b.separators.len() + 1)
+            .collect()
     }
 
     /// How many texts the template `name` can give one set of data: the
@@ -142,12 +175,11 @@ impl Engine {
     /// The `{{#vary}}` blocks of the template `name`, read in `source`,
     /// the text it was registered from.
     pub fn vary_blocks<'t>(&self, name: &str, source: &'t str) -> Vec<VaryBlock<'t>> {
-        let Some(placement) = self.placements.get(name) else {
+        let Some(entry) = self.templates.get(name) else {
             return Vec::new();
         };
-        let offset = placement.line_offset;
-        placement
-            .blocks
+        let offset = entry.placement.line_offset;
+        self.blocks(name)
             .iter()
             .map(|spans| VaryBlock {
                 line: Some(spans.open.0 + offset),
@@ -171,18 +203,25 @@ impl Engine {
         context: &handlebars::Context,
         wording: &Wording,
     ) -> Result<String> {
+        let template = match self.compiled(name) {
+            Some(compiled) => &compiled?.template,
+            None => return Err(Error::data(format!("no template named `{name}`"))),
+        };
         limits::reset_budget();
         let mut text = limits::CappedText::default();
         vary::with_wording(wording, || {
-            self.handlebars
-                .render_with_context_to_write(name, context, &mut text)
+            // As Handlebars renders a template of its own registry.
+            let mut render_context = RenderContext::new(template.name.as_ref());
+            let mut output = handlebars::WriteOutput::new(&mut text);
+            template.render(&self.handlebars, context, &mut render_context, &mut output)
         })
         .map_err(|err| {
             let placement = err
                 .template_name
                 .as_ref()
-                .and_then(|n| self.placements.get(n))
-                .or_else(|| self.placements.get(name));
+                .and_then(|n| self.templates.get(n))
+                .or_else(|| self.templates.get(name))
+                .map(|entry| &entry.placement);
             let too_long = if text.overflowed {
                 Some(format!(
                     "the letter grows past {} MB as it is filled in",
@@ -236,6 +275,34 @@ impl Engine {
         // Handlebars writes whole `str`s, and the cap refuses a write whole.
         Ok(String::from_utf8(text.bytes).expect("rendered text is UTF-8"))
     }
+}
+
+/// Compiles `source` as the template `name`, within the bounds on nesting
+/// and repetition that keep rendering it short, its `{{#vary}}` blocks
+/// checked and readied.
+fn compile(name: &str, source: &str, placement: &Placement) -> Result<Compiled> {
+    let mut template = Template::compile_with_name(source, name.to_string()).map_err(|err| {
+        match limits::rough_depth_past_limit(source) {
+            // The parser gives up on deep nesting with a syntax error.
+            Some(shape) => at(placement, shape.line, &shape.message).with_help(shape.help),
+            None => match unclosed_block(source) {
+                // The parser says where the text ended; the opening tag is the news.
+                Some((line, name)) if is_invalid_syntax(&err) => at(
+                    placement,
+                    Some(line),
+                    &format!("`{{{{#{name}}}}}` is never closed with `{{{{/{name}}}}}`"),
+                )
+                .with_help(CLOSE_EVERY_BLOCK),
+                _ => template_error(placement, &err),
+            },
+        }
+    })?;
+    limits::check_shape(&template)
+        .map_err(|shape| at(placement, shape.line, &shape.message).with_help(shape.help))?;
+    let blocks = vary::prepare(&mut template)
+        .map_err(|shape| at(placement, shape.line, &shape.message).with_help(shape.help))?;
+    limits::count_iterations(&mut template);
+    Ok(Compiled { template, blocks })
 }
 
 /// Whether a short template outside the catalog (a `--file-name` pattern)
@@ -351,7 +418,7 @@ mod tests {
     fn load(body: &str) -> Result<Engine> {
         let mut engine = Engine::default();
         let origin = Origin::file(std::path::Path::new("t.hbs"));
-        engine.register("t/body", body, &origin, 7, None)?;
+        engine.register("t/body", body, &origin, 7, None, false)?;
         Ok(engine)
     }
 
@@ -364,6 +431,69 @@ mod tests {
 
     fn nested(open: &str, close: &str, depth: usize) -> String {
         format!("\n{}x{}", open.repeat(depth), close.repeat(depth))
+    }
+
+    #[test]
+    fn a_shipped_template_is_compiled_when_first_used_and_a_users_at_once() {
+        let broken = "\n{{#if x}}unclosed";
+        let mut engine = Engine::default();
+        let builtin = Origin::builtin("letters/t.hbs");
+        engine
+            .register("b/body", broken, &builtin, 7, None, true)
+            .unwrap();
+        let varied = "Hi {{name}}.\n{{#vary}}\nOne.\n{{or}}\nTwo.\n{{/vary}}\n";
+        engine
+            .register("ok/body", varied, &builtin, 7, None, true)
+            .unwrap();
+        engine
+            .register(
+                "bad/body",
+                "{{#vary}}a{{or}} {{/vary}}",
+                &builtin,
+                7,
+                None,
+                true,
+            )
+            .unwrap();
+        let context = handlebars::Context::wraps(json!({"name": "Ann"})).unwrap();
+        // Compiled when used, its {{#vary}} blocks readied as a user's are.
+        assert_eq!(engine.alternatives("ok/body"), [2]);
+        let texts: Vec<String> = engine
+            .every_wording("ok/body")
+            .iter()
+            .map(|wording| engine.render("ok/body", &context, wording).unwrap())
+            .collect();
+        assert_eq!(texts, ["Hi Ann.\nOne.\n", "Hi Ann.\nTwo.\n"]);
+        assert_eq!(
+            engine.reads("ok/body", &["name"]),
+            Reads::Fields(vec![vec!["name".to_string()]])
+        );
+        assert_eq!(engine.vary_blocks("ok/body", varied)[0].line, Some(9));
+        // The same errors, with the same place, as when compiled at once.
+        let wording = engine.wording("b/body", "a sender");
+        let err = engine.render("b/body", &context, &wording).unwrap_err();
+        assert_eq!(
+            err.message,
+            "letters/t.hbs (built in):9: `{{#if}}` is never closed with `{{/if}}`"
+        );
+        assert_eq!(engine.reads("b/body", &["name"]), Reads::Anything);
+        let err = engine
+            .render("bad/body", &context, &Wording::default())
+            .unwrap_err();
+        assert!(
+            err.message.starts_with(
+                "letters/t.hbs (built in):8: alternative 2 of this {{#vary}} block is empty"
+            ),
+            "{}",
+            err.message
+        );
+        let err = load(broken)
+            .err()
+            .expect("a user's template is compiled at once");
+        assert_eq!(
+            err.message,
+            "t.hbs:9: `{{#if}}` is never closed with `{{/if}}`"
+        );
     }
 
     #[test]

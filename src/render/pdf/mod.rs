@@ -11,12 +11,14 @@
 //! A document is written front to back ([`PdfWriter`]): each letter's pages
 //! as they come, then the fonts, page tree and cross-reference table, so a
 //! combined PDF of any length takes the same memory. Page content draws the
-//! full face's glyph ids (a CIDToGIDMap takes them into the subset), which is
-//! what lets pages be written before the document's glyphs are all known.
+//! full face's glyph ids, which the subset keeps (see `sfnt`): that is what
+//! lets pages be written before the document's glyphs are all known.
 
 mod font;
 mod layout;
 mod memo;
+mod sfnt;
+mod zlib;
 
 use std::collections::BTreeSet;
 
@@ -87,6 +89,15 @@ pub fn layout_letter(letter: &Letter, opts: &PdfOptions) -> Result<Vec<Page>> {
     layout::layout(letter, paper, opts.fold_marks)
 }
 
+/// What [`layout_letter`] would refuse, found without laying the whole
+/// letter out: a batch checks every letter before it writes the first.
+pub fn check(letter: &Letter, opts: &PdfOptions) -> Result<()> {
+    let paper = opts
+        .paper
+        .unwrap_or_else(|| Paper::for_country(&letter.recipient.country));
+    layout::refusal(letter, paper)
+}
+
 /// One letter -> one document; several -> one print-ready document in which
 /// each letter starts on a new page (with `duplex`, on an odd page, a blank
 /// page being inserted where needed).
@@ -125,7 +136,7 @@ pub fn render_pdf(letters: &[Letter], opts: &PdfOptions) -> Result<Vec<u8>> {
 pub struct PreparedLetter {
     pages: Vec<PreparedPage>,
     /// The characters drawn in each face.
-    used: [BTreeSet<char>; 2],
+    used: [Chars; 2],
     subject: String,
     author: String,
     timestamp: i64,
@@ -143,15 +154,15 @@ struct PreparedPage {
 /// Lays out `letter` and encodes its pages.
 pub fn prepare(letter: &Letter, opts: &PdfOptions) -> Result<PreparedLetter> {
     let pages = layout_letter(letter, opts)?;
-    let mut used: [BTreeSet<char>; 2] = Default::default();
+    let mut used: [Chars; 2] = Default::default();
     let mut digest = Sha256::new();
     let pages = pages
         .iter()
         .map(|page| {
             for t in &page.texts {
-                used[t.style as usize].extend(t.text.chars());
+                used[t.style as usize].extend(&t.text);
             }
-            let content = deflate(&content(page), 3);
+            let content = zlib::deflate(&content(page), 3);
             digest.update(format!("{} {} {}|", page.width, page.height, content.len()));
             digest.update(&content);
             PreparedPage {
@@ -171,6 +182,59 @@ pub fn prepare(letter: &Letter, opts: &PdfOptions) -> Result<PreparedLetter> {
     })
 }
 
+/// A set of characters, kept as a bit each for those below [`LOW_CHARS`]
+/// (the scripts letters are written in): a letter adds a character for each
+/// one it draws, and a set of a tree took a sixth of the time of a letter.
+#[derive(Default)]
+struct Chars {
+    /// Empty until a character is added.
+    low: Vec<u64>,
+    high: BTreeSet<char>,
+}
+
+/// Latin, Greek, Cyrillic, general punctuation, currency and letterlike symbols.
+const LOW_CHARS: usize = 0x2200;
+
+impl Chars {
+    fn extend(&mut self, text: &str) {
+        for c in text.chars() {
+            let code = c as usize;
+            if code >= LOW_CHARS {
+                self.high.insert(c);
+                continue;
+            }
+            if self.low.is_empty() {
+                self.low = vec![0; LOW_CHARS / 64];
+            }
+            self.low[code / 64] |= 1 << (code % 64);
+        }
+    }
+
+    fn add(&mut self, other: Chars) {
+        if self.low.is_empty() {
+            self.low = other.low;
+        } else {
+            for (mine, theirs) in self.low.iter_mut().zip(&other.low) {
+                *mine |= theirs;
+            }
+        }
+        self.high.extend(other.high);
+    }
+
+    fn to_set(&self) -> BTreeSet<char> {
+        let mut set = self.high.clone();
+        for (at, &word) in self.low.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let bit = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                set.extend(char::from_u32((at * 64 + bit) as u32));
+            }
+        }
+        set
+    }
+}
+
 /// Writes a PDF front to back into the buffer each call is given, which the
 /// caller may empty between calls: pages as letters come, then what needs
 /// every page (fonts, page tree, metadata, cross-reference table) at the end.
@@ -182,7 +246,7 @@ pub struct PdfWriter {
     /// Where each object starts, by number (0 is not an object).
     offsets: Vec<u64>,
     pages: Vec<usize>,
-    used: [BTreeSet<char>; 2],
+    used: [Chars; 2],
     letters: usize,
     /// In duplex, the size of the blank back page owed before the next letter.
     blank_back: Option<(f32, f32)>,
@@ -238,7 +302,7 @@ impl PdfWriter {
             self.blank_back = Some(last);
         }
         for (all, letter) in self.used.iter_mut().zip(letter.used) {
-            all.extend(letter);
+            all.add(letter);
         }
         self.letters += 1;
         self.title.see(letter.subject);
@@ -254,7 +318,7 @@ impl PdfWriter {
         }
         let mut fonts = String::new();
         for style in [Style::Regular, Style::Bold] {
-            let mut chars = std::mem::take(&mut self.used[style as usize]);
+            let mut chars = self.used[style as usize].to_set();
             if chars.is_empty() {
                 continue;
             }
@@ -265,7 +329,7 @@ impl PdfWriter {
             if style == Style::Regular {
                 chars.extend(BATCH_STABLE_GLYPHS.chars());
             }
-            let font = self.font(out, style, &chars)?;
+            let font = self.font(out, style, &chars);
             fonts.push_str(&format!("/{} {font} 0 R ", style.resource()));
         }
         self.object(out, RESOURCES, |o| {
@@ -326,9 +390,9 @@ impl PdfWriter {
 
     /// Embeds a subset of `style`'s face for `chars` (ISO 32000-1, 9.7: a Type 0
     /// font over a CIDFontType2); returns the font's object number.
-    fn font(&mut self, out: &mut Vec<u8>, style: Style, chars: &BTreeSet<char>) -> Result<usize> {
+    fn font(&mut self, out: &mut Vec<u8>, style: Style, chars: &BTreeSet<char>) -> usize {
         let face = style.face();
-        let subset = face.subset(chars)?;
+        let subset = face.subset(chars);
         let program = self.number();
         self.stream(
             out,
@@ -336,8 +400,6 @@ impl PdfWriter {
             &format!(" /Length1 {}", subset.program_len),
             &subset.program,
         );
-        let cid_to_gid = self.number();
-        self.stream(out, cid_to_gid, "", &subset.cid_to_gid);
         let descriptor = self.number();
         self.object(out, descriptor, |o| {
             o.extend_from_slice(
@@ -355,7 +417,7 @@ impl PdfWriter {
                 format!(
                     "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{} \
                      /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> \
-                     /FontDescriptor {descriptor} 0 R /CIDToGIDMap {cid_to_gid} 0 R /DW 0\n/W [{}] >>",
+                     /FontDescriptor {descriptor} 0 R /CIDToGIDMap /Identity /DW 0\n/W [{}] >>",
                     subset.name, subset.widths
                 )
                 .as_bytes(),
@@ -374,7 +436,7 @@ impl PdfWriter {
                 .as_bytes(),
             );
         });
-        Ok(font)
+        font
     }
 
     /// The document information dictionary: dated by the letters (or
@@ -530,40 +592,6 @@ fn content(page: &Page) -> Vec<u8> {
 
 /// Letters and digits of the basic Latin alphabet, added to the regular face's subset.
 const BATCH_STABLE_GLYPHS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
-/// Deflated `bytes`. Font programs get the default level, page content a
-/// faster one: the highest took half the run time for 0.1 % smaller files.
-fn deflate(bytes: &[u8], level: u32) -> Vec<u8> {
-    use flate2::{Compress, Compression, FlushCompress, Status};
-    thread_local! {
-        /// Each thread's compressors, by level: setting up a compressor's
-        /// tables (a few hundred KB) cost more than compressing a page.
-        static COMPRESSORS: std::cell::RefCell<Vec<(u32, Compress)>> =
-            const { std::cell::RefCell::new(Vec::new()) };
-    }
-    COMPRESSORS.with_borrow_mut(|compressors| {
-        let at = match compressors.iter().position(|(l, _)| *l == level) {
-            Some(at) => at,
-            None => {
-                compressors.push((level, Compress::new(Compression::new(level), true)));
-                compressors.len() - 1
-            }
-        };
-        let z = &mut compressors[at].1;
-        z.reset();
-        let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
-        loop {
-            let read = z.total_in() as usize;
-            let status = z
-                .compress_vec(&bytes[read..], &mut out, FlushCompress::Finish)
-                .expect("deflating into memory cannot fail");
-            if status == Status::StreamEnd {
-                return out;
-            }
-            out.reserve(out.capacity().max(64));
-        }
-    })
-}
 
 #[cfg(test)]
 mod tests {

@@ -53,6 +53,23 @@ pub fn layout(l: &Letter, paper: Paper, fold_marks: bool) -> Result<Vec<Page>> {
     Ok(pages)
 }
 
+/// What [`layout`] refuses, found without flowing the text into pages: only
+/// the parts laid out before the flow can fail (the flow, its keep-with-next
+/// rules and the pages cannot), so a batch checks every letter at a fraction
+/// of the cost.
+pub fn refusal(l: &Letter, paper: Paper) -> Result<()> {
+    check_letter(l)?;
+    let g = paper.geometry();
+    let mut first = Page {
+        width: g.width,
+        height: g.height,
+        ..Page::default()
+    };
+    address(l, g, &mut first)?;
+    let info_bottom = sender_block(l, g, &mut first)?;
+    date_line(l, g, info_bottom, &mut first).map(drop)
+}
+
 /// Checks every text of the letter against the faces it is drawn in, so a
 /// missing glyph is reported with where it came from.
 pub fn check_letter(l: &Letter) -> Result<()> {

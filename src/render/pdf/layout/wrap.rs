@@ -30,6 +30,12 @@ impl Fragment for Word<'_> {
 /// face's advance widths. Breaks at spaces (a no-break space holds); a word
 /// wider than the line (a long URL) is cut where it must be.
 pub fn wrap(text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
+    crate::render::pdf::memo::lines(text, style, size, width, break_lines)
+}
+
+/// [`wrap`] without the memo: what it gives depends on these four and on
+/// nothing else (the language's rules are in the text and widths it is given).
+fn break_lines(text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
     let face = style.face();
     let text = clean(text);
     let space = f64::from(face.width(" ", size));
@@ -135,6 +141,26 @@ mod tests {
         let w = wrap(&"WWWW ".repeat(40), Style::Regular, 10.5, width);
         let i = wrap(&"iiii ".repeat(40), Style::Regular, 10.5, width);
         assert!(w.len() > 2 * i.len());
+    }
+
+    #[test]
+    fn a_no_break_space_is_not_a_space_to_the_memo() {
+        // Lines are remembered by their text: one the memo has broken at a
+        // space does not stand for the same words joined by a no-break space.
+        let face = Style::Regular.face();
+        let width = face.width("Tuesday 12", 10.5);
+        let spaced = "Tuesday 12 May";
+        let held = "Tuesday 12\u{a0}May";
+        for _ in 0..2 {
+            assert_eq!(
+                wrap(spaced, Style::Regular, 10.5, width),
+                ["Tuesday 12", "May"]
+            );
+            assert_eq!(
+                wrap(held, Style::Regular, 10.5, width),
+                ["Tuesday", "12\u{a0}May"]
+            );
+        }
     }
 
     #[test]
