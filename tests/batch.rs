@@ -1219,6 +1219,49 @@ fn a_signal_leaves_no_part_of_a_single_output() {
     }
 }
 
+/// A run into one file that has found a bad row goes on checking the rest,
+/// to tell every problem; asked to stop then, it stops, and says nothing of
+/// problems it has not finished finding.
+#[test]
+fn a_signal_after_a_bad_row_in_a_one_file_run_stops_the_checking() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = members(40_000).replace("Member 0001,Unite Leeds,", ",Unite Leeds,");
+    let csv = write(tmp.path(), "s.csv", csv);
+    let dir = tmp.path().join("out");
+    std::fs::create_dir(&dir).unwrap();
+    let path = dir.join("all.mbox");
+    let args = [
+        "write",
+        "mamai",
+        "--as-of",
+        DATE,
+        "--to",
+        "gb-london",
+        "--senders",
+        s(&csv),
+        "--format",
+        "mbox",
+        "-o",
+        s(&path),
+    ];
+    // The output's place is taken as the run starts, once signals are its.
+    let child = start_and_wait(&args, &dir, |dir| {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".protest-tmp-"))
+    });
+    signal(&child, libc::SIGINT);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: interrupted: nothing was written\n"
+    );
+    assert_eq!(output.status.code(), Some(130));
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+    assert!(left.is_empty(), "nothing is left: {left:?}");
+}
+
 #[test]
 fn a_rerun_on_another_day_continues_the_run_with_its_date() {
     let tmp = tempfile::tempdir().unwrap();

@@ -58,7 +58,9 @@ pub(super) fn one_pass(plan: &Plan, record: RunRecord) -> Result<Finished> {
     let mut result = Ok(());
     let checked = check::check_all(plan, true, |first, chunk| {
         if !chunk.clean && !plan.keep_going {
-            return Ok(true);
+            // Nothing more is written, but every problem is still told,
+            // unless the run is asked to stop.
+            return Ok(interrupt::received().is_none());
         }
         let go_on = writing.chunk(plan, chunk.jobs, Some(chunk.letters), first);
         match go_on {
@@ -70,7 +72,18 @@ pub(super) fn one_pass(plan: &Plan, record: RunRecord) -> Result<Finished> {
             }
         }
     });
-    let first = checked?;
+    let first = match (checked, interrupt::received()) {
+        (Ok(first), _) => first,
+        // The problems found before the signal are not all there are; and
+        // the output, left out, is dropped with `writing`.
+        (Err(_), Some(signal)) => {
+            return Err(Error::new(
+                ErrorKind::Interrupted(signal),
+                "interrupted: nothing was written",
+            ))
+        }
+        (Err(err), None) => return Err(err),
+    };
     if first.count == 0 {
         return Err(no_rows());
     }
