@@ -25,6 +25,7 @@ pub use marks::page_label;
 pub use page::{Page, Rule, Text};
 
 use flow::flow;
+use geometry::Geometry;
 use marks::decorate;
 use paginate::paginate;
 use sender::{date_line, sender_block};
@@ -37,16 +38,8 @@ use crate::error::Result;
 
 /// Lays out one letter on `paper`, with optional fold marks.
 pub fn layout(l: &Letter, paper: Paper, fold_marks: bool) -> Result<Vec<Page>> {
-    check_letter(l)?;
     let g = paper.geometry();
-    let mut first = Page {
-        width: g.width,
-        height: g.height,
-        ..Page::default()
-    };
-    address(l, g, &mut first)?;
-    let info_bottom = sender_block(l, g, &mut first)?;
-    let date_baseline = date_line(l, g, info_bottom, &mut first)?;
+    let (first, date_baseline) = first_page(l, g)?;
     let flow = flow(l, g);
     let mut pages = paginate(&flow, g, first, date_baseline);
     decorate(&mut pages, g, &l.language, fold_marks);
@@ -58,8 +51,14 @@ pub fn layout(l: &Letter, paper: Paper, fold_marks: bool) -> Result<Vec<Page>> {
 /// rules and the pages cannot), so a batch checks every letter at a fraction
 /// of the cost.
 pub fn refusal(l: &Letter, paper: Paper) -> Result<()> {
+    first_page(l, paper.geometry()).map(drop)
+}
+
+/// The first page's fixed parts (the address in the window, the sender
+/// block, the date line), and the date line's baseline, under which the
+/// letter flows.
+fn first_page(l: &Letter, g: &Geometry) -> Result<(Page, f32)> {
     check_letter(l)?;
-    let g = paper.geometry();
     let mut first = Page {
         width: g.width,
         height: g.height,
@@ -67,7 +66,8 @@ pub fn refusal(l: &Letter, paper: Paper) -> Result<()> {
     };
     address(l, g, &mut first)?;
     let info_bottom = sender_block(l, g, &mut first)?;
-    date_line(l, g, info_bottom, &mut first).map(drop)
+    let date_baseline = date_line(l, g, info_bottom, &mut first)?;
+    Ok((first, date_baseline))
 }
 
 /// Checks every text of the letter against the faces it is drawn in, so a
