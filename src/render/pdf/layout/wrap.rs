@@ -4,7 +4,10 @@
 use textwrap::core::Fragment;
 use textwrap::wrap_algorithms::{wrap_first_fit, wrap_optimal_fit, Penalties};
 
+use std::sync::{Arc, LazyLock};
+
 use crate::render::pdf::font::{clean, Style};
+use crate::render::pdf::memo::Memo;
 
 /// A word for the line breaker, measured in points.
 #[derive(Debug)]
@@ -30,7 +33,29 @@ impl Fragment for Word<'_> {
 /// face's advance widths. Breaks at spaces (a no-break space holds); a word
 /// wider than the line (a long URL) is cut where it must be.
 pub fn wrap(text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
-    crate::render::pdf::memo::lines(text, style, size, width, break_lines)
+    remembered(text, style, size, width, break_lines)
+}
+
+/// `break_lines(text, style, size, width)`, remembered: the letters of a
+/// batch share most of their paragraphs (all but the ones that name the
+/// signer), and breaking one into lines is a third of a letter's layout.
+/// Texts longer than a paragraph are broken each time, so what is kept stays
+/// small (at most 1,024 texts of 4 KB).
+fn remembered(
+    text: &str,
+    style: Style,
+    size: f32,
+    width: f32,
+    break_lines: fn(&str, Style, f32, f32) -> Vec<String>,
+) -> Vec<String> {
+    type Key = (String, Style, u32, u32);
+    static LINES: LazyLock<Memo<Key, Arc<Vec<String>>>> = LazyLock::new(|| Memo::new(1024));
+    if text.len() > 4096 {
+        return break_lines(text, style, size, width);
+    }
+    let key = (text.to_string(), style, size.to_bits(), width.to_bits());
+    let lines = LINES.get_or_insert(key, || Arc::new(break_lines(text, style, size, width)));
+    lines.to_vec()
 }
 
 /// [`wrap`] without the memo: what it gives depends on these four and on
@@ -122,6 +147,36 @@ fn line_width(words: &[Word]) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::Style;
+
+    #[test]
+    fn a_text_is_broken_into_lines_once_unless_it_is_longer_than_a_paragraph() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static BROKEN: AtomicUsize = AtomicUsize::new(0);
+        fn halves(text: &str, _: Style, _: f32, width: f32) -> Vec<String> {
+            BROKEN.fetch_add(1, Ordering::SeqCst);
+            let (a, b) = text.split_at(text.len() / 2);
+            vec![a.to_string(), b.to_string(), width.to_string()]
+        }
+        let text = "a paragraph every letter of the batch has";
+        let first = super::remembered(text, Style::Regular, 11.0, 400.25, halves);
+        assert_eq!(
+            super::remembered(text, Style::Regular, 11.0, 400.25, halves),
+            first
+        );
+        assert_eq!(BROKEN.load(Ordering::SeqCst), 1);
+        // Another width, size or face is another key.
+        let narrower = super::remembered(text, Style::Regular, 11.0, 300.0, halves);
+        assert_eq!(narrower[2], "300");
+        super::remembered(text, Style::Bold, 11.0, 400.25, halves);
+        super::remembered(text, Style::Regular, 10.0, 400.25, halves);
+        assert_eq!(BROKEN.load(Ordering::SeqCst), 4);
+        let long = "word ".repeat(1_000);
+        super::remembered(&long, Style::Regular, 11.0, 400.25, halves);
+        super::remembered(&long, Style::Regular, 11.0, 400.25, halves);
+        assert_eq!(BROKEN.load(Ordering::SeqCst), 6);
+    }
+
     use super::*;
 
     #[test]
