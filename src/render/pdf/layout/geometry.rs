@@ -1,8 +1,44 @@
-//! The sheet's fixed measures: where the envelope window, the sender block
-//! and the text column sit on each paper, and the type sizes and spacing the
-//! blocks are set in.
+//! The papers a letter is printed on and their fixed measures: where the
+//! envelope window, the sender block and the text column sit on each, and
+//! the type sizes and spacing the blocks are set in.
 
-use crate::render::pdf::Paper;
+/// Sheet size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    /// ISO A4, 210 x 297 mm, laid out per DIN 5008 form B.
+    A4,
+    /// US Letter, 8.5 x 11 in, for a No. 10 window envelope.
+    Letter,
+}
+
+/// Countries where US Letter is the usual office paper. Kept to the clear
+/// cases; everywhere else gets A4.
+const LETTER_COUNTRIES: [&str; 8] = ["US", "CA", "MX", "PH", "CL", "CO", "VE", "PR"];
+
+impl Paper {
+    /// The paper a recipient in `iso2` (ISO 3166-1 alpha-2) expects.
+    pub fn for_country(iso2: &str) -> Paper {
+        let code = iso2.trim().to_ascii_uppercase();
+        if LETTER_COUNTRIES.contains(&code.as_str()) {
+            Paper::Letter
+        } else {
+            Paper::A4
+        }
+    }
+
+    /// Sheet size in points (width, height).
+    pub fn size_pt(self) -> (f32, f32) {
+        let g = self.geometry();
+        (g.width, g.height)
+    }
+
+    /// The part of the sheet that shows through the envelope window, in points
+    /// from the top-left corner.
+    pub fn window(self) -> Rect {
+        self.geometry().window
+    }
+}
 
 pub const fn mm(v: f32) -> f32 {
     v * 72.0 / 25.4

@@ -20,7 +20,7 @@ mod sender;
 mod window;
 mod wrap;
 
-pub use geometry::{inch, mm, Rect};
+pub use geometry::{inch, mm, Paper, Rect};
 pub use marks::page_label;
 pub use page::{Page, Rule, Text};
 
@@ -32,7 +32,6 @@ use sender::{date_line, sender_block};
 use window::address;
 
 use super::font::{check, Style};
-use super::Paper;
 use crate::compose::{Block, Letter};
 use crate::error::Result;
 
