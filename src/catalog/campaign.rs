@@ -383,7 +383,7 @@ impl Campaign {
     /// The state's words for a letter in `language` (a tag such as `en-GB`):
     /// the language's own, else English, in which such a letter is addressed.
     pub fn words(&self, language: &str) -> &Words {
-        let primary = super::primary_language(language);
+        let primary = super::variants::primary_language(language);
         self.languages
             .get(&primary)
             .or_else(|| self.languages.get(PROGRAM_LANGUAGE))
@@ -393,7 +393,7 @@ impl Campaign {
     /// Whether the campaign has words of its own for `language`.
     pub fn speaks(&self, language: &str) -> bool {
         self.languages
-            .contains_key(&super::primary_language(language))
+            .contains_key(&super::variants::primary_language(language))
     }
 
     /// The line of `[language.TAG]` (or of a key in it), for messages.

@@ -97,7 +97,7 @@ impl Countries {
     /// Known names closest to `input`, for "did you mean" hints.
     pub fn suggest(&self, input: &str) -> Vec<String> {
         let names = self.by_code.values().map(|c| c.name.as_str());
-        super::suggest(input, names)
+        super::suggest::suggest(input, names)
     }
 }
 

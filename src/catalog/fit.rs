@@ -5,8 +5,9 @@
 //! the options, each reason told on its own.
 
 use super::facts::{event_noun, Stated};
-use super::prisoners::{Misfit, Prisoner};
-use super::{Catalog, LetterTemplate};
+use super::letters::LetterTemplate;
+use super::prisoners::{Ask, Event, Misfit, Prisoner};
+use super::Catalog;
 use crate::date::Date;
 use crate::error::{Error, Result};
 
@@ -84,10 +85,7 @@ impl Refusal<'_> {
 /// Letters and facts on a day.
 impl Catalog {
     /// The asks of a letter whose people are all known, in the letter's order.
-    pub fn asks<'c>(
-        &'c self,
-        template: &LetterTemplate,
-    ) -> Vec<(&'c Prisoner, super::prisoners::Ask)> {
+    pub fn asks<'c>(&'c self, template: &LetterTemplate) -> Vec<(&'c Prisoner, Ask)> {
         let front = &template.front;
         front
             .prisoners
@@ -131,7 +129,7 @@ impl Catalog {
                     let Some(first) = events.first() else {
                         continue;
                     };
-                    let join = |part: fn(&super::Event) -> &str| {
+                    let join = |part: fn(&Event) -> &str| {
                         events
                             .iter()
                             .map(|e| part(e))

@@ -14,6 +14,7 @@ mod missions;
 mod prisoners;
 mod sender;
 mod sourcing;
+mod suggest;
 mod validate;
 mod variants;
 
@@ -36,6 +37,7 @@ pub use missions::{Confidence, Head, Mission, MissionKind, RussianForms};
 pub use prisoners::{Ask, Event, EventKind, Misfit, Prisoner, Standing, Status};
 pub use sender::Sender;
 pub use sourcing::Finding;
+pub use suggest::suggest;
 pub use variants::primary_language;
 
 use crate::error::{Error, Result};
@@ -698,28 +700,6 @@ fn unknown<'a>(what: &str, id: &str, known: impl Iterator<Item = &'a str>, list:
         )
     };
     Error::usage(format!("no {what} with id {}", crate::text::quote(id))).with_help(help)
-}
-
-/// Up to three candidates close to `input`, best first.
-pub fn suggest<'a>(input: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let input = input.to_lowercase();
-    let mut scored: Vec<(f64, &str)> = candidates
-        .map(|c| {
-            let lower = c.to_lowercase();
-            let mut score = strsim::jaro_winkler(&input, &lower);
-            if lower.contains(&input) || input.contains(&lower) {
-                score = score.max(0.9);
-            }
-            (score, c)
-        })
-        .filter(|(score, _)| *score >= 0.8)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored
-        .into_iter()
-        .take(3)
-        .map(|(_, c)| c.to_string())
-        .collect()
 }
 
 fn quote_list(items: &[String]) -> String {

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::read_text;
+use super::files::read_text;
 use crate::error::Result;
 use crate::origin::Origin;
 

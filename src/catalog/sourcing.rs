@@ -5,8 +5,9 @@
 //! what fails, by file and line.
 
 use super::claims::{claims, ClaimKind, Support};
+use super::letters::LetterTemplate;
 use super::variants::primary_language;
-use super::{Catalog, LetterTemplate};
+use super::Catalog;
 use crate::date::Date;
 use crate::origin::key_line;
 
