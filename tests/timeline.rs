@@ -597,3 +597,73 @@ fn a_data_folder_file_that_is_not_a_regular_file_is_refused() {
         );
     }
 }
+
+/// The timeline fixtures in a folder of their own, with `edit` made to the
+/// people: `--letters DIR` for the edited copy.
+fn edited_people(root: &Path, edit: impl Fn(String) -> String) -> PathBuf {
+    let letters = root.join("letters");
+    common::copy_dir(&fixture("timeline"), &letters);
+    let people = letters.join("prisoners.toml");
+    let text = std::fs::read_to_string(&people).unwrap();
+    let edited = edit(text.clone());
+    assert_ne!(edited, text, "the edit changes the people");
+    std::fs::write(&people, edited).unwrap();
+    letters
+}
+
+#[test]
+fn a_sentence_or_restriction_without_its_end_is_refused_by_check() {
+    for (kind, until) in [
+        ("sentenced", "until = \"2027-07\"\n"),
+        ("suspended-sentence", "until = \"2029-04\"\n"),
+    ] {
+        let root = tempfile::tempdir().unwrap();
+        let letters = edited_people(root.path(), |text| text.replacen(until, "", 1));
+        let (code, _, err) = run(protest()
+            .env("SOURCE_DATE_EPOCH", "1796083200") // 2026-12-01
+            .args(["check", "--letters"])
+            .arg(&letters));
+        assert_eq!(code, 65, "{kind}: {err}");
+        let (person, date, name, noun) = match kind {
+            "sentenced" => ("held-person", "2023-02-03", "Held Person", "sentence"),
+            _ => (
+                "limited-person",
+                "2023-04-10",
+                "Limited Person",
+                "suspended sentence",
+            ),
+        };
+        assert!(
+            err.contains(&format!(
+                "{person}: the {noun} of {date} has no `until`: add the month its term ends (by your count, from the sentence and the time already served), or letters will ask for {name} for ever"
+            )),
+            "{kind}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_detention_a_year_unreported_is_unknown_and_refused() {
+    // Held Person arrested on 2022-07-03, and nothing heard of since.
+    let root = tempfile::tempdir().unwrap();
+    let letters = edited_people(root.path(), |text| {
+        let sentence = text.find("date = \"2023-02-03\"").unwrap();
+        let event = text[..sentence].rfind("[[prisoner.event]]").unwrap();
+        text[..event].to_string()
+    });
+    let write = |date: &str| {
+        let mut cmd = protest();
+        cmd.args(["write", "free-held", "--to", "gb-london", "--name", "A"])
+            .args(["--as-of", date, "--letters"])
+            .arg(&letters);
+        run(&mut cmd)
+    };
+    let (code, _, err) = write("2023-07-03");
+    assert_eq!(code, 0, "a year to the day is still news: {err}");
+    let (code, out, err) = write("2023-07-04");
+    assert_eq!((code, out.as_str()), (65, ""), "{err}");
+    assert!(
+        err.starts_with("error: letter `free-held` asks for the release of Held Person, who was arrested on 2022-07-03, with nothing reported since 2022-07-03: by 2023-07-04 the situation is unknown, check it (arrested: detained by the police; source: Test Source H)\n"),
+        "{err}"
+    );
+}

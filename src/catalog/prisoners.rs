@@ -198,6 +198,16 @@ impl Prisoner {
                 standing.lapsed = true;
             }
         }
+        // A detention or a trial with no known end lasts as long as the news
+        // of it: a year without any, and what became of it is unknown.
+        let open_ended = standing.cause.is_some_and(|e| e.until.is_none());
+        if open_ended
+            && matches!(standing.status, Status::Detained | Status::OnTrial)
+            && standing.is_stale(day)
+        {
+            standing.status = Status::Unknown;
+            standing.lapsed = true;
+        }
         standing
     }
 }
@@ -269,6 +279,28 @@ impl Prisoner {
 }
 
 impl Standing<'_> {
+    /// Why the status on `day` is unknown, when it has lapsed: the term of
+    /// `cause` has ended, or a detention or trial has gone a year unreported.
+    pub fn lapse(&self, cause: &Event, day: Date) -> String {
+        match (cause.until, self.latest) {
+            (Some(until), _) => format!(
+                "whose term was expected to end {until}, before {day}: the situation is unknown, check it"
+            ),
+            (None, latest) => format!(
+                "{} {} {}, with nothing reported since {}: by {day} the situation is unknown, check it",
+                match cause.kind {
+                    EventKind::Trial => "who went on trial",
+                    EventKind::Arrested => "who was arrested",
+                    EventKind::HouseArrest => "who was put under house arrest",
+                    _ => "who was detained",
+                },
+                if cause.date.day.is_some() { "on" } else { "in" },
+                cause.date,
+                latest.map_or(cause.date, |e| e.date)
+            ),
+        }
+    }
+
     /// The newest news is more than a year older than `day`; a death is never stale.
     pub fn is_stale(&self, day: Date) -> bool {
         self.status != Status::Deceased
@@ -360,11 +392,7 @@ impl Misfit<'_> {
             );
         };
         let fact = if self.standing.lapsed {
-            format!(
-                "whose term was expected to end {}, before {}: the situation is unknown, check it",
-                cause.until.expect("a lapsed status has an end"),
-                self.day
-            )
+            self.standing.lapse(cause, self.day)
         } else {
             let since = match self.standing.status {
                 Status::Released => "who was released on",
@@ -525,6 +553,40 @@ mod tests {
         let after = p.standing_on(day("2029-05-01"));
         assert_eq!(after.status, Status::Unknown);
         assert!(after.lapsed);
+    }
+
+    #[test]
+    fn a_detention_or_trial_a_year_unreported_is_unknown_whatever_its_kind() {
+        for kind in ["arrested", "detained", "house-arrest", "trial"] {
+            let p = person(
+                &[
+                    event("2025-11-13", kind, ""),
+                    event("2026-01-29", "noted", ""),
+                ]
+                .concat(),
+            );
+            let before = p.standing_on(day("2027-01-29"));
+            assert!(!before.lapsed, "{kind}");
+            assert_ne!(before.status, Status::Unknown, "{kind}");
+            let after = p.standing_on(day("2027-01-30"));
+            assert_eq!(after.status, Status::Unknown, "{kind}");
+            assert!(after.lapsed, "{kind}");
+            let why = after.lapse(after.cause.unwrap(), day("2027-01-30"));
+            assert!(
+                why.contains("on 2025-11-13, with nothing reported since 2026-01-29"),
+                "{why}"
+            );
+        }
+        // A sentence is not a detention: a year without news only warns.
+        let p = person(&event("2023-02-03", "sentenced", "until = \"2031-07\"\n"));
+        assert_eq!(p.standing_on(day("2026-12-06")).status, Status::Sentenced);
+        // Nor does an end the data gives lapse before it.
+        let p = person(&event(
+            "2025-12-01",
+            "house-arrest",
+            "until = \"2027-06\"\n",
+        ));
+        assert_eq!(p.standing_on(day("2027-06-30")).status, Status::Detained);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use serde_json::{json, Map};
 use super::options::DataArgs;
 use super::print::print_json;
 use super::warnings::language_warnings;
-use crate::catalog::{CampaignSource, Catalog, Mission, Sender};
+use crate::catalog::{CampaignSource, Catalog, Event, Mission, Prisoner, Sender};
 use crate::compose::{compose_every_wording, Facts, Request};
 use crate::date::{Date, PartialDate};
 use crate::error::{Error, ErrorKind, Result};
@@ -269,6 +269,30 @@ fn check_mission(catalog: &Catalog, m: &Mission, today: Date, findings: &mut Fin
     }
 }
 
+/// "the sentence of 2023-02-03": the term an event begins, as a noun.
+fn term_noun(kind: crate::catalog::EventKind) -> &'static str {
+    use crate::catalog::EventKind::*;
+    match kind {
+        Sentenced => "sentence",
+        RestrictedFreedom => "restricted freedom",
+        SuspendedSentence => "suspended sentence",
+        Supervision => "supervision",
+        _ => "ban",
+    }
+}
+
+/// The person's last sentence or restriction, when it has no end: a term
+/// runs out, and a letter dated after it must not ask as if it had not.
+fn open_ended_term(p: &Prisoner) -> Option<&Event> {
+    use crate::catalog::EventKind::*;
+    let last = p.events.iter().rev().find(|e| e.kind.status().is_some())?;
+    let term = matches!(
+        last.kind,
+        Sentenced | RestrictedFreedom | SuspendedSentence | Supervision | Ban
+    );
+    (term && last.until.is_none()).then_some(last)
+}
+
 fn check_prisoners(catalog: &Catalog, today: Date, findings: &mut Findings) {
     for p in catalog.prisoners.values() {
         if p.events.is_empty() {
@@ -291,6 +315,22 @@ fn check_prisoners(catalog: &Catalog, today: Date, findings: &mut Findings) {
                 format!(
                     "{}: the event of {} comes after that of {}: list events oldest first",
                     p.id, later.date, earlier.date
+                ),
+            );
+        }
+        if let Some(term) = open_ended_term(p) {
+            let (origin, line) = catalog.prisoner_line(&p.id, "id");
+            findings.error(
+                &origin,
+                line,
+                format!(
+                    "{}: the {} of {} has no `until`: add the month its term ends (by your \
+                     count, from the sentence and the time already served), or letters will \
+                     ask for {} for ever",
+                    p.id,
+                    term_noun(term.kind),
+                    term.date,
+                    p.name
                 ),
             );
         }

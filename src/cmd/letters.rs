@@ -319,10 +319,15 @@ fn person(p: &Prisoner, day: Date) -> Value {
 fn timeline(p: &Prisoner, day: Date) -> String {
     let standing = p.standing_on(day);
     let since = match (standing.cause, standing.lapsed) {
-        (Some(e), true) => format!(
-            " (term expected to end {}; check)",
-            e.until.expect("a lapsed status has an end")
-        ),
+        (Some(e), true) => match (e.until, standing.latest) {
+            (Some(until), _) => format!(" (term expected to end {until}; check)"),
+            (None, latest) => format!(
+                " ({} {}, nothing reported since {}; check)",
+                e.kind.as_str(),
+                e.date,
+                latest.map_or(e.date, |l| l.date)
+            ),
+        },
         (Some(e), false) => format!(" since {}", e.date),
         (None, _) => String::new(),
     };
