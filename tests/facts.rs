@@ -256,8 +256,8 @@ fn an_archived_letter_is_refused_in_every_mode_and_written_with_as_of_dated_that
 
     // Not on a day it was history, nor before what it describes.
     for (day, first_line) in [
-        ("2022-01-19", "error: letter `january-2022` is archived: an appeal of the first week of January 2022"),
-        ("2022-01-07", "error: letter `january-2022` describes the fact of 8 January 2022; it cannot be dated 7 January 2022"),
+        ("2022-01-19", "error: letter `january-2022` is archived: an appeal of January 2022"),
+        ("2022-01-09", "error: letter `january-2022` describes the fact of 10 January 2022; it cannot be dated 9 January 2022"),
     ] {
         let (code, _, err) = run(protest().args([
             "write", "january-2022", "--to", "gb-london", "--name", "A", "--as-of", day,
@@ -397,6 +397,77 @@ fn a_letter_is_never_dated_before_the_newest_fact_it_states() {
     ]));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("23 October 2025"));
+}
+
+/// A fact dated to a month or a year may be of its last day: a letter is
+/// dated on or after that day, whether the fact is a [[fact]] or a
+/// [[quote]], and `letters` lists it as current from then on only.
+#[test]
+fn a_fact_dated_to_a_month_or_a_year_dates_the_letter_after_its_last_day() {
+    for (kind, date, last, before) in [
+        ("fact", "2017-04", "2017-04-30", "2017-04-29"),
+        ("fact", "2016", "2016-12-31", "2016-12-30"),
+        ("quote", "2026-02", "2026-02-28", "2026-02-27"),
+        ("fact", "2024-02", "2024-02-29", "2024-02-28"),
+    ] {
+        let entry = match kind {
+            "fact" => {
+                format!("[[fact]]\nsays = \"it happened\"\ndate = \"{date}\"\nsource = \"Test\"\n")
+            }
+            _ => format!(
+                "[[quote]]\nwords = \"a grave crime\"\ndate = \"{date}\"\nsource = \"Test\"\n"
+            ),
+        };
+        let letter = format!(
+            "+++\nid = \"dated\"\ntitle = \"Dated\"\nlanguage = \"en-GB\"\n\
+             subject = \"A fact\"\nsource = \"test\"\n{entry}+++\nI write. It was \"a grave crime\".\n"
+        );
+        let letters = letters_dir(&[("dated.hbs", &letter)]);
+        let write = |day: &str| {
+            run(protest()
+                .arg("--letters")
+                .arg(letters.path())
+                .args(["write", "dated", "--to", "gb-london", "--name", "A"])
+                .args(["--date", day]))
+        };
+        let (code, _, err) = write(before);
+        assert_eq!(code, 65, "{kind} {date} on {before}: {err}");
+        assert!(err.contains("it cannot be dated"), "{err}");
+        assert!(
+            err.contains(&format!("date the letter on or after {}", long(last))),
+            "{err}"
+        );
+        let (code, _, err) = write(last);
+        assert_eq!(code, 0, "{kind} {date} on {last}: {err}");
+        let listed = |day: &str| {
+            let (_, out, _) = run(protest()
+                .arg("--letters")
+                .arg(letters.path())
+                .args(["letters", "--date", day, "--json"]));
+            out.contains("\"dated\"")
+        };
+        assert!(!listed(before) && listed(last), "{kind} {date}");
+    }
+}
+
+/// "2017-04-30" as the letters write it: "30 April 2017".
+fn long(day: &str) -> String {
+    let months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts: Vec<usize> = day.split('-').map(|p| p.parse().unwrap()).collect();
+    format!("{} {} {}", parts[2], months[parts[1] - 1], parts[0])
 }
 
 const QUOTING: &str = "+++\nid = \"quoting\"\ntitle = \"Quoting\"\nlanguage = \"en-GB\"\n\

@@ -165,11 +165,13 @@ impl Catalog {
         stated
     }
 
-    /// The newest fact a letter states: the earliest day it can be dated.
+    /// The newest fact a letter states: the earliest day it can be dated is
+    /// the last its date can mean, since a fact "of April 2017" may be of
+    /// its end, and a letter of 1 April would tell of what had not happened.
     pub fn newest_fact<'c>(&'c self, template: &'c LetterTemplate) -> Option<Stated<'c>> {
         self.stated(template)
             .into_iter()
-            .max_by_key(|fact| fact.date.first_day())
+            .max_by_key(|fact| fact.date.last_day())
     }
 
     /// Why `template` does not fit the facts on `day`, every reason of it;
@@ -192,8 +194,8 @@ impl Catalog {
         let too_early = self
             .stated(template)
             .into_iter()
-            .filter(|fact| fact.date.first_day() > day)
-            .min_by_key(|fact| fact.date.first_day());
+            .filter(|fact| fact.date.last_day() > day)
+            .min_by_key(|fact| fact.date.last_day());
         let misfits = self.misfits(template, day);
         (archived.is_some() || too_early.is_some() || !misfits.is_empty()).then(|| Refusal {
             letter: template.front.id.clone(),
@@ -222,7 +224,7 @@ impl Catalog {
     /// the day of its newest fact, or the first day after it on which one of
     /// its people's status changed, whichever first fits everything.
     pub fn first_current_day(&self, template: &LetterTemplate) -> Option<Date> {
-        let earliest = self.newest_fact(template).map(|fact| fact.date.first_day());
+        let earliest = self.newest_fact(template).map(|fact| fact.date.last_day());
         let mut days: Vec<Date> = self
             .asks(template)
             .into_iter()
@@ -247,13 +249,20 @@ impl Catalog {
         };
         let help = match (refusal.is_history(), refusal.too_early.as_ref()) {
             (false, Some(_)) => {
-                let newest = self
+                let (newest, earliest) = self
                     .newest_fact(template)
-                    .map(|fact| fact.date.format_en())
-                    .unwrap_or_default();
+                    .map(|fact| (fact.date.format_en(), fact.date.last_day()))
+                    .unzip();
+                let newest = newest.unwrap_or_default();
+                let after = match earliest {
+                    Some(day) if newest != day.format("en-GB") => {
+                        format!("on or after {}", day.format("en-GB"))
+                    }
+                    _ => "on or after it".to_string(),
+                };
                 format!(
-                    "its newest fact is of {newest}: date the letter on or after it \
-                     (--date), or choose a letter that fits {}",
+                    "its newest fact is of {newest}: date the letter {after} (--date), \
+                     or choose a letter that fits {}",
                     refusal.day
                 )
             }
