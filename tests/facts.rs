@@ -470,6 +470,39 @@ fn long(day: &str) -> String {
     format!("{} {} {}", parts[2], months[parts[1] - 1], parts[0])
 }
 
+/// A Russian variant's number words are held to the letter's facts as
+/// English ones are: "eight years" where the facts say seven is refused.
+#[test]
+fn check_holds_a_russian_variants_number_words_to_the_facts() {
+    let english = "+++\nid = \"t\"\ntitle = \"T\"\nlanguage = \"en-GB\"\n\
+        subject = \"Release of Held Person\"\nprisoners = [\"held-person\"]\nsource = \"test\"\n\
+        [[fact]]\nprisoner = \"held-person\"\ndate = \"2023-02-03\"\n+++\n\
+        I write about {{names prisoners}}, sentenced to four years.\n";
+    for (years, ok) in [
+        ("четырём годам", true),
+        ("восьми годам", false),
+        ("пяти годам", false),
+    ] {
+        let russian = format!(
+            "+++\nlanguage = \"ru\"\ntitle = \"Т\"\nsubject = \"Об освобождении\"\n+++\n\
+             Пишу о {{{{names prisoners}}}}, которого приговорили к {years}.\n"
+        );
+        let letters = letters_dir(&[("t.hbs", english), ("t.ru.hbs", &russian)]);
+        let (code, _, err) = run(protest()
+            .env("SOURCE_DATE_EPOCH", "1796083200")
+            .arg("--letters")
+            .arg(letters.path())
+            .arg("check"));
+        let word = years.split(' ').next().unwrap();
+        let refused = format!(
+            "{}:6: the number `{word}` is in no listed fact",
+            letters.path().join("t.ru.hbs").display()
+        );
+        assert_eq!(err.contains(&refused), !ok, "{years}: {err}");
+        assert_eq!(code == 0, ok, "{years}: {err}");
+    }
+}
+
 const QUOTING: &str = "+++\nid = \"quoting\"\ntitle = \"Quoting\"\nlanguage = \"en-GB\"\n\
     subject = \"A quotation\"\nsource = \"test\"\n+++\nI write.\n\n\
     The court called it \"a grave crime\".\n";

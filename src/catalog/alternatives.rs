@@ -88,11 +88,7 @@ impl Catalog {
                 found.push(Statement { said, line, shown });
             }
         };
-        let mut in_claims = claims(text, language == "en");
-        if language == "ru" {
-            in_claims.extend(russian_numbers(text));
-        }
-        for claim in in_claims {
+        for claim in claims(text, &language) {
             let shown = match &claim.kind {
                 ClaimKind::Number(_) => format!("the number `{}`", claim.shown),
                 ClaimKind::Date(_) | ClaimKind::Year(_) => format!("the date `{}`", claim.shown),
@@ -244,86 +240,6 @@ fn names_from_data(text: &str) -> Option<usize> {
     None
 }
 
-/// Russian number words, which `claims` reads in English only: in a Russian
-/// alternative «девяти годам» and «восьми годам» differ as 9 and 8 do.
-fn russian_numbers(text: &str) -> Vec<super::claims::Claim> {
-    const FORMS: &[(u32, &[&str])] = &[
-        (2, &["два", "две", "двух", "двум", "двумя"]),
-        (3, &["три", "трёх", "трех", "трём", "трем", "тремя"]),
-        (
-            4,
-            &[
-                "четыре",
-                "четырёх",
-                "четырех",
-                "четырём",
-                "четырем",
-                "четырьмя",
-            ],
-        ),
-        (5, &["пять", "пяти", "пятью"]),
-        (6, &["шесть", "шести", "шестью"]),
-        (7, &["семь", "семи"]),
-        (8, &["восемь", "восьми", "восемью", "восьмью"]),
-        (9, &["девять", "девяти", "девятью"]),
-        (10, &["десять", "десяти", "десятью"]),
-        (11, &["одиннадцать", "одиннадцати"]),
-        (12, &["двенадцать", "двенадцати"]),
-        (13, &["тринадцать", "тринадцати"]),
-        (14, &["четырнадцать", "четырнадцати"]),
-        (15, &["пятнадцать", "пятнадцати"]),
-        (16, &["шестнадцать", "шестнадцати"]),
-        (17, &["семнадцать", "семнадцати"]),
-        (18, &["восемнадцать", "восемнадцати"]),
-        (19, &["девятнадцать", "девятнадцати"]),
-        (20, &["двадцать", "двадцати"]),
-        (30, &["тридцать", "тридцати"]),
-        (40, &["сорок", "сорока"]),
-        (50, &["пятьдесят", "пятидесяти"]),
-        (60, &["шестьдесят", "шестидесяти"]),
-        (70, &["семьдесят", "семидесяти"]),
-        (80, &["восемьдесят", "восьмидесяти"]),
-        (90, &["девяносто", "девяноста"]),
-    ];
-    let (words, lines) = words(text);
-    let mut found = Vec::new();
-    for (index, (word, &line)) in words.iter().zip(&lines).enumerate() {
-        let lower = word.to_lowercase();
-        // «семью годами» is seven; «семью» alone is a family.
-        let years_after = words
-            .get(index + 1)
-            .is_some_and(|next| next.starts_with("год") || next.starts_with("лет"));
-        if lower == "семью" && years_after {
-            found.push(super::claims::Claim {
-                line,
-                kind: ClaimKind::Number("7".into()),
-                shown: word.clone(),
-            });
-            continue;
-        }
-        // «двухлетний», «девятилетнего»: the number in a compound.
-        let value = FORMS.iter().find_map(|(value, forms)| {
-            forms
-                .iter()
-                .any(|form| {
-                    lower == *form
-                        || lower
-                            .strip_prefix(form)
-                            .is_some_and(|rest| rest.starts_with("летн"))
-                })
-                .then_some(*value)
-        });
-        if let Some(value) = value {
-            found.push(super::claims::Claim {
-                line,
-                kind: ClaimKind::Number(value.to_string()),
-                shown: word.clone(),
-            });
-        }
-    }
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,22 +265,5 @@ mod tests {
             Some(1)
         );
         assert_eq!(names_from_data("{{recipient.name}} {{sender.org}}"), None);
-    }
-
-    #[test]
-    fn reads_russian_number_words() {
-        let found: Vec<(usize, ClaimKind)> =
-            russian_numbers("к девяти годам,\nдвухлетний срок; семья, семью годами")
-                .into_iter()
-                .map(|c| (c.line, c.kind))
-                .collect();
-        assert_eq!(
-            found,
-            [
-                (0, ClaimKind::Number("9".into())),
-                (1, ClaimKind::Number("2".into())),
-                (1, ClaimKind::Number("7".into()))
-            ]
-        );
     }
 }

@@ -41,9 +41,10 @@ pub struct DateMention {
 const EXPRESSION: char = '\u{FFFC}';
 
 /// Every claim in `text`, a template body or a front matter value, in order.
-/// Number words are read in English only (`english`); digits and the month
-/// names of English and Russian in any letter.
-pub fn claims(text: &str, english: bool) -> Vec<Claim> {
+/// Number words are read in the `language` of the text (the primary
+/// subtag: English and Russian); digits and the month names of English and
+/// Russian in any letter.
+pub fn claims(text: &str, language: &str) -> Vec<Claim> {
     let text = strip_expressions(text);
     let mut found = Vec::new();
     let mut quoted: Vec<(usize, usize)> = Vec::new();
@@ -87,7 +88,12 @@ pub fn claims(text: &str, english: bool) -> Vec<Claim> {
         let token = &tokens[i];
         let number = match &token.kind {
             TokenKind::Digits(value) => Some(value.clone()),
-            TokenKind::Word(word) if english => number_word(word).map(|n| n.to_string()),
+            TokenKind::Word(word) => match language {
+                "en" => number_word(word),
+                "ru" => russian_number_word(word, tokens.get(i + 1)),
+                _ => None,
+            }
+            .map(|n| n.to_string()),
             _ => None,
         };
         if let Some(value) = number {
@@ -124,7 +130,7 @@ impl Support {
     /// A fact: its date, and the numbers and dates in the words that say it.
     pub fn add_fact(&mut self, date: PartialDate, says: &str) {
         self.add_date(date);
-        for claim in claims(says, true) {
+        for claim in claims(says, "en") {
             match claim.kind {
                 ClaimKind::Number(value) => {
                     self.numbers.insert(value);
@@ -139,7 +145,7 @@ impl Support {
                 }
                 // A fact's own words may quote; the quotation is the fact's, not the letter's.
                 ClaimKind::Quotation(words) => {
-                    for inner in claims(&words, true) {
+                    for inner in claims(&words, "en") {
                         if let ClaimKind::Number(value) = inner.kind {
                             self.numbers.insert(value);
                         }
@@ -619,6 +625,69 @@ fn number_word(word: &str) -> Option<u32> {
     value.filter(|&n| n >= 2)
 }
 
+/// A Russian number word's value, two to ninety, in any case: «девяти
+/// годам» and «восьми годам» differ as 9 and 8 do; «двухлетний» holds a 2.
+/// «семью» is seven only before «год…» or «лет»; alone it is a family.
+fn russian_number_word(word: &str, next: Option<&Token>) -> Option<u32> {
+    const FORMS: &[(u32, &[&str])] = &[
+        (2, &["два", "две", "двух", "двум", "двумя"]),
+        (3, &["три", "трёх", "трех", "трём", "трем", "тремя"]),
+        (
+            4,
+            &[
+                "четыре",
+                "четырёх",
+                "четырех",
+                "четырём",
+                "четырем",
+                "четырьмя",
+            ],
+        ),
+        (5, &["пять", "пяти", "пятью"]),
+        (6, &["шесть", "шести", "шестью"]),
+        (7, &["семь", "семи"]),
+        (8, &["восемь", "восьми", "восемью", "восьмью"]),
+        (9, &["девять", "девяти", "девятью"]),
+        (10, &["десять", "десяти", "десятью"]),
+        (11, &["одиннадцать", "одиннадцати"]),
+        (12, &["двенадцать", "двенадцати"]),
+        (13, &["тринадцать", "тринадцати"]),
+        (14, &["четырнадцать", "четырнадцати"]),
+        (15, &["пятнадцать", "пятнадцати"]),
+        (16, &["шестнадцать", "шестнадцати"]),
+        (17, &["семнадцать", "семнадцати"]),
+        (18, &["восемнадцать", "восемнадцати"]),
+        (19, &["девятнадцать", "девятнадцати"]),
+        (20, &["двадцать", "двадцати"]),
+        (30, &["тридцать", "тридцати"]),
+        (40, &["сорок", "сорока"]),
+        (50, &["пятьдесят", "пятидесяти"]),
+        (60, &["шестьдесят", "шестидесяти"]),
+        (70, &["семьдесят", "семидесяти"]),
+        (80, &["восемьдесят", "восьмидесяти"]),
+        (90, &["девяносто", "девяноста"]),
+    ];
+    let lower = word.to_lowercase();
+    if lower == "семью" {
+        let years = |w: &str| w.starts_with("год") || w.starts_with("лет");
+        return match next.map(|t| &t.kind) {
+            Some(TokenKind::Word(next)) if years(&next.to_lowercase()) => Some(7),
+            _ => None,
+        };
+    }
+    FORMS.iter().find_map(|(value, forms)| {
+        forms
+            .iter()
+            .any(|form| {
+                lower == *form
+                    || lower
+                        .strip_prefix(form)
+                        .is_some_and(|rest| rest.starts_with("летн"))
+            })
+            .then_some(*value)
+    })
+}
+
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -632,7 +701,7 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<ClaimKind> {
-        claims(text, true).into_iter().map(|c| c.kind).collect()
+        claims(text, "en").into_iter().map(|c| c.kind).collect()
     }
 
     fn date(day: Option<u32>, month: u32, year: Option<i32>) -> ClaimKind {
@@ -667,7 +736,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            claims("3 февраля 2023 года, в мае 2023 года", false)
+            claims("3 февраля 2023 года, в мае 2023 года", "ru")
                 .into_iter()
                 .map(|c| c.kind)
                 .collect::<Vec<_>>(),
@@ -695,7 +764,7 @@ mod tests {
     fn reads_quotations_and_skips_expressions() {
         let found = claims(
             "the party \"Alga,\nKazakhstan!\", «{{sender.org}}», “shame” and {{names prisoners}} 12",
-            true,
+            "en",
         );
         assert_eq!(
             found.iter().map(|c| c.kind.clone()).collect::<Vec<_>>(),
@@ -751,7 +820,7 @@ mod tests {
             "\"acts of torture\"",
             "\"Alga, Kazakhstan!\"",
         ] {
-            for claim in claims(text, true) {
+            for claim in claims(text, "en") {
                 assert!(support.carries(&claim.kind), "{text}: {claim:?}");
             }
         }
@@ -762,8 +831,30 @@ mod tests {
             "\"torture against civil society representatives\"",
             "\"Alga\"",
         ] {
-            let claim = &claims(text, true)[0];
+            let claim = &claims(text, "en")[0];
             assert!(!support.carries(&claim.kind), "{text}");
         }
+    }
+
+    #[test]
+    fn reads_russian_number_words() {
+        let found: Vec<(usize, ClaimKind)> = claims(
+            "к девяти годам,\nдвухлетний срок; семья, семью годами",
+            "ru",
+        )
+        .into_iter()
+        .map(|c| (c.line, c.kind))
+        .collect();
+        assert_eq!(
+            found,
+            [
+                (0, ClaimKind::Number("9".into())),
+                (1, ClaimKind::Number("2".into())),
+                (1, ClaimKind::Number("7".into()))
+            ]
+        );
+        // Not in an English letter, nor English words in a Russian one.
+        assert!(claims("девяти годам", "en").is_empty());
+        assert!(claims("nine years", "ru").is_empty());
     }
 }

@@ -26,7 +26,7 @@ impl Catalog {
     /// demands and body that none of its facts, quotations or titles carries.
     pub fn unsupported(&self, template: &LetterTemplate) -> Vec<Finding> {
         let support = self.support(template);
-        let english = primary_language(&template.front.language) == "en";
+        let language = primary_language(&template.front.language);
         let front = &template.front;
         let mut texts: Vec<(Option<usize>, &str, usize)> = vec![
             (template.front_line("title"), front.title.as_str(), 0),
@@ -38,7 +38,7 @@ impl Catalog {
         texts.push((Some(template.body_offset), template.body.as_str(), 1));
         let mut findings = Vec::new();
         for (line, text, lines_are_offsets) in texts {
-            for claim in claims(text, english) {
+            for claim in claims(text, &language) {
                 if support.carries(&claim.kind) {
                     continue;
                 }
