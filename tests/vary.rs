@@ -79,7 +79,7 @@ fn write_batch(letter: &str, language: &str, csv: &Path, out: &Path, extra: &[&s
 /// What a text states that `check` holds a letter to: its numbers, dates
 /// and quotations, each once.
 fn stated(text: &str, language: &str) -> BTreeSet<String> {
-    claims(text, language.starts_with("en"))
+    claims(text, language.split(['-', '_']).next().unwrap_or(""))
         .into_iter()
         .map(|claim| format!("{:?}", claim.kind))
         .collect()
