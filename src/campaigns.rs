@@ -209,10 +209,10 @@ impl Settings {
                 "{}: empty: it names no campaign",
                 set_by.trim_end()
             ))
-                .with_help(
-                    "give a campaign's name (`protest campaigns` lists them) or its folder, as \
+            .with_help(
+                "give a campaign's name (`protest campaigns` lists them) or its folder, as \
                      ./NAME or /path/to/it",
-                ));
+            ));
         }
         let known = self.known()?;
         if let Some(found) = known.iter().find(|k| k.name == value) {

@@ -70,7 +70,11 @@ fn a_cut_short_campaign_file_is_bad_data_on_its_line_for_every_command() {
             &["write", "lai", "--to", "gb-london", "--name", "A"],
         ] {
             let (code, out, err) = run(on_the_day().args(command).arg("--campaign").arg(&dir));
-            assert_eq!((code, out.as_str()), (65, ""), "{command:?} {text:?}: {err}");
+            assert_eq!(
+                (code, out.as_str()),
+                (65, ""),
+                "{command:?} {text:?}: {err}"
+            );
             assert_eq!(err.lines().next(), Some(expected.as_str()), "{command:?}");
         }
     }
@@ -139,7 +143,10 @@ fn a_field_an_authority_lacks_is_told_at_its_own_entry() {
         .replace("name = \"First\"\n", "");
     let cases = [
         (format!("{AUTHORITY}{second}"), "missing field `name`"),
-        (format!("{AUTHORITY}\n[[authority]]\n"), "missing field `id`"),
+        (
+            format!("{AUTHORITY}\n[[authority]]\n"),
+            "missing field `id`",
+        ),
     ];
     for (n, (added, message)) in cases.iter().enumerate() {
         let dir = campaign_copy(tmp.path(), &format!("c{n}"), &hong_kong(), |text| {
@@ -166,9 +173,7 @@ fn an_authority_with_a_mission_s_id_is_refused() {
     });
     let campaign = fs::read_to_string(dir.join("campaign.toml")).unwrap();
     let embassies = fs::read_to_string(dir.join("embassies.toml")).unwrap();
-    let line_of = |text: &str, needle: &str| {
-        text[..text.find(needle).unwrap()].lines().count() + 1
-    };
+    let line_of = |text: &str, needle: &str| text[..text.find(needle).unwrap()].lines().count() + 1;
     let expected = format!(
         "{root}/campaign.toml:{}: id `gb-london` is used twice: by this [[authority]] and by a \
          mission in {root}/embassies.toml:{}",
@@ -176,7 +181,11 @@ fn an_authority_with_a_mission_s_id_is_refused() {
         line_of(&embassies, "id = \"gb-london\""),
         root = dir.display()
     );
-    for command in [&["check"][..], &["letters"], &["embassies", "show", "gb-london"]] {
+    for command in [
+        &["check"][..],
+        &["letters"],
+        &["embassies", "show", "gb-london"],
+    ] {
         let (code, out, err) = run(on_the_day().args(command).arg("--campaign").arg(&dir));
         assert_eq!((code, out.as_str()), (65, ""), "{command:?}: {err}");
         assert_eq!(err.lines().next().unwrap(), format!("error: {expected}"));
@@ -199,7 +208,10 @@ fn an_authority_with_a_mission_s_id_is_refused() {
         .arg("letters")
         .arg("--campaign")
         .arg(hong_kong()));
-    assert_eq!(code, 0, "an authority over another folder's mission is an update: {err}");
+    assert_eq!(
+        code, 0,
+        "an authority over another folder's mission is an update: {err}"
+    );
     fs::write(data.join("embassies.toml"), &embassies).unwrap();
     let (code, _, err) = run(on_the_day()
         .env("PROTEST_DATA", &data)
@@ -244,7 +256,10 @@ fn check_json_prints_its_document_when_the_data_cannot_be_loaded() {
         ),
         (
             vec!["--embassies".into(), embassies.clone().into()],
-            format!("{}:2: string values must be quoted, expected literal string", embassies.display()),
+            format!(
+                "{}:2: string values must be quoted, expected literal string",
+                embassies.display()
+            ),
         ),
         (
             vec!["--campaign".into(), "".into()],
@@ -258,7 +273,11 @@ fn check_json_prints_its_document_when_the_data_cannot_be_loaded() {
         assert_eq!(doc["ok"], false, "{args:?}");
         assert_eq!(doc["errors"], serde_json::json!([message]), "{args:?}");
         assert_eq!(doc["warnings"], serde_json::json!([]));
-        let expected_code = if message.starts_with("--campaign") { 2 } else { 65 };
+        let expected_code = if message.starts_with("--campaign") {
+            2
+        } else {
+            65
+        };
         assert_eq!(code, expected_code, "{args:?}: {err}");
         assert_eq!(err.lines().next().unwrap(), format!("error: {message}"));
     }
@@ -279,7 +298,10 @@ fn a_listed_campaign_that_cannot_be_read_is_listed_with_its_error_and_warned_of(
         &format!("campaigns = [\"{}\", \"/nowhere\"]\n", broken.display()),
     );
     let config_file = config.join("protest/config.toml");
-    let missing = format!("{}/campaign.toml:1: missing field `state`", broken.display());
+    let missing = format!(
+        "{}/campaign.toml:1: missing field `state`",
+        broken.display()
+    );
     let nowhere = format!(
         "{}:1: campaigns: \"/nowhere\": no such directory",
         config_file.display()
@@ -300,7 +322,12 @@ fn a_listed_campaign_that_cannot_be_read_is_listed_with_its_error_and_warned_of(
         assert_eq!(entry.get("campaign"), None, "no name can be read: {entry}");
         assert_eq!(entry["in_force"], false);
     }
-    assert!(err.ends_with("error: 2 campaigns cannot be read; `protest check --campaign NAME` says more\n"), "{err}");
+    assert!(
+        err.ends_with(
+            "error: 2 campaigns cannot be read; `protest check --campaign NAME` says more\n"
+        ),
+        "{err}"
+    );
 
     let warnings = [
         format!(
@@ -318,20 +345,36 @@ fn a_listed_campaign_that_cannot_be_read_is_listed_with_its_error_and_warned_of(
     for command in [
         &["letters"][..],
         &["embassies", "show", "gb-london"],
-        &["write", "mukhammedkarim", "--to", "gb-london", "--name", "A"],
+        &[
+            "write",
+            "mukhammedkarim",
+            "--to",
+            "gb-london",
+            "--name",
+            "A",
+        ],
         &["--campaign", "kazakhstan", "letters"],
     ] {
         let (code, out, err) = run(on_the_day().env("XDG_CONFIG_HOME", &config).args(command));
         assert_eq!(code, 0, "{command:?}: {err}");
         assert!(!out.is_empty());
         // The data's own warnings (a person's news a year old) aside.
-        let ours: Vec<&str> = err.lines().filter(|l| !l.contains("last reported")).collect();
+        let ours: Vec<&str> = err
+            .lines()
+            .filter(|l| !l.contains("last reported"))
+            .collect();
         assert_eq!(ours, warnings, "{command:?}");
     }
     // Quiet: no warning.
-    let (code, _, err) = run(on_the_day()
-        .env("XDG_CONFIG_HOME", &config)
-        .args(["write", "mukhammedkarim", "--to", "gb-london", "--name", "A", "-q"]));
+    let (code, _, err) = run(on_the_day().env("XDG_CONFIG_HOME", &config).args([
+        "write",
+        "mukhammedkarim",
+        "--to",
+        "gb-london",
+        "--name",
+        "A",
+        "-q",
+    ]));
     assert_eq!((code, err.as_str()), (0, ""));
 }
 
@@ -424,28 +467,102 @@ fn a_batch_is_not_continued_with_other_campaign_words() {
     let hk_all = ["--all"];
     let kz_ru = ["--lang", "ru", "--to", "gb-london", "--to", "de-berlin"];
     let kz_en = ["--to", "gb-london", "--to", "de-berlin"];
-    let cases: [(&str, PathBuf, &str, &[&str], &str, &str, bool); 6] = [
-        ("state", hong_kong(), "lai", &hk_all, "state = \"the People's Republic of China\"", "state = \"the PRC\"", true),
-        ("office", hong_kong(), "lai", &hk_all, "embassy = \"The Ambassador\"", "embassy = \"Her Excellency the Ambassador\"", true),
-        ("ru-state", kazakhstan(), "mukhammedkarim", &kz_ru, "state = \"Республики Казахстан\"", "state = \"Республики Казахстана\"", true),
-        ("ru-office", kazakhstan(), "mukhammedkarim", &kz_ru, "embassy = \"Чрезвычайному и Полномочному Послу\"", "embassy = \"Послу\"", true),
-        ("ru-state-en", kazakhstan(), "mukhammedkarim", &kz_en, "state = \"Республики Казахстан\"", "state = \"Республики Казахстана\"", false),
-        ("about", hong_kong(), "lai", &hk_all, "about = \"", "about = \"(edited) ", false),
+    // (name, campaign, letter, options, words before, words after, refused)
+    type Case<'a> = (
+        &'a str,
+        PathBuf,
+        &'a str,
+        &'a [&'a str],
+        &'a str,
+        &'a str,
+        bool,
+    );
+    let cases: [Case; 6] = [
+        (
+            "state",
+            hong_kong(),
+            "lai",
+            &hk_all,
+            "state = \"the People's Republic of China\"",
+            "state = \"the PRC\"",
+            true,
+        ),
+        (
+            "office",
+            hong_kong(),
+            "lai",
+            &hk_all,
+            "embassy = \"The Ambassador\"",
+            "embassy = \"Her Excellency the Ambassador\"",
+            true,
+        ),
+        (
+            "ru-state",
+            kazakhstan(),
+            "mukhammedkarim",
+            &kz_ru,
+            "state = \"Республики Казахстан\"",
+            "state = \"Республики Казахстана\"",
+            true,
+        ),
+        (
+            "ru-office",
+            kazakhstan(),
+            "mukhammedkarim",
+            &kz_ru,
+            "embassy = \"Чрезвычайному и Полномочному Послу\"",
+            "embassy = \"Послу\"",
+            true,
+        ),
+        (
+            "ru-state-en",
+            kazakhstan(),
+            "mukhammedkarim",
+            &kz_en,
+            "state = \"Республики Казахстан\"",
+            "state = \"Республики Казахстана\"",
+            false,
+        ),
+        (
+            "about",
+            hong_kong(),
+            "lai",
+            &hk_all,
+            "about = \"",
+            "about = \"(edited) ",
+            false,
+        ),
     ];
     for (name, from, letter, args, old, new, refused) in cases {
         let dir = campaign_copy(tmp.path(), name, &from, |text| text.to_string());
         let out = tmp.path().join(format!("out-{name}"));
         let (code, _, err) = batch(&dir, &out, letter, args);
         assert_eq!(code, 0, "{name}: {err}");
-        let record = json(fs::read_to_string(out.join("manifest.jsonl")).unwrap().lines().next().unwrap());
-        let campaign_name = if from == hong_kong() { "hong-kong" } else { "kazakhstan" };
+        let record = json(
+            fs::read_to_string(out.join("manifest.jsonl"))
+                .unwrap()
+                .lines()
+                .next()
+                .unwrap(),
+        );
+        let campaign_name = if from == hong_kong() {
+            "hong-kong"
+        } else {
+            "kazakhstan"
+        };
         assert_eq!(record["run"]["campaign"], campaign_name);
-        assert!(record["run"]["data"]["campaign"].as_str().is_some_and(|d| d.len() == 12));
+        assert!(record["run"]["data"]["campaign"]
+            .as_str()
+            .is_some_and(|d| d.len() == 12));
         let all = letters_in(&out);
         let gone = &all[0];
         fs::remove_file(out.join(gone)).unwrap();
         let file = dir.join("campaign.toml");
-        fs::write(&file, replaced(&fs::read_to_string(&file).unwrap(), old, new)).unwrap();
+        fs::write(
+            &file,
+            replaced(&fs::read_to_string(&file).unwrap(), old, new),
+        )
+        .unwrap();
 
         let (code, _, err) = batch(&dir, &out, letter, args);
         if !refused {
@@ -489,7 +606,12 @@ fn a_batch_is_not_continued_with_other_campaign_words() {
 
     // Another campaign into the same folder: another run, said as such.
     let out = tmp.path().join("out-state");
-    let (code, _, err) = batch(&kazakhstan(), &out, "mukhammedkarim", &["--to", "gb-london"]);
+    let (code, _, err) = batch(
+        &kazakhstan(),
+        &out,
+        "mukhammedkarim",
+        &["--to", "gb-london"],
+    );
     assert_eq!(code, 73);
     assert!(
         err.contains("it was written for the campaign `hong-kong`, this is for `kazakhstan`"),
