@@ -50,6 +50,9 @@ impl Known {
 /// with the name of the campaign it is of.
 pub struct Settings {
     config: CampaignSettings,
+    /// The folders of config.toml's `campaigns`, each with the name its
+    /// campaign.toml gives it, or why that cannot be read.
+    listed: Vec<(DataDir, Result<String>)>,
     data: Option<DataDir>,
     /// The name in the data folder's campaign.toml, if it has one.
     data_name: Option<String>,
@@ -65,11 +68,45 @@ impl Settings {
             }
             _ => None,
         };
+        let config = config::campaign_settings()?;
+        let listed = config
+            .campaigns
+            .iter()
+            .map(|dir| (dir.clone(), crate::catalog::campaign_name(dir)))
+            .collect();
         Ok(Settings {
-            config: config::campaign_settings()?,
+            config,
+            listed,
             data,
             data_name,
         })
+    }
+
+    /// The folders config.toml lists whose campaign.toml cannot be read, and
+    /// why: they are left out of the known campaigns.
+    pub fn unreadable(&self) -> impl Iterator<Item = (&DataDir, &Error)> {
+        self.listed
+            .iter()
+            .filter_map(|(dir, name)| name.as_ref().err().map(|err| (dir, err)))
+    }
+
+    /// Says, once a run, which listed campaigns are left out: a command that
+    /// does not use them goes on, but a mistake in config.toml is not kept
+    /// from its user.
+    fn warn_unreadable(&self) {
+        static WARNED: std::sync::Once = std::sync::Once::new();
+        WARNED.call_once(|| {
+            for (dir, err) in self.unreadable() {
+                let why = err
+                    .message
+                    .strip_prefix(&format!("{}: ", dir.set_by))
+                    .unwrap_or(&err.message);
+                crate::notice::warn(format_args!(
+                    "{}: left out of the campaigns: {why} (`protest campaigns` lists them)",
+                    dir.set_by
+                ));
+            }
+        });
     }
 
     /// The campaign `flag` (a `--campaign` value) names, else the one in force.
@@ -107,8 +144,11 @@ impl Settings {
             .map(|index| self.builtin(index))
             .collect();
         let mut set_by: Vec<String> = vec!["built in".into(); known.len()];
-        for dir in &self.config.campaigns {
-            let name = crate::catalog::campaign_name(dir)?;
+        let readable = self
+            .listed
+            .iter()
+            .filter_map(|(dir, name)| Some((dir, name.as_ref().ok()?.clone())));
+        for (dir, name) in readable {
             if let Some(index) = known.iter().position(|k| k.name == name) {
                 return Err(Error::data(format!(
                     "{}: a second campaign named `{name}` (the first is {})",
@@ -164,6 +204,16 @@ impl Settings {
 
     /// The campaign `value` names: a known name, else a campaign's folder.
     fn find(&self, value: &str, set_by: String, base: &Path) -> Result<Known> {
+        if value.trim().is_empty() {
+            return Err(Error::usage(format!(
+                "{}: empty: it names no campaign",
+                set_by.trim_end()
+            ))
+            .with_help(
+                "give a campaign's name (`protest campaigns` lists them) or its folder, as \
+                     ./NAME or /path/to/it",
+            ));
+        }
         let known = self.known()?;
         if let Some(found) = known.iter().find(|k| k.name == value) {
             return Ok(found.clone());
@@ -198,7 +248,9 @@ pub fn paths(
     letters: Option<PathBuf>,
     embassies: Option<PathBuf>,
 ) -> Result<CatalogPaths> {
-    Ok(Settings::read()?.choose(flag)?.paths(letters, embassies))
+    let settings = Settings::read()?;
+    settings.warn_unreadable();
+    Ok(settings.choose(flag)?.paths(letters, embassies))
 }
 
 /// The `--campaign` value in a command line, as the help and the shell's

@@ -38,6 +38,10 @@ pub struct RunRecord {
     pub format: String,
     /// Everything else that changes a letter or its name, by option.
     pub options: BTreeMap<String, String>,
+    /// The name of the campaign the letters are for. Absent in manifests
+    /// written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
     /// What the letters were made from in the data, so that data corrected
     /// since (a mission's new address) is a run with other inputs, not the
     /// same one. Absent in manifests written before it was recorded.
@@ -47,13 +51,17 @@ pub struct RunRecord {
 
 /// Short SHA-256 digests of the data a run's letters are made from: the
 /// letters' texts, the people they name, the missions they go or are copied
-/// to. One for each, not one for each item: the record is the first line of
-/// the manifest, and stays short whatever the number of missions.
+/// to, the campaign's words for the state in the letters' languages. One
+/// for each, not one for each item: the record is the first line of the
+/// manifest, and stays short whatever the number of missions.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DataDigests {
     pub letters: String,
     pub prisoners: String,
     pub missions: String,
+    /// Empty in manifests written before it was recorded.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub campaign: String,
 }
 
 /// A value of a run record as a message shows it.
@@ -106,6 +114,15 @@ impl RunRecord {
                 "the sender's details have changed since".to_string()
             });
         }
+        if let (Some(was), Some(now)) = (&earlier.campaign, &self.campaign) {
+            if was != now {
+                out.push(format!(
+                    "it was written for the campaign `{}`, this is for `{}`",
+                    shorten(was),
+                    shorten(now)
+                ));
+            }
+        }
         let keys: std::collections::BTreeSet<&String> =
             self.options.keys().chain(earlier.options.keys()).collect();
         for key in keys {
@@ -147,6 +164,13 @@ impl RunRecord {
                         .to_string()
                 }
             });
+        }
+        if !was.campaign.is_empty() && now.campaign != was.campaign {
+            out.push(
+                "the campaign's words for the state in campaign.toml (its name in the letters' \
+                 languages, the offices or the kinds of mission) have changed since"
+                    .into(),
+            );
         }
         out
     }

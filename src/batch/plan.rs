@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use super::input::{short_digest, Senders};
 use super::manifest::{self, DataDigests, RunRecord};
-use crate::catalog::{Catalog, LetterTemplate, Mission};
+use crate::catalog::{primary_language, Catalog, LetterTemplate, Mission};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::render::{Format, RenderOptions};
@@ -147,12 +147,15 @@ impl Plan<'_> {
             senders: self.senders.record(),
             format: self.format.name().into(),
             options,
+            campaign: Some(self.catalog.campaign.name.clone()),
             data: Some(self.data_digests(missions)),
         }
     }
 
     /// What the letters are made from in the data: the letters' texts, the
-    /// people they name, the missions they go (or are copied) to.
+    /// people they name, the missions they go (or are copied) to, and the
+    /// campaign's words for the state in the letters' languages (the
+    /// addresses and copy lines are made of them).
     fn data_digests(&self, missions: &BTreeSet<String>) -> DataDigests {
         let letters: Vec<_> = self
             .templates
@@ -171,6 +174,15 @@ impl Plan<'_> {
             .iter()
             .filter(|m| missions.contains(&m.id))
             .collect();
+        let campaign = &self.catalog.campaign;
+        let words: BTreeMap<String, _> = self
+            .templates
+            .iter()
+            .map(|t| {
+                let language = &t.front.language;
+                (primary_language(language), campaign.words(language))
+            })
+            .collect();
         fn digest(value: &impl serde::Serialize) -> String {
             let mut value = serde_json::to_value(value).expect("data serialises");
             drop_defaults(&mut value);
@@ -182,6 +194,7 @@ impl Plan<'_> {
             letters: digest(&letters),
             prisoners: digest(&prisoners),
             missions: digest(&missions),
+            campaign: digest(&words),
         }
     }
 }

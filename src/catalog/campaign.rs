@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::de::Error as _;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Serialize};
 
 use super::files::{read_found_file, SourceFile};
 use super::missions::{Mission, MissionKind};
@@ -186,7 +186,7 @@ pub struct Campaign {
 }
 
 /// The state's words in one language.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Words {
     /// The state as it follows a title: "the Republic of Kazakhstan" (after
@@ -200,7 +200,7 @@ pub struct Words {
     pub missions: Option<Missions>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Offices {
     pub embassy: String,
@@ -212,7 +212,7 @@ pub struct Offices {
     pub charge_d_affaires: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Missions {
     pub embassy: String,
@@ -277,32 +277,53 @@ struct File {
     about: String,
     privacy: String,
     language: BTreeMap<String, Words>,
+    /// Each entry as written, with the place of its `[[authority]]` line:
+    /// read into a [`Mission`] one by one, so that an error names the line
+    /// of the entry it is in.
     #[serde(default)]
-    authority: Vec<Authority>,
+    authority: Vec<toml::Spanned<toml::Table>>,
 }
 
 /// An `[[authority]]`: a directory entry whose kind goes without saying.
-struct Authority(Mission);
-
-impl<'de> Deserialize<'de> for Authority {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut table = toml::Table::deserialize(deserializer)?;
-        match table.get("kind") {
-            None => {
-                table.insert("kind".into(), "authority".into());
-            }
-            Some(toml::Value::String(kind)) if kind == "authority" => {}
-            Some(_) => {
-                return Err(D::Error::custom(
-                    "`kind` of an [[authority]] is always `authority`: leave it out, and put a \
-                     mission abroad in embassies.toml",
-                ))
-            }
+fn authority(mut table: toml::Table) -> Result<Mission, toml::de::Error> {
+    match table.get("kind") {
+        None => {
+            table.insert("kind".into(), "authority".into());
         }
-        Mission::deserialize(toml::Value::Table(table))
-            .map(Authority)
-            .map_err(|err| D::Error::custom(err.message()))
+        Some(toml::Value::String(kind)) if kind == "authority" => {}
+        Some(_) => {
+            return Err(toml::de::Error::custom(
+                "`kind` of an [[authority]] is always `authority`: leave it out, and put a \
+                 mission abroad in embassies.toml",
+            ))
+        }
     }
+    Mission::deserialize(toml::Value::Table(table))
+}
+
+/// The `[[authority]]` entries, each read into a mission; an error is on the
+/// line of the field it names in the entry it is in, else on the entry's
+/// `[[authority]]` line (a field it lacks).
+fn authorities(
+    text: &str,
+    origin: &Origin,
+    entries: Vec<toml::Spanned<toml::Table>>,
+) -> Result<Vec<Mission>> {
+    entries
+        .into_iter()
+        .map(|entry| {
+            let start = entry.span().start;
+            authority(entry.into_inner()).map_err(|err| {
+                let line = field_in_entry(text, start, err.message())
+                    .unwrap_or_else(|| crate::origin::line_of(text, start));
+                let error = origin.toml_message_at(Some(line), err.message());
+                match error.help {
+                    Some(_) => error,
+                    None => error.with_help(HELP),
+                }
+            })
+        })
+        .collect()
 }
 
 /// The language every campaign has: the program speaks it, and a letter in a
@@ -317,10 +338,7 @@ impl Campaign {
     /// Parses and checks campaign.toml; returns it and its authorities.
     pub fn parse(text: &str, origin: Origin) -> Result<(Campaign, Vec<Mission>)> {
         let file: File = toml::from_str(text).map_err(|err| {
-            let error = match field_in_table(text, &err) {
-                Some(line) => origin.toml_message_at(Some(line), err.message()),
-                None => origin.toml_error(text, &err, 0),
-            };
+            let error = origin.toml_error(text, &err, 0);
             match error.help {
                 Some(_) => error,
                 None => error.with_help(HELP),
@@ -356,9 +374,13 @@ impl Campaign {
             check_words(text, &origin, tag, words)?;
         }
         if !file.language.contains_key(PROGRAM_LANGUAGE) {
+            let languages = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("[language."))
+                .map(|index| index + 1);
             return Err(origin
                 .error_at(
-                    None,
+                    languages,
                     "no [language.en]: every campaign has its English words",
                 )
                 .with_help(
@@ -367,7 +389,7 @@ impl Campaign {
                      [language.en.offices]",
                 ));
         }
-        let authorities: Vec<Mission> = file.authority.into_iter().map(|a| a.0).collect();
+        let authorities = authorities(text, &origin, file.authority)?;
         let campaign = Campaign {
             name: file.name,
             state: file.state,
@@ -415,16 +437,15 @@ fn visible(origin: &Origin, line: Option<usize>, field: &str, value: &str) -> Re
     Ok(())
 }
 
-/// The line of the field an error about an `[[authority]]` names: serde
-/// gives the whole table's place, the reader wants the field's.
-fn field_in_table(text: &str, err: &toml::de::Error) -> Option<usize> {
-    let message = err.message();
+/// The line of the field `message` names (between backticks) in the
+/// `[[authority]]` entry whose header is at byte `start`: the entry's table
+/// is read without its places, so the reader wants the field's.
+fn field_in_entry(text: &str, start: usize, message: &str) -> Option<usize> {
     let (_, rest) = message.split_once('`')?;
     let (field, _) = rest.split_once('`')?;
-    let start = err.span()?.start;
-    let table = &text[start..];
-    let end = table[1..].find("\n[[").map_or(table.len(), |at| at + 1);
-    let line = key_line(&table[..end], field)?;
+    let entry = text.get(start..)?;
+    let end = entry.find("\n[[").unwrap_or(entry.len());
+    let line = key_line(&entry[..end], field)?;
     Some(crate::origin::line_of(text, start) + line - 1)
 }
 
@@ -540,5 +561,81 @@ mod tests {
             assert_eq!(campaign.name, builtin_name(shipped));
             assert!(campaign.speaks("en-GB"));
         }
+    }
+
+    /// A half-saved or half-synced file: every prefix of a campaign.toml
+    /// is refused as bad data on a line it has, or read, and never panics.
+    #[test]
+    fn every_prefix_of_a_campaign_file_is_refused_on_a_line_or_read() {
+        let whole = builtin()[0].campaign;
+        let lines = |text: &str| text.split('\n').count();
+        for end in (0..=whole.len()).filter(|&end| whole.is_char_boundary(end)) {
+            for prefix in [&whole[..end], &format!("\u{feff}{}", &whole[..end])] {
+                let Err(err) = parse(prefix) else { continue };
+                let line: Option<usize> = err
+                    .message
+                    .strip_prefix("c.toml:")
+                    .and_then(|rest| rest.split_once(": "))
+                    .and_then(|(line, _)| line.parse().ok());
+                assert_eq!(err.kind, crate::error::ErrorKind::Data, "{prefix:?}");
+                assert!(
+                    line.is_some_and(|line| (1..=lines(prefix)).contains(&line)),
+                    "no line of the file in {:?} for {prefix:?}",
+                    err.message
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_empty_or_cut_short_campaign_file_names_its_line() {
+        let message = |text: &str| parse(text).unwrap_err().message;
+        assert_eq!(message(""), "c.toml:1: missing field `name`");
+        assert_eq!(
+            message("name = \"c\"\nstate"),
+            "c.toml:2: key with no value, expected `=`"
+        );
+        assert!(message("[").starts_with("c.toml:1: "));
+        assert!(message("state = \"x").starts_with("c.toml:1: "));
+    }
+
+    /// The entry that lacks a field, or has a wrong one, is the one named.
+    #[test]
+    fn an_authority_error_is_on_the_line_of_its_own_entry() {
+        let head = "name = \"c\"\nstate = \"S\"\nabout = \"a\"\nprivacy = \"p\"\n\
+                    [language.en]\nstate = \"the S\"\n[language.en.offices]\n\
+                    embassy = \"E\"\nconsulate-general = \"G\"\nconsulate = \"C\"\n\
+                    permanent-mission = \"P\"\n";
+        let entry = |id: &str, name: bool| {
+            format!(
+                "\n[[authority]]\nid = \"{id}\"\ncountry = \"CN\"\ncity = \"B\"\n{}\
+                 source = \"s\"\n",
+                if name { "name = \"N\"\n" } else { "" }
+            )
+        };
+        let text = format!("{head}{}{}", entry("one", true), entry("two", false));
+        let second = text.rfind("[[authority]]").unwrap();
+        let at = crate::origin::line_of(&text, second);
+        assert_eq!(
+            parse(&text).unwrap_err().message,
+            format!("c.toml:{at}: missing field `name`")
+        );
+        let text = format!("{head}{}\n[[authority]]\n", entry("one", true));
+        assert_eq!(
+            parse(&text).unwrap_err().message,
+            format!("c.toml:{}: missing field `id`", text.lines().count())
+        );
+        let text = format!("{head}{}{}", entry("one", true), entry("two", true))
+            .replacen("city = \"B\"", "city = \"B\"\nphone = 5", 2)
+            .replacen("city = \"B\"\nphone = 5", "city = \"B\"", 1);
+        // serde names no field for a wrong type: the entry's own line, not the first's.
+        let second = text.rfind("[[authority]]").unwrap();
+        assert_eq!(
+            parse(&text).unwrap_err().message,
+            format!(
+                "c.toml:{}: invalid type: integer `5`, expected a string",
+                crate::origin::line_of(&text, second)
+            )
+        );
     }
 }

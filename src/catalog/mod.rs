@@ -97,11 +97,13 @@ impl Catalog {
             engine: Engine::default(),
             data_dir: paths.data_dir.clone(),
         };
+        let ids = ids_of(&authorities);
         catalog.add_authorities(campaign_file, authorities)?;
         match &paths.campaign {
             CampaignSource::Builtin(index) => catalog.add_builtin(&builtin_campaigns()[*index])?,
             CampaignSource::Folder(dir) => catalog.add_folder(&dir.path)?,
         }
+        catalog.refuse_shadowed(0, &ids)?;
         if let Some(data) = &paths.data_dir {
             catalog.add_data_dir(data)?;
         }
@@ -216,6 +218,7 @@ impl Catalog {
             ))
             .with_help(help));
         }
+        let mut authorities_file = None;
         if campaign.exists() {
             let (words, authorities, file) = campaign::read_file(&campaign)?;
             if words.name != self.campaign.name {
@@ -229,6 +232,7 @@ impl Catalog {
                 )));
             }
             self.campaign = words;
+            authorities_file = Some((self.mission_files.len(), ids_of(&authorities)));
             self.add_authorities(file, authorities)?;
         }
         if letters.is_dir() {
@@ -240,6 +244,39 @@ impl Catalog {
                 origin: Origin::file(&embassies),
                 text,
             })?;
+        }
+        match authorities_file {
+            Some((index, ids)) => self.refuse_shadowed(index, &ids),
+            None => Ok(()),
+        }
+    }
+
+    /// An authority of one campaign.toml (the file at `index` of the
+    /// directory's files) whose id a mission of the embassies.toml beside it
+    /// has too: one of the two could never be written to.
+    fn refuse_shadowed(&self, index: usize, ids: &[String]) -> Result<()> {
+        let Some(campaign) = self.mission_files.get(index) else {
+            return Ok(());
+        };
+        for id in ids {
+            if self.mission_file_of.get(id).is_none_or(|&at| at == index) {
+                continue;
+            }
+            let (embassies, line) = self.mission_line(id, "id");
+            let at = line.map_or(String::new(), |line| format!(":{line}"));
+            return Err(campaign
+                .origin
+                .error_at(
+                    entry_line(&campaign.text, id, "id"),
+                    format!(
+                        "id `{id}` is used twice: by this [[authority]] and by a mission in \
+                         {embassies}{at}"
+                    ),
+                )
+                .with_help(
+                    "an id names one addressee: give the authority an id of its own, the \
+                     state's country code first (as `kz-president`)",
+                ));
         }
         Ok(())
     }
@@ -675,6 +712,10 @@ fn locate(
         Some(file) => (file.origin.clone(), entry_line(&file.text, id, field)),
         None => (Origin("(unknown file)".into()), None),
     }
+}
+
+fn ids_of(missions: &[Mission]) -> Vec<String> {
+    missions.iter().map(|m| m.id.clone()).collect()
 }
 
 fn duplicate(file: &SourceFile, id: &str) -> Error {

@@ -56,7 +56,7 @@ pub fn run(top: &DataArgs, args: CampaignsArgs) -> Result<()> {
         known.push(in_force.clone());
     }
     let today = Date::today()?;
-    let listed: Vec<Listed> = known
+    let mut listed: Vec<Listed> = known
         .into_iter()
         .map(|known| Listed {
             in_force: known.source == in_force.source,
@@ -64,6 +64,16 @@ pub fn run(top: &DataArgs, args: CampaignsArgs) -> Result<()> {
             known,
         })
         .collect();
+    // A folder whose campaign.toml cannot be read has no name to go by.
+    listed.extend(settings.unreadable().map(|(dir, err)| Listed {
+        known: Known {
+            name: String::new(),
+            source: CampaignSource::Folder(dir.clone()),
+            update: None,
+        },
+        in_force: false,
+        catalog: Err(err.clone()),
+    }));
     let broken = listed.iter().filter(|l| l.catalog.is_err()).count();
     if args.json {
         let all: Vec<Value> = listed.iter().map(|l| entry(l, today)).collect();
@@ -88,9 +98,10 @@ pub fn run(top: &DataArgs, args: CampaignsArgs) -> Result<()> {
 fn table(listed: &[Listed], today: Date) -> String {
     let mut table = Table::new(&["NAME", "STATE", "CURRENT", "DATA AS OF", "WHERE"]);
     for listed in listed {
-        let name = match listed.in_force {
-            true => format!("{} *", listed.known.name),
-            false => listed.known.name.clone(),
+        let name = match (listed.in_force, listed.known.name.as_str()) {
+            (_, "") => "?".to_string(),
+            (true, name) => format!("{name} *"),
+            (false, name) => name.to_string(),
         };
         let mut place = listed.known.place();
         if let Some(update) = &listed.known.update {
@@ -120,7 +131,7 @@ fn table(listed: &[Listed], today: Date) -> String {
 fn entry(listed: &Listed, today: Date) -> Value {
     let known = &listed.known;
     let mut value = json!({
-        "campaign": known.name,
+        "campaign": (!known.name.is_empty()).then_some(&known.name),
         "in_force": listed.in_force,
         "builtin": matches!(known.source, CampaignSource::Builtin(_)),
         "folder": match &known.source {

@@ -55,8 +55,30 @@ impl Findings {
 const STALE_AFTER_DAYS: i64 = 2 * 365;
 
 pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
-    let catalog = data.load()?;
+    let catalog = match data.load() {
+        Ok(catalog) => catalog,
+        // What cannot be read at all is the first finding a script must see.
+        Err(err) if args.json => {
+            print_json(&json!({
+                "ok": false,
+                "errors": [err.message],
+                "warnings": [],
+            }))?;
+            return Err(err);
+        }
+        Err(err) => return Err(err),
+    };
     let mut findings = Findings::default();
+    if let (true, CampaignSource::Folder(dir)) =
+        (catalog.templates.is_empty(), &catalog.campaign_source)
+    {
+        findings.error(
+            &Origin::file(&dir.path.join("letters")),
+            None,
+            "the campaign has no letters: nothing to write; add letters/ID.hbs (README \
+             \"Your own campaign\")",
+        );
+    }
     let today = Date::today()?;
     for mission in &catalog.missions {
         check_mission(&catalog, mission, today, &mut findings);
