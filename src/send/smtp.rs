@@ -22,6 +22,10 @@ use super::tls::{self, Problem};
 
 /// How long to wait for the server before taking the connection as dropped.
 const TIMEOUT: Duration = Duration::from_secs(60);
+/// How long the server may take to answer the end of a message's data: it
+/// may be scanning it, and a client that gave up sooner and sent it again
+/// would deliver it twice. RFC 5321 section 4.5.3.2.6 asks for 10 minutes.
+pub const DATA_END_WAIT: Duration = Duration::from_secs(10 * 60);
 /// How long a server may take to greet: a port that speaks TLS from the
 /// start says nothing until the client does, and is found out by this.
 const GREETING_WAIT: Duration = Duration::from_secs(10);
@@ -171,6 +175,9 @@ pub enum Failure {
     Transient(String),
     /// 5xx for the whole message: it will not go, whatever we try.
     Permanent(String),
+    /// The message was handed over and no answer came (a timeout, a
+    /// dropped connection): the server may have it, so it is not sent again.
+    Unanswered(String),
 }
 
 fn fatal(reason: String, help: &str) -> Failure {
@@ -385,7 +392,9 @@ impl Client {
         };
         let connection = self.connection.as_mut().expect("connected");
         let result = transaction(connection, from, to, message);
-        if matches!(result, Err(Failure::Transient(_))) || connection.has_broken() {
+        if matches!(result, Err(Failure::Transient(_) | Failure::Unanswered(_)))
+            || connection.has_broken()
+        {
             // Start the next try on a fresh connection.
             if let Some(mut connection) = self.connection.take() {
                 connection.abort();
@@ -469,6 +478,17 @@ fn transaction(
                 format!("the server wants a login first ({})", reply_of(&err)),
                 "give --user, and the password in PROTEST_SMTP_PASSWORD; nothing more was sent",
             ),
+            // A refusal of the sender or of the account (not owned by the
+            // login, a quota, a suspension) is no recipient's refusal.
+            _ if err.is_permanent() => fatal(
+                format!(
+                    "the server refused the sender {}: {}",
+                    in_quotes(from, 80),
+                    reply_of(&err)
+                ),
+                "send as an address this login may use, e.g. --from \"Branch Name <you@your-domain>\", \
+                 or ask whoever runs the server; nothing more was sent and no refusal was recorded",
+            ),
             _ => classify(&err),
         })?;
 
@@ -495,16 +515,34 @@ fn transaction(
         let _ = connection.command(Rset);
         return Ok(delivery);
     }
+    // The last moment a stop ends the transaction cleanly: from DATA on,
+    // the message is the server's to answer.
+    if stop::requested().is_some() {
+        return Err(reset(
+            connection,
+            Failure::Transient("stopped before sending".into()),
+        ));
+    }
     connection.command(Data).map_err(|err| classify(&err))?;
     // lettre ends the data with CRLF "." CRLF: the message's own last line
     // break is the first CRLF of that, or the server would get an extra blank line.
     let message = message.strip_suffix(b"\r\n").unwrap_or(message);
-    match connection.message(message) {
+    connection
+        .set_timeout(Some(DATA_END_WAIT))
+        .map_err(|err| Failure::Transient(format!("cannot set a timeout: {err}")))?;
+    let answer = connection.message(message);
+    let _ = connection.set_timeout(Some(TIMEOUT));
+    match answer {
         Ok(response) => {
             delivery.reply = Some(reply_text(&response));
             Ok(delivery)
         }
-        Err(err) => Err(classify(&err)),
+        Err(err) if err.status().is_some() => Err(classify(&err)),
+        Err(err) => Err(Failure::Unanswered(if timed_out(&err) {
+            format!("no answer within {} minutes", DATA_END_WAIT.as_secs() / 60)
+        } else {
+            describe(&err)
+        })),
     }
 }
 

