@@ -12,6 +12,7 @@ pub mod lock;
 pub mod log;
 pub mod message;
 mod plan;
+mod relay;
 pub mod smtp;
 mod sockets;
 pub mod source;

@@ -7,6 +7,8 @@
 //! recipient's, a 4xx or a dropped connection is worth another try.
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
@@ -17,6 +19,7 @@ use lettre::transport::smtp::response::Response;
 use lettre::Address;
 
 use super::files::{in_quotes, shown};
+use super::relay;
 use super::stop::{self, Phase};
 use super::tls::{self, Problem};
 
@@ -205,6 +208,8 @@ pub struct Client {
     plain_login_here: bool,
     hello: ClientId,
     connection: Option<SmtpConnection>,
+    /// Set when the server of this connection sent more than the relay lets through.
+    overran: Arc<AtomicBool>,
 }
 
 impl Client {
@@ -215,6 +220,7 @@ impl Client {
             plain_login_here,
             hello: ClientId::default(),
             connection: None,
+            overran: Arc::default(),
         }
     }
 
@@ -227,6 +233,30 @@ impl Client {
         let Some(_talking) = stop::enter(Phase::Talking) else {
             return Err(Failure::Transient("stopped before connecting".into()));
         };
+        let result = self.log_in();
+        result.map_err(|failure| self.overran_or(failure))
+    }
+
+    /// A failure as it was, or, when the server sent more than the relay
+    /// lets through, that in its place: the rest is its consequence.
+    fn overran_or(&self, failure: Failure) -> Failure {
+        if !self.overran.load(Ordering::SeqCst) {
+            return failure;
+        }
+        let reason = format!(
+            "{}:{} sent more than {} KiB without ending its reply: it does not speak SMTP as a \
+             mail server should",
+            self.server.host,
+            self.server.port,
+            relay::SERVER_BUDGET / 1024
+        );
+        match failure {
+            Failure::Unanswered(_) => Failure::Unanswered(reason),
+            _ => Failure::Transient(reason),
+        }
+    }
+
+    fn log_in(&mut self) -> Result<(), Failure> {
         let mut connection = self.open()?;
         // Greeted: the rest (STARTTLS, a login a slow directory checks) gets
         // the time any answer gets.
@@ -307,15 +337,27 @@ impl Client {
 
     /// The connection, greeted, in TLS for `smtps://`. A port that speaks
     /// the other way than the URL says is found out and named.
-    fn open(&self) -> Result<SmtpConnection, Failure> {
+    fn open(&mut self) -> Result<SmtpConnection, Failure> {
         let server = &self.server;
-        let address = (server.host.as_str(), server.port);
         let wrapper = match server.security {
             Security::Tls => Some(self.tls_parameters()?),
             Security::StartTls => None,
         };
+        let at = format!("{}:{}", server.host, server.port);
+        let relay =
+            relay::start((server.host.as_str(), server.port), GREETING_WAIT).map_err(|err| {
+                Failure::Transient(format!(
+                    "cannot connect to {at}: {}",
+                    match err.kind() {
+                        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock =>
+                            format!("no answer within {} s", GREETING_WAIT.as_secs()),
+                        _ => shown(&err.to_string(), MAX_REPLY),
+                    }
+                ))
+            })?;
+        self.overran = relay.overflowed;
         let err = match SmtpConnection::connect(
-            address,
+            relay.local,
             Some(GREETING_WAIT),
             &self.hello,
             wrapper.as_ref(),
@@ -327,7 +369,7 @@ impl Client {
             }
             Err(err) => err,
         };
-        let at = format!("{}:{}", server.host, server.port);
+        let server = &self.server;
         if wrapper.is_some() {
             if let Some(problem) = tls::problem(&err, server.tls_name()) {
                 return Err(match problem {
@@ -361,9 +403,12 @@ impl Client {
         let Ok(parameters) = self.tls_parameters() else {
             return false;
         };
-        let address = (self.server.host.as_str(), self.server.port);
+        let Ok(relay) = relay::start((self.server.host.as_str(), self.server.port), GREETING_WAIT)
+        else {
+            return false;
+        };
         match SmtpConnection::connect(
-            address,
+            relay.local,
             Some(GREETING_WAIT),
             &self.hello,
             Some(&parameters),
@@ -391,7 +436,8 @@ impl Client {
             return Err(Failure::Transient("stopped before sending".into()));
         };
         let connection = self.connection.as_mut().expect("connected");
-        let result = transaction(connection, from, to, message);
+        let result = transaction(connection, from, to, message).map_err(|f| self.overran_or(f));
+        let connection = self.connection.as_mut().expect("connected");
         if matches!(result, Err(Failure::Transient(_) | Failure::Unanswered(_)))
             || connection.has_broken()
         {
