@@ -137,6 +137,8 @@ impl Log {
             ))
             .with_help(help));
         }
+        // A FIFO or a directory is named as such before the lock opens it.
+        open_regular(&path, &path.display().to_string(), help)?;
         let lock = lock.map(|started| Lock::take(&path, started)).transpose()?;
         let mut log = Log {
             path,
