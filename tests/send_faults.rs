@@ -198,3 +198,165 @@ fn a_stop_while_the_server_is_slow_on_a_recipient_sends_nothing() {
         ]
     );
 }
+
+// --- A reply line that never ends is cut, not read into all of memory ---------
+
+/// tests/smtp/endless.py, started in `mode`; killed when dropped.
+struct Endless(std::process::Child, u16);
+
+impl Endless {
+    fn start(mode: &str) -> Endless {
+        use std::io::BufRead;
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/endless.py");
+        let mut child = std::process::Command::new("python3")
+            .arg(script)
+            .arg(mode)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().parse().unwrap();
+        Endless(child, port)
+    }
+}
+
+impl Drop for Endless {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `protest send drafts` to 127.0.0.1:`port`, its memory capped at 512 MB:
+/// a reply read without bound aborts there at once.
+fn send_capped(tmp: &Path, port: u16, args: &[&str]) -> (i32, String, String) {
+    let url = format!("smtp://127.0.0.1:{port}");
+    let mut cmd = std::process::Command::new("prlimit");
+    cmd.arg("--as=512000000")
+        .arg(env!("CARGO_BIN_EXE_protest"))
+        .args(["send", "drafts", "--smtp", &url, "--user", "branch"])
+        .args(["--insecure-plain-auth", "--rate", "unlimited"])
+        .args(args)
+        .current_dir(tmp)
+        .env("XDG_CONFIG_HOME", tmp.join("config"))
+        .env("XDG_STATE_HOME", tmp.join("state"))
+        .env("PROTEST_SMTP_PASSWORD", PASSWORD)
+        .env_remove(REQUIRE_TLS);
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_greeting_that_never_ends_is_cut_with_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    drafts(tmp.path(), 1);
+    let server = Endless::start("greeting");
+    let (code, _, err) = send_capped(tmp.path(), server.1, &["--dry-run"]);
+    assert_eq!(code, 75, "{err}");
+    assert_eq!(
+        err,
+        format!(
+            "error: 127.0.0.1:{} sent more than 1024 KiB without ending its reply: it does not \
+             speak SMTP as a mail server should\n  help: check the server's address and port, \
+             or try again later\n",
+            server.1
+        )
+    );
+}
+
+#[test]
+fn an_answer_to_the_data_that_never_ends_stops_the_run_and_keeps_the_message_unanswered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = drafts(tmp.path(), 2);
+    let names = draft_names(&dir);
+    let server = Endless::start("data");
+    let (code, _, err) = send_capped(tmp.path(), server.1, &["--yes"]);
+    assert_eq!(code, 75, "{err}");
+    assert!(
+        err.contains(&format!(
+            "error: drafts/{}: the server did not answer once it had the message (127.0.0.1:{} \
+             sent more than 1024 KiB without ending its reply: it does not speak SMTP as a mail \
+             server should): it may have it; stopped, so as not to send it twice",
+            names[0], server.1
+        )),
+        "{err}"
+    );
+    assert_eq!(events(&dir), [format!("sending {}", names[0])]);
+}
+
+// --- One log is one lock, whatever path reaches it -----------------------------
+
+/// `cp -al from to`: a copy of the folder whose files are hard links.
+fn hard_linked_copy(from: &Path, to: &Path) {
+    std::fs::create_dir(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::hard_link(&path, to.join(path.file_name().unwrap())).unwrap();
+    }
+}
+
+#[test]
+fn a_hard_linked_copy_of_the_folder_shares_its_logs_lock() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &["--hold"]);
+    let dir = drafts(tmp.path(), 3);
+    server.release();
+    let (code, _, err) = send_in(tmp.path(), &server, &["drafts"], &["--max", "1"]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::remove_file(server.dir.join("release")).unwrap();
+    let snapshot = tmp.path().join("snapshot");
+    hard_linked_copy(&dir, &snapshot);
+
+    let first = spawn_send(
+        tmp.path(),
+        &server,
+        &[&dir],
+        &["--yes", "--rate", "unlimited"],
+    );
+    server.wait_for_holding(2);
+    let (code, _, err) = send_in(tmp.path(), &server, &["snapshot"], &[]);
+    assert_eq!(code, 75, "{err}");
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: another `protest send` is using this send log (PID {pid}): nothing \
+             was sent\n  help: let it finish, or stop it (kill {pid}); then run the same \
+             command again: it sends only what is still to go\n",
+            snapshot.join("send-log.jsonl").display(),
+            pid = first.id()
+        )
+    );
+    server.release();
+    let (code, err) = finish(first);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(server.received().len(), 3);
+
+    // Both folders in one run (as a bind mount would be): one log, taken
+    // once, and every message once.
+    let more = tmp.path().join("more");
+    std::fs::create_dir(&more).unwrap();
+    std::fs::write(
+        more.join("members.csv"),
+        "name,email,personal\nOther 1,other1@example.org,As a member.\nOther 2,other2@example.org,As a member.\nOther 3,other3@example.org,As a member.\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&mut write_members(
+        &more,
+        &["--format", "eml", "--out", common::smtp::s(&more.join("d"))],
+    ));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = send_in(tmp.path(), &server, &["more/d"], &["--max", "1"]);
+    assert_eq!(code, 0, "{err}");
+    hard_linked_copy(&more.join("d"), &more.join("copy"));
+    let (code, _, err) = send_in(tmp.path(), &server, &["more/d", "more/copy"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(arrivals(&server).values().all(|&n| n == 1), "{err}");
+    assert_eq!(server.received().len(), 6, "{err}");
+}
