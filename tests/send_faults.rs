@@ -360,3 +360,77 @@ fn a_hard_linked_copy_of_the_folder_shares_its_logs_lock() {
     assert!(arrivals(&server).values().all(|&n| n == 1), "{err}");
     assert_eq!(server.received().len(), 6, "{err}");
 }
+
+// --- Every file a password_command names is checked ---------------------------
+
+#[test]
+fn a_password_command_naming_a_file_others_can_write_is_refused_however_it_is_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &[]);
+    let dir = drafts(tmp.path(), 1);
+    let home = tmp.path().join("home");
+    std::fs::create_dir_all(home.join("bin")).unwrap();
+    let script = home.join("bin/mail-pw");
+    let ran = tmp.path().join("ran");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ntouch '{}'\nprintf '%s\\n' '{PASSWORD}'\n",
+            ran.display()
+        ),
+    )
+    .unwrap();
+    let config_dir = tmp.path().join("config/protest");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    let config = config_dir.join("config.toml");
+    for command in [
+        "~/bin/mail-pw",
+        "$HOME/bin/mail-pw",
+        "${HOME}/bin/mail-pw",
+        "sh ~/bin/mail-pw",
+        "env ~/bin/mail-pw",
+        "exec ~/bin/mail-pw",
+        "X=1 ~/bin/mail-pw",
+        "sh -c '~/bin/mail-pw'",
+    ] {
+        std::fs::write(
+            &config,
+            format!(
+                "[smtp]\nurl = \"{}\"\nuser = \"branch\"\npassword_command = \"{}\"\n",
+                server.url(),
+                command.replace('\\', "\\\\").replace('"', "\\\"")
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let send = || {
+            run(configured(tmp.path())
+                .env("HOME", &home)
+                .env_remove("PROTEST_SMTP_PASSWORD")
+                .args(["send", s(&dir), "--yes", "--insecure-plain-auth"]))
+        };
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let (code, _, err) = send();
+        assert_eq!(code, 77, "{command}: {err}");
+        assert_eq!(
+            err,
+            format!(
+                "error: {at}: the password_command is writable by other users, who could send \
+                 your letters and password to a server of theirs: it is not used\n  help: make \
+                 it yours alone: chmod 700 {at} (as ssh requires of its config); nothing was \
+                 sent\n",
+                at = script.display()
+            ),
+            "{command}"
+        );
+        assert!(!ran.exists(), "{command} ran");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let (code, _, err) = send();
+        assert_eq!(code, 0, "{command}: {err}");
+        assert!(ran.exists(), "{command} did not run");
+        std::fs::remove_file(&ran).unwrap();
+        std::fs::remove_file(dir.join("send-log.jsonl")).unwrap();
+        std::fs::remove_dir_all(tmp.path().join("state")).unwrap();
+    }
+}
