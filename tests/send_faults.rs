@@ -434,3 +434,57 @@ fn a_password_command_naming_a_file_others_can_write_is_refused_however_it_is_wr
         std::fs::remove_dir_all(tmp.path().join("state")).unwrap();
     }
 }
+
+// --- --from is one mailbox, its name no address --------------------------------
+
+#[test]
+fn from_is_one_mailbox_whose_name_holds_no_address_even_encoded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &[]);
+    drafts(tmp.path(), 1);
+    for (from, why) in [
+        (
+            r#""Leeds Branch" <branch@example.org> "Unite Leeds" <other@example.net>"#,
+            r#"its name ""Leeds Branch" <branch@example.org> "Unite Leeds"" is not one quoted string"#,
+        ),
+        (
+            r#""Leeds" <branch@example.org>"<other@example.net>"#,
+            r#"its name ""Leeds" <branch@example.org>"" is not one quoted string"#,
+        ),
+        (
+            "=?utf-8?q?Leeds_Branch_=3Cbranch=40example=2Eorg=3E=2C_x=40y=2Eorg?= <evil@attacker.example>",
+            r#"its name "=?utf-8?q?Leeds_Branch_=3Cbranch=40example=2Eorg=3E=2C_x=40y=2Eorg?=" reads "Leeds Branch <branch@example.org>, x@y.org": it holds an address or a bracket"#,
+        ),
+        (
+            "=?utf-8?b?PGJyYW5jaEBleGFtcGxlLm9yZz4=?= <evil@attacker.example>",
+            r#"its name "=?utf-8?b?PGJyYW5jaEBleGFtcGxlLm9yZz4=?=" reads "<branch@example.org>": it holds an address or a bracket"#,
+        ),
+        (
+            r#""Leeds \"<branch@example.org>\"" <evil@attacker.example>"#,
+            r#"its name ""Leeds \"<branch@example.org>\""" reads "Leeds "<branch@example.org>"": it holds an address or a bracket"#,
+        ),
+    ] {
+        let (code, _, err) = send_in(tmp.path(), &server, &["drafts"], &["--from", from]);
+        assert_eq!(code, 2, "{from}: {err}");
+        let first = err.lines().next().unwrap();
+        assert!(
+            first.starts_with("error: --from ") && first.ends_with(&format!(" is not one mailbox: {why}")),
+            "{from}: {err}"
+        );
+    }
+    assert!(server.received().is_empty());
+    // An encoded name that is a name is read as one.
+    let (code, _, err) = send_in(
+        tmp.path(),
+        &server,
+        &["drafts"],
+        &["--from", "=?utf-8?q?Leeds_Branch?= <branch@example.org>"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (meta, bytes) = &server.received()[0];
+    assert_eq!(meta["mail_from"], "branch@example.org");
+    assert_eq!(
+        header(bytes, "From"),
+        "Member 1 via Leeds Branch <branch@example.org>"
+    );
+}
