@@ -488,3 +488,38 @@ fn from_is_one_mailbox_whose_name_holds_no_address_even_encoded() {
         "Member 1 via Leeds Branch <branch@example.org>"
     );
 }
+
+// --- A whole last log line without its line break is kept ---------------------
+
+#[test]
+fn a_last_log_entry_that_lost_its_line_break_is_honoured_and_ended() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(tmp.path(), &[]);
+    let dir = drafts(tmp.path(), 2);
+    let (code, _, err) = send_in(tmp.path(), &server, &["drafts"], &["--max", "1"]);
+    assert_eq!(code, 0, "{err}");
+    // Saved by an editor without the final line break, on a computer with no history.
+    let log = dir.join("send-log.jsonl");
+    let text = std::fs::read_to_string(&log).unwrap();
+    std::fs::write(&log, text.strip_suffix('\n').unwrap()).unwrap();
+    std::fs::remove_dir_all(tmp.path().join("state")).unwrap();
+    let (code, _, err) = send_in(tmp.path(), &server, &["drafts"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("sent again"), "{err}");
+    assert!(
+        err.contains("sent 1 message via 127.0.0.1") && err.contains("1 already sent before"),
+        "{err}"
+    );
+    assert!(arrivals(&server).values().all(|&n| n == 1), "{err}");
+    assert_eq!(server.received().len(), 2);
+    let names = draft_names(&dir);
+    assert_eq!(
+        events(&dir),
+        [
+            format!("sending {}", names[0]),
+            format!("accepted {}", names[0]),
+            format!("sending {}", names[1]),
+            format!("accepted {}", names[1]),
+        ]
+    );
+}
