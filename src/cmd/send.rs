@@ -414,8 +414,10 @@ fn dry_run(
     json: bool,
 ) -> Result<()> {
     client.connect().map_err(|failure| match failure {
-        Failure::Transient(reason) => Error::new(ErrorKind::TempFail, reason)
-            .with_help("check the server's address and port, or try again later"),
+        Failure::Transient(reason) | Failure::Unanswered(reason) => {
+            Error::new(ErrorKind::TempFail, reason)
+                .with_help("check the server's address and port, or try again later")
+        }
         Failure::Fatal(refusal) => {
             Error::new(ErrorKind::NoPerm, refusal.reason).with_help(refusal.help)
         }
@@ -503,12 +505,17 @@ fn report(
             " ({all} to all their recipients, {some} to only some)"
         ));
     }
+    let unanswered = summary.messages.iter().filter(|m| m.unanswered).count();
     for (count, what) in [
         (
             summary.count(Status::Rejected),
             "refused by every recipient",
         ),
-        (summary.count(Status::Deferred), "deferred"),
+        (summary.count(Status::Deferred) - unanswered, "deferred"),
+        (
+            unanswered,
+            "handed over without an answer (the server may have it)",
+        ),
         (summary.already_sent, "already sent before"),
         (
             summary.refused_before,

@@ -1,12 +1,14 @@
 //! One run per send log at a time.
 //!
-//! A run takes an exclusive `flock` on `send-log.jsonl.lock` beside the log
-//! (in the folder's real path, its links resolved, and never through a link
-//! itself: a folder named two ways has one lock) before it reads the log,
-//! and keeps it until it ends. The kernel lets go of
-//! the lock when the process dies, however it dies, so a lock left by a
-//! killed run is taken over by the next. The file only names the holder
-//! (its PID and when it started) for the run that finds it taken.
+//! A run takes an exclusive `flock` on the send log itself (opened without
+//! following a link) before it reads it, and keeps it until it ends: whatever
+//! path reaches the log (a folder named two ways, a bind mount, a
+//! hard-linked copy of the folder), one file is one lock. The kernel lets go
+//! of the lock when the process dies, however it dies, so a lock left by a
+//! killed run is taken over by the next. `send-log.jsonl.lock` beside the
+//! log only names the holder (its PID and when it started) for a run that
+//! finds the log taken; reached another way, the holder is found in the
+//! kernel's list of locks.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
@@ -19,9 +21,13 @@ use crate::error::{Error, ErrorKind, Result};
 /// The lock of one send log, held until dropped.
 #[derive(Debug)]
 pub struct Lock {
+    /// The note that names the holder.
     path: PathBuf,
-    /// Holds the flock; closing it lets go.
-    _file: File,
+    log: PathBuf,
+    /// The log did not exist before this run: removed if still empty.
+    created: bool,
+    /// The log itself: holds the flock; closing it lets go.
+    file: File,
 }
 
 /// Where the lock of the log at `log` is.
@@ -32,24 +38,24 @@ fn lock_path(log: &Path) -> PathBuf {
 }
 
 impl Lock {
-    /// Takes the lock of the log at `log` (in a resolved folder), or says who has it.
+    /// Takes the lock of the log at `log` (made empty if there is none yet),
+    /// or says who has it.
     pub fn take(log: &Path, started: &str) -> Result<Lock> {
-        let path = lock_path(log);
         loop {
-            let mut file = OpenOptions::new()
+            let created = !log.exists();
+            let file = OpenOptions::new()
                 .read(true)
-                .write(true)
+                .append(true)
                 .create(true)
-                .truncate(false)
                 .mode(0o600)
                 .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-                .open(&path)
-                .map_err(|err| Error::write(&path, &err))?;
-            let metadata = file.metadata().map_err(|err| Error::read(&path, &err))?;
+                .open(log)
+                .map_err(|err| Error::write(log, &err))?;
+            let metadata = file.metadata().map_err(|err| Error::read(log, &err))?;
             if !metadata.is_file() {
                 return Err(Error::usage(format!(
-                    "{}: not a regular file: the lock of the send log is a file of its own",
-                    path.display()
+                    "{}: not a regular file: the send log is a file of its own",
+                    log.display()
                 ))
                 .with_help("move it away: `protest send` makes it"));
             }
@@ -57,55 +63,118 @@ impl Lock {
             if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
                 let err = std::io::Error::last_os_error();
                 if err.raw_os_error() != Some(libc::EWOULDBLOCK) {
-                    return Err(Error::write(&path, &err));
+                    return Err(Error::write(log, &err));
                 }
-                let mut holder = String::new();
-                let _ = (&mut file).take(200).read_to_string(&mut holder);
-                return Err(taken(log, &holder));
+                return Err(taken(log, &holder_note(log, &metadata)));
             }
-            // A run that was ending removed the file after we opened it: the
-            // lock we hold is on a file no one else will find. Take it again.
-            let same = std::fs::symlink_metadata(&path)
+            // A run that was ending removed the empty log it had made after
+            // we opened it: the lock we hold is on a file no one else will
+            // find. Take it again.
+            let same = std::fs::symlink_metadata(log)
                 .is_ok_and(|now| now.ino() == metadata.ino() && now.dev() == metadata.dev());
             if !same {
                 continue;
             }
+            let note = lock_path(log);
             let holder = format!("{} {started}\n", std::process::id());
-            file.set_len(0)
-                .and_then(|()| file.rewind())
-                .and_then(|()| file.write_all(holder.as_bytes()))
-                .map_err(|err| Error::write(&path, &err))?;
-            return Ok(Lock { path, _file: file });
+            write_note(&note, &holder).map_err(|err| Error::write(&note, &err))?;
+            return Ok(Lock {
+                path: note,
+                log: log.to_path_buf(),
+                created,
+                file,
+            });
         }
     }
 
     /// Who holds the lock of the log at `log` now, if anyone: for a dry run,
     /// which takes no lock.
     pub fn holder(log: &Path) -> Option<String> {
-        let path = lock_path(log);
-        let mut file = OpenOptions::new()
+        let file = OpenOptions::new()
             .read(true)
             .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-            .open(&path)
+            .open(log)
             .ok()?;
-        if !file.metadata().is_ok_and(|m| m.is_file()) {
-            return None;
-        }
+        let metadata = file.metadata().ok().filter(|m| m.is_file())?;
         // SAFETY: flock on a descriptor this function owns; a shared lock
         // that fails only while a run holds the exclusive one.
         if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_SH | libc::LOCK_NB) } == 0 {
             return None;
         }
-        let mut holder = String::new();
-        let _ = (&mut file).take(200).read_to_string(&mut holder);
-        Some(describe(&holder))
+        Some(describe(&holder_note(log, &metadata)))
     }
 }
 
+/// What the holder of the log `log` wrote beside it, or, when it reached the
+/// log by another path, its PID from the kernel's list of locks.
+fn holder_note(log: &Path, metadata: &std::fs::Metadata) -> String {
+    let mut note = String::new();
+    if let Ok(file) = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(lock_path(log))
+    {
+        let _ = file.take(200).read_to_string(&mut note);
+    }
+    if note
+        .split_whitespace()
+        .next()
+        .is_some_and(|pid| pid.parse::<u32>().is_ok())
+    {
+        return note;
+    }
+    flock_holder(metadata).map_or(note, |pid| pid.to_string())
+}
+
+/// The PID that holds a flock on the file of `metadata`, from /proc/locks
+/// ("1: FLOCK ADVISORY WRITE 1234 08:01:5678 0 EOF": device in hex).
+fn flock_holder(metadata: &std::fs::Metadata) -> Option<u32> {
+    let locks = std::fs::File::open("/proc/locks").ok()?;
+    let mut text = String::new();
+    locks.take(1 << 20).read_to_string(&mut text).ok()?;
+    let dev = metadata.dev();
+    let want = format!(
+        "{:02x}:{:02x}:{}",
+        libc::major(dev),
+        libc::minor(dev),
+        metadata.ino()
+    );
+    text.lines().find_map(|line| {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let at = words.iter().position(|w| *w == "FLOCK")?;
+        (words.get(at + 4) == Some(&want.as_str()))
+            .then(|| words.get(at + 3)?.parse().ok())
+            .flatten()
+    })
+}
+
+/// Writes the note naming the holder, never through a link.
+fn write_note(path: &Path, holder: &str) -> std::io::Result<()> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file: the note of who holds the send log is a file of its own",
+        ));
+    }
+    file.set_len(0)?;
+    file.rewind()?;
+    file.write_all(holder.as_bytes())
+}
+
 impl Drop for Lock {
-    /// Removed while still held: the next run makes it anew.
+    /// The note is removed while the lock is still held, and so is a log
+    /// this run made and left empty.
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
+        if self.created && self.file.metadata().is_ok_and(|m| m.len() == 0) {
+            let _ = std::fs::remove_file(&self.log);
+        }
     }
 }
 

@@ -98,6 +98,9 @@ pub struct Log {
     /// The file ends in a line cut short by a crash, after this many bytes of
     /// whole lines: cut it off before appending.
     torn: Option<u64>,
+    /// The last line is a whole entry without its line break (a file saved
+    /// by an editor): the break is added before appending.
+    unterminated: bool,
     /// Held while this run may write to the log.
     _lock: Option<Lock>,
 }
@@ -137,12 +140,15 @@ impl Log {
             ))
             .with_help(help));
         }
+        // A FIFO or a directory is named as such before the lock opens it.
+        open_regular(&path, &path.display().to_string(), help)?;
         let lock = lock.map(|started| Lock::take(&path, started)).transpose()?;
         let mut log = Log {
             path,
             records: HashMap::new(),
             file: None,
             torn: None,
+            unterminated: false,
             _lock: lock,
         };
         let Some(file) = open_regular(&log.path, &log.path.display().to_string(), help)? else {
@@ -151,9 +157,16 @@ impl Log {
         let path = log.path.clone();
         let mut whole = 0u64;
         for_each_line(file, &path, |number, line| {
-            // Only the last line can lack its line break.
+            // Only the last line can lack its line break: an entry cut
+            // short by a crash, or a whole one whose break was lost.
             if !line.ends_with(b"\n") {
-                log.torn = Some(whole);
+                match serde_json::from_slice::<Entry>(line) {
+                    Ok(entry) => {
+                        log.remember(&entry);
+                        log.unterminated = true;
+                    }
+                    Err(_) => log.torn = Some(whole),
+                }
                 return Ok(());
             }
             whole += line.len() as u64;
@@ -244,6 +257,9 @@ impl Log {
                 if let Some(whole) = self.torn.take() {
                     file.set_len(whole)
                         .map_err(|err| Error::write(&self.path, &err))?;
+                }
+                if std::mem::take(&mut self.unterminated) {
+                    line.insert(0, b'\n');
                 }
                 self.file.insert(file)
             }
@@ -339,6 +355,24 @@ mod tests {
         assert!(accepted(&log, "b@x", "e@x"));
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text.lines().count(), 2, "the torn line is gone: {text}");
+    }
+
+    #[test]
+    fn a_whole_last_entry_without_its_line_break_is_kept_and_ended() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        let first = serde_json::to_string(&entry(Event::Sending, "a@x", &["e@x"])).unwrap();
+        let last = serde_json::to_string(&entry(Event::Accepted, "a@x", &["e@x"])).unwrap();
+        std::fs::write(&path, format!("{first}\n{last}")).unwrap();
+        let mut log = Log::open(dir.path(), None).unwrap();
+        assert!(accepted(&log, "a@x", "e@x"));
+        assert!(!log.record("a@x").unwrap().unanswered);
+        log.append(&entry(Event::Accepted, "b@x", &["e@x"]))
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(&format!("{first}\n{last}\n{{")), "{text}");
+        let log = Log::open(dir.path(), None).unwrap();
+        assert!(accepted(&log, "a@x", "e@x") && accepted(&log, "b@x", "e@x"));
     }
 
     #[test]

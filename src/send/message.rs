@@ -80,15 +80,33 @@ impl Account {
         }
         // A name outside quotes is words only: an address or a bracket there is
         // a second mailbox written without its comma.
-        let quoted_name = name.len() >= 2 && name.starts_with('"') && name.ends_with('"');
-        if !quoted_name && name.contains(['<', '>', '@', ',', ';', ':', '"']) {
-            return Err(format!(
-                "--from {} is not one mailbox: its name {} holds an address or a bracket",
+        let quoted_name = name.starts_with('"');
+        let not_one = |what: &str| {
+            format!(
+                "--from {} is not one mailbox: its name {} {what}",
                 in_quotes(text, 120),
                 in_quotes(name, 80)
-            ));
+            )
+        };
+        if !quoted_name && name.contains(['<', '>', '@', ',', ';', ':', '"']) {
+            return Err(not_one("holds an address or a bracket"));
         }
-        let name = name.trim_matches('"').trim();
+        let shown_name = match quoted_name {
+            true => unquote(name).ok_or_else(|| not_one("is not one quoted string"))?,
+            false => name.to_string(),
+        };
+        // As a mail client will show it: an encoded word is read as what it says.
+        let shown_name = decode_words(&shown_name);
+        if shown_name.contains(['<', '>', '@']) {
+            return Err(not_one(&format!(
+                "reads {}: it holds an address or a bracket",
+                in_quotes(&shown_name, 80)
+            )));
+        }
+        if shown_name.chars().any(char::is_control) {
+            return Err("--from has a control character in its name".to_string());
+        }
+        let name = shown_name.trim();
         let name = if name.is_empty() {
             domain(address).to_string()
         } else {
@@ -99,6 +117,93 @@ impl Account {
             address: address.to_string(),
         })
     }
+}
+
+/// The text of one quoted string, `"a \"b\""`; none when the quotes close
+/// before its end (two quoted strings, or one and more words).
+fn unquote(quoted: &str) -> Option<String> {
+    let inner = quoted.strip_prefix('"')?.strip_suffix('"')?;
+    let mut text = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => text.push(chars.next()?),
+            '"' => return None,
+            c => text.push(c),
+        }
+    }
+    Some(text)
+}
+
+/// `name` with each RFC 2047 encoded word (`=?utf-8?q?...?=`, `?b?`) decoded,
+/// as a mail client would show it; a word that does not decode stays as it is.
+fn decode_words(name: &str) -> String {
+    let decoded: Vec<(bool, String)> = name
+        .split_whitespace()
+        .map(|word| match decode_word(word) {
+            Some(text) => (true, text),
+            None => (false, word.to_string()),
+        })
+        .collect();
+    let mut out = String::new();
+    for (i, (encoded, text)) in decoded.iter().enumerate() {
+        // Space between two encoded words is not part of the name.
+        if i > 0 && !(*encoded && decoded[i - 1].0) {
+            out.push(' ');
+        }
+        out.push_str(text);
+    }
+    out
+}
+
+fn decode_word(word: &str) -> Option<String> {
+    let inner = word.strip_prefix("=?")?.strip_suffix("?=")?;
+    let mut parts = inner.splitn(3, '?');
+    let (_charset, encoding, text) = (parts.next()?, parts.next()?, parts.next()?);
+    let bytes = match encoding {
+        "q" | "Q" => {
+            let mut bytes = Vec::with_capacity(text.len());
+            let mut rest = text.as_bytes();
+            while let Some((&b, after)) = rest.split_first() {
+                rest = after;
+                match b {
+                    b'_' => bytes.push(b' '),
+                    b'=' => {
+                        let hex = std::str::from_utf8(rest.get(..2)?).ok()?;
+                        bytes.push(u8::from_str_radix(hex, 16).ok()?);
+                        rest = &rest[2..];
+                    }
+                    b => bytes.push(b),
+                }
+            }
+            bytes
+        }
+        "b" | "B" => unbase64(text)?,
+        _ => return None,
+    };
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn unbase64(text: &str) -> Option<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut bits, mut count) = (0u32, 0);
+    for c in text.bytes().take_while(|&c| c != b'=') {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6 | u32::from(value)) & 0x3fff;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            bytes.push((bits >> count) as u8);
+        }
+    }
+    Some(bytes)
 }
 
 /// The part of an address after the `@`, lower-cased by the caller if needed.

@@ -12,6 +12,7 @@ pub mod lock;
 pub mod log;
 pub mod message;
 mod plan;
+mod relay;
 pub mod smtp;
 mod sockets;
 pub mod source;
@@ -105,7 +106,8 @@ pub enum Status {
     Partly,
     /// Refused for good for every recipient.
     Rejected,
-    /// Still deferred after every try, or cut off by a stop: a re-run sends it.
+    /// Still deferred after every try, cut off by a stop, or handed over
+    /// without an answer: a re-run sends it.
     Deferred,
 }
 
@@ -125,7 +127,8 @@ pub struct Outcome {
     pub rejected: Vec<Rejection>,
     /// The server's last reply.
     pub reply: Option<String>,
-    /// Handed over, and cut off by a stop before the server answered.
+    /// Handed over, and no answer came (a stop, a timeout, a dropped
+    /// connection): the server may have it.
     #[serde(skip)]
     pub unanswered: bool,
 }
@@ -185,9 +188,28 @@ pub fn run(
         };
         progress();
         let deferred = outcome.status == Status::Deferred;
+        let unanswered = outcome.unanswered;
         let reply = outcome.reply.clone();
         summary.messages.push(outcome);
         if stop::requested().is_some() {
+            break;
+        }
+        if unanswered {
+            stopped = Some(
+                Error::new(
+                    ErrorKind::TempFail,
+                    format!(
+                        "{}: the server did not answer once it had the message ({}): it may \
+                         have it; stopped, so as not to send it twice",
+                        pending.name,
+                        reply.as_deref().unwrap_or("no reply")
+                    ),
+                )
+                .with_help(
+                    "ask whoever runs the server, or the recipient, whether it arrived; the \
+                     next run sends it again, and the rest",
+                ),
+            );
             break;
         }
         if deferred {
@@ -309,7 +331,7 @@ fn send_one(
         if let Err(failure) = client.connect() {
             match failure {
                 _ if stop::requested().is_some() => return Ok(None),
-                Failure::Transient(reason) => {
+                Failure::Transient(reason) | Failure::Unanswered(reason) => {
                     outcome.reply = Some(reason);
                     continue;
                 }
@@ -381,18 +403,26 @@ fn send_one(
                 outcome.reply = Some(reply);
                 return Ok(Some(outcome));
             }
-            Err(Failure::Transient(reply)) => {
-                if let Some(signal) = stop::requested() {
-                    // Cut off while the server had it: it may have it. The log
-                    // keeps its `sending` line alone, which says just that.
-                    outcome.reply = Some(format!(
+            Err(Failure::Unanswered(reply)) => {
+                // Handed over, and no answer came: the server may have it.
+                // The log keeps its `sending` line alone, which says just
+                // that, and the run sends it no more (see `run`).
+                outcome.reply = Some(match stop::requested() {
+                    Some(signal) => format!(
                         "no answer: the run was stopped by {} ({reply})",
                         crate::signals::name(signal)
-                    ));
-                    outcome.unanswered = true;
-                    return Ok(Some(outcome));
-                }
+                    ),
+                    None => reply,
+                });
+                outcome.unanswered = true;
+                return Ok(Some(outcome));
+            }
+            Err(Failure::Transient(reply)) => {
                 record(Event::Deferred, &pending.recipients, Some(reply.clone()))?;
+                if stop::requested().is_some() {
+                    // Stopped before the data went: nothing was handed over.
+                    return Ok(None);
+                }
                 outcome.reply = Some(reply);
             }
             Err(Failure::Fatal(refusal)) => {

@@ -8,7 +8,7 @@
 //! from either place sends it again.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::log::{Log, Record};
 use super::message::Message;
@@ -104,7 +104,7 @@ pub fn plan(paths: &[PathBuf], options: &PlanOptions) -> Result<Plan> {
     let sources = source::read(paths)?;
     let started = options.lock.then(|| rfc3339(std::time::SystemTime::now()));
     let mut logs: Vec<Log> = Vec::new();
-    let mut log_of: HashMap<PathBuf, usize> = HashMap::new();
+    let mut log_of: HashMap<(u64, u64), usize> = HashMap::new();
     let mut found: Vec<Found> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
     for draft in sources.drafts {
@@ -121,11 +121,15 @@ pub fn plan(paths: &[PathBuf], options: &PlanOptions) -> Result<Plan> {
             .message_id()
             .map_err(bad)?
             .unwrap_or_else(|| format!("sha256:{}", hex(&digest[..16])));
-        let log = match log_of.get(&draft.folder) {
+        let identity = log_identity(&draft.folder);
+        let log = match identity.and_then(|id| log_of.get(&id)) {
             Some(&index) => index,
             None => {
                 logs.push(Log::open(&draft.folder, started.as_deref())?);
-                log_of.insert(draft.folder.clone(), logs.len() - 1);
+                // Known by the file once the lock has made it.
+                if let Some(id) = log_identity(&draft.folder) {
+                    log_of.insert(id, logs.len() - 1);
+                }
                 logs.len() - 1
             }
         };
@@ -241,4 +245,15 @@ pub fn plan(paths: &[PathBuf], options: &PlanOptions) -> Result<Plan> {
     plan.logs = logs;
     plan.history = history;
     Ok(plan)
+}
+
+/// The send log of `folder` as the file system knows it (device, inode): one
+/// log reached through a bind mount or a hard-linked copy of its folder is
+/// one log. A folder with no log yet is known by the folder itself.
+fn log_identity(folder: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(folder.join(super::log::FILE_NAME))
+        .or_else(|_| std::fs::metadata(folder))
+        .ok()
+        .map(|m| (m.dev(), m.ino()))
 }

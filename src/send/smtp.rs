@@ -7,6 +7,8 @@
 //! recipient's, a 4xx or a dropped connection is worth another try.
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
@@ -17,11 +19,16 @@ use lettre::transport::smtp::response::Response;
 use lettre::Address;
 
 use super::files::{in_quotes, shown};
+use super::relay;
 use super::stop::{self, Phase};
 use super::tls::{self, Problem};
 
 /// How long to wait for the server before taking the connection as dropped.
 const TIMEOUT: Duration = Duration::from_secs(60);
+/// How long the server may take to answer the end of a message's data: it
+/// may be scanning it, and a client that gave up sooner and sent it again
+/// would deliver it twice. RFC 5321 section 4.5.3.2.6 asks for 10 minutes.
+pub const DATA_END_WAIT: Duration = Duration::from_secs(10 * 60);
 /// How long a server may take to greet: a port that speaks TLS from the
 /// start says nothing until the client does, and is found out by this.
 const GREETING_WAIT: Duration = Duration::from_secs(10);
@@ -171,6 +178,9 @@ pub enum Failure {
     Transient(String),
     /// 5xx for the whole message: it will not go, whatever we try.
     Permanent(String),
+    /// The message was handed over and no answer came (a timeout, a
+    /// dropped connection): the server may have it, so it is not sent again.
+    Unanswered(String),
 }
 
 fn fatal(reason: String, help: &str) -> Failure {
@@ -198,6 +208,8 @@ pub struct Client {
     plain_login_here: bool,
     hello: ClientId,
     connection: Option<SmtpConnection>,
+    /// Set when the server of this connection sent more than the relay lets through.
+    overran: Arc<AtomicBool>,
 }
 
 impl Client {
@@ -208,6 +220,7 @@ impl Client {
             plain_login_here,
             hello: ClientId::default(),
             connection: None,
+            overran: Arc::default(),
         }
     }
 
@@ -220,6 +233,30 @@ impl Client {
         let Some(_talking) = stop::enter(Phase::Talking) else {
             return Err(Failure::Transient("stopped before connecting".into()));
         };
+        let result = self.log_in();
+        result.map_err(|failure| self.overran_or(failure))
+    }
+
+    /// A failure as it was, or, when the server sent more than the relay
+    /// lets through, that in its place: the rest is its consequence.
+    fn overran_or(&self, failure: Failure) -> Failure {
+        if !self.overran.load(Ordering::SeqCst) {
+            return failure;
+        }
+        let reason = format!(
+            "{}:{} sent more than {} KiB without ending its reply: it does not speak SMTP as a \
+             mail server should",
+            self.server.host,
+            self.server.port,
+            relay::SERVER_BUDGET / 1024
+        );
+        match failure {
+            Failure::Unanswered(_) => Failure::Unanswered(reason),
+            _ => Failure::Transient(reason),
+        }
+    }
+
+    fn log_in(&mut self) -> Result<(), Failure> {
         let mut connection = self.open()?;
         // Greeted: the rest (STARTTLS, a login a slow directory checks) gets
         // the time any answer gets.
@@ -300,15 +337,27 @@ impl Client {
 
     /// The connection, greeted, in TLS for `smtps://`. A port that speaks
     /// the other way than the URL says is found out and named.
-    fn open(&self) -> Result<SmtpConnection, Failure> {
+    fn open(&mut self) -> Result<SmtpConnection, Failure> {
         let server = &self.server;
-        let address = (server.host.as_str(), server.port);
         let wrapper = match server.security {
             Security::Tls => Some(self.tls_parameters()?),
             Security::StartTls => None,
         };
+        let at = format!("{}:{}", server.host, server.port);
+        let relay =
+            relay::start((server.host.as_str(), server.port), GREETING_WAIT).map_err(|err| {
+                Failure::Transient(format!(
+                    "cannot connect to {at}: {}",
+                    match err.kind() {
+                        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock =>
+                            format!("no answer within {} s", GREETING_WAIT.as_secs()),
+                        _ => shown(&err.to_string(), MAX_REPLY),
+                    }
+                ))
+            })?;
+        self.overran = relay.overflowed;
         let err = match SmtpConnection::connect(
-            address,
+            relay.local,
             Some(GREETING_WAIT),
             &self.hello,
             wrapper.as_ref(),
@@ -320,7 +369,7 @@ impl Client {
             }
             Err(err) => err,
         };
-        let at = format!("{}:{}", server.host, server.port);
+        let server = &self.server;
         if wrapper.is_some() {
             if let Some(problem) = tls::problem(&err, server.tls_name()) {
                 return Err(match problem {
@@ -354,9 +403,12 @@ impl Client {
         let Ok(parameters) = self.tls_parameters() else {
             return false;
         };
-        let address = (self.server.host.as_str(), self.server.port);
+        let Ok(relay) = relay::start((self.server.host.as_str(), self.server.port), GREETING_WAIT)
+        else {
+            return false;
+        };
         match SmtpConnection::connect(
-            address,
+            relay.local,
             Some(GREETING_WAIT),
             &self.hello,
             Some(&parameters),
@@ -384,8 +436,11 @@ impl Client {
             return Err(Failure::Transient("stopped before sending".into()));
         };
         let connection = self.connection.as_mut().expect("connected");
-        let result = transaction(connection, from, to, message);
-        if matches!(result, Err(Failure::Transient(_))) || connection.has_broken() {
+        let result = transaction(connection, from, to, message).map_err(|f| self.overran_or(f));
+        let connection = self.connection.as_mut().expect("connected");
+        if matches!(result, Err(Failure::Transient(_) | Failure::Unanswered(_)))
+            || connection.has_broken()
+        {
             // Start the next try on a fresh connection.
             if let Some(mut connection) = self.connection.take() {
                 connection.abort();
@@ -469,6 +524,17 @@ fn transaction(
                 format!("the server wants a login first ({})", reply_of(&err)),
                 "give --user, and the password in PROTEST_SMTP_PASSWORD; nothing more was sent",
             ),
+            // A refusal of the sender or of the account (not owned by the
+            // login, a quota, a suspension) is no recipient's refusal.
+            _ if err.is_permanent() => fatal(
+                format!(
+                    "the server refused the sender {}: {}",
+                    in_quotes(from, 80),
+                    reply_of(&err)
+                ),
+                "send as an address this login may use, e.g. --from \"Branch Name <you@your-domain>\", \
+                 or ask whoever runs the server; nothing more was sent and no refusal was recorded",
+            ),
             _ => classify(&err),
         })?;
 
@@ -495,16 +561,34 @@ fn transaction(
         let _ = connection.command(Rset);
         return Ok(delivery);
     }
+    // The last moment a stop ends the transaction cleanly: from DATA on,
+    // the message is the server's to answer.
+    if stop::requested().is_some() {
+        return Err(reset(
+            connection,
+            Failure::Transient("stopped before sending".into()),
+        ));
+    }
     connection.command(Data).map_err(|err| classify(&err))?;
     // lettre ends the data with CRLF "." CRLF: the message's own last line
     // break is the first CRLF of that, or the server would get an extra blank line.
     let message = message.strip_suffix(b"\r\n").unwrap_or(message);
-    match connection.message(message) {
+    connection
+        .set_timeout(Some(DATA_END_WAIT))
+        .map_err(|err| Failure::Transient(format!("cannot set a timeout: {err}")))?;
+    let answer = connection.message(message);
+    let _ = connection.set_timeout(Some(TIMEOUT));
+    match answer {
         Ok(response) => {
             delivery.reply = Some(reply_text(&response));
             Ok(delivery)
         }
-        Err(err) => Err(classify(&err)),
+        Err(err) if err.status().is_some() => Err(classify(&err)),
+        Err(err) => Err(Failure::Unanswered(if timed_out(&err) {
+            format!("no answer within {} minutes", DATA_END_WAIT.as_secs() / 60)
+        } else {
+            describe(&err)
+        })),
     }
 }
 

@@ -2,8 +2,9 @@
 //! its socket to itself, and two things need it: no delay on small writes
 //! (without it, the line that ends a message waits for the server's delayed
 //! acknowledgement, 40 ms a message), and a shutdown that ends a read
-//! waiting on the server after a stop. The only TCP connection a `send`
-//! process has is the one to the mail server.
+//! waiting on the server after a stop. The only TCP connections a `send`
+//! process has are the one to the mail server and the relay's to lettre
+//! ([`super::relay`]), which carry the same conversation.
 
 use std::os::fd::RawFd;
 

@@ -58,10 +58,7 @@ fn describe(err: &TlsError, name: &str) -> Problem {
                 .into(),
             "the server's TLS is out of date: tell whoever runs it",
         ),
-        TlsError::AlertReceived(alert) => refused(
-            format!("the server ended the handshake ({alert:?})"),
-            "check the server name and port with whoever runs the server",
-        ),
+        TlsError::AlertReceived(alert) => alert_problem(*alert),
         other => refused(
             shown(&other.to_string(), 200),
             "check the server name and port with whoever runs the server",
@@ -134,12 +131,29 @@ fn certificate_problem(err: &CertificateError, name: &str) -> Problem {
             "the server's certificate has been revoked by its authority".into(),
             ask,
         ),
+        // ring refuses an RSA key under 2048 bits as it refuses a bad
+        // signature: either may be why.
         CertificateError::BadSignature => refused(
-            "the server's certificate is not signed by the authority it names: it is damaged \
-             or forged"
+            "the server's certificate does not pass its signature check: its key is too weak \
+             (RSA under 2048 bits), or it is damaged or forged"
                 .into(),
             ask,
         ),
+        CertificateError::UnsupportedSignatureAlgorithmContext { .. }
+        | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => refused(
+            "the server's certificate is signed in an outdated way that is no longer safe \
+             (such as SHA-1) or unknown to this program"
+                .into(),
+            "the server needs a certificate signed with SHA-256 or newer: tell whoever runs it; \
+             nothing was sent"
+                .into(),
+        ),
+        CertificateError::UnhandledCriticalExtension => critical_extension(ask),
+        CertificateError::Other(other)
+            if other.to_string().contains("UnsupportedCriticalExtension") =>
+        {
+            critical_extension(ask)
+        }
         CertificateError::BadEncoding => {
             refused("the server's certificate cannot be read".into(), ask)
         }
@@ -165,6 +179,62 @@ fn certificate_problem(err: &CertificateError, name: &str) -> Problem {
             ask,
         ),
     }
+}
+
+fn critical_extension(help: String) -> Problem {
+    Problem::Refused {
+        reason: "the server's certificate has a part marked as one that must be understood \
+                 (a critical extension) that this program does not know"
+            .into(),
+        help,
+    }
+}
+
+/// An alert the server ended the handshake with, in words.
+fn alert_problem(alert: rustls::AlertDescription) -> Problem {
+    use rustls::AlertDescription as Alert;
+    let (reason, help) = match alert {
+        Alert::HandshakeFailure | Alert::ProtocolVersion | Alert::InsufficientSecurity => (
+            "the server and this program have no TLS version or cipher in common (TLS 1.2 \
+             or newer is needed)"
+                .to_string(),
+            "the server's TLS is out of date: tell whoever runs it",
+        ),
+        Alert::CertificateRequired => (
+            "the server asks for a certificate of the client, which this program does not \
+             send"
+                .to_string(),
+            "use the server's port for mail programs that log in with a password (587 or \
+             465), or ask whoever runs it",
+        ),
+        Alert::UnrecognisedName => (
+            "the server does not know the name it was reached by".to_string(),
+            "check the server name; through a tunnel, give the real one with --tls-name NAME",
+        ),
+        other => (
+            format!(
+                "the server ended the handshake with the TLS alert \"{}\"",
+                shown(&words(&format!("{other:?}")), 60)
+            ),
+            "check the server name and port with whoever runs the server",
+        ),
+    };
+    Problem::Refused {
+        reason,
+        help: help.to_string(),
+    }
+}
+
+/// `BadCertificate` as "bad certificate".
+fn words(camel: &str) -> String {
+    let mut out = String::with_capacity(camel.len() + 8);
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 /// The name in webpki's `DnsName("mail.example.org")` or `IpAddress(192.0.2.1)`.
@@ -216,6 +286,53 @@ mod tests {
             "the server's certificate is for mail.example.org, not 127.0.0.1"
         );
         assert!(help.contains("--tls-name"), "{help}");
+        let (text, _) = reason(describe(
+            &TlsError::InvalidCertificate(CertificateError::UnsupportedSignatureAlgorithmContext {
+                signature_algorithm_id: vec![6, 9, 42, 134, 72],
+                supported_algorithms: Vec::new(),
+            }),
+            "x",
+        ));
+        assert!(text.contains("(such as SHA-1)"), "{text}");
+        let (text, _) = reason(describe(
+            &TlsError::InvalidCertificate(CertificateError::BadSignature),
+            "x",
+        ));
+        assert!(text.contains("too weak (RSA under 2048 bits)"), "{text}");
+        let critical = std::io::Error::other("UnsupportedCriticalExtension");
+        let (text, _) = reason(describe(
+            &TlsError::InvalidCertificate(CertificateError::Other(rustls::OtherError(
+                std::sync::Arc::new(critical),
+            ))),
+            "x",
+        ));
+        assert!(text.contains("(a critical extension)"), "{text}");
+        for alert in [
+            rustls::AlertDescription::HandshakeFailure,
+            rustls::AlertDescription::ProtocolVersion,
+        ] {
+            let (text, _) = reason(describe(&TlsError::AlertReceived(alert), "x"));
+            assert!(
+                text.contains("no TLS version or cipher in common"),
+                "{text}"
+            );
+        }
+        let (text, _) = reason(describe(
+            &TlsError::AlertReceived(rustls::AlertDescription::CertificateRequired),
+            "x",
+        ));
+        assert_eq!(
+            text,
+            "the server asks for a certificate of the client, which this program does not send"
+        );
+        let (text, _) = reason(describe(
+            &TlsError::AlertReceived(rustls::AlertDescription::DecryptError),
+            "x",
+        ));
+        assert_eq!(
+            text,
+            "the server ended the handshake with the TLS alert \"decrypt error\""
+        );
         assert_eq!(
             describe(
                 &TlsError::InvalidMessage(rustls::InvalidMessage::InvalidContentType),

@@ -15,6 +15,10 @@ Options:
   --tls-optional        with --tls: offer STARTTLS without requiring it (AUTH still needs it)
   --implicit-tls        with --tls: TLS from the first byte (smtps) instead
   --drop-once-after N   after N messages, close the connection on the next MAIL
+  --drop-after-data N   record the Nth message, then close the connection without answering it
+  --reject-sender TEXT  answer TEXT to every MAIL FROM (a refused sender)
+  --hold-rcpt           hold the reply to each RCPT TO until DIR/release exists, having
+                        written DIR/holding-rcpt
   --hold                hold the reply to each message's data until the file DIR/release
                         exists, having recorded the message and written DIR/holding-NNNN
 
@@ -45,6 +49,9 @@ def main():
     parser.add_argument("--tls-optional", action="store_true")
     parser.add_argument("--hold", action="store_true")
     parser.add_argument("--drop-once-after", type=int)
+    parser.add_argument("--drop-after-data", type=int)
+    parser.add_argument("--reject-sender")
+    parser.add_argument("--hold-rcpt", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
 
@@ -52,6 +59,9 @@ def main():
     handler = Handler(
         args.dir, args.reject, reject_reply, args.defer_once, args.drop_once_after, args.hold
     )
+    handler.drop_after_data = args.drop_after_data
+    handler.reject_sender = args.reject_sender
+    handler.hold_rcpt = args.hold_rcpt
     kwargs = {"decode_data": False, "enable_SMTPUTF8": True}
     if args.user:
 
@@ -102,12 +112,17 @@ class Handler:
             self.drop_once_after = None
             server.transport.close()
             return "421 4.3.2 closing"
+        if self.reject_sender:
+            return self.reject_sender
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         envelope.mail_time = time.time()
         return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.hold_rcpt:
+            write(os.path.join(self.directory, "holding-rcpt"), b"")
+            await wait_for_release(self.directory)
         if address.lower() in self.reject:
             return self.reject_reply.replace("%s", address)
         envelope.rcpt_tos.append(address)
@@ -130,16 +145,24 @@ class Handler:
         }
         write(stem + ".eml", envelope.original_content)
         write(stem + ".json", json.dumps(meta).encode())
+        if self.count == self.drop_after_data:
+            # Queued, and the connection lost before the answer.
+            server.transport.close()
+            return "421 4.3.2 closing"
         if self.hold:
             # Queued, as a real server has the message once its data is in;
             # only the answer waits for the test.
             write(os.path.join(self.directory, "holding-%04d" % self.count), b"")
-            release = os.path.join(self.directory, "release")
-            for _ in range(2400):
-                if os.path.exists(release):
-                    break
-                await asyncio.sleep(0.05)
+            await wait_for_release(self.directory)
         return "250 2.0.0 queued as %04d" % self.count
+
+
+async def wait_for_release(directory):
+    release = os.path.join(directory, "release")
+    for _ in range(2400):
+        if os.path.exists(release):
+            break
+        await asyncio.sleep(0.05)
 
 
 def server_is_tls(server):
