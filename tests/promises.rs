@@ -215,6 +215,128 @@ fn every_command_that_prints_fails_with_74_when_standard_output_is_closed() {
     assert!(!dir.path().join("drafts/send-log.jsonl").exists());
 }
 
+/// Standard output as a pipe whose reader has already gone: every write
+/// to it fails (EPIPE), with no race against a reader closing late.
+fn pipe_without_reader() -> Stdio {
+    use std::os::fd::FromRawFd;
+    let mut ends = [0; 2];
+    // SAFETY: a two-descriptor array for pipe(2) to fill.
+    assert_eq!(unsafe { libc::pipe(ends.as_mut_ptr()) }, 0);
+    // SAFETY: both are open descriptors this process owns from here on.
+    unsafe {
+        drop(std::fs::File::from_raw_fd(ends[0]));
+        Stdio::from(std::fs::File::from_raw_fd(ends[1]))
+    }
+}
+
+/// The help and version texts, which clap prints itself, fail as any
+/// command's output does: every way to ask for help (`--help`, `-h`,
+/// `help`, `help SUB`, `SUB --help`, for every subcommand) and for the
+/// version, onto a full device and onto a pipe whose reader has gone.
+#[test]
+fn help_and_version_fail_with_74_when_they_cannot_be_written() {
+    let mut asks: Vec<Vec<String>> = [
+        vec!["--help"],
+        vec!["-h"],
+        vec!["help"],
+        vec!["--version"],
+        vec!["-V"],
+    ]
+    .iter()
+    .map(|a| a.iter().map(|s| s.to_string()).collect())
+    .collect();
+    for sub in subcommands() {
+        let words: Vec<String> = sub.split(' ').map(str::to_string).collect();
+        for flag in ["--help", "-h"] {
+            let mut ask = words.clone();
+            ask.push(flag.to_string());
+            asks.push(ask);
+        }
+        let mut help = vec!["help".to_string()];
+        help.extend(words);
+        asks.push(help);
+    }
+    let full = "error: <stdout>: cannot write: No space left on device (os error 28)\n";
+    let gone = "error: standard output was closed before everything was written\n  help: the program reading the output (such as `head`) stopped early; send the output to a file (> FILE) to keep everything\n";
+    for ask in &asks {
+        let dev_full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        for (stdout, expected) in [(Stdio::from(dev_full), full), (pipe_without_reader(), gone)] {
+            // Not assert_cmd's, which would pipe standard output itself.
+            let output = Command::new(assert_cmd::cargo::cargo_bin("protest"))
+                .args(ask)
+                .env_remove("PROTEST_DATA")
+                .env("XDG_CONFIG_HOME", no_config_dir())
+                .stdin(Stdio::null())
+                .stdout(stdout)
+                .stderr(Stdio::piped())
+                .output()
+                .expect("protest runs");
+            assert_eq!(
+                (
+                    output.status.code(),
+                    String::from_utf8_lossy(&output.stderr).as_ref()
+                ),
+                (Some(74), expected),
+                "protest {}",
+                ask.join(" ")
+            );
+        }
+    }
+}
+
+/// After a pipe's reader has gone, only `write`, the one command with
+/// `-o FILE`, suggests it; every other command that prints suggests a file
+/// by redirection.
+#[test]
+fn only_a_command_with_an_output_option_suggests_it_after_a_closed_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let to_file = "write to a file with -o FILE to keep everything";
+    let redirect = "send the output to a file (> FILE) to keep everything";
+    let commands: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["letters"], redirect),
+        (vec!["letters", "--json"], redirect),
+        (vec!["letters", "prisoners"], redirect),
+        (vec!["embassies"], redirect),
+        (vec!["check"], redirect),
+        (vec!["man"], redirect),
+        (vec!["completions", "bash"], redirect),
+        (vec!["campaigns"], redirect),
+        (
+            vec!["write", "mamai", "--to", "gb-london", "--name", "A", "--as-of", DATE],
+            to_file,
+        ),
+        (
+            vec!["write", "mamai", "--all", "--name", "A", "--as-of", DATE, "--json"],
+            to_file,
+        ),
+    ];
+    for (args, help) in commands {
+        let output = Command::new(assert_cmd::cargo::cargo_bin("protest"))
+            .args(&args)
+            .current_dir(dir.path())
+            .env_remove("PROTEST_DATA")
+            .env("XDG_CONFIG_HOME", no_config_dir())
+            .stdin(Stdio::null())
+            .stdout(pipe_without_reader())
+            .stderr(Stdio::piped())
+            .output()
+            .expect("protest runs");
+        let expected = format!(
+            "error: standard output was closed before everything was written\n  help: the program reading the output (such as `head`) stopped early; {help}\n"
+        );
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            (output.status.code(), err.ends_with(&expected)),
+            (Some(74), true),
+            "protest {}: {err}",
+            args.join(" ")
+        );
+    }
+}
+
 /// What does not print works with standard output closed, and a file it
 /// opens never takes the closed descriptor's place: the letter is in it,
 /// whole, and nothing meant for standard output is.

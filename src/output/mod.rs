@@ -708,23 +708,35 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
         .map_err(stdout_error)
 }
 
-fn stdout_error(err: std::io::Error) -> Error {
+/// A failed write to standard output, as the user is told it (exit 74).
+pub fn stdout_error(err: std::io::Error) -> Error {
     match err.kind() {
         std::io::ErrorKind::BrokenPipe => stdout_closed_error(),
         _ => Error::write(Path::new("<stdout>"), &err),
     }
 }
 
+const STDOUT_CLOSED: &str = "standard output was closed before everything was written";
+
 /// Standard output's reader has gone (EPIPE).
 pub fn stdout_closed_error() -> Error {
-    Error::new(
-        ErrorKind::Io,
-        "standard output was closed before everything was written",
-    )
-    .with_help(
+    Error::new(ErrorKind::Io, STDOUT_CLOSED).with_help(
         "the program reading the output (such as `head`) stopped early; \
-         write to a file with -o FILE to keep everything",
+         send the output to a file (> FILE) to keep everything",
     )
+}
+
+/// `err`, where it is a closed standard output, with the help of a command
+/// that can write to a file itself (`-o FILE`); only such a command may
+/// suggest it.
+pub fn suggesting_output_file(err: Error) -> Error {
+    match err.kind == ErrorKind::Io && err.message == STDOUT_CLOSED {
+        true => err.with_help(
+            "the program reading the output (such as `head`) stopped early; \
+             write to a file with -o FILE to keep everything",
+        ),
+        false => err,
+    }
 }
 
 /// True when standard output is a pipe whose reader has gone: a run that
