@@ -305,11 +305,22 @@ fn only_a_command_with_an_output_option_suggests_it_after_a_closed_pipe() {
         (vec!["completions", "bash"], redirect),
         (vec!["campaigns"], redirect),
         (
-            vec!["write", "mamai", "--to", "gb-london", "--name", "A", "--as-of", DATE],
+            vec![
+                "write",
+                "mamai",
+                "--to",
+                "gb-london",
+                "--name",
+                "A",
+                "--as-of",
+                DATE,
+            ],
             to_file,
         ),
         (
-            vec!["write", "mamai", "--all", "--name", "A", "--as-of", DATE, "--json"],
+            vec![
+                "write", "mamai", "--all", "--name", "A", "--as-of", DATE, "--json",
+            ],
             to_file,
         ),
     ];
@@ -1000,6 +1011,208 @@ fn a_manifest_protest_did_not_write_is_never_replaced_without_force() {
     let (code, _, err) = run(&mut write_into(&dir));
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("0 written, 1 already there"), "{err}");
+    // A directory where the manifest goes: refused, --force or not, and
+    // never said to be replaced.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    std::fs::create_dir_all(dir.join("manifest.jsonl/inside")).unwrap();
+    for force in [&[][..], &["--force"][..]] {
+        let (code, out, err) = run(write_into(&dir).args(force));
+        let expected = format!(
+            "error: {}: a directory, where the run's manifest goes\n  help: move it away, or choose another --out directory\n",
+            dir.join("manifest.jsonl").display()
+        );
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (73, "", expected.as_str()),
+            "{force:?}"
+        );
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "{force:?}");
+    }
+}
+
+/// Every kind of file of the user's where a letter of the run goes, in
+/// every format a folder takes, on a new run and on a continued one: found
+/// before the first letter is written (nothing written, the manifest as it
+/// was), named; with --force, named as replaced and replaced by a private
+/// letter. A letter exactly as the run makes it (a run stopped before its
+/// manifest) is no one's loss, and stays.
+#[test]
+fn a_users_file_where_a_letter_goes_is_found_first_and_named_even_with_force() {
+    use std::os::unix::fs::PermissionsExt;
+    // (what is there, as made in the folder of a letter at `path`; why it
+    // is the user's, as the message says it)
+    type Make = fn(&Path, &Path);
+    let kinds: [(&str, Make, &str); 5] = [
+        (
+            "a file of its name",
+            |dir, path| std::fs::write(dir.join(path.file_name().unwrap()), "mine\n").unwrap(),
+            "which protest did not write",
+        ),
+        (
+            "a file of its name in other case",
+            |dir, path| {
+                let upper = path.file_name().unwrap().to_str().unwrap().to_uppercase();
+                std::fs::write(dir.join(upper), "mine\n").unwrap()
+            },
+            "which protest did not write, and which is one file with the letter",
+        ),
+        (
+            "a link to a file of the user's",
+            |dir, path| {
+                let target = dir.parent().unwrap().join("target.txt");
+                std::fs::write(&target, "mine\n").unwrap();
+                std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+                std::os::unix::fs::symlink(&target, dir.join(path.file_name().unwrap())).unwrap()
+            },
+            "which protest did not write",
+        ),
+        (
+            "a link to an endless device",
+            |dir, path| {
+                std::os::unix::fs::symlink("/dev/zero", dir.join(path.file_name().unwrap()))
+                    .unwrap()
+            },
+            "which protest did not write",
+        ),
+        (
+            "a letter protest wrote, edited since",
+            |dir, path| {
+                // Only in a continued run: the manifest lists the letter.
+                std::fs::write(dir.join(path.file_name().unwrap()), "edited\n").unwrap()
+            },
+            "changed since protest wrote it",
+        ),
+    ];
+    let formats = [
+        ("text", "txt", &[][..]),
+        ("eml", "eml", &["--email", "ann@example.org"][..]),
+        ("mbox", "mbox", &["--email", "ann@example.org"][..]),
+        ("pdf", "pdf", &[][..]),
+    ];
+    for (format, extension, extra) in formats {
+        for (kind, make, why) in kinds {
+            for continued in [false, true] {
+                let edited = why.starts_with("changed");
+                if edited && !continued {
+                    continue;
+                }
+                let what = format!("{format}, {kind}, continued: {continued}");
+                let tmp = tempfile::tempdir().unwrap();
+                let dir = tmp.path().join("d");
+                std::fs::create_dir(&dir).unwrap();
+                let write = |dir: &Path| {
+                    let mut cmd = protest();
+                    cmd.args([
+                        "write",
+                        "mamai",
+                        "--to",
+                        "gb-london",
+                        "--to",
+                        "us-washington",
+                    ])
+                    .args(["--name", "Ann Lee", "--as-of", DATE, "-f", format])
+                    .args(extra)
+                    .arg("--out")
+                    .arg(dir);
+                    cmd
+                };
+                let letter = dir.join(format!("mamai-gb-london.{extension}"));
+                if continued {
+                    let (code, _, err) = run(&mut write(&dir));
+                    assert_eq!(code, 0, "{what}: {err}");
+                    std::fs::remove_file(&letter).unwrap();
+                }
+                make(&dir, &letter);
+                let there = |dir: &Path| -> std::collections::BTreeMap<String, Vec<u8>> {
+                    std::fs::read_dir(dir)
+                        .unwrap()
+                        .map(|e| e.unwrap())
+                        .map(|e| {
+                            let target = std::fs::read_link(e.path())
+                                .map(|t| t.display().to_string().into_bytes());
+                            let bytes = target.unwrap_or_else(|_| std::fs::read(e.path()).unwrap());
+                            (e.file_name().into_string().unwrap(), bytes)
+                        })
+                        .collect()
+                };
+                let before = there(&dir);
+                let users: Vec<String> = before
+                    .keys()
+                    .filter(|name| name.to_lowercase() == format!("mamai-gb-london.{extension}"))
+                    .cloned()
+                    .collect();
+                assert_eq!(users.len(), 1, "{what}");
+                let users = dir.join(&users[0]);
+                // The manifest of a continued run lists a letter by that
+                // name: what is there now is not as protest wrote it.
+                let why = match why.ends_with("the letter") {
+                    true => format!(
+                        "{why} `mamai-gb-london.{extension}` where case is ignored (macOS, Windows)"
+                    ),
+                    false if continued => "changed since protest wrote it".to_string(),
+                    false => why.to_string(),
+                };
+                let (code, out, err) = run(&mut write(&dir));
+                let expected = format!(
+                    "error: {}, {why}: a letter of this run would be written there\n  help: move it away, or choose another --out directory; --force replaces it\n",
+                    users.display()
+                );
+                assert_eq!(
+                    (code, out.as_str(), err.ends_with(&expected)),
+                    (73, "", true),
+                    "{what}: {err}"
+                );
+                assert_eq!(there(&dir), before, "{what}: nothing written");
+
+                let (code, _, err) = run(write(&dir).arg("--force"));
+                assert_eq!(code, 0, "{what}: {err}");
+                let named = format!("warning: replacing {}, {why} (--force)\n", users.display());
+                assert!(err.contains(&named), "{what}: {err}");
+                let meta = std::fs::symlink_metadata(&letter).unwrap();
+                assert!(meta.is_file(), "{what}");
+                assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{what}");
+                // One file where case is ignored.
+                let same: Vec<String> = there(&dir)
+                    .into_keys()
+                    .filter(|name| name.to_lowercase() == format!("mamai-gb-london.{extension}"))
+                    .collect();
+                assert_eq!(same.len(), 1, "{what}: {same:?}");
+                if let Ok(target) = std::fs::read_to_string(tmp.path().join("target.txt")) {
+                    assert_eq!(target, "mine\n", "{what}: a link's target is never written");
+                }
+            }
+        }
+        // A letter as the run makes it, left by a run stopped before its
+        // manifest: it stays, and the run completes.
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("d");
+        let write = || {
+            let mut cmd = protest();
+            cmd.args([
+                "write",
+                "mamai",
+                "--to",
+                "gb-london",
+                "--to",
+                "us-washington",
+            ])
+            .args(["--name", "Ann Lee", "--as-of", DATE, "-f", format])
+            .args(extra)
+            .arg("--out")
+            .arg(&dir);
+            cmd
+        };
+        let (code, _, err) = run(&mut write());
+        assert_eq!(code, 0, "{format}: {err}");
+        std::fs::remove_file(dir.join("manifest.jsonl")).unwrap();
+        let (code, _, err) = run(&mut write());
+        assert_eq!(code, 0, "{format}: {err}");
+        assert!(
+            err.contains("0 written, 2 already there"),
+            "{format}: {err}"
+        );
+    }
 }
 
 // Rule 5: changed inputs are changed inputs.
@@ -1229,15 +1442,13 @@ fn a_forced_run_leaves_no_letter_of_the_run_it_replaces() {
 // Rule 7: --json always prints its document.
 
 /// However a run into a folder ends once it has written, --json says what
-/// it did, with counts that add up: a bad row skipped, a letter that failed.
+/// it did, with counts that add up: a bad row skipped.
 #[test]
 fn the_json_summary_is_printed_however_the_run_ends() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     std::fs::write(d.join("bad.csv"), "name,country\nAnn Lee,GB\nBob Roe,XX\n").unwrap();
     std::fs::write(d.join("good.csv"), "name\nAnn Lee\nBob Roe\nCy Doe\n").unwrap();
-    std::fs::create_dir(d.join("taken")).unwrap();
-    std::fs::write(d.join("taken/gb-london-Bob-Roe.txt"), "mine\n").unwrap();
     // (senders, folder, extra, exit code, skipped, failed)
     type Run = (
         &'static str,
@@ -1247,10 +1458,10 @@ fn the_json_summary_is_printed_however_the_run_ends() {
         u64,
         u64,
     );
-    let runs: [Run; 4] = [
+    // A user's file where a letter goes is no run that began: it is
+    // refused before any letter (see the rule 4 tests), and has no summary.
+    let runs: [Run; 2] = [
         ("bad.csv", "a", &["--keep-going"], 1, 1, 0),
-        ("good.csv", "taken", &["--keep-going"], 1, 0, 1),
-        ("good.csv", "taken", &[], 73, 0, 1),
         ("good.csv", "b", &[], 0, 0, 0),
     ];
     for (csv, out, extra, expected_code, skipped, failed) in runs {

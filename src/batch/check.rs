@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::copies::{body_digest, Copies};
+use super::existing::Found;
 use super::jobs::{at_job, compose_job, in_chunks, no_email_error, Job};
 use super::naming::{self, Namer};
 use super::plan::Plan;
@@ -34,6 +35,11 @@ pub(super) struct FirstPass {
     pub(super) first_letter: Option<Letter>,
     /// Letters that cannot be made, by index, and why (with `--keep-going`).
     pub(super) skip: HashMap<usize, String>,
+    /// What the output folder held before the run.
+    pub(super) found: Found,
+    /// The letters a file of that name there already holds, as this run
+    /// makes them (written by a run stopped before its manifest).
+    pub(super) already_there: HashSet<Arc<str>>,
     /// Letters to email to a mission without an address.
     pub(super) no_email: usize,
     /// The first such mission, and whether it has a postal address, for
@@ -84,7 +90,10 @@ pub(super) fn check_all<'c>(
             .collect::<Result<Vec<_>>>()?,
         None => Vec::new(),
     };
-    let mut first = FirstPass::default();
+    let mut first = FirstPass {
+        found: Found::before(plan),
+        ..FirstPass::default()
+    };
     let mut taken = Taken::default();
     let mut problems = Problems::default();
     let naming = !namers.is_empty();
@@ -98,13 +107,21 @@ pub(super) fn check_all<'c>(
         // core, gathered in order.
         let checked: Vec<Checked> = jobs
             .par_iter()
-            .map(|job| check_job(plan, namers.get(job.letter), job, keep_letters))
+            .map(|job| {
+                check_job(
+                    plan,
+                    namers.get(job.letter),
+                    job,
+                    keep_letters,
+                    &first.found,
+                )
+            })
             .collect();
         let mut letters = Vec::with_capacity(if keep_letters { jobs.len() } else { 0 });
         for (job, mut checked) in jobs.iter_mut().zip(checked) {
             if keep_letters {
                 letters.push(match &mut checked {
-                    Ok((letter, _, _)) => letter.take(),
+                    Ok((letter, ..)) => letter.take(),
                     Err(_) => None,
                 });
             }
@@ -155,13 +172,18 @@ impl FirstPass {
             None => checked,
         };
         let (name, problem) = match checked {
-            Ok((letter, file_name, body)) => {
+            Ok((letter, file_name, body, there)) => {
                 self.learn(plan, job, letter);
                 if let (Some(body), Some(mission)) = (body, job.mission) {
                     self.copies.add(job.letter, &mission.id, body);
                 }
                 match file_name.map(|name| taken.claim(plan, job, name.into())) {
-                    Some(Ok(name)) => (Some(name), None),
+                    Some(Ok(name)) => {
+                        if there {
+                            self.already_there.insert(name.clone());
+                        }
+                        (Some(name), None)
+                    }
                     Some(Err(problem)) => (None, Some(problem)),
                     None => (None, None),
                 }
@@ -296,14 +318,15 @@ enum Problem {
 }
 
 /// A letter checked: the letter (the first, which a dry run shows), its
-/// file name, and its body's digest (see `copies`) when it was composed.
-type Checked = Result<(Option<Letter>, Option<String>, Option<u64>), Problem>;
+/// file name, its body's digest (see `copies`) when it was composed, and
+/// whether a file of its name the output folder holds is this letter.
+type Checked = Result<(Option<Letter>, Option<String>, Option<u64>, bool), Problem>;
 
 /// Composes one letter and checks it as its format will need it; the
 /// letter is kept for a dry run, which shows the first, and when `keep`.
-fn check_job(plan: &Plan, namer: Option<&Namer>, job: &Job, keep: bool) -> Checked {
+fn check_job(plan: &Plan, namer: Option<&Namer>, job: &Job, keep: bool, found: &Found) -> Checked {
     if job.problem.is_some() {
-        return Ok((None, None, None));
+        return Ok((None, None, None, false));
     }
     let mission = job.mission.expect("a row without a problem has a mission");
     let name = name_of(namer, job).map_err(Problem::Run)?;
@@ -312,12 +335,20 @@ fn check_job(plan: &Plan, namer: Option<&Namer>, job: &Job, keep: bool) -> Check
             return Err(Problem::Row(no_email_error(mission)));
         }
         // Skipped when written, with a warning: nothing of it to check.
-        return Ok((None, name, None));
+        return Ok((None, name, None, false));
     }
     let letter = compose_job(plan, job).map_err(Problem::Row)?;
     check_letter(plan, &letter).map_err(|err| Problem::Row(at_job(plan, job, err)))?;
     let body = body_digest(&letter);
-    Ok(((plan.dry_run || keep).then_some(letter), name, Some(body)))
+    let there = name
+        .as_deref()
+        .is_some_and(|name| found.holds(plan, name, &letter));
+    Ok((
+        (plan.dry_run || keep).then_some(letter),
+        name,
+        Some(body),
+        there,
+    ))
 }
 
 /// A letter's file name. The pattern is the same for every letter, so what

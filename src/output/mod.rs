@@ -110,13 +110,25 @@ impl OutputDir {
                 Err(err) => Err(Error::write(&path, &err)),
             };
         }
-        if path.symlink_metadata().is_err() {
-            match self.create(name, &path, bytes) {
+        match path.symlink_metadata() {
+            Err(_) => match self.create(name, &path, bytes) {
                 Ok(()) => return Ok(Written::Created),
                 // Made meanwhile by someone else: replaced below, as asked.
                 Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(err) => return Err(Error::write(&path, &err)),
+            },
+            // A link, a FIFO or a device in a letter's place is replaced by
+            // the letter, a private file of its own: never written through.
+            Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+                let tmp = temporary_path(&path);
+                let result = write_temporary(&tmp, bytes).and_then(|()| fs::rename(&tmp, &path));
+                if let Err(err) = result {
+                    let _ = fs::remove_file(&tmp);
+                    return Err(Error::write(&path, &err));
+                }
+                return Ok(Written::Replaced);
             }
+            Ok(_) => {}
         }
         if holds(&path, bytes)? {
             return Ok(Written::Unchanged);
@@ -367,11 +379,16 @@ impl Drop for AtomicFile {
     }
 }
 
-/// A replaced file keeps its mode: a letter its owner made private (0600)
-/// stays private after `--force`.
+/// A replaced file keeps its mode where it is narrower than private (a
+/// letter its owner made read-only stays so after `--force`), but never one
+/// wider: what is written names members. A symlink is replaced by a file
+/// of its own, private, whatever the mode of what it pointed to.
 fn keep_permissions(new: &fs::File, old: &Path) -> std::io::Result<()> {
-    match fs::metadata(old) {
-        Ok(meta) if meta.is_file() => new.set_permissions(meta.permissions()),
+    use std::os::unix::fs::PermissionsExt;
+    match fs::symlink_metadata(old) {
+        Ok(meta) if meta.is_file() => new.set_permissions(fs::Permissions::from_mode(
+            meta.permissions().mode() & PRIVATE_FILE,
+        )),
         _ => Ok(()),
     }
 }
