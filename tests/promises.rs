@@ -692,14 +692,19 @@ fn useful(option: &str, mode: &str, format: &str) -> bool {
         "--file-name" => mode.starts_with("--out"),
         "--strict" => !json_letters && matches!(format, "eml" | "mbox" | "mailto"),
         "--force" => !to_stdout,
-        "--keep-going" | "--jobs" => !json_letters,
+        // The runs here make one letter: nothing to spread over threads,
+        // nothing after it to go on to (see
+        // `options_for_several_letters_or_another_mission_are_kept`).
+        "--keep-going" | "--jobs" => false,
+        // The letter goes to gb-london, the mission it would copy.
+        "--cc-embassy" => false,
         other => panic!("no rule for {other}"),
     }
 }
 
 #[test]
 fn every_option_a_mode_has_no_use_for_is_refused_with_the_reason() {
-    let options: [(&str, &[&str]); 10] = [
+    let options: [(&str, &[&str]); 11] = [
         ("--paper", &["--paper", "letter"]),
         ("--fold-marks", &["--fold-marks"]),
         ("--attach-pdf", &["--attach-pdf"]),
@@ -710,6 +715,7 @@ fn every_option_a_mode_has_no_use_for_is_refused_with_the_reason() {
         ("--force", &["--force"]),
         ("--keep-going", &["--keep-going"]),
         ("--jobs", &["--jobs", "1"]),
+        ("--cc-embassy", &["--cc-embassy", "--from-country", "GB"]),
     ];
     let mut refused = 0;
     let mut applied = 0;
@@ -765,6 +771,93 @@ fn every_option_a_mode_has_no_use_for_is_refused_with_the_reason() {
         refused > 150 && applied > 100,
         "{refused} refused, {applied} applied"
     );
+}
+
+/// The options refused for one letter above are kept where they do
+/// something: --jobs and --keep-going for several letters, --cc-embassy for
+/// a letter to another mission than the sender's, in every mode that takes
+/// them. --personal beside a senders file whose every row has its own is
+/// said to do nothing; beside one with a row without, it is used.
+#[test]
+fn options_for_several_letters_or_another_mission_are_kept() {
+    let several: [&[&str]; 5] = [
+        &["--out", "out"],
+        &["--out", "out", "--json"],
+        &["-f", "mbox"],
+        &["-f", "mailto", "-o", "links"],
+        &["--combine", "all.pdf"],
+    ];
+    let cases: [(&[&str], &[&str]); 3] = [
+        (
+            &["--to", "gb-london", "--to", "us-washington"],
+            &["--jobs", "2"],
+        ),
+        (
+            &["--to", "gb-london", "--to", "us-washington"],
+            &["--keep-going"],
+        ),
+        (
+            &["--to", "gb-london", "--to", "us-washington"],
+            &["--cc-embassy", "--from-country", "GB"],
+        ),
+    ];
+    for destination in several {
+        for (to, option) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let (code, err) = code_and_stderr(
+                protest()
+                    .current_dir(dir.path())
+                    .args(["write", "mamai", "--as-of", DATE])
+                    .args(["--name", "Ann Lee", "--email", "ann@example.org"])
+                    .args(to)
+                    .args(destination)
+                    .args(option),
+            );
+            let what = format!("{destination:?} {option:?}");
+            assert_eq!(code, 0, "{what}: {err}");
+            assert!(!err.contains("does nothing"), "{what}: {err}");
+        }
+    }
+    // One letter, copied to the mission in another country: kept.
+    let (code, err) = code_and_stderr(
+        protest()
+            .args(["write", "mamai", "--to", "gb-london", "--as-of", DATE])
+            .args(["--name", "Ann Lee", "--from-country", "US", "--cc-embassy"]),
+    );
+    assert_eq!((code, err.contains("does nothing")), (0, false), "{err}");
+
+    // --personal beside senders files: every row its own, and one without.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("all.csv"),
+        "name,personal\nAnn Lee,Mine\nBob Roe,Yours\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("some.csv"),
+        "name,personal\nAnn Lee,Mine\nBob Roe,\n",
+    )
+    .unwrap();
+    for (csv, destination) in [
+        ("all.csv", &["--out", "o1"][..]),
+        ("all.csv", &["--combine", "all.pdf"][..]),
+        ("some.csv", &["--out", "o2"][..]),
+    ] {
+        let (code, err) = code_and_stderr(
+            protest()
+                .current_dir(d)
+                .args(["write", "mamai", "--to", "gb-london", "--as-of", DATE])
+                .args(["--senders", csv, "--personal", "XPERSONAL"])
+                .args(destination),
+        );
+        let said = err.contains(&format!(
+            "warning: --personal does nothing here: every row of {csv} has its own personal paragraph\n"
+        ));
+        assert_eq!((code, said), (0, csv == "all.csv"), "{csv}: {err}");
+    }
+    let some = std::fs::read_to_string(d.join("o2/gb-london-Bob-Roe.txt")).unwrap();
+    assert!(some.contains("XPERSONAL"), "{some}");
 }
 
 /// `-f` beside `--json` or a `--combine` of another format, and

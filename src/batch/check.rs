@@ -42,6 +42,8 @@ pub(super) struct FirstPass {
     pub(super) already_there: HashSet<Arc<str>>,
     /// Letters to email to a mission without an address.
     pub(super) no_email: usize,
+    /// Letters whose senders row has no `personal` paragraph of its own.
+    without_personal: usize,
     /// The first such mission, and whether it has a postal address, for
     /// the message when every letter is one.
     pub(super) no_email_mission: Option<(String, bool)>,
@@ -152,6 +154,14 @@ pub(super) fn check_all<'c>(
     if let Some(warning) = first.copies.warning(plan) {
         crate::notice::warn(warning);
     }
+    // Known only once every row is read, when the run may already be
+    // writing: said, not refused.
+    if plan.personal.is_some() && plan.senders.is_csv() && first.without_personal == 0 {
+        crate::notice::warn(format_args!(
+            "--personal does nothing here: every row of {} has its own personal paragraph",
+            crate::text::escape_for_terminal(&plan.senders.shown())
+        ));
+    }
     Ok(first)
 }
 
@@ -167,6 +177,7 @@ impl FirstPass {
         naming: bool,
     ) -> Result<Option<Error>> {
         self.count += 1;
+        self.without_personal += usize::from(job.row.personal.is_none());
         let checked = match job.problem.take() {
             Some(problem) => Err(Problem::Row(problem)),
             None => checked,
