@@ -1009,6 +1009,200 @@ fn every_input_far_too_long_is_quoted_cut_with_its_length() {
     assert!(tried > 40, "{tried} options tried");
 }
 
+/// Every kind of data file, and what a letter or pattern names, holding a
+/// key or a value far too long where a key or value is refused: the error
+/// names the file and line, and quotes the input cut, with its length.
+#[test]
+fn every_data_file_quotes_a_far_too_long_key_or_value_cut() {
+    let long = "k".repeat(5000);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let front =
+        "+++\nid = \"x\"\ntitle = \"T\"\nlanguage = \"en-GB\"\nsubject = \"S\"\nsource = \"s\"\n";
+    let person = |field: &str| {
+        format!(
+            "[[prisoner]]\nid = \"p\"\nname = \"P\"\ndescription = \"d\"\n[[prisoner.event]]\n\
+             date = \"2020-01-01\"\nkind = \"arrested\"\nsource = \"s\"\nconfidence = \"high\"\n{field}\n"
+        )
+    };
+    let campaign =
+        std::fs::read_to_string(common::example_campaigns().join("hong-kong/campaign.toml"))
+            .unwrap();
+    // (what, files to write, the command, the file and line the error names)
+    type Case = (&'static str, Vec<(String, String)>, Vec<String>, String);
+    let write = |extra: &[&str]| -> Vec<String> {
+        [
+            "write",
+            "x",
+            "--to",
+            "gb-london",
+            "--name",
+            "A",
+            "--letters",
+            "L",
+        ]
+        .iter()
+        .chain(extra)
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let words = |words: &[&str]| -> Vec<String> { words.iter().map(|s| s.to_string()).collect() };
+    let letter = |front_extra: String, body: &str| {
+        (
+            "L/x.hbs".to_string(),
+            format!("{front}{front_extra}+++\n{body}\n"),
+        )
+    };
+    let cases: Vec<Case> = vec![
+        (
+            "config.toml, a key",
+            vec![("cfg/protest/config.toml".into(), format!("{long} = 1\n"))],
+            words(&["letters"]),
+            format!("{}/cfg/protest/config.toml:1:", d.display()),
+        ),
+        (
+            "a sender file, a key",
+            vec![("s.toml".into(), format!("name = \"A\"\n{long} = \"x\"\n"))],
+            words(&[
+                "write",
+                "mamai",
+                "--to",
+                "gb-london",
+                "--as-of",
+                DATE,
+                "--sender",
+                "s.toml",
+            ]),
+            "s.toml:2:".into(),
+        ),
+        (
+            "embassies.toml, a key",
+            vec![(
+                "e.toml".into(),
+                format!("[[mission]]\nid = \"gb-london\"\n{long} = \"x\"\n"),
+            )],
+            words(&["embassies", "--embassies", "e.toml"]),
+            "e.toml:3:".into(),
+        ),
+        (
+            "embassies.toml, a kind",
+            vec![(
+                "e.toml".into(),
+                format!("[[mission]]\nid = \"gb-london\"\nkind = \"{long}\"\n"),
+            )],
+            words(&["embassies", "--embassies", "e.toml"]),
+            "e.toml:3:".into(),
+        ),
+        (
+            "campaign.toml, a key",
+            vec![(
+                "hk/campaign.toml".into(),
+                campaign.replacen("\nstate = ", &format!("\nstate{long} = "), 1),
+            )],
+            words(&["--campaign", "./hk", "letters"]),
+            "./hk/campaign.toml:".into(),
+        ),
+        (
+            "a letter's front matter, a key",
+            vec![letter(format!("{long} = \"x\"\n"), "Hi")],
+            write(&[]),
+            "L/x.hbs:7:".into(),
+        ),
+        (
+            "a letter's front matter, an ask",
+            vec![letter(format!("ask = \"{long}\"\n"), "Hi")],
+            write(&[]),
+            "L/x.hbs:7:".into(),
+        ),
+        (
+            "a letter's front matter, a person",
+            vec![letter(format!("prisoners = [\"{long}\"]\n"), "Hi")],
+            write(&[]),
+            "L/x.hbs:".into(),
+        ),
+        (
+            "a letter's partial",
+            vec![letter(String::new(), &format!("Hello {{{{> {long}}}}}"))],
+            write(&[]),
+            "L/x.hbs:".into(),
+        ),
+        (
+            "prisoners.toml, an event kind",
+            vec![(
+                "L/prisoners.toml".into(),
+                person("").replace("kind = \"arrested\"", &format!("kind = \"{long}\"")),
+            )],
+            words(&["letters", "--letters", "L"]),
+            "L/prisoners.toml:7:".into(),
+        ),
+        (
+            "prisoners.toml, a confidence",
+            vec![(
+                "L/prisoners.toml".into(),
+                person("").replace("confidence = \"high\"", &format!("confidence = \"{long}\"")),
+            )],
+            words(&["letters", "--letters", "L"]),
+            "L/prisoners.toml:9:".into(),
+        ),
+        (
+            "prisoners.toml, a key",
+            vec![("L/prisoners.toml".into(), person(&format!("{long} = 1")))],
+            words(&["letters", "--letters", "L"]),
+            "L/prisoners.toml:10:".into(),
+        ),
+        (
+            "a --file-name pattern",
+            vec![],
+            words(&[
+                "write",
+                "mamai",
+                "--as-of",
+                DATE,
+                "--to",
+                "gb-london",
+                "--name",
+                "A",
+                "--out",
+                "o",
+                "--file-name",
+                &format!("{{{{{long}}}}}"),
+            ]),
+            "--file-name".into(),
+        ),
+    ];
+    for (what, files, args, at) in cases {
+        let _ = std::fs::remove_dir_all(d.join("L"));
+        let _ = std::fs::remove_dir_all(d.join("cfg"));
+        for (path, text) in &files {
+            let path = d.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let (code, err) = code_and_stderr(
+            protest()
+                .current_dir(d)
+                .env("XDG_CONFIG_HOME", d.join("cfg"))
+                .args(&args),
+        );
+        let first = err.lines().find(|l| l.starts_with("error: ")).unwrap_or("");
+        assert!(
+            matches!(code, 2 | 65) && first.starts_with(&format!("error: {at}")),
+            "{what}: exit {code}: {}",
+            err.chars().take(600).collect::<String>()
+        );
+        assert!(
+            err.lines().all(|line| line.chars().count() < 600),
+            "{what}: a line too long: {}",
+            err.chars().take(600).collect::<String>()
+        );
+        assert!(
+            err.contains(&format!("{}…` (500", "k".repeat(190))) && err.contains(" characters)"),
+            "{what}: not cut with its length: {}",
+            err.chars().take(600).collect::<String>()
+        );
+    }
+}
+
 // Rule 4: the user's files are never the tool's.
 
 /// `protest write mamai --to gb-london --name "Ann Lee" --as-of DATE --out DIR`.
