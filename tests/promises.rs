@@ -1882,6 +1882,88 @@ fn a_microsoft_forms_export_signs_with_the_name_that_is_there() {
         err.starts_with("error: nameless.csv:2: row 1, column `Name`: is empty\n  help: every sender needs a name\n"),
         "{err}"
     );
+    // And "anonymous" is said as it is, not as empty.
+    std::fs::write(
+        d.join("anonymous.csv"),
+        "ID,Start time,Completion time,Email,Name,City\n1,11/28/26 9:14:02,11/28/26 9:16:40,anonymous,anonymous,Leeds\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(protest()
+        .current_dir(d)
+        .args(["write", "mamai", "--to", "gb-london", "--as-of", DATE])
+        .args(["--senders", "anonymous.csv", "--out", "none"]));
+    assert_eq!(
+        (code, err.as_str()),
+        (65, "error: anonymous.csv:2: row 1, column `Name`: is \"anonymous\": the form recorded no one's name\n  help: every sender needs a name: ask for it in the form, or fill the cell\n"),
+    );
+}
+
+/// Every wording of a form's name question, in every language the headers
+/// are read in, as one full name or a first and a last name, beside the bare
+/// `Name` Forms recorded ("anonymous", or empty), with or without the export's
+/// time columns: the question's answer signs the letter.
+#[test]
+fn every_wording_of_a_name_question_beside_an_anonymous_name_is_taken() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let full = [
+        "Your name",
+        "Your full name",
+        "Full name",
+        "Ihr Name",
+        "Ihr vollständiger Name",
+        "Votre nom complet",
+        "Ditt namn",
+        "Uw naam",
+        "Ваше ФИО",
+    ];
+    let parts = [
+        ("Your first name", "Your last name"),
+        ("First name", "Last name"),
+        ("Vorname", "Nachname"),
+        ("Ihr Vorname", "Ihr Nachname"),
+        ("Votre prénom", "Votre nom de famille"),
+        ("Ваше имя", "Ваша фамилия"),
+    ];
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for question in full {
+        headers.push((question.to_string(), "Ann Lee".to_string()));
+    }
+    for (first, last) in parts {
+        headers.push((format!("{first},{last}"), "Ann,Lee".to_string()));
+    }
+    let mut tried = 0;
+    for (question, answer) in &headers {
+        for forms in [true, false] {
+            for recorded in ["anonymous", ""] {
+                let (head, cells) = match forms {
+                    true => (
+                        "ID,Start time,Completion time,",
+                        "1,11/28/26 9:14:02,11/28/26 9:16:40,",
+                    ),
+                    false => ("", ""),
+                };
+                let csv =
+                    format!("{head}Email,Name,{question}\n{cells}anonymous,{recorded},{answer}\n");
+                std::fs::write(d.join("f.csv"), &csv).unwrap();
+                let out = d.join(format!("out{tried}"));
+                let (code, _, err) = run(protest()
+                    .current_dir(d)
+                    .args(["write", "mamai", "--to", "gb-london", "--as-of", DATE])
+                    .args(["--senders", "f.csv", "--file-name", "x", "--out"])
+                    .arg(&out));
+                assert_eq!(code, 0, "{csv}: {err}");
+                let letter = std::fs::read_to_string(out.join("x.txt")).unwrap();
+                assert!(letter.starts_with("Ann Lee\n"), "{csv}: {letter}");
+                assert!(
+                    !letter.to_lowercase().contains("anonymous"),
+                    "{csv}: {letter}"
+                );
+                tried += 1;
+            }
+        }
+    }
+    assert_eq!(tried, 60);
 }
 
 /// Every file `write` makes, in every format and to every kind of
