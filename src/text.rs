@@ -199,7 +199,8 @@ pub fn cut_quoted_values(message: &str) -> Option<String> {
 /// theirs is cut here, where every error is shown.
 pub fn cut_backquoted_values(message: &str) -> std::borrow::Cow<'_, str> {
     let parts: Vec<&str> = message.split('`').collect();
-    let long = |part: &&str| part.chars().count() > QUOTED_MAX;
+    // One [`quote`] already cut holds its mark `…` past the limit.
+    let long = |part: &&str| part.chars().count() > QUOTED_MAX + 1;
     if !parts.iter().skip(1).step_by(2).any(long) {
         return std::borrow::Cow::Borrowed(message);
     }
