@@ -389,7 +389,7 @@ pub fn column_for(header: &str) -> Column {
     if let Some(column) = POSSESSIVES
         .iter()
         .filter_map(|word| squashed.strip_prefix(word))
-        .find_map(|rest| listed(rest))
+        .find_map(listed)
     {
         return column;
     }

@@ -797,17 +797,23 @@ mod tests {
     }
 
     #[test]
-    fn a_replaced_file_keeps_its_permissions() {
+    fn a_replaced_file_keeps_its_permissions_never_wider_than_private() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
-        for mode in [0o600, 0o640, 0o444] {
+        for (mode, kept) in [
+            (0o600, 0o600),
+            (0o640, 0o600),
+            (0o644, 0o600),
+            (0o444, 0o400),
+            (0o400, 0o400),
+        ] {
             let path = dir.path().join(format!("letter-{mode:o}.txt"));
             fs::write(&path, "old").unwrap();
             fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
             assert_eq!(write_file(&path, b"new", true).unwrap(), Written::Replaced);
             assert_eq!(fs::read(&path).unwrap(), b"new");
             let now = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-            assert_eq!(now, mode, "{}", path.display());
+            assert_eq!(now, kept, "{}", path.display());
         }
     }
 
