@@ -155,9 +155,12 @@ pub fn shown(path: &Path) -> String {
 /// escaped: an ESC or a bidi override in a CSV header does nothing there.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", crate::text::escape_message(&self.message))?;
+        // Whatever built the message, what it quotes of the input is cut.
+        let message = crate::text::cut_backquoted_values(&self.message);
+        write!(f, "{}", crate::text::escape_message(&message))?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {}", crate::text::escape_message(help))?;
+            let help = crate::text::cut_backquoted_values(help);
+            write!(f, "\n  help: {}", crate::text::escape_message(&help))?;
         }
         Ok(())
     }

@@ -42,6 +42,17 @@ fn main() -> ExitCode {
                 None => err.exit(),
             }
         }
+        // Help and version are output like any command's: one that cannot
+        // be written is a failure (74), not the success clap would report.
+        Err(err) if !err.use_stderr() => {
+            return match print_on_stdout(&err) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(failure) => {
+                    protest::notice::say(format_args!("error: {failure}"));
+                    ExitCode::from(failure.kind.exit_code() as u8)
+                }
+            };
+        }
         Err(err) => err.exit(),
     };
     match protest::cmd::run(cli) {
@@ -55,4 +66,13 @@ fn main() -> ExitCode {
             ExitCode::from(err.kind.exit_code() as u8)
         }
     }
+}
+
+/// Clap's help or version text, written and flushed so that a write that
+/// fails is seen.
+fn print_on_stdout(text: &clap::Error) -> protest::error::Result<()> {
+    use std::io::Write;
+    text.print()
+        .and_then(|()| std::io::stdout().flush())
+        .map_err(protest::output::stdout_error)
 }

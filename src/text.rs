@@ -193,6 +193,32 @@ pub fn cut_quoted_values(message: &str) -> Option<String> {
     Some(out)
 }
 
+/// A message with every part in backticks (`` `…` ``, as errors quote a
+/// key, a value or an id) cut as [`quote`] cuts it: serde, toml and
+/// handlebars repeat the input they refuse whole, and a message built from
+/// theirs is cut here, where every error is shown.
+pub fn cut_backquoted_values(message: &str) -> std::borrow::Cow<'_, str> {
+    let parts: Vec<&str> = message.split('`').collect();
+    // One [`quote`] already cut holds its mark `…` past the limit.
+    let long = |part: &&str| part.chars().count() > QUOTED_MAX + 1;
+    if !parts.iter().skip(1).step_by(2).any(long) {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    let mut out = String::with_capacity(message.len().min(4096));
+    for (i, part) in parts.iter().enumerate() {
+        match i % 2 {
+            0 => out.push_str(part),
+            // A last part with no closing mark is written as it came.
+            _ if i == parts.len() - 1 => {
+                out.push('`');
+                out.push_str(part);
+            }
+            _ => out.push_str(&quote(part).to_string()),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// "1 mission", "2 missions": `noun` with an `s` unless there is one.
 pub fn count(n: usize, noun: &str) -> String {
     match n {
@@ -204,6 +230,23 @@ pub fn count(n: usize, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_long_part_in_backticks_is_cut_and_the_rest_kept() {
+        let long = "k".repeat(5000);
+        let message = format!("unknown field `{long}`, expected `id` or `name`");
+        assert_eq!(
+            cut_backquoted_values(&message),
+            format!(
+                "unknown field `{}…` (5000 characters), expected `id` or `name`",
+                "k".repeat(QUOTED_MAX)
+            )
+        );
+        // Short, or unclosed: as it came.
+        assert_eq!(cut_backquoted_values("a `b` c"), "a `b` c");
+        let open = format!("a `{long}");
+        assert_eq!(cut_backquoted_values(&open), open);
+    }
 
     #[test]
     fn escaped_text_holds_nothing_a_terminal_acts_on() {

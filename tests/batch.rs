@@ -455,7 +455,7 @@ fn two_letters_with_one_name_stop_the_run_before_anything_is_written() {
 // Existing files, failures, re-runs
 
 #[test]
-fn a_users_file_is_never_overwritten_and_keep_going_writes_the_rest() {
+fn a_users_file_is_never_overwritten_and_stops_the_run_before_any_letter() {
     let tmp = tempfile::tempdir().unwrap();
     let rows = 600;
     let csv = write(
@@ -465,72 +465,45 @@ fn a_users_file_is_never_overwritten_and_keep_going_writes_the_rest() {
     );
     let out = tmp.path().join("out");
     std::fs::create_dir(&out).unwrap();
-    let mine = write(&out, "gb-london-Member-0000.txt", "my own notes\n");
+    // The last letter's name: found before the first is written.
+    let mine = write(&out, "gb-london-Member-0599.txt", "my own notes\n");
     let args = ["--to", "gb-london", "--senders", s(&csv), "--out", s(&out)];
-
-    // Without --keep-going the run stops at the failure…
-    let (code, _, err) = run(&mut write_cmd(&args));
-    assert_eq!(code, 73, "{err}");
-    assert!(
-        err.contains(&format!("error: {}: already exists\n", mine.display()))
-            && err.contains("--force"),
-        "{err}"
+    let refused = format!(
+        "error: {}, which protest did not write: a letter of this run would be written there\n  help: move it away, or choose another --out directory; --force replaces it\n",
+        mine.display()
     );
-    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "my own notes\n");
-    let first = letters(&out).len() - 1;
-    assert!(
-        first < rows - 1 && !out.join("gb-london-Member-0599.txt").exists(),
-        "the run stopped: {first} letters written"
-    );
-    let entries = manifest(&out);
-    assert_eq!(entries[0]["status"], "failed");
-    assert!(entries[0]["reason"]
-        .as_str()
-        .unwrap()
-        .ends_with("already exists"));
-
-    // …with --keep-going it writes every other letter first, and exits 1.
-    let (code, _, err) = run(write_cmd(&args).arg("--keep-going"));
-    assert_eq!(code, 1, "{err}");
-    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "my own notes\n");
-    assert!(err.ends_with("error: 1 of 600 letters failed\n"), "{err}");
-    assert_eq!(
-        summary(&err),
-        format!(
-            "600 letters in {}: {} written, {first} already there, 0 skipped, 1 failed",
-            out.display(),
-            rows - 1 - first
-        )
-    );
-    let entries = check_manifest(&out, "text", rows);
-    for (i, (name, bytes)) in letters(&out).iter().enumerate() {
-        if i > 0 {
-            assert!(
-                is_complete_text_letter(bytes, &format!("Member {i:04}")),
-                "{name}"
-            );
-        }
+    for extra in [&[][..], &["--keep-going"][..], &["--dry-run"][..]] {
+        let (code, _, err) = run(write_cmd(&args).args(extra));
+        assert_eq!(code, 73, "{extra:?}: {err}");
+        assert!(err.ends_with(&refused), "{extra:?}: {err}");
+        assert_eq!(std::fs::read_to_string(&mine).unwrap(), "my own notes\n");
+        // Nothing written, no manifest.
+        assert_eq!(files(&out).len(), 1, "{extra:?}");
     }
-    assert_eq!(entries[0]["status"], "failed");
-    assert_eq!(entries[0]["path"], "gb-london-Member-0000.txt");
 
-    // --force replaces it, and only it.
+    // --force replaces it, names it, and writes the rest.
     let (code, _, err) = run(write_cmd(&args).arg("--force"));
     assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(&format!(
+            "warning: replacing {}, which protest did not write (--force)\n",
+            mine.display()
+        )),
+        "{err}"
+    );
     assert!(is_complete_text_letter(
         &std::fs::read(&mine).unwrap(),
-        "Member 0000"
+        "Member 0599"
     ));
     assert_eq!(
         summary(&err),
         format!(
-            "600 letters in {}: 1 written, 599 already there, 0 skipped, 0 failed",
+            "600 letters in {}: 600 written, 0 already there, 0 skipped, 0 failed",
             out.display()
         )
     );
     let entries = check_manifest(&out, "text", rows);
-    assert_eq!(entries[0]["status"], "replaced");
-    assert!(entries[1..].iter().all(|e| e["status"] == "unchanged"));
+    assert_eq!(entries[599]["status"], "replaced");
 }
 
 #[test]
@@ -1404,40 +1377,21 @@ fn a_manifest_is_never_replaced_by_a_worse_one() {
     assert_eq!(code, 0, "{err}");
     check_manifest(&out, "text", rows);
 
-    // A user's own file where the first letter was: the re-run stops there…
+    // A user's own file where the first letter was (the letter moved away):
+    // the re-run stops before any letter, and the manifest is as it was.
+    let manifest_before = std::fs::read(out.join("manifest.jsonl")).unwrap();
     let mine = write(&out, "gb-london-Member-0000.txt", "my own notes\n");
     let (code, _, err) = run(&mut write_cmd(&args));
     assert_eq!(code, 73, "{err}");
-    let line = summary(&err);
-    let counts: Vec<usize> = line
-        .split_once(": ")
-        .map(|(head, tail)| format!("{} {tail}", head.split(' ').next().unwrap()))
-        .unwrap()
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|n| !n.is_empty())
-        .map(|n| n.parse().unwrap())
-        .collect();
-    assert_eq!(counts[0], rows, "{line}");
-    assert_eq!(
-        counts[1..].iter().sum::<usize>(),
-        rows,
-        "the counts add up: {line}"
-    );
     assert!(
-        line.contains("not written (--keep-going writes them"),
-        "{line}"
+        err.contains("gb-london-Member-0000.txt, changed since protest wrote it"),
+        "{err}"
     );
     assert_eq!(std::fs::read_to_string(&mine).unwrap(), "my own notes\n");
-    // …and the manifest still lists every letter there, truly.
-    let entries = check_manifest(&out, "text", rows);
-    assert_eq!(entries[0]["status"], "failed");
     assert_eq!(
-        entries[0]["run"]["date"], DATE,
-        "the first line carries the run"
+        std::fs::read(out.join("manifest.jsonl")).unwrap(),
+        manifest_before
     );
-    assert!(entries[1..]
-        .iter()
-        .all(|e| ["unchanged", "written"].contains(&e["status"].as_str().unwrap())));
 
     // A manifest of a version that recorded no run, and a re-run on another
     // day that can make none of its letters: every good line stays.
@@ -1470,7 +1424,7 @@ fn a_manifest_is_never_replaced_by_a_worse_one() {
 }
 
 #[test]
-fn a_replaced_letter_keeps_its_permissions() {
+fn a_replaced_letter_keeps_its_permissions_never_wider_than_private() {
     use std::os::unix::fs::PermissionsExt;
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
@@ -1487,7 +1441,7 @@ fn a_replaced_letter_keeps_its_permissions() {
     let (code, _, err) = run(&mut write_cmd(&args));
     assert_eq!(code, 0, "{err}");
     for (name, mode) in [
-        ("mamai-gb-london.txt", 0o600),
+        ("mamai-gb-london.txt", 0o400),
         ("mamai-de-berlin.txt", 0o640),
     ] {
         let path = out.join(name);
@@ -1496,9 +1450,10 @@ fn a_replaced_letter_keeps_its_permissions() {
     }
     let (code, _, err) = run(write_cmd(&args).arg("--force"));
     assert_eq!(code, 0, "{err}");
+    // Never wider than private: a letter names its sender.
     for (name, mode) in [
-        ("mamai-gb-london.txt", 0o600),
-        ("mamai-de-berlin.txt", 0o640),
+        ("mamai-gb-london.txt", 0o400),
+        ("mamai-de-berlin.txt", 0o600),
     ] {
         let path = out.join(name);
         assert!(is_complete_text_letter(
@@ -1562,7 +1517,10 @@ fn devices_pipes_and_links_to_devices_are_never_read() {
     std::os::unix::fs::symlink("/dev/zero", out.join("mamai-gb-london.txt")).unwrap();
     let (code, _, err) = run(write_cmd(&base).args(["--out", s(&out)]));
     assert_eq!(code, 73, "{err}");
-    assert!(err.contains("mamai-gb-london.txt: already exists"), "{err}");
+    assert!(
+        err.contains("mamai-gb-london.txt, which protest did not write"),
+        "{err}"
+    );
 
     // Senders from a pipe, a FIFO and a process substitution: read once.
     let fifo = tmp.path().join("fifo");

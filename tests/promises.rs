@@ -215,6 +215,139 @@ fn every_command_that_prints_fails_with_74_when_standard_output_is_closed() {
     assert!(!dir.path().join("drafts/send-log.jsonl").exists());
 }
 
+/// Standard output as a pipe whose reader has already gone: every write
+/// to it fails (EPIPE), with no race against a reader closing late.
+fn pipe_without_reader() -> Stdio {
+    use std::os::fd::FromRawFd;
+    let mut ends = [0; 2];
+    // SAFETY: a two-descriptor array for pipe(2) to fill.
+    assert_eq!(unsafe { libc::pipe(ends.as_mut_ptr()) }, 0);
+    // SAFETY: both are open descriptors this process owns from here on.
+    unsafe {
+        drop(std::fs::File::from_raw_fd(ends[0]));
+        Stdio::from(std::fs::File::from_raw_fd(ends[1]))
+    }
+}
+
+/// The help and version texts, which clap prints itself, fail as any
+/// command's output does: every way to ask for help (`--help`, `-h`,
+/// `help`, `help SUB`, `SUB --help`, for every subcommand) and for the
+/// version, onto a full device and onto a pipe whose reader has gone.
+#[test]
+fn help_and_version_fail_with_74_when_they_cannot_be_written() {
+    let mut asks: Vec<Vec<String>> = [
+        vec!["--help"],
+        vec!["-h"],
+        vec!["help"],
+        vec!["--version"],
+        vec!["-V"],
+    ]
+    .iter()
+    .map(|a| a.iter().map(|s| s.to_string()).collect())
+    .collect();
+    for sub in subcommands() {
+        let words: Vec<String> = sub.split(' ').map(str::to_string).collect();
+        for flag in ["--help", "-h"] {
+            let mut ask = words.clone();
+            ask.push(flag.to_string());
+            asks.push(ask);
+        }
+        let mut help = vec!["help".to_string()];
+        help.extend(words);
+        asks.push(help);
+    }
+    let full = "error: <stdout>: cannot write: No space left on device (os error 28)\n";
+    let gone = "error: standard output was closed before everything was written\n  help: the program reading the output (such as `head`) stopped early; send the output to a file (> FILE) to keep everything\n";
+    for ask in &asks {
+        let dev_full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        for (stdout, expected) in [(Stdio::from(dev_full), full), (pipe_without_reader(), gone)] {
+            // Not assert_cmd's, which would pipe standard output itself.
+            let output = Command::new(assert_cmd::cargo::cargo_bin("protest"))
+                .args(ask)
+                .env_remove("PROTEST_DATA")
+                .env("XDG_CONFIG_HOME", no_config_dir())
+                .stdin(Stdio::null())
+                .stdout(stdout)
+                .stderr(Stdio::piped())
+                .output()
+                .expect("protest runs");
+            assert_eq!(
+                (
+                    output.status.code(),
+                    String::from_utf8_lossy(&output.stderr).as_ref()
+                ),
+                (Some(74), expected),
+                "protest {}",
+                ask.join(" ")
+            );
+        }
+    }
+}
+
+/// After a pipe's reader has gone, only `write`, the one command with
+/// `-o FILE`, suggests it; every other command that prints suggests a file
+/// by redirection.
+#[test]
+fn only_a_command_with_an_output_option_suggests_it_after_a_closed_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let to_file = "write to a file with -o FILE to keep everything";
+    let redirect = "send the output to a file (> FILE) to keep everything";
+    let commands: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["letters"], redirect),
+        (vec!["letters", "--json"], redirect),
+        (vec!["letters", "prisoners"], redirect),
+        (vec!["embassies"], redirect),
+        (vec!["check"], redirect),
+        (vec!["man"], redirect),
+        (vec!["completions", "bash"], redirect),
+        (vec!["campaigns"], redirect),
+        (
+            vec![
+                "write",
+                "mamai",
+                "--to",
+                "gb-london",
+                "--name",
+                "A",
+                "--as-of",
+                DATE,
+            ],
+            to_file,
+        ),
+        (
+            vec![
+                "write", "mamai", "--all", "--name", "A", "--as-of", DATE, "--json",
+            ],
+            to_file,
+        ),
+    ];
+    for (args, help) in commands {
+        let output = Command::new(assert_cmd::cargo::cargo_bin("protest"))
+            .args(&args)
+            .current_dir(dir.path())
+            .env_remove("PROTEST_DATA")
+            .env("XDG_CONFIG_HOME", no_config_dir())
+            .stdin(Stdio::null())
+            .stdout(pipe_without_reader())
+            .stderr(Stdio::piped())
+            .output()
+            .expect("protest runs");
+        let expected = format!(
+            "error: standard output was closed before everything was written\n  help: the program reading the output (such as `head`) stopped early; {help}\n"
+        );
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            (output.status.code(), err.ends_with(&expected)),
+            (Some(74), true),
+            "protest {}: {err}",
+            args.join(" ")
+        );
+    }
+}
+
 /// What does not print works with standard output closed, and a file it
 /// opens never takes the closed descriptor's place: the letter is in it,
 /// whole, and nothing meant for standard output is.
@@ -559,14 +692,19 @@ fn useful(option: &str, mode: &str, format: &str) -> bool {
         "--file-name" => mode.starts_with("--out"),
         "--strict" => !json_letters && matches!(format, "eml" | "mbox" | "mailto"),
         "--force" => !to_stdout,
-        "--keep-going" | "--jobs" => !json_letters,
+        // The runs here make one letter: nothing to spread over threads,
+        // nothing after it to go on to (see
+        // `options_for_several_letters_or_another_mission_are_kept`).
+        "--keep-going" | "--jobs" => false,
+        // The letter goes to gb-london, the mission it would copy.
+        "--cc-embassy" => false,
         other => panic!("no rule for {other}"),
     }
 }
 
 #[test]
 fn every_option_a_mode_has_no_use_for_is_refused_with_the_reason() {
-    let options: [(&str, &[&str]); 10] = [
+    let options: [(&str, &[&str]); 11] = [
         ("--paper", &["--paper", "letter"]),
         ("--fold-marks", &["--fold-marks"]),
         ("--attach-pdf", &["--attach-pdf"]),
@@ -577,6 +715,7 @@ fn every_option_a_mode_has_no_use_for_is_refused_with_the_reason() {
         ("--force", &["--force"]),
         ("--keep-going", &["--keep-going"]),
         ("--jobs", &["--jobs", "1"]),
+        ("--cc-embassy", &["--cc-embassy", "--from-country", "GB"]),
     ];
     let mut refused = 0;
     let mut applied = 0;
@@ -632,6 +771,93 @@ fn every_option_a_mode_has_no_use_for_is_refused_with_the_reason() {
         refused > 150 && applied > 100,
         "{refused} refused, {applied} applied"
     );
+}
+
+/// The options refused for one letter above are kept where they do
+/// something: --jobs and --keep-going for several letters, --cc-embassy for
+/// a letter to another mission than the sender's, in every mode that takes
+/// them. --personal beside a senders file whose every row has its own is
+/// said to do nothing; beside one with a row without, it is used.
+#[test]
+fn options_for_several_letters_or_another_mission_are_kept() {
+    let several: [&[&str]; 5] = [
+        &["--out", "out"],
+        &["--out", "out", "--json"],
+        &["-f", "mbox"],
+        &["-f", "mailto", "-o", "links"],
+        &["--combine", "all.pdf"],
+    ];
+    let cases: [(&[&str], &[&str]); 3] = [
+        (
+            &["--to", "gb-london", "--to", "us-washington"],
+            &["--jobs", "2"],
+        ),
+        (
+            &["--to", "gb-london", "--to", "us-washington"],
+            &["--keep-going"],
+        ),
+        (
+            &["--to", "gb-london", "--to", "us-washington"],
+            &["--cc-embassy", "--from-country", "GB"],
+        ),
+    ];
+    for destination in several {
+        for (to, option) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let (code, err) = code_and_stderr(
+                protest()
+                    .current_dir(dir.path())
+                    .args(["write", "mamai", "--as-of", DATE])
+                    .args(["--name", "Ann Lee", "--email", "ann@example.org"])
+                    .args(to)
+                    .args(destination)
+                    .args(option),
+            );
+            let what = format!("{destination:?} {option:?}");
+            assert_eq!(code, 0, "{what}: {err}");
+            assert!(!err.contains("does nothing"), "{what}: {err}");
+        }
+    }
+    // One letter, copied to the mission in another country: kept.
+    let (code, err) = code_and_stderr(
+        protest()
+            .args(["write", "mamai", "--to", "gb-london", "--as-of", DATE])
+            .args(["--name", "Ann Lee", "--from-country", "US", "--cc-embassy"]),
+    );
+    assert_eq!((code, err.contains("does nothing")), (0, false), "{err}");
+
+    // --personal beside senders files: every row its own, and one without.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("all.csv"),
+        "name,personal\nAnn Lee,Mine\nBob Roe,Yours\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("some.csv"),
+        "name,personal\nAnn Lee,Mine\nBob Roe,\n",
+    )
+    .unwrap();
+    for (csv, destination) in [
+        ("all.csv", &["--out", "o1"][..]),
+        ("all.csv", &["--combine", "all.pdf"][..]),
+        ("some.csv", &["--out", "o2"][..]),
+    ] {
+        let (code, err) = code_and_stderr(
+            protest()
+                .current_dir(d)
+                .args(["write", "mamai", "--to", "gb-london", "--as-of", DATE])
+                .args(["--senders", csv, "--personal", "XPERSONAL"])
+                .args(destination),
+        );
+        let said = err.contains(&format!(
+            "warning: --personal does nothing here: every row of {csv} has its own personal paragraph\n"
+        ));
+        assert_eq!((code, said), (0, csv == "all.csv"), "{csv}: {err}");
+    }
+    let some = std::fs::read_to_string(d.join("o2/gb-london-Bob-Roe.txt")).unwrap();
+    assert!(some.contains("XPERSONAL"), "{some}");
 }
 
 /// `-f` beside `--json` or a `--combine` of another format, and
@@ -783,6 +1009,200 @@ fn every_input_far_too_long_is_quoted_cut_with_its_length() {
     assert!(tried > 40, "{tried} options tried");
 }
 
+/// Every kind of data file, and what a letter or pattern names, holding a
+/// key or a value far too long where a key or value is refused: the error
+/// names the file and line, and quotes the input cut, with its length.
+#[test]
+fn every_data_file_quotes_a_far_too_long_key_or_value_cut() {
+    let long = "k".repeat(5000);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let front =
+        "+++\nid = \"x\"\ntitle = \"T\"\nlanguage = \"en-GB\"\nsubject = \"S\"\nsource = \"s\"\n";
+    let person = |field: &str| {
+        format!(
+            "[[prisoner]]\nid = \"p\"\nname = \"P\"\ndescription = \"d\"\n[[prisoner.event]]\n\
+             date = \"2020-01-01\"\nkind = \"arrested\"\nsource = \"s\"\nconfidence = \"high\"\n{field}\n"
+        )
+    };
+    let campaign =
+        std::fs::read_to_string(common::example_campaigns().join("hong-kong/campaign.toml"))
+            .unwrap();
+    // (what, files to write, the command, the file and line the error names)
+    type Case = (&'static str, Vec<(String, String)>, Vec<String>, String);
+    let write = |extra: &[&str]| -> Vec<String> {
+        [
+            "write",
+            "x",
+            "--to",
+            "gb-london",
+            "--name",
+            "A",
+            "--letters",
+            "L",
+        ]
+        .iter()
+        .chain(extra)
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let words = |words: &[&str]| -> Vec<String> { words.iter().map(|s| s.to_string()).collect() };
+    let letter = |front_extra: String, body: &str| {
+        (
+            "L/x.hbs".to_string(),
+            format!("{front}{front_extra}+++\n{body}\n"),
+        )
+    };
+    let cases: Vec<Case> = vec![
+        (
+            "config.toml, a key",
+            vec![("cfg/protest/config.toml".into(), format!("{long} = 1\n"))],
+            words(&["letters"]),
+            format!("{}/cfg/protest/config.toml:1:", d.display()),
+        ),
+        (
+            "a sender file, a key",
+            vec![("s.toml".into(), format!("name = \"A\"\n{long} = \"x\"\n"))],
+            words(&[
+                "write",
+                "mamai",
+                "--to",
+                "gb-london",
+                "--as-of",
+                DATE,
+                "--sender",
+                "s.toml",
+            ]),
+            "s.toml:2:".into(),
+        ),
+        (
+            "embassies.toml, a key",
+            vec![(
+                "e.toml".into(),
+                format!("[[mission]]\nid = \"gb-london\"\n{long} = \"x\"\n"),
+            )],
+            words(&["embassies", "--embassies", "e.toml"]),
+            "e.toml:3:".into(),
+        ),
+        (
+            "embassies.toml, a kind",
+            vec![(
+                "e.toml".into(),
+                format!("[[mission]]\nid = \"gb-london\"\nkind = \"{long}\"\n"),
+            )],
+            words(&["embassies", "--embassies", "e.toml"]),
+            "e.toml:3:".into(),
+        ),
+        (
+            "campaign.toml, a key",
+            vec![(
+                "hk/campaign.toml".into(),
+                campaign.replacen("\nstate = ", &format!("\nstate{long} = "), 1),
+            )],
+            words(&["--campaign", "./hk", "letters"]),
+            "./hk/campaign.toml:".into(),
+        ),
+        (
+            "a letter's front matter, a key",
+            vec![letter(format!("{long} = \"x\"\n"), "Hi")],
+            write(&[]),
+            "L/x.hbs:7:".into(),
+        ),
+        (
+            "a letter's front matter, an ask",
+            vec![letter(format!("ask = \"{long}\"\n"), "Hi")],
+            write(&[]),
+            "L/x.hbs:7:".into(),
+        ),
+        (
+            "a letter's front matter, a person",
+            vec![letter(format!("prisoners = [\"{long}\"]\n"), "Hi")],
+            write(&[]),
+            "L/x.hbs:".into(),
+        ),
+        (
+            "a letter's partial",
+            vec![letter(String::new(), &format!("Hello {{{{> {long}}}}}"))],
+            write(&[]),
+            "L/x.hbs:".into(),
+        ),
+        (
+            "prisoners.toml, an event kind",
+            vec![(
+                "L/prisoners.toml".into(),
+                person("").replace("kind = \"arrested\"", &format!("kind = \"{long}\"")),
+            )],
+            words(&["letters", "--letters", "L"]),
+            "L/prisoners.toml:7:".into(),
+        ),
+        (
+            "prisoners.toml, a confidence",
+            vec![(
+                "L/prisoners.toml".into(),
+                person("").replace("confidence = \"high\"", &format!("confidence = \"{long}\"")),
+            )],
+            words(&["letters", "--letters", "L"]),
+            "L/prisoners.toml:9:".into(),
+        ),
+        (
+            "prisoners.toml, a key",
+            vec![("L/prisoners.toml".into(), person(&format!("{long} = 1")))],
+            words(&["letters", "--letters", "L"]),
+            "L/prisoners.toml:10:".into(),
+        ),
+        (
+            "a --file-name pattern",
+            vec![],
+            words(&[
+                "write",
+                "mamai",
+                "--as-of",
+                DATE,
+                "--to",
+                "gb-london",
+                "--name",
+                "A",
+                "--out",
+                "o",
+                "--file-name",
+                &format!("{{{{{long}}}}}"),
+            ]),
+            "--file-name".into(),
+        ),
+    ];
+    for (what, files, args, at) in cases {
+        let _ = std::fs::remove_dir_all(d.join("L"));
+        let _ = std::fs::remove_dir_all(d.join("cfg"));
+        for (path, text) in &files {
+            let path = d.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let (code, err) = code_and_stderr(
+            protest()
+                .current_dir(d)
+                .env("XDG_CONFIG_HOME", d.join("cfg"))
+                .args(&args),
+        );
+        let first = err.lines().find(|l| l.starts_with("error: ")).unwrap_or("");
+        assert!(
+            matches!(code, 2 | 65) && first.starts_with(&format!("error: {at}")),
+            "{what}: exit {code}: {}",
+            err.chars().take(600).collect::<String>()
+        );
+        assert!(
+            err.lines().all(|line| line.chars().count() < 600),
+            "{what}: a line too long: {}",
+            err.chars().take(600).collect::<String>()
+        );
+        assert!(
+            err.contains(&format!("{}…` (500", "k".repeat(190))) && err.contains(" characters)"),
+            "{what}: not cut with its length: {}",
+            err.chars().take(600).collect::<String>()
+        );
+    }
+}
+
 // Rule 4: the user's files are never the tool's.
 
 /// `protest write mamai --to gb-london --name "Ann Lee" --as-of DATE --out DIR`.
@@ -878,6 +1298,208 @@ fn a_manifest_protest_did_not_write_is_never_replaced_without_force() {
     let (code, _, err) = run(&mut write_into(&dir));
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("0 written, 1 already there"), "{err}");
+    // A directory where the manifest goes: refused, --force or not, and
+    // never said to be replaced.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    std::fs::create_dir_all(dir.join("manifest.jsonl/inside")).unwrap();
+    for force in [&[][..], &["--force"][..]] {
+        let (code, out, err) = run(write_into(&dir).args(force));
+        let expected = format!(
+            "error: {}: a directory, where the run's manifest goes\n  help: move it away, or choose another --out directory\n",
+            dir.join("manifest.jsonl").display()
+        );
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (73, "", expected.as_str()),
+            "{force:?}"
+        );
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "{force:?}");
+    }
+}
+
+/// Every kind of file of the user's where a letter of the run goes, in
+/// every format a folder takes, on a new run and on a continued one: found
+/// before the first letter is written (nothing written, the manifest as it
+/// was), named; with --force, named as replaced and replaced by a private
+/// letter. A letter exactly as the run makes it (a run stopped before its
+/// manifest) is no one's loss, and stays.
+#[test]
+fn a_users_file_where_a_letter_goes_is_found_first_and_named_even_with_force() {
+    use std::os::unix::fs::PermissionsExt;
+    // (what is there, as made in the folder of a letter at `path`; why it
+    // is the user's, as the message says it)
+    type Make = fn(&Path, &Path);
+    let kinds: [(&str, Make, &str); 5] = [
+        (
+            "a file of its name",
+            |dir, path| std::fs::write(dir.join(path.file_name().unwrap()), "mine\n").unwrap(),
+            "which protest did not write",
+        ),
+        (
+            "a file of its name in other case",
+            |dir, path| {
+                let upper = path.file_name().unwrap().to_str().unwrap().to_uppercase();
+                std::fs::write(dir.join(upper), "mine\n").unwrap()
+            },
+            "which protest did not write, and which is one file with the letter",
+        ),
+        (
+            "a link to a file of the user's",
+            |dir, path| {
+                let target = dir.parent().unwrap().join("target.txt");
+                std::fs::write(&target, "mine\n").unwrap();
+                std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+                std::os::unix::fs::symlink(&target, dir.join(path.file_name().unwrap())).unwrap()
+            },
+            "which protest did not write",
+        ),
+        (
+            "a link to an endless device",
+            |dir, path| {
+                std::os::unix::fs::symlink("/dev/zero", dir.join(path.file_name().unwrap()))
+                    .unwrap()
+            },
+            "which protest did not write",
+        ),
+        (
+            "a letter protest wrote, edited since",
+            |dir, path| {
+                // Only in a continued run: the manifest lists the letter.
+                std::fs::write(dir.join(path.file_name().unwrap()), "edited\n").unwrap()
+            },
+            "changed since protest wrote it",
+        ),
+    ];
+    let formats = [
+        ("text", "txt", &[][..]),
+        ("eml", "eml", &["--email", "ann@example.org"][..]),
+        ("mbox", "mbox", &["--email", "ann@example.org"][..]),
+        ("pdf", "pdf", &[][..]),
+    ];
+    for (format, extension, extra) in formats {
+        for (kind, make, why) in kinds {
+            for continued in [false, true] {
+                let edited = why.starts_with("changed");
+                if edited && !continued {
+                    continue;
+                }
+                let what = format!("{format}, {kind}, continued: {continued}");
+                let tmp = tempfile::tempdir().unwrap();
+                let dir = tmp.path().join("d");
+                std::fs::create_dir(&dir).unwrap();
+                let write = |dir: &Path| {
+                    let mut cmd = protest();
+                    cmd.args([
+                        "write",
+                        "mamai",
+                        "--to",
+                        "gb-london",
+                        "--to",
+                        "us-washington",
+                    ])
+                    .args(["--name", "Ann Lee", "--as-of", DATE, "-f", format])
+                    .args(extra)
+                    .arg("--out")
+                    .arg(dir);
+                    cmd
+                };
+                let letter = dir.join(format!("mamai-gb-london.{extension}"));
+                if continued {
+                    let (code, _, err) = run(&mut write(&dir));
+                    assert_eq!(code, 0, "{what}: {err}");
+                    std::fs::remove_file(&letter).unwrap();
+                }
+                make(&dir, &letter);
+                let there = |dir: &Path| -> std::collections::BTreeMap<String, Vec<u8>> {
+                    std::fs::read_dir(dir)
+                        .unwrap()
+                        .map(|e| e.unwrap())
+                        .map(|e| {
+                            let target = std::fs::read_link(e.path())
+                                .map(|t| t.display().to_string().into_bytes());
+                            let bytes = target.unwrap_or_else(|_| std::fs::read(e.path()).unwrap());
+                            (e.file_name().into_string().unwrap(), bytes)
+                        })
+                        .collect()
+                };
+                let before = there(&dir);
+                let users: Vec<String> = before
+                    .keys()
+                    .filter(|name| name.to_lowercase() == format!("mamai-gb-london.{extension}"))
+                    .cloned()
+                    .collect();
+                assert_eq!(users.len(), 1, "{what}");
+                let users = dir.join(&users[0]);
+                // The manifest of a continued run lists a letter by that
+                // name: what is there now is not as protest wrote it.
+                let why = match why.ends_with("the letter") {
+                    true => format!(
+                        "{why} `mamai-gb-london.{extension}` where case is ignored (macOS, Windows)"
+                    ),
+                    false if continued => "changed since protest wrote it".to_string(),
+                    false => why.to_string(),
+                };
+                let (code, out, err) = run(&mut write(&dir));
+                let expected = format!(
+                    "error: {}, {why}: a letter of this run would be written there\n  help: move it away, or choose another --out directory; --force replaces it\n",
+                    users.display()
+                );
+                assert_eq!(
+                    (code, out.as_str(), err.ends_with(&expected)),
+                    (73, "", true),
+                    "{what}: {err}"
+                );
+                assert_eq!(there(&dir), before, "{what}: nothing written");
+
+                let (code, _, err) = run(write(&dir).arg("--force"));
+                assert_eq!(code, 0, "{what}: {err}");
+                let named = format!("warning: replacing {}, {why} (--force)\n", users.display());
+                assert!(err.contains(&named), "{what}: {err}");
+                let meta = std::fs::symlink_metadata(&letter).unwrap();
+                assert!(meta.is_file(), "{what}");
+                assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{what}");
+                // One file where case is ignored.
+                let same: Vec<String> = there(&dir)
+                    .into_keys()
+                    .filter(|name| name.to_lowercase() == format!("mamai-gb-london.{extension}"))
+                    .collect();
+                assert_eq!(same.len(), 1, "{what}: {same:?}");
+                if let Ok(target) = std::fs::read_to_string(tmp.path().join("target.txt")) {
+                    assert_eq!(target, "mine\n", "{what}: a link's target is never written");
+                }
+            }
+        }
+        // A letter as the run makes it, left by a run stopped before its
+        // manifest: it stays, and the run completes.
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("d");
+        let write = || {
+            let mut cmd = protest();
+            cmd.args([
+                "write",
+                "mamai",
+                "--to",
+                "gb-london",
+                "--to",
+                "us-washington",
+            ])
+            .args(["--name", "Ann Lee", "--as-of", DATE, "-f", format])
+            .args(extra)
+            .arg("--out")
+            .arg(&dir);
+            cmd
+        };
+        let (code, _, err) = run(&mut write());
+        assert_eq!(code, 0, "{format}: {err}");
+        std::fs::remove_file(dir.join("manifest.jsonl")).unwrap();
+        let (code, _, err) = run(&mut write());
+        assert_eq!(code, 0, "{format}: {err}");
+        assert!(
+            err.contains("0 written, 2 already there"),
+            "{format}: {err}"
+        );
+    }
 }
 
 // Rule 5: changed inputs are changed inputs.
@@ -1107,15 +1729,13 @@ fn a_forced_run_leaves_no_letter_of_the_run_it_replaces() {
 // Rule 7: --json always prints its document.
 
 /// However a run into a folder ends once it has written, --json says what
-/// it did, with counts that add up: a bad row skipped, a letter that failed.
+/// it did, with counts that add up: a bad row skipped.
 #[test]
 fn the_json_summary_is_printed_however_the_run_ends() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     std::fs::write(d.join("bad.csv"), "name,country\nAnn Lee,GB\nBob Roe,XX\n").unwrap();
     std::fs::write(d.join("good.csv"), "name\nAnn Lee\nBob Roe\nCy Doe\n").unwrap();
-    std::fs::create_dir(d.join("taken")).unwrap();
-    std::fs::write(d.join("taken/gb-london-Bob-Roe.txt"), "mine\n").unwrap();
     // (senders, folder, extra, exit code, skipped, failed)
     type Run = (
         &'static str,
@@ -1125,10 +1745,10 @@ fn the_json_summary_is_printed_however_the_run_ends() {
         u64,
         u64,
     );
-    let runs: [Run; 4] = [
+    // A user's file where a letter goes is no run that began: it is
+    // refused before any letter (see the rule 4 tests), and has no summary.
+    let runs: [Run; 2] = [
         ("bad.csv", "a", &["--keep-going"], 1, 1, 0),
-        ("good.csv", "taken", &["--keep-going"], 1, 0, 1),
-        ("good.csv", "taken", &[], 73, 0, 1),
         ("good.csv", "b", &[], 0, 0, 0),
     ];
     for (csv, out, extra, expected_code, skipped, failed) in runs {
@@ -1262,6 +1882,88 @@ fn a_microsoft_forms_export_signs_with_the_name_that_is_there() {
         err.starts_with("error: nameless.csv:2: row 1, column `Name`: is empty\n  help: every sender needs a name\n"),
         "{err}"
     );
+    // And "anonymous" is said as it is, not as empty.
+    std::fs::write(
+        d.join("anonymous.csv"),
+        "ID,Start time,Completion time,Email,Name,City\n1,11/28/26 9:14:02,11/28/26 9:16:40,anonymous,anonymous,Leeds\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(protest()
+        .current_dir(d)
+        .args(["write", "mamai", "--to", "gb-london", "--as-of", DATE])
+        .args(["--senders", "anonymous.csv", "--out", "none"]));
+    assert_eq!(
+        (code, err.as_str()),
+        (65, "error: anonymous.csv:2: row 1, column `Name`: is \"anonymous\": the form recorded no one's name\n  help: every sender needs a name: ask for it in the form, or fill the cell\n"),
+    );
+}
+
+/// Every wording of a form's name question, in every language the headers
+/// are read in, as one full name or a first and a last name, beside the bare
+/// `Name` Forms recorded ("anonymous", or empty), with or without the export's
+/// time columns: the question's answer signs the letter.
+#[test]
+fn every_wording_of_a_name_question_beside_an_anonymous_name_is_taken() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let full = [
+        "Your name",
+        "Your full name",
+        "Full name",
+        "Ihr Name",
+        "Ihr vollständiger Name",
+        "Votre nom complet",
+        "Ditt namn",
+        "Uw naam",
+        "Ваше ФИО",
+    ];
+    let parts = [
+        ("Your first name", "Your last name"),
+        ("First name", "Last name"),
+        ("Vorname", "Nachname"),
+        ("Ihr Vorname", "Ihr Nachname"),
+        ("Votre prénom", "Votre nom de famille"),
+        ("Ваше имя", "Ваша фамилия"),
+    ];
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for question in full {
+        headers.push((question.to_string(), "Ann Lee".to_string()));
+    }
+    for (first, last) in parts {
+        headers.push((format!("{first},{last}"), "Ann,Lee".to_string()));
+    }
+    let mut tried = 0;
+    for (question, answer) in &headers {
+        for forms in [true, false] {
+            for recorded in ["anonymous", ""] {
+                let (head, cells) = match forms {
+                    true => (
+                        "ID,Start time,Completion time,",
+                        "1,11/28/26 9:14:02,11/28/26 9:16:40,",
+                    ),
+                    false => ("", ""),
+                };
+                let csv =
+                    format!("{head}Email,Name,{question}\n{cells}anonymous,{recorded},{answer}\n");
+                std::fs::write(d.join("f.csv"), &csv).unwrap();
+                let out = d.join(format!("out{tried}"));
+                let (code, _, err) = run(protest()
+                    .current_dir(d)
+                    .args(["write", "mamai", "--to", "gb-london", "--as-of", DATE])
+                    .args(["--senders", "f.csv", "--file-name", "x", "--out"])
+                    .arg(&out));
+                assert_eq!(code, 0, "{csv}: {err}");
+                let letter = std::fs::read_to_string(out.join("x.txt")).unwrap();
+                assert!(letter.starts_with("Ann Lee\n"), "{csv}: {letter}");
+                assert!(
+                    !letter.to_lowercase().contains("anonymous"),
+                    "{csv}: {letter}"
+                );
+                tried += 1;
+            }
+        }
+    }
+    assert_eq!(tried, 60);
 }
 
 /// Every file `write` makes, in every format and to every kind of

@@ -405,18 +405,21 @@ fn a_users_own_email_that_write_would_not_replace_is_never_sent_with_the_drafts(
         tmp.path(),
         &["--format", "eml", "--out", s(&dir)],
     ));
+    // Refused before any draft is written: no manifest either.
     assert_eq!(code, 73, "{err}");
-    let manifest = std::fs::read_to_string(dir.join("manifest.jsonl")).unwrap();
-    assert!(manifest.contains("\"status\":\"failed\""), "{manifest}");
-
-    let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &["drafts"], &[]);
-    assert_eq!(code, 66, "{err}");
     assert!(
-        err.contains("warning: drafts/gb-london-Member-1.eml: skipped: not one of the drafts"),
+        err.contains("gb-london-Member-1.eml, which protest did not write"),
         "{err}"
     );
+    assert!(!dir.join("manifest.jsonl").exists());
+
+    let (code, _, err) = send_from(tmp.path(), &server, tmp.path(), &["drafts"], &[]);
+    // With no manifest the folder holds no draft of protest's to send.
+    assert_eq!(code, 66, "{err}");
     assert!(
-        err.contains("error: no draft to send: every one was skipped"),
+        err.starts_with(
+            "error: drafts: no manifest.jsonl: from a folder, send takes only the drafts"
+        ),
         "{err}"
     );
     assert!(server.received().is_empty());

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::copies::{body_digest, Copies};
+use super::existing::Found;
 use super::jobs::{at_job, compose_job, in_chunks, no_email_error, Job};
 use super::naming::{self, Namer};
 use super::plan::Plan;
@@ -34,8 +35,15 @@ pub(super) struct FirstPass {
     pub(super) first_letter: Option<Letter>,
     /// Letters that cannot be made, by index, and why (with `--keep-going`).
     pub(super) skip: HashMap<usize, String>,
+    /// What the output folder held before the run.
+    pub(super) found: Found,
+    /// The letters a file of that name there already holds, as this run
+    /// makes them (written by a run stopped before its manifest).
+    pub(super) already_there: HashSet<Arc<str>>,
     /// Letters to email to a mission without an address.
     pub(super) no_email: usize,
+    /// Letters whose senders row has no `personal` paragraph of its own.
+    without_personal: usize,
     /// The first such mission, and whether it has a postal address, for
     /// the message when every letter is one.
     pub(super) no_email_mission: Option<(String, bool)>,
@@ -84,7 +92,10 @@ pub(super) fn check_all<'c>(
             .collect::<Result<Vec<_>>>()?,
         None => Vec::new(),
     };
-    let mut first = FirstPass::default();
+    let mut first = FirstPass {
+        found: Found::before(plan),
+        ..FirstPass::default()
+    };
     let mut taken = Taken::default();
     let mut problems = Problems::default();
     let naming = !namers.is_empty();
@@ -98,13 +109,21 @@ pub(super) fn check_all<'c>(
         // core, gathered in order.
         let checked: Vec<Checked> = jobs
             .par_iter()
-            .map(|job| check_job(plan, namers.get(job.letter), job, keep_letters))
+            .map(|job| {
+                check_job(
+                    plan,
+                    namers.get(job.letter),
+                    job,
+                    keep_letters,
+                    &first.found,
+                )
+            })
             .collect();
         let mut letters = Vec::with_capacity(if keep_letters { jobs.len() } else { 0 });
         for (job, mut checked) in jobs.iter_mut().zip(checked) {
             if keep_letters {
                 letters.push(match &mut checked {
-                    Ok((letter, _, _)) => letter.take(),
+                    Ok((letter, ..)) => letter.take(),
                     Err(_) => None,
                 });
             }
@@ -135,6 +154,14 @@ pub(super) fn check_all<'c>(
     if let Some(warning) = first.copies.warning(plan) {
         crate::notice::warn(warning);
     }
+    // Known only once every row is read, when the run may already be
+    // writing: said, not refused.
+    if plan.personal.is_some() && plan.senders.is_csv() && first.without_personal == 0 {
+        crate::notice::warn(format_args!(
+            "--personal does nothing here: every row of {} has its own personal paragraph",
+            crate::text::escape_for_terminal(&plan.senders.shown())
+        ));
+    }
     Ok(first)
 }
 
@@ -150,18 +177,24 @@ impl FirstPass {
         naming: bool,
     ) -> Result<Option<Error>> {
         self.count += 1;
+        self.without_personal += usize::from(job.row.personal.is_none());
         let checked = match job.problem.take() {
             Some(problem) => Err(Problem::Row(problem)),
             None => checked,
         };
         let (name, problem) = match checked {
-            Ok((letter, file_name, body)) => {
+            Ok((letter, file_name, body, there)) => {
                 self.learn(plan, job, letter);
                 if let (Some(body), Some(mission)) = (body, job.mission) {
                     self.copies.add(job.letter, &mission.id, body);
                 }
                 match file_name.map(|name| taken.claim(plan, job, name.into())) {
-                    Some(Ok(name)) => (Some(name), None),
+                    Some(Ok(name)) => {
+                        if there {
+                            self.already_there.insert(name.clone());
+                        }
+                        (Some(name), None)
+                    }
                     Some(Err(problem)) => (None, Some(problem)),
                     None => (None, None),
                 }
@@ -296,14 +329,15 @@ enum Problem {
 }
 
 /// A letter checked: the letter (the first, which a dry run shows), its
-/// file name, and its body's digest (see `copies`) when it was composed.
-type Checked = Result<(Option<Letter>, Option<String>, Option<u64>), Problem>;
+/// file name, its body's digest (see `copies`) when it was composed, and
+/// whether a file of its name the output folder holds is this letter.
+type Checked = Result<(Option<Letter>, Option<String>, Option<u64>, bool), Problem>;
 
 /// Composes one letter and checks it as its format will need it; the
 /// letter is kept for a dry run, which shows the first, and when `keep`.
-fn check_job(plan: &Plan, namer: Option<&Namer>, job: &Job, keep: bool) -> Checked {
+fn check_job(plan: &Plan, namer: Option<&Namer>, job: &Job, keep: bool, found: &Found) -> Checked {
     if job.problem.is_some() {
-        return Ok((None, None, None));
+        return Ok((None, None, None, false));
     }
     let mission = job.mission.expect("a row without a problem has a mission");
     let name = name_of(namer, job).map_err(Problem::Run)?;
@@ -312,12 +346,20 @@ fn check_job(plan: &Plan, namer: Option<&Namer>, job: &Job, keep: bool) -> Check
             return Err(Problem::Row(no_email_error(mission)));
         }
         // Skipped when written, with a warning: nothing of it to check.
-        return Ok((None, name, None));
+        return Ok((None, name, None, false));
     }
     let letter = compose_job(plan, job).map_err(Problem::Row)?;
     check_letter(plan, &letter).map_err(|err| Problem::Row(at_job(plan, job, err)))?;
     let body = body_digest(&letter);
-    Ok(((plan.dry_run || keep).then_some(letter), name, Some(body)))
+    let there = name
+        .as_deref()
+        .is_some_and(|name| found.holds(plan, name, &letter));
+    Ok((
+        (plan.dry_run || keep).then_some(letter),
+        name,
+        Some(body),
+        there,
+    ))
 }
 
 /// A letter's file name. The pattern is the same for every letter, so what

@@ -362,6 +362,13 @@ fn extra_key(header: &str) -> String {
     key.trim_matches('_').to_string()
 }
 
+/// How a form's question addresses whoever answers ("Your full name", "Ihr
+/// Name", "Votre prénom"): the field it asks for follows.
+const POSSESSIVES: &[&str] = &[
+    "your", "ihr", "ihre", "dein", "deine", "votre", "ton", "ta", "din", "ditt", "uw", "jouw",
+    "ваше", "ваш", "ваша",
+];
+
 pub fn column_for(header: &str) -> Column {
     // Action Network's own fields: can2_phone, can2_user_city.
     let full = squash(header);
@@ -369,8 +376,22 @@ pub fn column_for(header: &str) -> Column {
         Some(field) => field.strip_prefix("user").unwrap_or(field),
         None => &full,
     };
-    if let Some((_, column)) = NAMES.iter().find(|(names, _)| names.contains(&squashed)) {
-        return column.clone();
+    let listed = |squashed: &str| {
+        NAMES
+            .iter()
+            .find(|(names, _)| names.contains(&squashed))
+            .map(|(_, column)| column.clone())
+    };
+    if let Some(column) = listed(squashed) {
+        return column;
+    }
+    // A question: "Your full name" asks for the full name.
+    if let Some(column) = POSSESSIVES
+        .iter()
+        .filter_map(|word| squashed.strip_prefix(word))
+        .find_map(listed)
+    {
+        return column;
     }
     // address, address1, "Address line 2", Adresse 2 …
     let numbered = squashed.trim_end_matches(|c: char| c.is_ascii_digit());
@@ -419,6 +440,12 @@ pub fn full_name(name: &str, first: &str, last: &str) -> String {
 pub struct Header {
     pub names: Vec<String>,
     pub columns: Vec<Column>,
+    /// Whether the export is Microsoft Forms' by its time columns: then its
+    /// bare `Name` is surely what Forms recorded, and gives way to the form's
+    /// question whatever it holds. Without them, a bare `Name` beside a
+    /// question gives way only where it is "anonymous" or empty: a name in
+    /// both may be a branch's beside a member's, and is not guessed.
+    pub forms: bool,
 }
 
 impl Header {
@@ -428,17 +455,33 @@ impl Header {
         // Forms recorded, beside which the form may ask "Your name".
         let squashed: Vec<String> = names.iter().map(|name| squash(name)).collect();
         let has = |header: &str| squashed.iter().any(|s| s == header);
-        if has("starttime") && has("completiontime") {
-            for (header, recorded) in [
-                ("name", Column::RecordedName),
-                ("email", Column::RecordedEmail),
-            ] {
-                if let Some(i) = squashed.iter().position(|s| s == header) {
-                    columns[i] = recorded;
-                }
-            }
+        let forms = has("starttime") && has("completiontime");
+        // Beside a question for the name (or the email), a bare `Name`
+        // (`Email`) is what Forms recorded, whatever the question's words
+        // and whether or not the export kept its time columns: the question
+        // wins, and the bare column serves only where it is left empty.
+        let asks = |i: usize, field: &[Column]| {
+            columns
+                .iter()
+                .enumerate()
+                .any(|(j, column)| j != i && field.contains(column))
+        };
+        let bare = |header: &str| squashed.iter().position(|s| s == header);
+        let name = bare("name")
+            .filter(|&i| forms || asks(i, &[Column::Name, Column::FirstName, Column::LastName]));
+        // Beside a recorded name, the bare `Email` is Forms' too.
+        let email = bare("email").filter(|&i| forms || name.is_some() || asks(i, &[Column::Email]));
+        if let Some(i) = name {
+            columns[i] = Column::RecordedName;
         }
-        Header { names, columns }
+        if let Some(i) = email {
+            columns[i] = Column::RecordedEmail;
+        }
+        Header {
+            names,
+            columns,
+            forms,
+        }
     }
 
     /// The columns that reach templates only as `{{extra.KEY}}`: (header, key).
@@ -533,6 +576,21 @@ mod tests {
         );
         assert!(is_export_metadata("Timestamp") && is_export_metadata("MEMBER_RATING"));
         assert!(!is_export_metadata("Shoe size"));
+    }
+
+    #[test]
+    fn a_question_asks_for_the_field_it_names() {
+        for (names, column) in NAMES {
+            for name in *names {
+                for word in POSSESSIVES {
+                    let question = format!("{word} {name}");
+                    assert_eq!(&column_for(&question), column, "{question}");
+                }
+            }
+        }
+        // Only a whole field after the possessive: "Your shoe size" is no field.
+        assert!(matches!(column_for("Your shoe size"), Column::Extra(_)));
+        assert!(matches!(column_for("Tonnage"), Column::Extra(_)));
     }
 
     #[test]

@@ -133,6 +133,15 @@ impl Senders {
         matches!(self, Senders::Csv { .. })
     }
 
+    /// The senders file as a message names it (`<stdin>` for `-`).
+    pub(super) fn shown(&self) -> String {
+        match self {
+            Senders::Csv { path, .. } if path == Path::new("-") => "<stdin>".into(),
+            Senders::Csv { path, .. } => crate::error::shown(path),
+            Senders::One(_) => String::new(),
+        }
+    }
+
     /// Who the letters are from, for the manifest: a digest, not the details.
     pub(super) fn record(&self) -> String {
         match self {

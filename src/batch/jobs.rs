@@ -232,3 +232,17 @@ pub(super) fn no_email_error(mission: &Mission) -> Error {
     Error::data(format!("{}: no email address in the directory", mission.id))
         .with_help("leave out --strict to skip such missions")
 }
+
+/// A letter's bytes as its own file in an output directory holds them: a
+/// file of its own is still a mailbox, which opens with a `From ` line.
+pub(super) fn file_bytes(plan: &Plan, letter: &Letter) -> Result<Vec<u8>> {
+    let bytes = crate::render::render(plan.format, letter, &plan.options)?;
+    Ok(match plan.format {
+        crate::render::Format::Mbox => {
+            let mut mbox = Vec::with_capacity(bytes.len() + 128);
+            crate::render::email::append_mbox(&mut mbox, &bytes, letter);
+            mbox
+        }
+        _ => bytes,
+    })
+}

@@ -477,6 +477,18 @@ pub fn another_run(dir: &Path, differences: &[String], data_changed: bool) -> Er
     }
 }
 
+/// A directory where the manifest goes.
+pub fn a_directory(path: &Path) -> Error {
+    Error::new(
+        ErrorKind::CantCreate,
+        format!(
+            "{}: a directory, where the run's manifest goes",
+            path.display()
+        ),
+    )
+    .with_help("move it away, or choose another --out directory")
+}
+
 /// A file named like a manifest that protest did not write.
 pub fn not_ours(path: &Path) -> Error {
     Error::new(
@@ -487,6 +499,34 @@ pub fn not_ours(path: &Path) -> Error {
         ),
     )
     .with_help("move it away, or choose another --out directory; --force replaces it")
+}
+
+/// The letters the directory's manifest says protest wrote there, by file
+/// name, with each one's digest as written (`None` in a line that kept
+/// none). Empty when the manifest is not there or is not one protest wrote.
+pub fn letters_written(dir: &Path) -> std::collections::HashMap<String, Option<String>> {
+    let mut letters = std::collections::HashMap::new();
+    if !previous(dir).is_some_and(|previous| previous.ours) {
+        return letters;
+    }
+    let Ok(file) = File::open(dir.join(FILE_NAME)) else {
+        return letters;
+    };
+    for line in BufReader::new(file).lines().map_while(|line| line.ok()) {
+        let Ok(Key {
+            path: Some(path),
+            sha256,
+            status,
+            ..
+        }) = serde_json::from_str::<Key>(&line)
+        else {
+            continue;
+        };
+        if GOOD.contains(&status.as_str()) && !path.contains('/') {
+            letters.insert(path, sha256);
+        }
+    }
+    letters
 }
 
 /// With `--force`, a run with other inputs replaces the earlier run whole:

@@ -19,7 +19,8 @@
 //! - `jobs.rs`: the letters to make, a chunk at a time, and composing one;
 //! - `check.rs`: the first pass; `problems.rs`: what it found, told together;
 //!   `copies.rs`: letters to one mission that would be word for word the same;
-//! - `naming.rs`: each letter's file name;
+//! - `naming.rs`: each letter's file name; `existing.rs`: a file of the
+//!   user's where a letter would go;
 //! - `write.rs`: the second pass (or the one pass), into a `sink.rs`,
 //!   recorded in `manifest.rs`;
 //! - `summary.rs`: what a run says of itself, and `--dry-run`;
@@ -28,6 +29,7 @@
 mod check;
 pub mod columns;
 mod copies;
+mod existing;
 pub mod headers;
 mod input;
 pub mod interrupt;
@@ -83,6 +85,16 @@ fn run_passes(plan: &Plan, earlier: Earlier) -> Result<Finished> {
     }
     let record = plan.run_record(&first.missions_used);
     let earlier = plan::compare_data(plan, earlier, &record)?;
+    if let Destination::Dir { dir, .. } = &plan.destination {
+        existing::check_users_files(
+            dir,
+            &first.names,
+            &first.found,
+            &first.already_there,
+            plan.force,
+            plan.dry_run,
+        )?;
+    }
     if plan.dry_run {
         return summary::dry_run(plan, first);
     }

@@ -275,6 +275,10 @@ pub(super) fn earlier_run(plan: &mut Plan) -> Result<Earlier> {
     };
     let shown = crate::text::escape_for_terminal(&previous.path.display().to_string()).into_owned();
     if !previous.ours {
+        // Not even --force can put a manifest where a directory is.
+        if previous.path.is_dir() {
+            return Err(manifest::a_directory(&previous.path));
+        }
         if !plan.force {
             return Err(manifest::not_ours(&previous.path));
         }

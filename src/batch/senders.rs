@@ -187,6 +187,7 @@ impl SenderReader {
         };
         let (mut first_name, mut last_name) = ("", "");
         let (mut recorded_name, mut recorded_email) = (None, None);
+        let mut anonymous = false;
         let at = |header: &str, message: String| {
             self.origin.error_at(
                 Some(line),
@@ -249,7 +250,8 @@ impl SenderReader {
                 Column::Personal => out.personal = owned,
                 Column::RecordedName if !is_anonymous(value) => recorded_name = owned,
                 Column::RecordedEmail if !is_anonymous(value) => recorded_email = owned,
-                Column::RecordedName | Column::RecordedEmail => {}
+                Column::RecordedName => anonymous = true,
+                Column::RecordedEmail => {}
                 Column::Extra(key) => {
                     out.extra
                         .insert(key.clone(), Value::String(value.to_string()));
@@ -257,6 +259,13 @@ impl SenderReader {
             }
         }
         out.sender.name = full_name(&out.sender.name, first_name, last_name);
+        if let (false, Some(recorded), false) = (
+            self.header.forms,
+            &recorded_name,
+            out.sender.name.is_empty(),
+        ) {
+            return Err(self.two_names(line, recorded, &out.sender.name));
+        }
         // What the form asked wins over what Forms recorded of the account.
         if out.sender.name.is_empty() {
             out.sender.name = recorded_name.unwrap_or_default();
@@ -277,7 +286,20 @@ impl SenderReader {
                         .position(|c| *c == Column::RecordedName)
                 })
                 .map_or("name", |i| self.header.names[i].as_str());
-            return Err(at(header, "is empty".into()).with_help("every sender needs a name"));
+            let asked = self
+                .header
+                .columns
+                .iter()
+                .any(|c| matches!(c, Column::Name | Column::FirstName | Column::LastName));
+            return Err(match (anonymous, asked) {
+                // Only what Forms recorded, and it recorded no one.
+                (true, false) => at(
+                    header,
+                    "is \"anonymous\": the form recorded no one's name".into(),
+                )
+                .with_help("every sender needs a name: ask for it in the form, or fill the cell"),
+                _ => at(header, "is empty".into()).with_help("every sender needs a name"),
+            });
         }
         // Missing extra columns still exist for templates, as empty text.
         for column in &self.header.columns {
@@ -288,6 +310,43 @@ impl SenderReader {
             }
         }
         Ok(out)
+    }
+
+    /// A row whose bare `Name` and the form's name question both hold a
+    /// name, in an export not known to be Microsoft Forms': which signs is a
+    /// guess.
+    fn two_names(&self, line: usize, recorded: &str, asked: &str) -> Error {
+        let columns = &self.header.columns;
+        let bare = columns.iter().position(|c| *c == Column::RecordedName);
+        let question = columns
+            .iter()
+            .position(|c| matches!(c, Column::Name | Column::FirstName | Column::LastName));
+        let named = |i: Option<usize>| {
+            i.map_or(String::new(), |i| {
+                format!(
+                    "{} (column {})",
+                    crate::text::quote(&self.header.names[i]),
+                    i + 1
+                )
+            })
+        };
+        self.origin
+            .error_at(
+                Some(line),
+                format!(
+                    "row {}: the columns {} and {} both give the sender's name ({} and {})",
+                    self.row,
+                    named(bare),
+                    named(question),
+                    crate::text::quote(recorded),
+                    crate::text::quote(asked),
+                ),
+            )
+            .with_help(
+                "keep either one name column or the first and last names: rename or remove the \
+                 others (a bare `Name` left \"anonymous\" or empty, as Microsoft Forms leaves it, \
+                 gives way to the form's question)",
+            )
     }
 }
 

@@ -24,7 +24,8 @@ pub struct Summary {
     /// `--keep-going`, a signal, a closed output), or made for a single
     /// output that was then left out whole.
     pub not_written: usize,
-    /// The manifest, for `--out`.
+    /// The manifest, for `--out`, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub manifest: Option<PathBuf>,
 }
 

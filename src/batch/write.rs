@@ -8,7 +8,7 @@ use sha2::Digest;
 
 use super::check::{self, FirstPass};
 use super::interrupt;
-use super::jobs::{at_job, at_row, compose_job, in_chunks, no_email_error, Job};
+use super::jobs::{at_job, at_row, compose_job, file_bytes, in_chunks, no_email_error, Job};
 use super::manifest::{self, RunRecord};
 use super::plan::{Destination, Earlier, Plan, Recipients};
 use super::sink::{manifest_line, Outcome, Sink};
@@ -220,6 +220,14 @@ impl Writing {
         let complete = result.is_ok() && stop.is_none() && !stopped_by_failure;
         let stopped = summary.not_written > 0;
         let finished = sink.finish(plan, complete, stopped, &summary);
+        // A manifest that could not be written (a full disk) is not named.
+        if summary
+            .manifest
+            .as_ref()
+            .is_some_and(|path| !path.is_file())
+        {
+            summary.manifest = None;
+        }
         if !complete && !matches!(plan.destination, Destination::Dir { .. }) {
             // One output holds every letter or none: these letters are in none.
             summary.not_written += summary.written;
@@ -336,27 +344,17 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job, letter: Option<Letter>)
             Err(err) => Outcome::Failed(at_row(plan, &job.row, err)),
         };
     }
-    let bytes = match render::render(plan.format, &letter, &plan.options) {
-        Ok(bytes) => bytes,
-        Err(err) => return Outcome::Failed(at_job(plan, job, err)),
-    };
-    let long_link =
-        plan.format == Format::Mailto && bytes.len() > crate::render::email::MAILTO_WARN_LEN + 1;
-
     if let Some(dir) = dir {
         let Some(name) = &job.file_name else {
             // The first pass named every row it read; this one read more.
             return Outcome::Failed(senders_changed());
         };
-        // A file of its own is still a mailbox: it opens with a `From ` line.
-        let bytes = match plan.format {
-            Format::Mbox => {
-                let mut mbox = Vec::with_capacity(bytes.len() + 128);
-                crate::render::email::append_mbox(&mut mbox, &bytes, &letter);
-                mbox
-            }
-            _ => bytes,
+        let bytes = match file_bytes(plan, &letter) {
+            Ok(bytes) => bytes,
+            Err(err) => return Outcome::Failed(at_job(plan, job, err)),
         };
+        let long_link = plan.format == Format::Mailto
+            && bytes.len() > crate::render::email::MAILTO_WARN_LEN + 1;
         // Hashed here, on the worker thread, and not kept: memory stays flat.
         let sha256 = hex(&sha2::Sha256::digest(&bytes));
         return match dir.write(std::ffi::OsStr::new(&**name), &bytes, plan.force) {
@@ -370,6 +368,12 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job, letter: Option<Letter>)
             Err(err) => Outcome::Failed(err),
         };
     }
+    let bytes = match render::render(plan.format, &letter, &plan.options) {
+        Ok(bytes) => bytes,
+        Err(err) => return Outcome::Failed(at_job(plan, job, err)),
+    };
+    let long_link =
+        plan.format == Format::Mailto && bytes.len() > crate::render::email::MAILTO_WARN_LEN + 1;
     // Framed here, on the worker, so that the thread recording the letters
     // in order only copies them.
     let bytes = match plan.format {

@@ -220,6 +220,16 @@ pub struct WriteArgs {
 
 pub fn run(data: &DataArgs, args: WriteArgs) -> Result<()> {
     let json = args.json;
+    // -o is a choice only where the letters would go to standard output.
+    let may_use_output = args.out.is_none() && args.combine.is_none();
+    let result = write(data, args, json);
+    match may_use_output {
+        true => result.map_err(crate::output::suggesting_output_file),
+        false => result,
+    }
+}
+
+fn write(data: &DataArgs, args: WriteArgs, json: bool) -> Result<()> {
     let writing = Writing::load(args.into_request(data)?)?;
     for template in writing.templates() {
         for warning in language_warnings(writing.catalog(), template) {

@@ -110,13 +110,25 @@ impl OutputDir {
                 Err(err) => Err(Error::write(&path, &err)),
             };
         }
-        if path.symlink_metadata().is_err() {
-            match self.create(name, &path, bytes) {
+        match path.symlink_metadata() {
+            Err(_) => match self.create(name, &path, bytes) {
                 Ok(()) => return Ok(Written::Created),
                 // Made meanwhile by someone else: replaced below, as asked.
                 Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(err) => return Err(Error::write(&path, &err)),
+            },
+            // A link, a FIFO or a device in a letter's place is replaced by
+            // the letter, a private file of its own: never written through.
+            Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+                let tmp = temporary_path(&path);
+                let result = write_temporary(&tmp, bytes).and_then(|()| fs::rename(&tmp, &path));
+                if let Err(err) = result {
+                    let _ = fs::remove_file(&tmp);
+                    return Err(Error::write(&path, &err));
+                }
+                return Ok(Written::Replaced);
             }
+            Ok(_) => {}
         }
         if holds(&path, bytes)? {
             return Ok(Written::Unchanged);
@@ -367,11 +379,16 @@ impl Drop for AtomicFile {
     }
 }
 
-/// A replaced file keeps its mode: a letter its owner made private (0600)
-/// stays private after `--force`.
+/// A replaced file keeps its mode where it is narrower than private (a
+/// letter its owner made read-only stays so after `--force`), but never one
+/// wider: what is written names members. A symlink is replaced by a file
+/// of its own, private, whatever the mode of what it pointed to.
 fn keep_permissions(new: &fs::File, old: &Path) -> std::io::Result<()> {
-    match fs::metadata(old) {
-        Ok(meta) if meta.is_file() => new.set_permissions(meta.permissions()),
+    use std::os::unix::fs::PermissionsExt;
+    match fs::symlink_metadata(old) {
+        Ok(meta) if meta.is_file() => new.set_permissions(fs::Permissions::from_mode(
+            meta.permissions().mode() & PRIVATE_FILE,
+        )),
         _ => Ok(()),
     }
 }
@@ -708,23 +725,35 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
         .map_err(stdout_error)
 }
 
-fn stdout_error(err: std::io::Error) -> Error {
+/// A failed write to standard output, as the user is told it (exit 74).
+pub fn stdout_error(err: std::io::Error) -> Error {
     match err.kind() {
         std::io::ErrorKind::BrokenPipe => stdout_closed_error(),
         _ => Error::write(Path::new("<stdout>"), &err),
     }
 }
 
+const STDOUT_CLOSED: &str = "standard output was closed before everything was written";
+
 /// Standard output's reader has gone (EPIPE).
 pub fn stdout_closed_error() -> Error {
-    Error::new(
-        ErrorKind::Io,
-        "standard output was closed before everything was written",
-    )
-    .with_help(
+    Error::new(ErrorKind::Io, STDOUT_CLOSED).with_help(
         "the program reading the output (such as `head`) stopped early; \
-         write to a file with -o FILE to keep everything",
+         send the output to a file (> FILE) to keep everything",
     )
+}
+
+/// `err`, where it is a closed standard output, with the help of a command
+/// that can write to a file itself (`-o FILE`); only such a command may
+/// suggest it.
+pub fn suggesting_output_file(err: Error) -> Error {
+    match err.kind == ErrorKind::Io && err.message == STDOUT_CLOSED {
+        true => err.with_help(
+            "the program reading the output (such as `head`) stopped early; \
+             write to a file with -o FILE to keep everything",
+        ),
+        false => err,
+    }
 }
 
 /// True when standard output is a pipe whose reader has gone: a run that
@@ -768,17 +797,23 @@ mod tests {
     }
 
     #[test]
-    fn a_replaced_file_keeps_its_permissions() {
+    fn a_replaced_file_keeps_its_permissions_never_wider_than_private() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
-        for mode in [0o600, 0o640, 0o444] {
+        for (mode, kept) in [
+            (0o600, 0o600),
+            (0o640, 0o600),
+            (0o644, 0o600),
+            (0o444, 0o400),
+            (0o400, 0o400),
+        ] {
             let path = dir.path().join(format!("letter-{mode:o}.txt"));
             fs::write(&path, "old").unwrap();
             fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
             assert_eq!(write_file(&path, b"new", true).unwrap(), Written::Replaced);
             assert_eq!(fs::read(&path).unwrap(), b"new");
             let now = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-            assert_eq!(now, mode, "{}", path.display());
+            assert_eq!(now, kept, "{}", path.display());
         }
     }
 

@@ -137,6 +137,21 @@ impl Writing {
             notes::say_unused_columns(&unused, request.dry_run)?;
         }
         let recipients = recipients(catalog, request)?;
+        if let Senders::One(sender) = &senders {
+            let missions: &[&Mission] = match &recipients {
+                Recipients::Fixed(missions) => missions,
+                Recipients::SenderCountry => &[],
+            };
+            options::refuse_for_one_sender(
+                request,
+                catalog,
+                &options::OneSender {
+                    country: sender.country.as_deref(),
+                    missions,
+                    letters: templates.len(),
+                },
+            )?;
+        }
         if let (Recipients::SenderCountry, Senders::One(sender)) = (&recipients, &senders) {
             // The mission is found later, per sender; one sender's note is said here.
             let code = sender.country.as_deref().map(|c| catalog.country_code(c));

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::request::Request;
 use crate::batch::Destination;
+use crate::catalog::{Catalog, Mission};
 use crate::error::{Error, Result};
 use crate::render::Format;
 
@@ -234,6 +235,62 @@ fn refuse_what_does_nothing(request: &Request, mode: &Mode) -> Result<()> {
             "each row of --senders is a whole sender, and saved details are never used with it",
             "sign with your saved details by leaving out --senders",
         ));
+    }
+    Ok(())
+}
+
+/// What the letters of a request with one sender are, once its data is
+/// read: enough to tell an option that would do nothing for them.
+pub struct OneSender<'a> {
+    /// The sender's country, as given.
+    pub country: Option<&'a str>,
+    /// The missions the letters go to; empty: the one in the sender's country.
+    pub missions: &'a [&'a Mission],
+    /// How many letters (`write a b` is two to each mission).
+    pub letters: usize,
+}
+
+/// The options that would do nothing for the letters of one sender, known
+/// only once the data says where they go: refused with the reason, as
+/// [`mode`] refuses those the options alone show.
+pub fn refuse_for_one_sender(request: &Request, catalog: &Catalog, one: &OneSender) -> Result<()> {
+    let count = one.letters * one.missions.len().max(1);
+    if count == 1 {
+        for (given, option, why) in [
+            (
+                request.jobs.is_some(),
+                "--jobs",
+                "there is one letter to make, and one thread makes it",
+            ),
+            (
+                request.keep_going,
+                "--keep-going",
+                "there is one letter, and no other to go on to when it fails",
+            ),
+        ] {
+            if given {
+                return Err(does_nothing(
+                    option,
+                    why,
+                    "give more letters or missions (--to, --all) or --senders FILE.csv",
+                ));
+            }
+        }
+    }
+    let copied = one
+        .country
+        .and_then(|country| catalog.country_code(country).ok())
+        .and_then(|code| catalog.mission_for_country(&code).ok());
+    if let (true, Some(copied)) = (request.cc_embassy, copied) {
+        let to_it = one.missions.iter().all(|mission| mission.id == copied.id);
+        if to_it {
+            let id = crate::text::escape_for_terminal(&copied.id);
+            return Err(does_nothing(
+                "--cc-embassy",
+                format!("the letter goes to {id}, the mission in the sender's country"),
+                "send it to another mission with --to",
+            ));
+        }
     }
     Ok(())
 }
