@@ -90,8 +90,10 @@ struct Mailbox<'a> {
 }
 
 impl<'a> Mailbox<'a> {
+    /// The mailbox for a header, where a name's no-break spaces (set for
+    /// the printed address block) are plain spaces.
     fn to_address(self) -> Address<'a> {
-        Address::new_address(self.name, self.addr)
+        Address::new_address(self.name.map(header_text), self.addr)
     }
 }
 
@@ -124,7 +126,7 @@ pub fn render_eml(letter: &Letter, opts: &EmailOptions) -> Result<Vec<u8>> {
         .chain(std::iter::once(&to))
         .chain(&cc)
     {
-        feed(mailbox.name.unwrap_or("").as_bytes());
+        feed(header_text(mailbox.name.unwrap_or("")).as_bytes());
         feed(mailbox.addr.as_bytes());
     }
     feed(letter.subject.as_bytes());
