@@ -57,6 +57,24 @@ pub enum Facts {
     Ignored,
 }
 
+/// What a letter in `language` to `mission` has to leave out of its address
+/// for want of the directory's forms in that language: one sentence each,
+/// naming the mission, what is lost and the field that gives it.
+pub fn missing_address_forms(catalog: &Catalog, mission: &Mission, language: &str) -> Vec<String> {
+    let words = catalog.campaign.words(language);
+    recipient::missing_forms(mission, language, &catalog.countries, words)
+        .into_iter()
+        .map(|(field, what)| {
+            let language = crate::catalog::language_name(language);
+            format!(
+                "{}: no {language} form of {what}, so a {language} letter's address goes \
+                 without it; add {field}",
+                mission.id,
+            )
+        })
+        .collect()
+}
+
 pub fn compose(catalog: &Catalog, request: &Request) -> Result<Letter> {
     let mut data = MissionData::of(catalog, request)?;
     compose_with(catalog, request, &mut data)
