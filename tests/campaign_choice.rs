@@ -213,7 +213,7 @@ fn the_data_folder_goes_over_the_campaign_it_is_of_and_no_other() {
         .env("PROTEST_DATA", &second)
         .args(["write", "lai", "--to", "jp-tokyo", "--name", "A"]));
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("H.E. Wu Jianghao\nAmbassador of the People's Republic of China\n"));
+    assert!(out.contains("H.E.\u{a0}Wu Jianghao\nAmbassador of the People's Republic of China\n"));
     // Over the second campaign's folder, its refusal comes from the update.
     let (code, _, err) = run(on_the_day()
         .env("PROTEST_DATA", &second)

@@ -143,7 +143,7 @@ fn an_overlay_entry_replaces_the_shipped_one_and_adds_new_ones() {
         .arg(fixture("own-embassies.toml")));
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("H.E. Ms Test Ambassador\nAmbassador of the Republic of Kazakhstan\n"),
+        out.contains("H.E.\u{a0}Ms Test Ambassador\nAmbassador of the Republic of Kazakhstan\n"),
         "{out}"
     );
     let (code, out, _) = run(protest()

@@ -540,7 +540,7 @@ fn replies_are_recorded_beside_the_letter_and_counted_once() {
             "gb-london-Aliya-Testova.pdf",
             "Received, thank you.",
             "--date",
-            "2026-11-30",
+            "2026-12-01",
         ],
     );
     assert_eq!(code, 0, "{err}");
@@ -592,7 +592,7 @@ fn replies_are_recorded_beside_the_letter_and_counted_once() {
             "gb-london-Aliya-Testova.pdf",
             "Received, thank you.",
             "--date",
-            "2026-11-30",
+            "2026-12-01",
         ],
     );
     assert_eq!(code, 0, "{err}");

@@ -310,7 +310,7 @@ fn an_authority_is_addressed_by_title_with_the_country_line() {
     let (code, out, err) = to_the_president(&[]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("H.E. Kassym-Jomart Tokayev\nPresident of the Republic of Kazakhstan\nGovernment House (Akorda)\nMangilik Yel St 6\nAstana\nKAZAKHSTAN\n"),
+        out.contains("H.E.\u{a0}Kassym-Jomart Tokayev\nPresident of the Republic of Kazakhstan\nGovernment House (Akorda)\nMangilik Yel St 6\nAstana\nKAZAKHSTAN\n"),
         "{out}"
     );
     assert!(out.contains("\nYour Excellency,\n"), "{out}");

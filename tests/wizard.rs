@@ -305,9 +305,11 @@ fn a_saved_profile_makes_the_next_letter_a_few_keys() {
     assert_eq!(w.exit_code(), 0, "{}", w.seen);
     assert!(!w.seen.contains("Save these details"), "{}", w.seen);
     let text = fs::read_to_string(home.out.join("letters/bokayev-ayanov-gb-london.txt")).unwrap();
-    assert!(text.starts_with("A. L.\nLeeds\n\n"), "{text}");
+    // The initials hold together (a no-break space), as in every line.
+    assert!(text.starts_with("A.\u{a0}L.\nLeeds\n\n"), "{text}");
     assert!(
-        text.trim_end().ends_with("Yours sincerely,\n\n\n\nA. L."),
+        text.trim_end()
+            .ends_with("Yours sincerely,\n\n\n\nA.\u{a0}L."),
         "{text}"
     );
     assert!(text.contains("Max Bokayev"), "{text}");

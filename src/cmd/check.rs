@@ -80,8 +80,21 @@ pub fn run(data: &DataArgs, args: CheckArgs) -> Result<()> {
         );
     }
     let today = Date::today()?;
+    let mut languages: Vec<&str> = catalog
+        .all_templates()
+        .map(|t| t.front.language.as_str())
+        .collect();
+    languages.sort();
+    languages.dedup();
     for mission in &catalog.missions {
         check_mission(&catalog, mission, today, &mut findings);
+        // What a letter in one of the campaign's languages leaves out.
+        for language in &languages {
+            for warning in crate::compose::missing_address_forms(&catalog, mission, language) {
+                let (origin, line) = catalog.mission_line(&mission.id, "id");
+                findings.warn(&origin, line, warning);
+            }
+        }
     }
     check_prisoners(&catalog, today, &mut findings);
     check_templates(&catalog, &mut findings);

@@ -5,6 +5,7 @@
 //! country goes on the address. Renderers only lay it out.
 
 mod letter;
+mod marks;
 mod place;
 mod recipient;
 mod russian;
@@ -54,6 +55,24 @@ pub enum Facts {
     /// Only for `protest check`, which renders archived letters too, to find
     /// template errors in them.
     Ignored,
+}
+
+/// What a letter in `language` to `mission` has to leave out of its address
+/// for want of the directory's forms in that language: one sentence each,
+/// naming the mission, what is lost and the field that gives it.
+pub fn missing_address_forms(catalog: &Catalog, mission: &Mission, language: &str) -> Vec<String> {
+    let words = catalog.campaign.words(language);
+    recipient::missing_forms(mission, language, &catalog.countries, words)
+        .into_iter()
+        .map(|(field, what)| {
+            let language = crate::catalog::language_name(language);
+            format!(
+                "{}: no {language} form of {what}, so a {language} letter's address goes \
+                 without it; add {field}",
+                mission.id,
+            )
+        })
+        .collect()
 }
 
 pub fn compose(catalog: &Catalog, request: &Request) -> Result<Letter> {
@@ -239,14 +258,11 @@ impl MissionData {
         fields.insert("extra".into(), Value::Object(sender.extra.clone()));
         let id = &template.engine_id();
         let language = &template.front.language;
-        let subject = typography::no_break_spaces(
-            &one_line(&catalog.engine.render(
-                &subject_name(id),
-                &self.context,
-                &wordings.subject,
-            )?),
-            language,
-        );
+        let subject = one_line(&catalog.engine.render(
+            &subject_name(id),
+            &self.context,
+            &wordings.subject,
+        )?);
         let body = self.typeset(
             blocks(
                 &catalog
@@ -535,7 +551,7 @@ fn compose_in(
     }
     cc.extend(request.cc.iter().cloned());
 
-    Ok(Letter {
+    Ok(typography::lines(Letter {
         template_id: front.id.clone(),
         language: front.language.clone(),
         sender: SenderBlock {
@@ -572,24 +588,18 @@ fn compose_in(
             address_missing: !mission.has_postal_address(),
         },
         subject,
-        salutation: typography::no_break_spaces(
-            &front
-                .salutation
-                .clone()
-                .unwrap_or_else(|| recipient::salutation(mission, &front.language)),
-            &front.language,
-        ),
+        salutation: front
+            .salutation
+            .clone()
+            .unwrap_or_else(|| recipient::salutation(mission, &front.language)),
         body,
-        closing: typography::no_break_spaces(
-            &front
-                .closing
-                .clone()
-                .unwrap_or_else(|| recipient::closing(&front.language).to_string()),
-            &front.language,
-        ),
+        closing: front
+            .closing
+            .clone()
+            .unwrap_or_else(|| recipient::closing(&front.language).to_string()),
         signature,
         cc,
-    })
+    }))
 }
 
 /// The template's people as templates see them on the letter's date: name

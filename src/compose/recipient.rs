@@ -45,6 +45,20 @@ pub fn mission_name(
     }
 }
 
+/// What a letter in `language` to `mission` leaves out for want of the
+/// directory's forms in that language (see [`russian::missing_forms`]).
+pub fn missing_forms(
+    mission: &Mission,
+    language: &str,
+    countries: &Countries,
+    words: &Words,
+) -> Vec<(&'static str, &'static str)> {
+    match primary_language(language).as_str() {
+        "ru" => russian::missing_forms(mission, countries, words),
+        _ => Vec::new(),
+    }
+}
+
 /// The lines naming the addressee: person (or office) and their title.
 fn english_addressee(mission: &Mission, words: &Words) -> Vec<String> {
     let Some(head) = &mission.head else {

@@ -60,6 +60,58 @@ pub fn addressee(mission: &Mission, countries: &Countries, words: &Words) -> Vec
     lines
 }
 
+/// What a Russian letter to `mission` leaves out for want of the
+/// directory's Russian forms, each as the field to add and what it gives:
+/// without them the address reads «Генеральному консулу Республики
+/// Казахстан», with no city. Empty when nothing is missing.
+pub fn missing_forms(
+    mission: &Mission,
+    countries: &Countries,
+    words: &Words,
+) -> Vec<(&'static str, &'static str)> {
+    let forms = mission.ru.as_ref();
+    let office = forms.is_some_and(|f| f.office.is_some());
+    let name = forms.is_some_and(|f| f.name.is_some());
+    let mut missing = Vec::new();
+    if !office && words.offices.of(mission.kind).is_none() {
+        missing.push((
+            "`office` under [mission.ru]",
+            "the addressee's office (in the dative)",
+        ));
+    }
+    if !name
+        && words
+            .missions
+            .as_ref()
+            .and_then(|m| m.of(mission.kind))
+            .is_none()
+    {
+        missing.push((
+            "`name` under [mission.ru]",
+            "the mission's name (in the nominative)",
+        ));
+    }
+    let place_known = match mission.kind {
+        MissionKind::Embassy => countries.russian(&mission.country).is_some(),
+        _ => forms.is_some_and(|f| f.in_city.is_some()),
+    };
+    // Both office and name given make the place from neither rule.
+    let place_needed = !(office && name);
+    if place_needed && !place_known {
+        missing.push(match mission.kind {
+            MissionKind::Embassy => (
+                "`office` and `name` under [mission.ru] (as «Послу Республики Казахстан в …»)",
+                "the country's name",
+            ),
+            _ => (
+                "`in_city` under [mission.ru] (e.g. in_city = \"в Чикаго\")",
+                "the city (with its preposition)",
+            ),
+        });
+    }
+    missing
+}
+
 /// The mission's name in the nominative, as a copy line or an email names it.
 pub fn mission_name(mission: &Mission, countries: &Countries, words: &Words) -> String {
     let forms = mission.ru.as_ref();

@@ -17,7 +17,8 @@
 use crate::catalog::primary_language;
 use crate::date::MONTHS_RU;
 
-use super::letter::Block;
+use super::letter::{Block, Letter};
+use super::marks;
 
 pub const NBSP: char = '\u{a0}';
 
@@ -193,7 +194,10 @@ pub fn no_break_spaces(text: &str, language: &str) -> String {
     let mut word = words.next().unwrap_or_default();
     for next in words {
         out.push_str(word);
-        out.push(if may_glue(word, next) && glue(word, next, language) {
+        // A word may hold no-break spaces already (the text was set once,
+        // or its writer typed them): the rules look at the pieces that meet.
+        let (left, right) = (last_piece(word), first_piece(next));
+        out.push(if may_glue(left, right) && glue(left, right, language) {
             NBSP
         } else {
             ' '
@@ -202,6 +206,20 @@ pub fn no_break_spaces(text: &str, language: &str) -> String {
     }
     out.push_str(word);
     out
+}
+
+fn last_piece(word: &str) -> &str {
+    word.rsplit(NBSP)
+        .next()
+        .filter(|p| !p.is_empty())
+        .unwrap_or(word)
+}
+
+fn first_piece(word: &str) -> &str {
+    word.split(NBSP)
+        .next()
+        .filter(|p| !p.is_empty())
+        .unwrap_or(word)
 }
 
 /// Whether the space between `word` and `next` must not break.
@@ -239,6 +257,39 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Text someone typed, set in the language: its quotation marks and dashes
+/// (see [`marks`]), then its no-break spaces.
+fn set(text: &str, language: &str) -> String {
+    no_break_spaces(&marks::typed(text, language), language)
+}
+
+/// Every line of `letter` outside its body, set as the body is, once: the
+/// date line, the address block, subject, salutation, closing, signature,
+/// copies and the sender's block. What the sender and the template wrote
+/// (name, role, organisation, address, subject, greeting) takes the
+/// language's quotation marks and dashes too; the directory's lines and the
+/// copies take only no-break spaces: a copy may be `"Name" <address>`,
+/// whose quotes its mail header needs.
+pub fn lines(mut letter: Letter) -> Letter {
+    let language = letter.language.clone();
+    let language = language.as_str();
+    let typed = |text: &mut String| *text = set(text, language);
+    let spaced = |text: &mut String| *text = no_break_spaces(text, language);
+    typed(&mut letter.subject);
+    typed(&mut letter.salutation);
+    typed(&mut letter.closing);
+    letter.signature.iter_mut().for_each(typed);
+    typed(&mut letter.sender.name);
+    letter.sender.lines.iter_mut().for_each(typed);
+    typed(&mut letter.sender.return_line);
+    letter.place.iter_mut().for_each(typed);
+    spaced(&mut letter.date_text);
+    letter.recipient.lines.iter_mut().for_each(spaced);
+    letter.recipient.email_name.iter_mut().for_each(spaced);
+    letter.cc.iter_mut().for_each(spaced);
+    letter
+}
+
 /// The body with the language's rules applied: no-break spaces everywhere,
 /// and lists punctuated as the language punctuates them. `names` are the
 /// letter's people as it writes them: an item starting with one keeps its capital.
@@ -252,18 +303,13 @@ pub fn body(blocks: Vec<Block>, language: &str, names: &[&str]) -> Vec<Block> {
     blocks
         .into_iter()
         .map(|block| match block {
-            Block::Paragraph(text) => Block::Paragraph(no_break_spaces(&text, language)),
+            Block::Paragraph(text) => Block::Paragraph(set(&text, language)),
             Block::List(items) => {
                 let items = match russian {
                     true => russian_list(items, &proper),
                     false => items,
                 };
-                Block::List(
-                    items
-                        .iter()
-                        .map(|item| no_break_spaces(item, language))
-                        .collect(),
-                )
+                Block::List(items.iter().map(|item| set(item, language)).collect())
             }
         })
         .collect()
@@ -408,7 +454,7 @@ mod tests {
             for (i, word) in words.iter().enumerate() {
                 out.push_str(word);
                 if let Some(next) = words.get(i + 1) {
-                    out.push(if glue(word, next, language) {
+                    out.push(if glue(last_piece(word), first_piece(next), language) {
                         NBSP
                     } else {
                         ' '

@@ -90,8 +90,10 @@ struct Mailbox<'a> {
 }
 
 impl<'a> Mailbox<'a> {
+    /// The mailbox for a header, where a name's no-break spaces (set for
+    /// the printed address block) are plain spaces.
     fn to_address(self) -> Address<'a> {
-        Address::new_address(self.name, self.addr)
+        Address::new_address(self.name.map(header_text), self.addr)
     }
 }
 
@@ -111,7 +113,7 @@ pub fn render_eml(letter: &Letter, opts: &EmailOptions) -> Result<Vec<u8>> {
     let attachment_name = opts
         .attachment_pdf
         .as_ref()
-        .map(|_| attachment_file_name(letter));
+        .map(|_| super::attachment::file_name(letter));
 
     // Everything the message carries goes into the hash, each piece prefixed by
     // its length so that no two different messages feed it the same bytes.
@@ -124,7 +126,7 @@ pub fn render_eml(letter: &Letter, opts: &EmailOptions) -> Result<Vec<u8>> {
         .chain(std::iter::once(&to))
         .chain(&cc)
     {
-        feed(mailbox.name.unwrap_or("").as_bytes());
+        feed(header_text(mailbox.name.unwrap_or("")).as_bytes());
         feed(mailbox.addr.as_bytes());
     }
     feed(letter.subject.as_bytes());
@@ -583,54 +585,8 @@ fn check_header_value(field: &str, value: &str, source: &str) -> Result<()> {
     }
 }
 
-/// The attachment's file name, by one rule in every language: the subject
-/// as the letter writes it, made safe for file systems (no `/ \ : * ? " < >
-/// |`, no trailing dot or space) and cut at a word to 72 characters, plus
-/// `.pdf`; the template id when nothing is left. A name that is not ASCII
-/// ("Об освобождении….pdf") goes as an RFC 2231 parameter, which
-/// mail-builder writes and current mail clients read.
-fn attachment_file_name(letter: &Letter) -> String {
-    let mut name = String::with_capacity(96);
-    let mut length = 0;
-    for word in header_text(&letter.subject)
-        .split(' ')
-        .filter(|w| !w.is_empty())
-    {
-        let word_length = word.chars().count();
-        if length + word_length > 72 {
-            break;
-        }
-        if !name.is_empty() {
-            name.push(' ');
-            length += 1;
-        }
-        name.extend(word.chars().map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '-',
-            c if c.is_control() => '-',
-            c => c,
-        }));
-        length += word_length;
-    }
-    while name.ends_with(['.', ' ']) {
-        name.pop();
-    }
-    if name.is_empty() {
-        name.extend(
-            letter
-                .template_id
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')),
-        );
-    }
-    if name.is_empty() {
-        name.push_str("letter");
-    }
-    name.push_str(".pdf");
-    name
-}
-
-/// Text for a header or a file name: the no-break spaces that keep a printed
-/// line together are plain spaces there, where nothing is laid out.
+/// Text for a header: the no-break spaces that keep a printed line
+/// together are plain spaces there, where nothing is laid out.
 fn header_text(text: &str) -> Cow<'_, str> {
     match text.contains('\u{a0}') {
         true => Cow::Owned(text.replace('\u{a0}', " ")),

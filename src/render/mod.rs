@@ -1,6 +1,7 @@
 //! Renderers: the same composed [`Letter`] as plain text, email drafts or a
 //! print-ready PDF.
 
+mod attachment;
 pub mod email;
 pub mod pdf;
 pub mod text;

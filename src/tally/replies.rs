@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::check::{check_schema, date_field, json_problem, letter_key, reply_id_field, with_help};
-use super::entries::{Entry, Reply, Tally};
+use super::entries::{Channel, Entry, Reply, Tally};
 use crate::date::Date;
 use crate::error::{Error, ErrorKind, Result};
 use crate::send::files::{for_each_line, shown};
-use crate::text::escape_for_terminal;
+use crate::text::{escape_for_terminal, first_forbidden};
 
 pub const FILE_NAME: &str = "replies.jsonl";
 
@@ -133,6 +133,7 @@ pub fn record(tally: &Tally, new: &NewReply) -> Result<Recorded> {
         )));
     }
     let entry = the_letter(tally, &new.id)?;
+    can_answer(entry, &new.id, new.date)?;
     let Some(home) = entry.home else {
         return Err(Error::usage(format!(
             "the letter `{}` is known only from a tally: its replies are kept beside its \
@@ -169,6 +170,47 @@ pub fn record(tally: &Tally, new: &NewReply) -> Result<Recorded> {
         mission: entry.mission.clone(),
         already: false,
     })
+}
+
+/// Refuses a reply that cannot answer `entry`: one to an email the mission's
+/// server refused for good (it never arrived), or one dated before the
+/// letter (or before its delivery, for mail sent).
+fn can_answer(entry: &Entry, id: &str, date: Date) -> Result<()> {
+    let named = match (&entry.letter, &entry.mission) {
+        (Some(letter), Some(mission)) => format!(" ({letter} to {mission})"),
+        (Some(letter), None) => format!(" ({letter})"),
+        _ => String::new(),
+    };
+    let letter = format!(
+        "the letter `{}`{}",
+        escape_for_terminal(&shown(id.trim(), 100)),
+        escape_for_terminal(&named)
+    );
+    if entry.channel == Channel::Refused {
+        return Err(Error::data(format!(
+            "{letter} was refused for good by the mission's mail server (its send log says \
+             so): it never arrived, so no reply answers it"
+        ))
+        .with_help(
+            "if the mission answered a copy that reached it another way, record the reply \
+             against that copy",
+        ));
+    }
+    match entry.date {
+        Some(since) if date < since => {
+            let what = match entry.channel {
+                Channel::Delivered | Channel::Partly => "was delivered on",
+                _ => "is dated",
+            };
+            Err(Error::data(format!(
+                "--date {date}: {letter} {what} {since}; a reply cannot have come before it"
+            ))
+            .with_help(format!(
+                "give the day the reply came with --date (on or after {since})"
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The one letter `id` names: by its file's name, the start of its digest,
@@ -283,15 +325,22 @@ fn text_of(source: &ReplyText) -> Result<String> {
         return Err(Error::usage(format!("{name} is empty"))
             .with_help("say what the mission answered, in a word if need be"));
     }
-    if let Some(c) = text
-        .chars()
-        .find(|c| c.is_control() && !matches!(c, '\n' | '\t'))
-    {
-        return Err(Error::data(format!(
-            "{name} holds a control character ({})",
-            escape_for_terminal(&c.to_string())
-        ))
-        .with_help("record the reply as plain text"));
+    // Controls, and the characters that reorder or hide text (bidi controls,
+    // zero-width spaces and joiners, the byte-order mark), as a sender's
+    // fields refuse them: a reply is what a tally shows a campaign.
+    let invisible = |c: char| matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}');
+    let forbidden =
+        first_forbidden(text, &['\n', '\t']).or_else(|| text.chars().find(|c| invisible(*c)));
+    if let Some(c) = forbidden {
+        let what = match c.is_control() {
+            true => "a control character",
+            false => "an invisible character that reorders or hides text",
+        };
+        // Shown as an escape, never as itself: it would act on the terminal.
+        return Err(
+            Error::data(format!("{name} holds {what} (\\u{{{:x}}})", c as u32))
+                .with_help("record the reply as plain text"),
+        );
     }
     Ok(text.to_string())
 }

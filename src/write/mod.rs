@@ -167,11 +167,24 @@ impl Writing {
             crate::render::email::check_cc_option(cc, format.is_email())?;
         }
         let personal = sender::personal(request)?;
+        // The missions known before the run: those named, or the one sender's own.
+        let known_missions: Vec<&Mission> = match (&recipients, &senders) {
+            (Recipients::Fixed(missions), _) => missions.clone(),
+            (Recipients::SenderCountry, Senders::One(sender)) => sender
+                .country
+                .as_deref()
+                .and_then(|c| catalog.country_code(c).ok())
+                .and_then(|code| catalog.mission_for_country(&code).ok())
+                .into_iter()
+                .collect(),
+            (Recipients::SenderCountry, _) => Vec::new(),
+        };
         // Said once the run is known to be possible, not before its refusal.
         let warn_about_facts = || {
             for template in &templates {
                 notes::warn_about_facts(catalog, template, date);
             }
+            notes::warn_about_missing_forms(catalog, &templates, &known_missions);
         };
         let destination = match &self.mode.output {
             Output::Letters => {

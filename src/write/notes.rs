@@ -16,6 +16,27 @@ pub fn warn_about_facts(catalog: &Catalog, template: &LetterTemplate, date: Date
     }
 }
 
+/// Says, before the letters are written, what their addresses leave out for
+/// want of the directory's forms in their language (a user's own entry
+/// without [mission.ru]): once for each mission and language.
+pub fn warn_about_missing_forms(
+    catalog: &Catalog,
+    templates: &[&LetterTemplate],
+    missions: &[&Mission],
+) {
+    let mut said = std::collections::BTreeSet::new();
+    for template in templates {
+        for mission in missions {
+            let language = &template.front.language;
+            for warning in crate::compose::missing_address_forms(catalog, mission, language) {
+                if said.insert(warning.clone()) {
+                    crate::notice::warn(warning);
+                }
+            }
+        }
+    }
+}
+
 /// Says, before the letter is written, when its address cannot be trusted.
 pub fn warn_about_address(mission: &Mission) {
     if !mission.has_postal_address() {
