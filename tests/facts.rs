@@ -452,22 +452,9 @@ fn a_fact_dated_to_a_month_or_a_year_dates_the_letter_after_its_last_day() {
 
 /// "2017-04-30" as the letters write it: "30 April 2017".
 fn long(day: &str) -> String {
-    let months = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let parts: Vec<usize> = day.split('-').map(|p| p.parse().unwrap()).collect();
-    format!("{} {} {}", parts[2], months[parts[1] - 1], parts[0])
+    let month = protest::date::MONTHS_EN[parts[1] - 1];
+    format!("{} {month} {}", parts[2], parts[0])
 }
 
 /// A Russian variant's number words are held to the letter's facts as
