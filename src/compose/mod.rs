@@ -100,6 +100,19 @@ pub struct MissionData {
     rendered: HashMap<String, (String, Vec<Block>)>,
     /// The bytes of text in `rendered`, counted in [`KEPT_BYTES`].
     kept: usize,
+    /// The lines that are the same for every letter to the mission, set
+    /// once: by whether the sender writes from abroad (the country line).
+    fixed: [Option<Fixed>; 2],
+}
+
+/// The lines of a letter the mission and template decide, set as the
+/// letter's language sets them.
+#[derive(Clone)]
+struct Fixed {
+    recipient_lines: Vec<String>,
+    email_name: Option<String>,
+    salutation: String,
+    closing: String,
 }
 
 impl Drop for MissionData {
@@ -223,7 +236,59 @@ impl MissionData {
             reads,
             rendered: HashMap::new(),
             kept: 0,
+            fixed: [None, None],
         })
+    }
+
+    /// The lines of a letter to `mission` that no sender changes but for
+    /// the country line of one writing from `abroad`, made and set once.
+    fn fixed(
+        &mut self,
+        catalog: &Catalog,
+        template: &LetterTemplate,
+        mission: &Mission,
+        abroad: bool,
+    ) -> Fixed {
+        let addressee = &self.addressee;
+        self.fixed[usize::from(abroad)]
+            .get_or_insert_with(|| {
+                let language = template.front.language.as_str();
+                let words = catalog.campaign.words(language);
+                let country =
+                    abroad.then(|| catalog.countries.name_or_code(&mission.country).to_string());
+                let mut fixed = Fixed {
+                    recipient_lines: recipient::lines(
+                        mission,
+                        language,
+                        addressee.clone(),
+                        country,
+                    ),
+                    email_name: (primary_language(language) == "ru").then(|| {
+                        recipient::mission_name(mission, language, &catalog.countries, words)
+                    }),
+                    salutation: template
+                        .front
+                        .salutation
+                        .clone()
+                        .unwrap_or_else(|| recipient::salutation(mission, language)),
+                    closing: template
+                        .front
+                        .closing
+                        .clone()
+                        .unwrap_or_else(|| recipient::closing(language).to_string()),
+                };
+                for line in fixed
+                    .recipient_lines
+                    .iter_mut()
+                    .chain(&mut fixed.email_name)
+                {
+                    typography::set_line(line, language, false);
+                }
+                typography::set_line(&mut fixed.salutation, language, true);
+                typography::set_line(&mut fixed.closing, language, true);
+                fixed
+            })
+            .clone()
     }
 
     /// The subject and body for `sender` in `wordings`: rendered, or as
@@ -551,6 +616,7 @@ fn compose_in(
     }
     cc.extend(request.cc.iter().cloned());
 
+    let fixed = data.fixed(catalog, template, mission, abroad);
     Ok(typography::lines(Letter {
         template_id: front.id.clone(),
         language: front.language.clone(),
@@ -570,33 +636,15 @@ fn compose_in(
         recipient: RecipientBlock {
             mission_id: mission.id.clone(),
             country: mission.country.clone(),
-            lines: recipient::lines(
-                mission,
-                &front.language,
-                data.addressee.clone(),
-                abroad.then(|| country_name(&mission.country)),
-            ),
+            lines: fixed.recipient_lines,
             email: mission.email.clone(),
-            email_name: (primary_language(&front.language) == "ru").then(|| {
-                recipient::mission_name(
-                    mission,
-                    &front.language,
-                    &catalog.countries,
-                    catalog.campaign.words(&front.language),
-                )
-            }),
+            email_name: fixed.email_name,
             address_missing: !mission.has_postal_address(),
         },
         subject,
-        salutation: front
-            .salutation
-            .clone()
-            .unwrap_or_else(|| recipient::salutation(mission, &front.language)),
+        salutation: fixed.salutation,
         body,
-        closing: front
-            .closing
-            .clone()
-            .unwrap_or_else(|| recipient::closing(&front.language).to_string()),
+        closing: fixed.closing,
         signature,
         cc,
     }))

@@ -260,7 +260,31 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 /// Text someone typed, set in the language: its quotation marks and dashes
 /// (see [`marks`]), then its no-break spaces.
 fn set(text: &str, language: &str) -> String {
-    no_break_spaces(&marks::typed(text, language), language)
+    let mut text = text.to_string();
+    set_line(&mut text, language, true);
+    text
+}
+
+/// [`set`] (or, without `marks`, only the no-break spaces) where a rule can
+/// apply; a line none can, most lines of a letter, is left as it is, unread
+/// twice and unallocated: a batch sets every such line of every letter.
+/// The directory's lines take no marks: a copy may be `"Name" <address>`.
+pub fn set_line(text: &mut String, language: &str, marks: bool) {
+    if marks && (text.contains('"') || text.contains(" -")) {
+        *text = marks::typed(text, language);
+    }
+    if may_glue_somewhere(text) {
+        *text = no_break_spaces(text, language);
+    }
+}
+
+/// Whether any pair of words in `text` could be glued: [`may_glue`] needs a
+/// digit, a dot or a hyphen at a word's end, or a byte 0xE2 (a dash, «№»).
+fn may_glue_somewhere(text: &str) -> bool {
+    text.contains(' ')
+        && text
+            .bytes()
+            .any(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | 0xE2))
 }
 
 /// Every line of `letter` outside its body, set as the body is, once: the
@@ -270,22 +294,21 @@ fn set(text: &str, language: &str) -> String {
 /// language's quotation marks and dashes too; the directory's lines and the
 /// copies take only no-break spaces: a copy may be `"Name" <address>`,
 /// whose quotes its mail header needs.
+///
+/// The lines the mission and template decide (address, greeting, closing)
+/// and the date come set from the mission's data, once a mission (see
+/// [`set_line`]); these are the sender's and the letter's own.
 pub fn lines(mut letter: Letter) -> Letter {
     let language = letter.language.clone();
     let language = language.as_str();
-    let typed = |text: &mut String| *text = set(text, language);
-    let spaced = |text: &mut String| *text = no_break_spaces(text, language);
+    let typed = |text: &mut String| set_line(text, language, true);
+    let spaced = |text: &mut String| set_line(text, language, false);
     typed(&mut letter.subject);
-    typed(&mut letter.salutation);
-    typed(&mut letter.closing);
     letter.signature.iter_mut().for_each(typed);
     typed(&mut letter.sender.name);
     letter.sender.lines.iter_mut().for_each(typed);
     typed(&mut letter.sender.return_line);
     letter.place.iter_mut().for_each(typed);
-    spaced(&mut letter.date_text);
-    letter.recipient.lines.iter_mut().for_each(spaced);
-    letter.recipient.email_name.iter_mut().for_each(spaced);
     letter.cc.iter_mut().for_each(spaced);
     letter
 }
