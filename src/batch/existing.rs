@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use sha2::Digest;
 
-use super::jobs::file_bytes;
+use super::jobs::letter_bytes;
 use super::manifest;
 use super::naming;
 use super::plan::{Destination, Plan};
@@ -83,7 +83,7 @@ impl Found {
         let path = dir.join(name);
         there
             && std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.is_file())
-            && file_bytes(plan, letter)
+            && letter_bytes(plan, letter)
                 .is_ok_and(|bytes| std::fs::read(&path).is_ok_and(|old| old == bytes))
     }
 }

@@ -233,9 +233,9 @@ pub(super) fn no_email_error(mission: &Mission) -> Error {
         .with_help("leave out --strict to skip such missions")
 }
 
-/// A letter's bytes as its own file in an output directory holds them: a
-/// file of its own is still a mailbox, which opens with a `From ` line.
-pub(super) fn file_bytes(plan: &Plan, letter: &Letter) -> Result<Vec<u8>> {
+/// A letter's bytes as its output holds them: an mbox message opens with
+/// its `From ` line, in one mailbox of every letter as in a file of its own.
+pub(super) fn letter_bytes(plan: &Plan, letter: &Letter) -> Result<Vec<u8>> {
     let bytes = crate::render::render(plan.format, letter, &plan.options)?;
     Ok(match plan.format {
         crate::render::Format::Mbox => {

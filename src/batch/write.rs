@@ -8,7 +8,7 @@ use sha2::Digest;
 
 use super::check::{self, FirstPass};
 use super::interrupt;
-use super::jobs::{at_job, at_row, compose_job, file_bytes, in_chunks, no_email_error, Job};
+use super::jobs::{at_job, at_row, compose_job, in_chunks, letter_bytes, no_email_error, Job};
 use super::manifest::{self, RunRecord};
 use super::plan::{Destination, Earlier, Plan, Recipients};
 use super::sink::{manifest_line, Outcome, Sink};
@@ -344,52 +344,38 @@ fn make(plan: &Plan, dir: Option<&OutputDir>, job: &Job, letter: Option<Letter>)
             Err(err) => Outcome::Failed(at_row(plan, &job.row, err)),
         };
     }
-    if let Some(dir) = dir {
-        let Some(name) = &job.file_name else {
-            // The first pass named every row it read; this one read more.
-            return Outcome::Failed(senders_changed());
-        };
-        let bytes = match file_bytes(plan, &letter) {
-            Ok(bytes) => bytes,
-            Err(err) => return Outcome::Failed(at_job(plan, job, err)),
-        };
-        let long_link = plan.format == Format::Mailto
-            && bytes.len() > crate::render::email::MAILTO_WARN_LEN + 1;
-        // Hashed here, on the worker thread, and not kept: memory stays flat.
-        let sha256 = hex(&sha2::Sha256::digest(&bytes));
-        return match dir.write(std::ffi::OsStr::new(&**name), &bytes, plan.force) {
-            Ok(written) => Outcome::Done {
-                bytes: Vec::new(),
-                sha256: Some(sha256),
-                written: Some(written),
-                long_link,
-                pdf: None,
-            },
-            Err(err) => Outcome::Failed(err),
-        };
-    }
-    let bytes = match render::render(plan.format, &letter, &plan.options) {
+    // Framed here, on the worker, so that the thread recording the letters
+    // in order only copies them.
+    let bytes = match letter_bytes(plan, &letter) {
         Ok(bytes) => bytes,
         Err(err) => return Outcome::Failed(at_job(plan, job, err)),
     };
     let long_link =
         plan.format == Format::Mailto && bytes.len() > crate::render::email::MAILTO_WARN_LEN + 1;
-    // Framed here, on the worker, so that the thread recording the letters
-    // in order only copies them.
-    let bytes = match plan.format {
-        Format::Mbox => {
-            let mut mbox = Vec::new();
-            crate::render::email::append_mbox(&mut mbox, &bytes, &letter);
-            mbox
-        }
-        _ => bytes,
+    let Some(dir) = dir else {
+        return Outcome::Done {
+            bytes,
+            sha256: None,
+            written: None,
+            long_link,
+            pdf: None,
+        };
     };
-    Outcome::Done {
-        bytes,
-        sha256: None,
-        written: None,
-        long_link,
-        pdf: None,
+    let Some(name) = &job.file_name else {
+        // The first pass named every row it read; this one read more.
+        return Outcome::Failed(senders_changed());
+    };
+    // Hashed here, on the worker thread, and not kept: memory stays flat.
+    let sha256 = hex(&sha2::Sha256::digest(&bytes));
+    match dir.write(std::ffi::OsStr::new(&**name), &bytes, plan.force) {
+        Ok(written) => Outcome::Done {
+            bytes: Vec::new(),
+            sha256: Some(sha256),
+            written: Some(written),
+            long_link,
+            pdf: None,
+        },
+        Err(err) => Outcome::Failed(err),
     }
 }
 
