@@ -44,7 +44,7 @@ fn main() -> ExitCode {
         }
         // Help and version are output like any command's: one that cannot
         // be written is a failure (74), not the success clap would report.
-        Err(err) if !err.use_stderr() => {
+        Err(err) => {
             return match print_on_stdout(&err) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(failure) => {
@@ -53,7 +53,6 @@ fn main() -> ExitCode {
                 }
             };
         }
-        Err(err) => err.exit(),
     };
     match protest::cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -172,25 +172,11 @@ impl std::fmt::Display for Quoted<'_> {
 /// value it quotes in single quotes cut as [`quote`] cuts it; `None` when
 /// none is too long.
 pub fn cut_quoted_values(message: &str) -> Option<String> {
-    let parts: Vec<&str> = message.split('\'').collect();
-    // The odd parts are inside quotes (an apostrophe in a word aside, which
-    // only makes a short part longer or shorter: never one cut that is not long).
-    if !parts
-        .iter()
-        .skip(1)
-        .step_by(2)
-        .any(|part| part.chars().count() > QUOTED_MAX)
-    {
-        return None;
-    }
-    let mut out = String::with_capacity(message.len().min(4096));
-    for (i, part) in parts.iter().enumerate() {
-        match i % 2 {
-            0 => out.push_str(part),
-            _ => out.push_str(&quote(part).in_single_quotes().to_string()),
-        }
-    }
-    Some(out)
+    // An apostrophe in a word only makes a short part longer or shorter:
+    // never one cut that is not long.
+    cut_marked(message, '\'', QUOTED_MAX, false, |part| {
+        quote(part).in_single_quotes().to_string()
+    })
 }
 
 /// A message with every part in backticks (`` `…` ``, as errors quote a
@@ -198,25 +184,44 @@ pub fn cut_quoted_values(message: &str) -> Option<String> {
 /// handlebars repeat the input they refuse whole, and a message built from
 /// theirs is cut here, where every error is shown.
 pub fn cut_backquoted_values(message: &str) -> std::borrow::Cow<'_, str> {
-    let parts: Vec<&str> = message.split('`').collect();
-    // One [`quote`] already cut holds its mark `…` past the limit.
-    let long = |part: &&str| part.chars().count() > QUOTED_MAX + 1;
+    // One [`quote`] already cut holds its mark `…` past the limit; a last
+    // part with no closing mark is written as it came.
+    match cut_marked(message, '`', QUOTED_MAX + 1, true, |part| {
+        quote(part).to_string()
+    }) {
+        Some(cut) => std::borrow::Cow::Owned(cut),
+        None => std::borrow::Cow::Borrowed(message),
+    }
+}
+
+/// `message` with each part between two `mark`s longer than `limit`
+/// characters written by `show` (which puts the marks back); `None` when no
+/// part is that long. `keep_unclosed`: a last part with no closing mark is
+/// left as it is.
+fn cut_marked(
+    message: &str,
+    mark: char,
+    limit: usize,
+    keep_unclosed: bool,
+    show: impl Fn(&str) -> String,
+) -> Option<String> {
+    let parts: Vec<&str> = message.split(mark).collect();
+    let long = |part: &&str| part.chars().count() > limit;
     if !parts.iter().skip(1).step_by(2).any(long) {
-        return std::borrow::Cow::Borrowed(message);
+        return None;
     }
     let mut out = String::with_capacity(message.len().min(4096));
     for (i, part) in parts.iter().enumerate() {
         match i % 2 {
             0 => out.push_str(part),
-            // A last part with no closing mark is written as it came.
-            _ if i == parts.len() - 1 => {
-                out.push('`');
+            _ if keep_unclosed && i == parts.len() - 1 => {
+                out.push(mark);
                 out.push_str(part);
             }
-            _ => out.push_str(&quote(part).to_string()),
+            _ => out.push_str(&show(part)),
         }
     }
-    std::borrow::Cow::Owned(out)
+    Some(out)
 }
 
 /// "1 mission", "2 missions": `noun` with an `s` unless there is one.

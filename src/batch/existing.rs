@@ -76,13 +76,20 @@ impl Found {
         let Destination::Dir { dir, .. } = &plan.destination else {
             return false;
         };
+        // Most runs go into a folder with no file of another's: nothing to
+        // look up for each letter.
+        if self.others.is_empty() {
+            return false;
+        }
         let there = self
             .others
             .get(&naming::collision_key(name))
             .is_some_and(|names| names.iter().any(|other| other == name));
+        if !there {
+            return false;
+        }
         let path = dir.join(name);
-        there
-            && std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.is_file())
+        std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.is_file())
             && letter_bytes(plan, letter)
                 .is_ok_and(|bytes| std::fs::read(&path).is_ok_and(|old| old == bytes))
     }

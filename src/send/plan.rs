@@ -105,6 +105,8 @@ pub fn plan(paths: &[PathBuf], options: &PlanOptions) -> Result<Plan> {
     let started = options.lock.then(|| rfc3339(std::time::SystemTime::now()));
     let mut logs: Vec<Log> = Vec::new();
     let mut log_of: HashMap<(u64, u64), usize> = HashMap::new();
+    // A folder's drafts come together: its log is found once, not per draft.
+    let mut log_of_folder: HashMap<PathBuf, usize> = HashMap::new();
     let mut found: Vec<Found> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
     for draft in sources.drafts {
@@ -121,16 +123,23 @@ pub fn plan(paths: &[PathBuf], options: &PlanOptions) -> Result<Plan> {
             .message_id()
             .map_err(bad)?
             .unwrap_or_else(|| format!("sha256:{}", hex(&digest[..16])));
-        let identity = log_identity(&draft.folder);
-        let log = match identity.and_then(|id| log_of.get(&id)) {
+        let log = match log_of_folder.get(&draft.folder) {
             Some(&index) => index,
             None => {
-                logs.push(Log::open(&draft.folder, started.as_deref())?);
-                // Known by the file once the lock has made it.
-                if let Some(id) = log_identity(&draft.folder) {
-                    log_of.insert(id, logs.len() - 1);
-                }
-                logs.len() - 1
+                let identity = log_identity(&draft.folder);
+                let index = match identity.and_then(|id| log_of.get(&id)) {
+                    Some(&index) => index,
+                    None => {
+                        logs.push(Log::open(&draft.folder, started.as_deref())?);
+                        // Known by the file once the lock has made it.
+                        if let Some(id) = log_identity(&draft.folder) {
+                            log_of.insert(id, logs.len() - 1);
+                        }
+                        logs.len() - 1
+                    }
+                };
+                log_of_folder.insert(draft.folder.clone(), index);
+                index
             }
         };
         match by_id.get(&message_id) {
