@@ -28,6 +28,12 @@ pub fn is_forbidden(c: char) -> bool {
         )
 }
 
+/// A character no file name may hold on some system a letter is opened on
+/// (Windows reserves these), besides the [`is_forbidden`] ones.
+pub fn reserved_in_file_names(c: char) -> bool {
+    matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+}
+
 /// True when `text` has something a reader can see: not only white space,
 /// characters [`is_forbidden`] refuses, and the
 /// joiners, soft hyphen and Hangul fillers that are allowed but draw nothing.

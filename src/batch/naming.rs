@@ -219,7 +219,7 @@ pub fn file_name(rendered: &str, extension: &str) -> String {
     let mut stem = String::with_capacity(rendered.len());
     let mut last_dash = true;
     for c in rendered.chars() {
-        let unsafe_in_names = matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|');
+        let unsafe_in_names = crate::text::reserved_in_file_names(c);
         let c = if unsafe_in_names || c.is_whitespace() || crate::text::is_forbidden(c) {
             '-'
         } else {

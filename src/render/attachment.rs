@@ -3,6 +3,7 @@
 //! where a reader sees that it is cut.
 
 use crate::compose::Letter;
+use crate::text::reserved_in_file_names;
 
 /// The most characters of a name before `.pdf`: what file dialogs and mail
 /// clients show without eliding it themselves.
@@ -13,23 +14,13 @@ const MOST: usize = 72;
 const CUT: char = '…';
 
 /// The attachment's file name: the subject (no `/ \ : * ? " < > |`, no
-/// control characters, no trailing dot or space), whole when it fits in
+/// control or bidi characters, no trailing dot or space), whole when it fits in
 /// [`MOST`] characters, else cut after the last whole word that fits with
 /// [`CUT`] after it; the template id when nothing is left. A name that is
 /// not ASCII ("Об освобождении….pdf") goes as an RFC 2231 parameter, which
 /// mail-builder writes and current mail clients read.
 pub fn file_name(letter: &Letter) -> String {
-    let safe: String = letter
-        .subject
-        .chars()
-        .map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '-',
-            // The no-break spaces that hold a printed line are spaces here.
-            '\u{a0}' => ' ',
-            c if c.is_control() => '-',
-            c => c,
-        })
-        .collect();
+    let safe = safe_for_files(&letter.subject);
     let words: Vec<&str> = safe.split(' ').filter(|w| !w.is_empty()).collect();
     let mut name = cut(&words);
     while name.ends_with(['.', ' ']) {
@@ -82,9 +73,33 @@ fn cut(words: &[&str]) -> String {
     name
 }
 
+/// `subject` with each character a file system reserves, or that hides or
+/// reorders text (a right-to-left override makes "fdp.exe" read "exe.pdf"),
+/// as `-`; no-break spaces as spaces.
+fn safe_for_files(subject: &str) -> String {
+    subject
+        .chars()
+        .map(|c| match c {
+            // The no-break spaces that hold a printed line are spaces here.
+            '\u{a0}' => ' ',
+            c if reserved_in_file_names(c) || crate::text::is_forbidden(c) => '-',
+            c => c,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_holds_no_reserved_control_or_bidi_character() {
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            let unsafe_here = reserved_in_file_names(c) || crate::text::is_forbidden(c);
+            let safe = safe_for_files(&format!("Free {c} them"));
+            assert_eq!(safe.contains(c), !unsafe_here && c != '\u{a0}', "{c:?}");
+        }
+    }
 
     /// Subjects of every length made of words of every length: a name is
     /// the whole subject, or a prefix of it ending at a word, marked.
