@@ -186,26 +186,41 @@ fn is_dash(word: &str) -> bool {
 /// `text` with a no-break space wherever the rules above forbid a break.
 /// Only single ASCII spaces are looked at: composed text has no other.
 pub fn no_break_spaces(text: &str, language: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    // Each word with the one after it; a batch runs this on every paragraph
-    // of every letter, so the words are found by bytes and most pairs are
-    // let go on the bytes that every rule needs.
+    glued(text, language).unwrap_or_else(|| text.to_string())
+}
+
+/// [`no_break_spaces`], or `None` where no space is to be glued: most lines
+/// of a letter, which then cost no copy.
+fn glued(text: &str, language: &str) -> Option<String> {
+    let mut out = String::new();
+    // The bytes of `text` before `copied` are in `out`.
+    let mut copied = 0;
+    // Each word with the one after it; a batch runs this on many lines of
+    // every letter, so the words are found by bytes and most pairs are let
+    // go on the bytes that every rule needs.
     let mut words = words(text);
     let mut word = words.next().unwrap_or_default();
+    let mut at = word.len();
     for next in words {
-        out.push_str(word);
         // A word may hold no-break spaces already (the text was set once,
-        // or its writer typed them): the rules look at the pieces that meet.
-        let (left, right) = (last_piece(word), first_piece(next));
-        out.push(if may_glue(left, right) && glue(left, right, language) {
-            NBSP
-        } else {
-            ' '
-        });
+        // or its writer typed them): the rules look at the pieces that
+        // meet, which end and start with the same bytes as the words.
+        if may_glue(word, next) && glue(last_piece(word), first_piece(next), language) {
+            if out.capacity() == 0 {
+                out.reserve(text.len() + 8);
+            }
+            out.push_str(&text[copied..at]);
+            out.push(NBSP);
+            copied = at + 1;
+        }
+        at += 1 + next.len();
         word = next;
     }
-    out.push_str(word);
-    out
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
 }
 
 fn last_piece(word: &str) -> &str {
@@ -234,12 +249,14 @@ fn glue(word: &str, next: &str, language: &str) -> bool {
 
 /// What [`glue`] needs of its words, told by their bytes: a number ends in
 /// a digit; initials end in a dot or the hyphen of a double initial, "No."
-/// in a dot; «№» starts with itself; a dash starts with the byte 0xE2, as
-/// every character from U+2000 to U+2FFF does.
+/// in a dot; «№» starts with the byte 0xE2, as does a dash, as every
+/// character from U+2000 to U+2FFF does. A word's last piece ends as the
+/// word does, and the next word's first piece starts as it does; only «№»
+/// may start a piece inside a word.
 fn may_glue(word: &str, next: &str) -> bool {
     matches!(word.as_bytes().last(), Some(b'0'..=b'9' | b'.' | b'-'))
-        || word.starts_with('№')
         || next.as_bytes().first() == Some(&0xE2)
+        || (word.as_bytes().contains(&0xE2) && last_piece(word).starts_with('№'))
 }
 
 /// `text.split(' ')`, by bytes: the general searcher costs most on short words.
@@ -259,7 +276,7 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 
 /// Text someone typed, set in the language: its quotation marks and dashes
 /// (see [`marks`]), then its no-break spaces.
-fn set(text: &str, language: &str) -> String {
+pub fn set(text: &str, language: &str) -> String {
     let mut text = text.to_string();
     set_line(&mut text, language, true);
     text
@@ -274,7 +291,9 @@ pub fn set_line(text: &mut String, language: &str, marks: bool) {
         *text = marks::typed(text, language);
     }
     if may_glue_somewhere(text) {
-        *text = no_break_spaces(text, language);
+        if let Some(glued) = glued(text, language) {
+            *text = glued;
+        }
     }
 }
 
@@ -316,7 +335,14 @@ pub fn lines(mut letter: Letter) -> Letter {
 /// The body with the language's rules applied: no-break spaces everywhere,
 /// and lists punctuated as the language punctuates them. `names` are the
 /// letter's people as it writes them: an item starting with one keeps its capital.
-pub fn body(blocks: Vec<Block>, language: &str, names: &[&str]) -> Vec<Block> {
+/// `set` sets one paragraph or item as [`set`] does (a caller may remember
+/// what it set: a batch's letters share most of their paragraphs).
+pub fn body(
+    blocks: Vec<Block>,
+    language: &str,
+    names: &[&str],
+    mut set: impl FnMut(&str) -> String,
+) -> Vec<Block> {
     let russian = primary_language(language) == "ru";
     let proper = if russian {
         ProperNouns::of(&blocks, names)
@@ -326,13 +352,13 @@ pub fn body(blocks: Vec<Block>, language: &str, names: &[&str]) -> Vec<Block> {
     blocks
         .into_iter()
         .map(|block| match block {
-            Block::Paragraph(text) => Block::Paragraph(set(&text, language)),
+            Block::Paragraph(text) => Block::Paragraph(set(&text)),
             Block::List(items) => {
                 let items = match russian {
                     true => russian_list(items, &proper),
                     false => items,
                 };
-                Block::List(items.iter().map(|item| set(item, language)).collect())
+                Block::List(items.iter().map(|item| set(item)).collect())
             }
         })
         .collect()
@@ -599,7 +625,12 @@ mod tests {
                 "Ерлан Калиев".into(),
             ]),
         ];
-        let out = body(blocks, "ru", &["Асель Нурланова", "Ерлан Калиев"]);
+        let out = body(
+            blocks,
+            "ru",
+            &["Асель Нурланова", "Ерлан Калиев"],
+            |t| set(t, "ru"),
+        );
         assert_eq!(
             out[1],
             Block::List(vec![
@@ -624,7 +655,9 @@ mod tests {
             "Освободить его. Он болен.".to_string(),
             "Снять запреты".to_string(),
         ];
-        let out = body(vec![Block::List(items.clone())], "ru", &[]);
+        let out = body(vec![Block::List(items.clone())], "ru", &[], |t| {
+            set(t, "ru")
+        });
         assert_eq!(
             out[0],
             Block::List(vec![
@@ -633,7 +666,9 @@ mod tests {
             ])
         );
         let english = vec!["Release him".to_string(), "Lift the ban".to_string()];
-        let out = body(vec![Block::List(english.clone())], "en-GB", &[]);
+        let out = body(vec![Block::List(english.clone())], "en-GB", &[], |t| {
+            set(t, "en-GB")
+        });
         assert_eq!(out[0], Block::List(english));
     }
 }
