@@ -5,7 +5,7 @@
 use std::fs::File;
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use sha2::Digest;
 
@@ -26,7 +26,10 @@ pub enum Senders {
     Csv {
         path: PathBuf,
         spooled: Option<File>,
-        sha256: String,
+        /// Its digest, for the run record: found as a copy is made, else
+        /// only for a run that keeps a record (a run into one file does not,
+        /// and reading the file for it cost such a run a twentieth of its time).
+        sha256: OnceLock<String>,
         /// Its header row, for what is checked before the run.
         header: Header,
         /// The reader that read the header, at the first row: the first
@@ -59,20 +62,19 @@ impl Senders {
         let stdin = path == Path::new("-");
         let shown = if stdin { Path::new("<stdin>") } else { &path };
         let regular = !stdin && std::fs::metadata(&path).is_ok_and(|m| m.is_file());
-        let input: Box<dyn Read> = if stdin {
-            Box::new(std::io::stdin())
-        } else {
-            Box::new(File::open(&path).map_err(|err| Error::read(&path, &err))?)
-        };
-        let mut input = Hashing {
-            inner: senders::LineLimit::new(input.take(MAX_SPOOLED + 1)),
-            sha256: sha2::Sha256::new(),
-        };
+        let sha256 = OnceLock::new();
         let spooled = if regular {
-            std::io::copy(&mut input, &mut std::io::sink())
-                .map_err(|err| senders_error(shown, &err))?;
             None
         } else {
+            let input: Box<dyn Read> = if stdin {
+                Box::new(std::io::stdin())
+            } else {
+                Box::new(File::open(&path).map_err(|err| Error::read(&path, &err))?)
+            };
+            let mut input = Hashing {
+                inner: senders::LineLimit::new(input.take(MAX_SPOOLED + 1)),
+                sha256: sha2::Sha256::new(),
+            };
             let mut file = output::anonymous_temporary()
                 .map_err(|err| Error::write(Path::new("<temporary file>"), &err))?;
             let copied =
@@ -85,6 +87,7 @@ impl Senders {
                 ))
                 .with_help("give the senders as a CSV file of one row per sender"));
             }
+            sha256.set(hex(&input.sha256.finalize())).expect("set once");
             Some(file)
         };
         let reader = csv_reader(&path, spooled.as_ref())?;
@@ -93,7 +96,7 @@ impl Senders {
             opened: Mutex::new(Some(reader)),
             path,
             spooled,
-            sha256: hex(&input.sha256.finalize()),
+            sha256,
         })
     }
 
@@ -143,14 +146,28 @@ impl Senders {
     }
 
     /// Who the letters are from, for the manifest: a digest, not the details.
-    pub(super) fn record(&self) -> String {
-        match self {
-            Senders::Csv { sha256, .. } => format!("csv sha256:{}", &sha256[..16]),
+    pub(super) fn record(&self) -> Result<String> {
+        Ok(match self {
+            Senders::Csv { sha256, path, .. } => {
+                let sha256 = match sha256.get() {
+                    Some(sha256) => sha256,
+                    None => {
+                        let mut input = Hashing {
+                            inner: File::open(path).map_err(|err| Error::read(path, &err))?,
+                            sha256: sha2::Sha256::new(),
+                        };
+                        std::io::copy(&mut input, &mut std::io::sink())
+                            .map_err(|err| Error::read(path, &err))?;
+                        sha256.get_or_init(|| hex(&input.sha256.finalize()))
+                    }
+                };
+                format!("csv sha256:{}", &sha256[..16])
+            }
             Senders::One(sender) => {
                 let json = serde_json::to_vec(sender).expect("a sender serialises");
                 format!("sender sha256:{}", short_digest(&json))
             }
-        }
+        })
     }
 }
 

@@ -72,7 +72,7 @@ pub fn run(mut plan: Plan) -> Result<Finished> {
 fn run_passes(plan: &Plan, earlier: Earlier) -> Result<Finished> {
     if write::in_one_pass(plan) {
         // Nothing of an earlier run to compare: only a directory keeps one.
-        return write::one_pass(plan, plan.run_record(&Default::default()));
+        return write::one_pass(plan);
     }
     let first = check::first_pass(plan)?;
     let total = first.count;
@@ -83,7 +83,7 @@ fn run_passes(plan: &Plan, earlier: Earlier) -> Result<Finished> {
     if first.no_email > 0 && first.no_email == total - first.skip.len() {
         return Err(check::nothing_to_send(&first));
     }
-    let record = plan.run_record(&first.missions_used);
+    let record = plan.run_record(&first.missions_used)?;
     let earlier = plan::compare_data(plan, earlier, &record)?;
     if let Destination::Dir { dir, .. } = &plan.destination {
         existing::check_users_files(

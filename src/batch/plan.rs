@@ -88,7 +88,7 @@ impl Plan<'_> {
 
     /// The inputs that decide the letters and their names, for the manifest;
     /// `missions`: every mission the letters go to or are copied to.
-    pub(super) fn run_record(&self, missions: &BTreeSet<String>) -> RunRecord {
+    pub(super) fn run_record(&self, missions: &BTreeSet<String>) -> Result<RunRecord> {
         let recipients = match &self.recipients {
             Recipients::Fixed(missions) => missions
                 .iter()
@@ -135,7 +135,7 @@ impl Plan<'_> {
                 .as_deref()
                 .map(|text| format!("sha256:{}", short_digest(text.as_bytes()))),
         );
-        RunRecord {
+        Ok(RunRecord {
             date: self.date.to_string(),
             letter: self
                 .templates
@@ -144,12 +144,12 @@ impl Plan<'_> {
                 .collect::<Vec<_>>()
                 .join(","),
             recipients,
-            senders: self.senders.record(),
+            senders: self.senders.record()?,
             format: self.format.name().into(),
             options,
             campaign: Some(self.catalog.campaign.name.clone()),
             data: Some(self.data_digests(missions)),
-        }
+        })
     }
 
     /// What the letters are made from in the data: the letters' texts, the
@@ -305,7 +305,7 @@ pub(super) fn earlier_run(plan: &mut Plan) -> Result<Earlier> {
         }
     }
     // The data is compared after the first pass, which finds every mission.
-    let mut record = plan.run_record(&BTreeSet::new());
+    let mut record = plan.run_record(&BTreeSet::new())?;
     record.data = earlier.data.clone();
     let differences = record.differences(&earlier);
     if differences.is_empty() {

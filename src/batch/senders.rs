@@ -432,6 +432,10 @@ impl<R: Read> Read for LineEnds<R> {
             if n == 0 {
                 return Ok(0);
             }
+            // Most files have LF line ends only: nothing to change.
+            if !self.after_cr && memchr::memchr(b'\r', &buf[..n]).is_none() {
+                return Ok(n);
+            }
             let mut kept = 0;
             for i in 0..n {
                 let byte = buf[i];
@@ -470,7 +474,22 @@ impl<R> LineLimit<R> {
 impl<R: Read> Read for LineLimit<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        for &byte in &buf[..n] {
+        let read = &buf[..n];
+        // Told from the first and last line end, when no line can lie
+        // whole between them: a file is read in far smaller pieces.
+        if n <= MAX_LINE {
+            let first = memchr::memchr2(b'\n', b'\r', read);
+            let last = memchr::memrchr2(b'\n', b'\r', read);
+            let longest = self.line + first.unwrap_or(n);
+            if longest <= MAX_LINE {
+                self.line = match last {
+                    Some(last) => n - 1 - last,
+                    None => longest,
+                };
+                return Ok(n);
+            }
+        }
+        for &byte in read {
             self.line = match byte {
                 b'\n' | b'\r' => 0,
                 _ => self.line + 1,

@@ -48,12 +48,13 @@ pub(super) struct Sink {
 }
 
 impl Sink {
-    /// `earlier`: what the directory holds of an earlier run; `record`: this run's.
+    /// `earlier`: what the directory holds of an earlier run; `record`: this
+    /// run's, which a run into a directory keeps in its manifest.
     pub(super) fn open(
         plan: &Plan,
         first: &FirstPass,
         earlier: Earlier,
-        record: RunRecord,
+        record: Option<RunRecord>,
     ) -> Result<Sink> {
         let mut sink = Sink {
             dir: None,
@@ -84,6 +85,7 @@ impl Sink {
                 remove_earlier_letters(dir, first);
             }
             let continues = matches!(earlier, Earlier::Continued { .. });
+            let record = record.expect("a run into a directory has its record");
             sink.manifest = Some(Manifest::create(dir, record, continues)?);
             sink.dir = Some(OutputDir::open(dir).map_err(|err| Error::write(dir, &err))?);
         }

@@ -26,7 +26,7 @@ pub(super) fn second_pass(
     record: RunRecord,
 ) -> Result<Finished> {
     let _writing = interrupt::writing();
-    let mut writing = Writing::start(plan, &first, earlier, record, Some(first.count))?;
+    let mut writing = Writing::start(plan, &first, earlier, Some(record), Some(first.count))?;
     let result = in_chunks(plan, |jobs| writing.chunk(plan, jobs, None, &first));
     writing.end(plan, &first, result)
 }
@@ -52,9 +52,10 @@ pub(super) fn in_one_pass(plan: &Plan) -> bool {
 /// Checks and writes the letters in one pass (see [`in_one_pass`]): a
 /// chunk is written once every letter so far is good; after a problem the
 /// rest are only checked, and the output is left out.
-pub(super) fn one_pass(plan: &Plan, record: RunRecord) -> Result<Finished> {
+pub(super) fn one_pass(plan: &Plan) -> Result<Finished> {
     let _writing = interrupt::writing();
-    let mut writing = Writing::start(plan, &FirstPass::default(), Earlier::None, record, None)?;
+    // One file keeps no manifest, so no record of the run.
+    let mut writing = Writing::start(plan, &FirstPass::default(), Earlier::None, None, None)?;
     let mut result = Ok(());
     let checked = check::check_all(plan, true, |first, chunk| {
         if !chunk.clean && !plan.keep_going {
@@ -112,7 +113,7 @@ impl Writing {
         plan: &Plan,
         first: &FirstPass,
         earlier: Earlier,
-        record: RunRecord,
+        record: Option<RunRecord>,
         total: Option<usize>,
     ) -> Result<Writing> {
         let sink = Sink::open(plan, first, earlier, record)?;
