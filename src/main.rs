@@ -1,5 +1,30 @@
 use std::process::ExitCode;
 
+/// mimalloc: a batch allocates and frees a few dozen strings a letter, on
+/// every core, and with the system's allocator that was a quarter of its time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Run as the program is loaded, before the first allocation: mimalloc
+/// commits its first arena (a gigabyte) whole on Linux, which tripled the
+/// memory of one letter (9 MB to 27 MB); committed as used, it is 11 MB.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static COMMIT_AS_USED: extern "C" fn() = commit_as_used;
+
+#[cfg(target_os = "linux")]
+extern "C" fn commit_as_used() {
+    extern "C" {
+        fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    }
+    /// `mi_option_arena_eager_commit` in mimalloc 3's `mi_option_t`: the
+    /// version is pinned in Cargo.toml for this number.
+    const ARENA_EAGER_COMMIT: std::ffi::c_int = 4;
+    // SAFETY: sets one of mimalloc's options, which it reads as it allocates.
+    unsafe { mi_option_set(ARENA_EAGER_COMMIT, 0) }
+}
+
 /// Run as the program is loaded, before Rust's runtime puts /dev/null on a
 /// closed standard stream and so hides that it was closed (see `protest::stdio`).
 #[cfg(any(
