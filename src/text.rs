@@ -3,9 +3,13 @@
 //! They sit below all of those so that none of them reaches into another.
 
 /// The first character of `text` that [`is_forbidden`] and is not in `allowed`.
-/// ASCII text, most of what a batch reads, is checked a byte at a time: its
-/// only forbidden characters are the control codes.
+/// A batch checks every field of every row: text without a byte that can
+/// start or be a forbidden character, most of it, is let go on its bytes,
+/// and ASCII text is checked a byte at a time.
 pub fn first_forbidden(text: &str, allowed: &[char]) -> Option<char> {
+    if !may_hold_forbidden(text) {
+        return None;
+    }
     if text.is_ascii() {
         return text
             .bytes()
@@ -14,6 +18,26 @@ pub fn first_forbidden(text: &str, allowed: &[char]) -> Option<char> {
     }
     text.chars()
         .find(|c| is_forbidden(*c) && !allowed.contains(c))
+}
+
+/// Whether `text` has a byte that every [`is_forbidden`] character has in
+/// UTF-8: a control code below 0x20 or 0x7F, or the first byte of the other
+/// control codes (0xC2), of U+061C (0xD8), of U+2000 to U+2FFF (0xE2) or of
+/// U+FEFF (0xEF). Every byte is looked at, with no branch to stop early,
+/// which is what lets the compiler look at many at once.
+fn may_hold_forbidden(text: &str) -> bool {
+    text.bytes().fold(false, |found, b| {
+        found | (b < 0x20) | (b == 0x7F) | (b == 0xC2) | (b == 0xD8) | (b == 0xE2) | (b == 0xEF)
+    })
+}
+
+/// Whether `text` has two spaces in a row.
+pub fn has_double_space(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .zip(bytes.iter().skip(1))
+        .fold(false, |found, (&a, &b)| found | ((a == b' ') & (b == b' ')))
 }
 
 /// Control characters, and the bidirectional overrides that can make a name
@@ -241,6 +265,37 @@ pub fn count(n: usize, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bytes looked at first let no forbidden character through, alone
+    /// or inside other text, in any script.
+    #[test]
+    fn every_forbidden_character_is_found_wherever_it_is() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let expected = is_forbidden(c).then_some(c);
+            assert_eq!(first_forbidden(&c.to_string(), &[]), expected, "{c:?}");
+            let inside = format!("Жанболат {c} Nguyễn");
+            assert_eq!(first_forbidden(&inside, &[]), expected, "{c:?} inside");
+        }
+        assert_eq!(first_forbidden("a\tb\u{202e}", &['\t']), Some('\u{202e}'));
+    }
+
+    #[test]
+    fn double_spaces_are_found_wherever_they_are() {
+        for text in [
+            "",
+            " ",
+            "  ",
+            "a  b",
+            "a b",
+            " a b ",
+            "ab  ",
+            "  ab",
+            "a \u{a0} b",
+            "a\t\tb",
+        ] {
+            assert_eq!(has_double_space(text), text.contains("  "), "{text:?}");
+        }
+    }
 
     #[test]
     fn every_long_part_in_backticks_is_cut_and_the_rest_kept() {

@@ -5,9 +5,10 @@
 //! with how many texts there are and how to get more. The first pass
 //! composes every letter anyway: counting their bodies costs a hash each.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHasher;
 
 use super::plan::Plan;
 use crate::catalog::body_name;
@@ -30,7 +31,7 @@ pub(super) struct Copies {
 
 /// What identifies a letter's body: the same digest, the same text.
 pub(super) fn body_digest(letter: &Letter) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = FxHasher::default();
     letter.body.hash(&mut hasher);
     hasher.finish()
 }

@@ -87,16 +87,17 @@ fn push_wrapped(out: &mut String, text: &str, first_indent: &str, rest_indent: &
     // Words are separated by single spaces in composed text; anything else is
     // made so first, so that a line is always one slice of the text.
     let spaced;
-    let text = if text.contains("  ") || text.starts_with(' ') || text.ends_with(' ') {
-        spaced = text
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        spaced.as_str()
-    } else {
-        text
-    };
+    let text =
+        if crate::text::has_double_space(text) || text.starts_with(' ') || text.ends_with(' ') {
+            spaced = text
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            spaced.as_str()
+        } else {
+            text
+        };
     if text.is_ascii() && first_indent.is_ascii() && rest_indent.is_ascii() {
         return push_wrapped_ascii(out, text, first_indent, rest_indent);
     }
