@@ -549,3 +549,60 @@ fn check_sender_block(dir: &std::path::Path, paper: &str, flags: &[&str], what: 
         _ => panic!("{paper} {what}: exit {code}: {err}"),
     }
 }
+
+/// A senders file with a line longer than any row is refused as not a
+/// senders file, whether it is read from a file or a pipe and wherever the
+/// letters were to go, and nothing is written.
+#[test]
+fn a_line_longer_than_any_row_is_refused_on_every_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir.path().join("long.csv");
+    let mut text = String::from("name,email\n");
+    text.push_str(&"a".repeat(17 << 20));
+    text.push_str(",a@example.org\n");
+    std::fs::write(&long, &text).unwrap();
+    let destinations: [&[&str]; 3] = [
+        &["--format", "mbox", "-o", "OUT.mbox"],
+        &["--out", "OUT"],
+        &["--format", "mbox", "-o", "-"],
+    ];
+    for destination in destinations {
+        for piped in [false, true] {
+            let out = dir.path().join("out");
+            let args: Vec<String> = destination
+                .iter()
+                .map(|a| a.replace("OUT", &out.to_string_lossy()))
+                .collect();
+            let mut cmd = protest();
+            cmd.args(["write", "mukhammedkarim", "--to", "gb-london", "-q"])
+                .args(&args);
+            let (code, stdout, err) = if piped {
+                cmd.args(["--senders", "-"]).pipe_stdin(&long).unwrap();
+                run(&mut cmd)
+            } else {
+                run(cmd.arg("--senders").arg(&long))
+            };
+            let shown = if piped {
+                "<stdin>".to_string()
+            } else {
+                long.display().to_string()
+            };
+            assert_eq!(code, 65, "{destination:?} piped {piped}: {err}");
+            assert_eq!(
+                err,
+                format!(
+                    "error: {shown}: a line longer than 16 MiB: this is not a senders file\n  \
+                     help: --senders takes a CSV file of one row per sender\n"
+                ),
+                "{destination:?} piped {piped}"
+            );
+            assert!(stdout.is_empty(), "{destination:?} piped {piped}");
+            let left: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .filter(|name| name != "long.csv")
+                .collect();
+            assert!(left.is_empty(), "{destination:?} piped {piped}: {left:?}");
+        }
+    }
+}

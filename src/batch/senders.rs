@@ -531,6 +531,10 @@ fn csv_error(origin: &Origin, headers: &[String], err: &csv::Error) -> Error {
     };
     let help = match err.kind() {
         csv::ErrorKind::Utf8 { .. } => "save the file as UTF-8 (in a spreadsheet: \"CSV UTF-8\")",
+        csv::ErrorKind::Io(err) if err.kind() == std::io::ErrorKind::FileTooLarge => {
+            "--senders takes a CSV file of one row per sender"
+        }
+        csv::ErrorKind::Io(_) => "check that the file can be read, and is not changing as it is read",
         _ => "every row needs as many cells as the header: quote a cell that holds the delimiter, and close every quote you open",
     };
     origin.error_at(line, message).with_help(help)
