@@ -31,13 +31,10 @@ fn may_hold_forbidden(text: &str) -> bool {
     })
 }
 
-/// Whether `text` has two spaces in a row.
+/// Whether `text` has two spaces in a row: looked for many bytes at a time,
+/// as composing and wrapping ask it of every paragraph of every letter.
 pub fn has_double_space(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes
-        .iter()
-        .zip(bytes.iter().skip(1))
-        .fold(false, |found, (&a, &b)| found | ((a == b' ') & (b == b' ')))
+    memchr::memmem::find(text.as_bytes(), b"  ").is_some()
 }
 
 /// Control characters, and the bidirectional overrides that can make a name

@@ -99,6 +99,8 @@ pub struct MissionData {
     /// one rendering serves every sender of a branch who takes the same
     /// alternatives and differs only in fields the text never uses.
     rendered: HashMap<String, (String, Vec<Block>)>,
+    /// How often `rendered` has served a letter.
+    renderings: Renderings,
     /// Paragraphs and list items as the language sets them, by their text:
     /// most of a batch's are the template's own, word for word in every
     /// letter, and setting each again cost a tenth of a batch's time.
@@ -108,6 +110,32 @@ pub struct MissionData {
     /// The lines that are the same for every letter to the mission, set
     /// once: by whether the sender writes from abroad (the country line).
     fixed: [Option<Fixed>; 2],
+}
+
+/// Renderings looked up, and found: where every sender's text differs (each
+/// names their own organisation), remembering them costs a twentieth of a
+/// batch's time and serves no letter, so after [`TRIAL`] letters with fewer
+/// than one in [`HITS_AT_LEAST`] found, a mission's are neither kept nor
+/// looked up.
+#[derive(Default)]
+struct Renderings {
+    looked_up: usize,
+    found: usize,
+}
+
+/// See [`Renderings`].
+const TRIAL: usize = 256;
+const HITS_AT_LEAST: usize = 8;
+
+impl Renderings {
+    fn worth_keeping(&self) -> bool {
+        self.looked_up < TRIAL || self.found * HITS_AT_LEAST >= self.looked_up
+    }
+
+    fn count(&mut self, found: bool) {
+        self.looked_up += 1;
+        self.found += usize::from(found);
+    }
 }
 
 /// The lines of a letter the mission and template decide, set as the
@@ -240,6 +268,7 @@ impl MissionData {
             names,
             reads,
             rendered: HashMap::new(),
+            renderings: Renderings::default(),
             set_texts: HashMap::default(),
             kept: 0,
             fixed: [None, None],
@@ -308,6 +337,7 @@ impl MissionData {
         wordings: &Wordings,
     ) -> Result<(String, Vec<Block>)> {
         let key = match &self.reads {
+            Reads::Fields(_) if !self.renderings.worth_keeping() => None,
             Reads::Fields(fields) => Some(format!(
                 "{:?}{}",
                 wordings,
@@ -315,8 +345,12 @@ impl MissionData {
             )),
             Reads::Anything => None,
         };
-        if let Some(done) = key.as_ref().and_then(|key| self.rendered.get(key)) {
-            return Ok(done.clone());
+        if let Some(key) = &key {
+            let done = self.rendered.get(key);
+            self.renderings.count(done.is_some());
+            if let Some(done) = done {
+                return Ok(done.clone());
+            }
         }
         // Into the template data only to render: building it for every letter
         // of a batch, and dropping the last one's, cost a third of composing.
@@ -844,13 +878,11 @@ fn push_words(out: &mut String, text: &str) {
 }
 
 /// Whether `text` has no ASCII white space but single spaces between words.
-/// Every byte is looked at, with no branch to stop early, which is what lets
-/// the compiler look at many at once.
 fn is_single_spaced(text: &str) -> bool {
-    let other_space = text.bytes().fold(false, |found, b| {
-        found | (b == b'\t') | (b == b'\n') | (b == b'\x0C') | (b == b'\r')
-    });
-    !other_space && !crate::text::has_double_space(text)
+    let bytes = text.as_bytes();
+    memchr::memchr3(b'\t', b'\n', b'\r', bytes).is_none()
+        && memchr::memchr(b'\x0C', bytes).is_none()
+        && !crate::text::has_double_space(text)
 }
 
 /// Splits a rendered body into paragraphs and lists. Paragraphs are separated
