@@ -359,8 +359,9 @@ impl MissionData {
             .data_mut()
             .as_object_mut()
             .expect("mission_data makes an object");
-        fields.insert("sender".into(), sender.value());
-        fields.insert("extra".into(), Value::Object(sender.extra.clone()));
+        let (sender_value, extra) = sender.values(&self.reads);
+        fields.insert("sender".into(), sender_value);
+        fields.insert("extra".into(), extra);
         let id = &template.engine_id();
         let language = &template.front.language;
         let subject = one_line(&catalog.engine.render(
@@ -507,6 +508,39 @@ impl SenderData<'_> {
                 })
                 .collect(),
         )
+    }
+
+    /// `sender` and `extra` as the templates see them: where it is known
+    /// which fields they read, only those (the whole of each was made and
+    /// dropped for every letter of a batch, most of it never read).
+    fn values(&self, reads: &Reads) -> (Value, Value) {
+        let Reads::Fields(fields) = reads else {
+            return (self.value(), Value::Object(self.extra.clone()));
+        };
+        let whole = |root: &str| fields.iter().any(|keys| keys.len() == 1 && keys[0] == root);
+        let read = |root: &'static str| {
+            fields
+                .iter()
+                .filter(move |keys| keys.len() > 1 && keys[0] == root)
+                .map(|keys| keys[1].as_str())
+        };
+        let sender = match whole("sender") {
+            true => self.value(),
+            false => Value::Object(
+                read("sender")
+                    .filter_map(|field| Some((field.to_string(), self.field(field)?)))
+                    .collect(),
+            ),
+        };
+        let extra = match whole("extra") {
+            true => Value::Object(self.extra.clone()),
+            false => Value::Object(
+                read("extra")
+                    .filter_map(|field| Some((field.to_string(), self.extra.get(field)?.clone())))
+                    .collect(),
+            ),
+        };
+        (sender, extra)
     }
 
     /// The value at `path` under `root` (`sender` or `extra`).
