@@ -432,18 +432,31 @@ impl<R: Read> Read for LineEnds<R> {
             if n == 0 {
                 return Ok(0);
             }
-            // Most files have LF line ends only: nothing to change.
-            if !self.after_cr && memchr::memchr(b'\r', &buf[..n]).is_none() {
+            // Most files have LF line ends only: nothing to change. Others
+            // are moved up a line at a time, each CR found with memchr
+            // (spreadsheets and Python's csv module write CR LF).
+            // An LF that is the partner of the last read's CR is dropped.
+            let mut at = usize::from(self.after_cr && buf[0] == b'\n');
+            self.after_cr = false;
+            if at == 0 && memchr::memchr(b'\r', &buf[..n]).is_none() {
                 return Ok(n);
             }
             let mut kept = 0;
-            for i in 0..n {
-                let byte = buf[i];
-                let partner = self.after_cr && byte == b'\n';
-                self.after_cr = byte == b'\r';
-                if !partner {
-                    buf[kept] = if byte == b'\r' { b'\n' } else { byte };
-                    kept += 1;
+            while at < n {
+                let Some(cr) = memchr::memchr(b'\r', &buf[at..n]).map(|i| at + i) else {
+                    buf.copy_within(at..n, kept);
+                    kept += n - at;
+                    break;
+                };
+                buf.copy_within(at..cr, kept);
+                kept += cr - at;
+                buf[kept] = b'\n';
+                kept += 1;
+                at = cr + 1;
+                match buf[..n].get(at) {
+                    Some(b'\n') => at += 1,
+                    Some(_) => {}
+                    None => self.after_cr = true,
                 }
             }
             // A read of a lone LF after a CR gives nothing: read on.
@@ -538,4 +551,74 @@ fn csv_error(origin: &Origin, headers: &[String], err: &csv::Error) -> Error {
         _ => "every row needs as many cells as the header: quote a cell that holds the delimiter, and close every quote you open",
     };
     origin.error_at(line, message).with_help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hands out its bytes `size` at a time, as a pipe may.
+    struct Pieces<'a> {
+        bytes: &'a [u8],
+        size: usize,
+    }
+
+    impl Read for Pieces<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.size.min(buf.len()).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    /// Every text of up to eight bytes of `a`, CR and LF, read in pieces of
+    /// every size, reads as its CR LF and lone CR made LF.
+    #[test]
+    fn every_line_end_reads_as_lf_however_the_reads_fall() {
+        for len in 0..=8u32 {
+            for mut code in 0..3usize.pow(len) {
+                let text: Vec<u8> = (0..len)
+                    .map(|_| {
+                        let byte = [b'a', b'\r', b'\n'][code % 3];
+                        code /= 3;
+                        byte
+                    })
+                    .collect();
+                let expected = String::from_utf8(text.clone())
+                    .unwrap()
+                    .replace("\r\n", "\n")
+                    .replace('\r', "\n");
+                for size in 1..=9 {
+                    let mut read = String::new();
+                    let pieces = Pieces { bytes: &text, size };
+                    LineEnds::new(pieces).read_to_string(&mut read).unwrap();
+                    assert_eq!(read, expected, "{text:?} in pieces of {size}");
+                }
+            }
+        }
+    }
+
+    /// A line longer than [`MAX_LINE`] fails the reading wherever the reads
+    /// fall; one of exactly that length does not.
+    #[test]
+    fn a_line_is_measured_across_reads() {
+        for end in ["\n", "\r", "\r\n"] {
+            let line = "a".repeat(MAX_LINE);
+            for (text, fails) in [
+                (format!("{line}{end}b{end}"), false),
+                (format!("b{end}{line}a{end}"), true),
+                (format!("{line}a"), true),
+            ] {
+                for size in [1 << 10, 1 << 16, MAX_LINE + 7] {
+                    let pieces = Pieces {
+                        bytes: text.as_bytes(),
+                        size,
+                    };
+                    let read = std::io::copy(&mut LineLimit::new(pieces), &mut std::io::sink());
+                    assert_eq!(read.is_err(), fails, "{end:?} in pieces of {size}");
+                }
+            }
+        }
+    }
 }
