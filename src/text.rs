@@ -34,7 +34,10 @@ fn may_hold_forbidden(text: &str) -> bool {
 /// Whether `text` has two spaces in a row: looked for many bytes at a time,
 /// as composing and wrapping ask it of every paragraph of every letter.
 pub fn has_double_space(text: &str) -> bool {
-    memchr::memmem::find(text.as_bytes(), b"  ").is_some()
+    // Made once: making a searcher costs more than a short line's search.
+    static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+    DOUBLE_SPACE.find(text.as_bytes()).is_some()
 }
 
 /// Control characters, and the bidirectional overrides that can make a name
