@@ -49,12 +49,21 @@ pub(super) fn in_chunks<'c>(
         index: 0,
     };
     let mut jobs = next_jobs(plan, &mut at)?;
+    let mut done = Vec::new();
     while !jobs.is_empty() {
-        let (go_on, next) = rayon::join(|| each(&mut jobs), || next_jobs(plan, &mut at));
+        // The last chunk's jobs are dropped as the next is read, beside the
+        // work rather than between two chunks of it.
+        let (go_on, next) = rayon::join(
+            || each(&mut jobs),
+            || {
+                drop(std::mem::take(&mut done));
+                next_jobs(plan, &mut at)
+            },
+        );
         if !go_on? {
             return Ok(());
         }
-        jobs = next?;
+        done = std::mem::replace(&mut jobs, next?);
     }
     Ok(())
 }
