@@ -131,9 +131,20 @@ fn is_unit(language: &str, word: &str) -> bool {
         "kilos",
     ];
     let word = word.trim_end_matches([',', ';', ':', ')', '»', '"']);
+    let russian = language
+        .split(['-', '_'])
+        .next()
+        .is_some_and(|primary| primary.eq_ignore_ascii_case("ru"));
+    // The English list is ASCII: an ASCII word is compared without a
+    // lower-case copy (a batch asks this of every number in an address).
+    if !russian && word.is_ascii() {
+        let bare = word.trim_end_matches('.');
+        return ENGLISH
+            .iter()
+            .any(|unit| unit.eq_ignore_ascii_case(word) || unit.eq_ignore_ascii_case(bare));
+    }
     let lower = word.to_lowercase();
     let bare = lower.trim_end_matches('.');
-    let russian = primary_language(language) == "ru";
     let list = match russian {
         true => RUSSIAN,
         false => ENGLISH,
@@ -300,10 +311,15 @@ pub fn set_line(text: &mut String, language: &str, marks: bool) {
 /// Whether any pair of words in `text` could be glued: [`may_glue`] needs a
 /// digit, a dot or a hyphen at a word's end, or a byte 0xE2 (a dash, «№»).
 fn may_glue_somewhere(text: &str) -> bool {
-    text.contains(' ')
-        && text
-            .bytes()
-            .any(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | 0xE2))
+    // Every byte looked at, with no branch to stop early: what lets the
+    // compiler look at many at once.
+    let (space, candidate) = text.bytes().fold((false, false), |(space, candidate), b| {
+        (
+            space | (b == b' '),
+            candidate | b.is_ascii_digit() | (b == b'.') | (b == b'-') | (b == 0xE2),
+        )
+    });
+    space && candidate
 }
 
 /// Every line of `letter` outside its body, set as the body is, once: the
