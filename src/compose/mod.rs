@@ -13,7 +13,8 @@ mod typography;
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 
 use handlebars::Context;
 use rustc_hash::FxBuildHasher;
@@ -105,12 +106,20 @@ pub struct MissionData {
     /// most of a batch's are the template's own, word for word in every
     /// letter, and setting each again cost a tenth of a batch's time.
     set_texts: HashMap<String, String, FxBuildHasher>,
+    /// Digests of the paragraphs met once and not kept: one is kept only
+    /// when met again, so that those naming each sender's own organisation
+    /// do not fill the memory kept for the shared ones.
+    met_once: HashSet<u64, FxBuildHasher>,
     /// The bytes of text in `rendered` and `set_texts`, counted in [`KEPT_BYTES`].
     kept: usize,
     /// The lines that are the same for every letter to the mission, set
     /// once: by whether the sender writes from abroad (the country line).
     fixed: [Option<Fixed>; 2],
 }
+
+/// The most paragraph digests a mission remembers having met once; then
+/// it forgets them and starts again.
+const MET_ONCE: usize = 1 << 16;
 
 /// Renderings looked up, and found: where every sender's text differs (each
 /// names their own organisation), remembering them costs a twentieth of a
@@ -270,6 +279,7 @@ impl MissionData {
             rendered: HashMap::new(),
             renderings: Renderings::default(),
             set_texts: HashMap::default(),
+            met_once: HashSet::default(),
             kept: 0,
             fixed: [None, None],
         })
@@ -391,6 +401,7 @@ impl MissionData {
         let MissionData {
             names,
             set_texts,
+            met_once,
             kept,
             ..
         } = self;
@@ -400,7 +411,11 @@ impl MissionData {
                 return done.clone();
             }
             let done = typography::set(text, language);
-            if room_for(kept, text.len() + done.len()) {
+            if met_once.len() >= MET_ONCE {
+                met_once.clear();
+            }
+            let met_before = !met_once.insert(FxBuildHasher.hash_one(text));
+            if met_before && room_for(kept, text.len() + done.len()) {
                 set_texts.insert(text.to_string(), done.clone());
             }
             done
