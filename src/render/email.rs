@@ -239,7 +239,7 @@ pub fn append_mbox(mbox: &mut Vec<u8>, eml: &[u8], letter: &Letter) {
 
     let mut rest = eml;
     while !rest.is_empty() {
-        let (content, next) = match find_lf(rest) {
+        let (content, next) = match memchr::memchr(b'\n', rest) {
             Some(lf) => {
                 let line = &rest[..lf];
                 (
@@ -266,33 +266,6 @@ pub fn append_mbox(mbox: &mut Vec<u8>, eml: &[u8], letter: &Letter) {
         mbox.push(b'\n');
     }
     mbox.push(b'\n');
-}
-
-/// Where the first `\n` in `bytes` is, looked for eight bytes at a time: a
-/// message is framed and a body given CRLF ends line by line, and a search
-/// byte by byte cost more than the rest of that work.
-fn find_lf(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
-    const LFS: u64 = u64::from_le_bytes([b'\n'; 8]);
-    let mut chunks = bytes.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
-        // A byte of `x` is zero where the word has '\n'; the lowest flag
-        // found this way is always a true one.
-        let x = word ^ LFS;
-        let zeros = x.wrapping_sub(ONES) & !x & HIGHS;
-        if zeros != 0 {
-            return Some(at + zeros.trailing_zeros() as usize / 8);
-        }
-        at += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|i| at + i)
 }
 
 /// A `mailto:` link (RFC 6068) that opens the letter in the reader's mail
@@ -597,7 +570,7 @@ fn header_text(text: &str) -> Cow<'_, str> {
 fn crlf(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 32 + 2);
     let mut rest = text;
-    while let Some(lf) = find_lf(rest.as_bytes()) {
+    while let Some(lf) = memchr::memchr(b'\n', rest.as_bytes()) {
         let line = &rest[..lf];
         out.push_str(line.strip_suffix('\r').unwrap_or(line));
         out.push_str("\r\n");
@@ -800,27 +773,5 @@ mod tests {
             crlf(&long),
             long.replace("\r\n", "\n").replace('\n', "\r\n")
         );
-    }
-
-    #[test]
-    fn finds_the_first_line_feed_wherever_it_is() {
-        // Bytes one bit away from '\n' (0x0B, 0x8A, 0x0E) are where a
-        // word-at-a-time search goes wrong if it does.
-        for filler in [b'a', 0x0b, 0x8a, 0x0e, 0x09, 0x00, 0xff] {
-            for len in 0..40 {
-                let mut bytes = vec![filler; len];
-                assert_eq!(find_lf(&bytes), None, "{filler:#x} {len}");
-                for first in 0..len {
-                    bytes.fill(filler);
-                    bytes[first] = b'\n';
-                    assert_eq!(find_lf(&bytes), Some(first), "{filler:#x} {len} {first}");
-                    for later in first + 1..len {
-                        bytes[later] = b'\n';
-                        assert_eq!(find_lf(&bytes), Some(first), "{filler:#x} {len} {first}");
-                        bytes[later] = filler;
-                    }
-                }
-            }
-        }
     }
 }
