@@ -33,6 +33,8 @@ pub struct SenderReader {
     row: usize,
     /// The first row, read ahead to tell a file without senders at once.
     pending: Option<Result<csv::StringRecord, csv::Error>>,
+    /// Where each row is read: one record's buffers serve every row.
+    record: csv::StringRecord,
 }
 
 /// The longest cell, in characters, for a one-line field (a name, an
@@ -127,6 +129,7 @@ impl SenderReader {
             reader,
             row: 0,
             pending: Some(first.map_err(|err| err.expect("rows were found"))),
+            record: csv::StringRecord::new(),
         })
     }
 
@@ -141,7 +144,7 @@ impl SenderReader {
         let read = match self.pending.take() {
             Some(read) => read,
             None => {
-                let mut record = csv::StringRecord::new();
+                let mut record = std::mem::take(&mut self.record);
                 match self.reader.read_record(&mut record) {
                     Ok(false) => return None,
                     Ok(true) => Ok(record),
@@ -153,10 +156,12 @@ impl SenderReader {
         match read {
             Ok(record) => {
                 let line = record.position().map_or(0, |p| p.line() as usize);
-                Some(self.parse(&record, line).map_err(|error| BadRow {
+                let parsed = self.parse(&record, line).map_err(|error| BadRow {
                     row: self.row,
                     error,
-                }))
+                });
+                self.record = record;
+                Some(parsed)
             }
             Err(err) => {
                 if let Some(record) = err.position().map(|p| p.record() as usize) {
