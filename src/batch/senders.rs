@@ -239,22 +239,22 @@ impl SenderReader {
                 )
                 .with_help("check the cell: a quote left open swallows the rows after it"));
             }
-            let owned = Some(value.to_string());
+            let owned = || Some(value.to_string());
             match column {
                 Column::Name => out.sender.name = value.to_string(),
                 Column::FirstName => first_name = value,
                 Column::LastName => last_name = value,
-                Column::Postcode => out.sender.postcode = owned,
-                Column::Org => out.sender.org = owned,
-                Column::Role => out.sender.role = owned,
+                Column::Postcode => out.sender.postcode = owned(),
+                Column::Org => out.sender.org = owned(),
+                Column::Role => out.sender.role = owned(),
                 Column::Address => out.sender.address.push(value.to_string()),
-                Column::Town => out.sender.town = owned,
-                Column::Country => out.sender.country = owned,
-                Column::Email => out.sender.email = owned,
-                Column::Phone => out.sender.phone = owned,
-                Column::Personal => out.personal = owned,
-                Column::RecordedName if !is_anonymous(value) => recorded_name = owned,
-                Column::RecordedEmail if !is_anonymous(value) => recorded_email = owned,
+                Column::Town => out.sender.town = owned(),
+                Column::Country => out.sender.country = owned(),
+                Column::Email => out.sender.email = owned(),
+                Column::Phone => out.sender.phone = owned(),
+                Column::Personal => out.personal = owned(),
+                Column::RecordedName if !is_anonymous(value) => recorded_name = owned(),
+                Column::RecordedEmail if !is_anonymous(value) => recorded_email = owned(),
                 Column::RecordedName => anonymous = true,
                 Column::RecordedEmail => {}
                 Column::Extra(key) => {
