@@ -266,6 +266,84 @@ fn csv_columns_fill_the_sender_block_extra_fields_and_personal_paragraphs() {
     assert_eq!(entries[0]["letter"], "branch");
 }
 
+/// Templates are handed only the sender and extra fields they read: every
+/// way a template can reach one (a path, `lookup`, `with`, `each`, `if`, an
+/// index, `this`, `../`, `@root`), each in a letter of its own so that none
+/// hides another, still finds it, in the body and in the subject.
+#[test]
+fn every_way_a_template_reaches_a_field_finds_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let letters_dir = tmp.path().join("letters");
+    std::fs::create_dir(&letters_dir).unwrap();
+    let csv = write(
+        tmp.path(),
+        "s.csv",
+        "name,org,town,phone,address,topic,other\nAnn Lee,Unite,Leeds,0123,1 Road,water,x1\n\
+         Bob Roe,GMB,York,,2 Lane,air,x2\n",
+    );
+    let ways = [
+        ("{{extra.topic}}", "water", "air"),
+        ("{{lookup extra 'topic'}}", "water", "air"),
+        ("{{lookup sender 'org'}}", "Unite", "GMB"),
+        (
+            "{{#with sender}}{{org}} {{town}}{{/with}}",
+            "Unite Leeds",
+            "GMB York",
+        ),
+        ("{{#with extra}}{{topic}}{{/with}}", "water", "air"),
+        (
+            "{{#each extra}}{{@key}}={{this}};{{/each}}",
+            "other=x1;topic=water;",
+            "other=x2;topic=air;",
+        ),
+        ("{{sender.address.[0]}}", "1 Road", "2 Lane"),
+        (
+            "{{#if sender.phone}}phone {{sender.phone}}{{/if}}",
+            "phone 0123",
+            "",
+        ),
+        ("{{this.sender.org}}", "Unite", "GMB"),
+        ("{{@root.sender.town}}", "Leeds", "York"),
+        ("{{../sender.name}}", "Ann Lee", "Bob Roe"),
+    ];
+    for (n, (way, ann, bob)) in ways.iter().enumerate() {
+        let id = format!("probe-{n}");
+        write(
+            &letters_dir,
+            &format!("{id}.hbs"),
+            format!(
+                "+++\nid = \"{id}\"\ntitle = \"T\"\nlanguage = \"en-GB\"\n\
+                 subject = \"S <{way}>\"\nprisoners = []\nsource = \"test\"\n+++\nB <{way}>.\n"
+            ),
+        );
+        let out = tmp.path().join(&id);
+        let (code, _, err) = run(protest()
+            .args(["write", &id, "--as-of", DATE, "--senders", s(&csv)])
+            .args([
+                "--letters",
+                s(&letters_dir),
+                "--to",
+                "gb-london",
+                "--out",
+                s(&out),
+            ]));
+        assert_eq!(code, 0, "{way}: {err}");
+        let written = letters(&out);
+        for (file, value) in [
+            ("gb-london-Ann-Lee.txt", ann),
+            ("gb-london-Bob-Roe.txt", bob),
+        ] {
+            let text = std::str::from_utf8(&written[file]).unwrap();
+            for line in [format!("S <{value}>"), format!("B <{value}>.")] {
+                assert!(
+                    text.lines().any(|l| l == line),
+                    "{way}, {file}: {line:?} in\n{text}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn each_sender_writes_to_the_embassy_in_their_own_country() {
     let tmp = tempfile::tempdir().unwrap();
