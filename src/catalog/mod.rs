@@ -524,6 +524,18 @@ impl Catalog {
         self.templates.keys().flat_map(|id| self.languages(id))
     }
 
+    /// The people a template names who are in the data.
+    pub fn people_of<'a, 't>(
+        &'a self,
+        template: &'t LetterTemplate,
+    ) -> impl Iterator<Item = &'a Prisoner> + use<'a, 't> {
+        template
+            .front
+            .prisoners
+            .iter()
+            .filter_map(|id| self.prisoners.get(id))
+    }
+
     /// The names a template's people have no spelling for in its language,
     /// so the letter writes them in Latin letters.
     pub fn names_missing(&self, template: &LetterTemplate) -> Vec<&str> {
@@ -531,11 +543,7 @@ impl Catalog {
         if !variants::has_own_script(language) {
             return Vec::new();
         }
-        template
-            .front
-            .prisoners
-            .iter()
-            .filter_map(|id| self.prisoners.get(id))
+        self.people_of(template)
             .filter(|p| p.name_in(language) == p.name)
             .map(|p| p.name.as_str())
             .collect()
@@ -549,11 +557,7 @@ impl Catalog {
         if primary_language(language) == "en" || !template.body.contains("description") {
             return Vec::new();
         }
-        template
-            .front
-            .prisoners
-            .iter()
-            .filter_map(|id| self.prisoners.get(id))
+        self.people_of(template)
             .filter(|p| p.description_in(language) == p.description)
             .map(|p| p.name.as_str())
             .collect()

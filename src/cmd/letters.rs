@@ -196,11 +196,8 @@ fn list(catalog: &Catalog, day: Date, archived: bool, json: bool) -> Result<()> 
 fn show(catalog: &Catalog, template: &LetterTemplate, day: Date, json: bool) -> Result<()> {
     if json {
         let mut value = summary(catalog, template, day);
-        value["people"] = json!(template
-            .front
-            .prisoners
-            .iter()
-            .filter_map(|id| catalog.prisoners.get(id))
+        value["people"] = json!(catalog
+            .people_of(template)
             .map(|p| person(p, day))
             .collect::<Vec<_>>());
         // Not `body`: that is the composed text's list of blocks in `write --json`.
