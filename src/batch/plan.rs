@@ -180,7 +180,10 @@ impl Plan<'_> {
             .iter()
             .map(|t| {
                 let language = &t.front.language;
-                (primary_language(language), campaign.words(language))
+                (
+                    primary_language(language).into_owned(),
+                    campaign.words(language),
+                )
             })
             .collect();
         fn digest(value: &impl serde::Serialize) -> String {

@@ -407,7 +407,7 @@ impl Campaign {
     pub fn words(&self, language: &str) -> &Words {
         let primary = super::variants::primary_language(language);
         self.languages
-            .get(&primary)
+            .get(&*primary)
             .or_else(|| self.languages.get(PROGRAM_LANGUAGE))
             .expect("parse makes sure every campaign has its English words")
     }
@@ -415,7 +415,7 @@ impl Campaign {
     /// Whether the campaign has words of its own for `language`.
     pub fn speaks(&self, language: &str) -> bool {
         self.languages
-            .contains_key(&super::variants::primary_language(language))
+            .contains_key(&*super::variants::primary_language(language))
     }
 
     /// The line of `[language.TAG]` (or of a key in it), for messages.

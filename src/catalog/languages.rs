@@ -25,7 +25,7 @@ pub fn language_name(tag: &str) -> String {
             .expect("data/languages.toml is the program's own, and tested")
             .language
     });
-    match names.get(&primary_language(tag)) {
+    match names.get(&*primary_language(tag)) {
         Some(name) => name.clone(),
         None => format!("`{tag}`"),
     }

@@ -18,12 +18,14 @@ pub fn split_file_name(file_name: &str) -> Option<(&str, &str)> {
     (is_language && !id.is_empty()).then_some((id, lang))
 }
 
-/// The primary language subtag: `ru` for `ru-KZ`, lower-cased.
-pub fn primary_language(tag: &str) -> String {
-    tag.split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase()
+/// The primary language subtag: `ru` for `ru-KZ`, lower-cased. Borrowed
+/// unless it has a capital: composing asks it of lines of every letter.
+pub fn primary_language(tag: &str) -> std::borrow::Cow<'_, str> {
+    let primary = tag.split(['-', '_']).next().unwrap_or("");
+    match primary.bytes().any(|b| b.is_ascii_uppercase()) {
+        true => std::borrow::Cow::Owned(primary.to_ascii_lowercase()),
+        false => std::borrow::Cow::Borrowed(primary),
+    }
 }
 
 /// True for a language not written in Latin letters, whose letters need
@@ -33,7 +35,7 @@ pub fn has_own_script(language: &str) -> bool {
         "ru", "kk", "uk", "be", "bg", "sr", "mk", "ky", "tg", "mn", "el", "ar", "fa", "he", "zh",
         "ja", "ko", "hi",
     ];
-    NOT_LATIN.contains(&primary_language(language).as_str())
+    NOT_LATIN.contains(&&*primary_language(language))
 }
 
 const KEYS: &str = "language, title, subject, demands, and if needed review, source, salutation, \

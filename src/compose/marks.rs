@@ -22,7 +22,7 @@ struct Marks {
 }
 
 fn marks(language: &str) -> Marks {
-    match primary_language(language).as_str() {
+    match &*primary_language(language) {
         "ru" | "kk" => Marks {
             outer: ('«', '»'),
             inner: ('„', '“'),

@@ -24,7 +24,7 @@ pub fn addressee(
     countries: &Countries,
     words: &Words,
 ) -> Vec<String> {
-    match primary_language(language).as_str() {
+    match &*primary_language(language) {
         "ru" => russian::addressee(mission, countries, words),
         _ => english_addressee(mission, words),
     }
@@ -39,7 +39,7 @@ pub fn mission_name(
     countries: &Countries,
     words: &Words,
 ) -> String {
-    match primary_language(language).as_str() {
+    match &*primary_language(language) {
         "ru" => russian::mission_name(mission, countries, words),
         _ => format!("{}, {}", mission.name, mission.city),
     }
@@ -53,7 +53,7 @@ pub fn missing_forms(
     countries: &Countries,
     words: &Words,
 ) -> Vec<(&'static str, &'static str)> {
-    match primary_language(language).as_str() {
+    match &*primary_language(language) {
         "ru" => russian::missing_forms(mission, countries, words),
         _ => Vec::new(),
     }
@@ -159,7 +159,7 @@ pub fn salutation(mission: &Mission, language: &str) -> String {
         },
     };
     let form = form(mission);
-    match primary_language(language).as_str() {
+    match &*primary_language(language) {
         "ru" => salutation_ru(greeted, form),
         "kk" => salutation_kk(greeted, form),
         other => other_salutation(other, greeted).to_string(),
@@ -223,7 +223,7 @@ fn other_salutation(language: &str, greeted: Greeted) -> &'static str {
 /// sincerely"; American diplomatic usage is "Respectfully".
 pub fn closing(language: &str) -> &'static str {
     match (
-        primary_language(language).as_str(),
+        &*primary_language(language),
         language.to_ascii_lowercase().as_str(),
     ) {
         (_, "en-us") => "Respectfully,",

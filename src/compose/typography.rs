@@ -131,10 +131,7 @@ fn is_unit(language: &str, word: &str) -> bool {
         "kilos",
     ];
     let word = word.trim_end_matches([',', ';', ':', ')', '»', '"']);
-    let russian = language
-        .split(['-', '_'])
-        .next()
-        .is_some_and(|primary| primary.eq_ignore_ascii_case("ru"));
+    let russian = primary_language(language) == "ru";
     // The English list is ASCII: an ASCII word is compared without a
     // lower-case copy (a batch asks this of every number in an address).
     if !russian && word.is_ascii() {

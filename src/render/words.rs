@@ -4,7 +4,7 @@
 
 /// The label before the copies ("cc:"), as a letter in `language` writes it.
 pub fn cc_label(language: &str) -> &'static str {
-    match crate::catalog::primary_language(language).as_str() {
+    match &*crate::catalog::primary_language(language) {
         "ru" => "Копия:",
         _ => "cc:",
     }
