@@ -529,33 +529,20 @@ impl SenderData<'_> {
     /// which fields they read, only those (the whole of each was made and
     /// dropped for every letter of a batch, most of it never read).
     fn values(&self, reads: &Reads) -> (Value, Value) {
-        let Reads::Fields(fields) = reads else {
-            return (self.value(), Value::Object(self.extra.clone()));
+        let part = |root: &str| {
+            let whole = |fields: &[Vec<String>]| fields.iter().any(|keys| keys == &[root]);
+            match reads {
+                Reads::Fields(fields) if !whole(fields) => Value::Object(
+                    fields
+                        .iter()
+                        .filter(|keys| keys.len() > 1 && keys[0] == root)
+                        .filter_map(|keys| Some((keys[1].clone(), self.get(root, &keys[1..2])?)))
+                        .collect(),
+                ),
+                _ => self.get(root, &[]).expect("the whole of a root is there"),
+            }
         };
-        let whole = |root: &str| fields.iter().any(|keys| keys.len() == 1 && keys[0] == root);
-        let read = |root: &'static str| {
-            fields
-                .iter()
-                .filter(move |keys| keys.len() > 1 && keys[0] == root)
-                .map(|keys| keys[1].as_str())
-        };
-        let sender = match whole("sender") {
-            true => self.value(),
-            false => Value::Object(
-                read("sender")
-                    .filter_map(|field| Some((field.to_string(), self.field(field)?)))
-                    .collect(),
-            ),
-        };
-        let extra = match whole("extra") {
-            true => Value::Object(self.extra.clone()),
-            false => Value::Object(
-                read("extra")
-                    .filter_map(|field| Some((field.to_string(), self.extra.get(field)?.clone())))
-                    .collect(),
-            ),
-        };
-        (sender, extra)
+        (part("sender"), part("extra"))
     }
 
     /// The value at `path` under `root` (`sender` or `extra`).
