@@ -83,8 +83,15 @@ fn run_passes(plan: &Plan, earlier: Earlier) -> Result<Finished> {
     if first.no_email > 0 && first.no_email == total - first.skip.len() {
         return Err(check::nothing_to_send(&first));
     }
-    let record = plan.run_record(&first.missions_used)?;
-    let earlier = plan::compare_data(plan, earlier, &record)?;
+    // Only a folder keeps a record of its run, and an earlier one to compare.
+    let record = match plan.destination {
+        Destination::Dir { .. } => Some(plan.run_record(&first.missions_used)?),
+        _ => None,
+    };
+    let earlier = match &record {
+        Some(record) => plan::compare_data(plan, earlier, record)?,
+        None => earlier,
+    };
     if let Destination::Dir { dir, .. } = &plan.destination {
         existing::check_users_files(
             dir,

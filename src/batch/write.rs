@@ -23,10 +23,10 @@ pub(super) fn second_pass(
     plan: &Plan,
     first: FirstPass,
     earlier: Earlier,
-    record: RunRecord,
+    record: Option<RunRecord>,
 ) -> Result<Finished> {
     let _writing = interrupt::writing();
-    let mut writing = Writing::start(plan, &first, earlier, Some(record), Some(first.count))?;
+    let mut writing = Writing::start(plan, &first, earlier, record, Some(first.count))?;
     let result = in_chunks(plan, |jobs| writing.chunk(plan, jobs, None, &first));
     writing.end(plan, &first, result)
 }
