@@ -312,18 +312,19 @@ fn term_noun(kind: crate::catalog::EventKind) -> &'static str {
         RestrictedFreedom => "restricted freedom",
         SuspendedSentence => "suspended sentence",
         Supervision => "supervision",
-        _ => "ban",
+        Ban => "ban",
+        _ => "term",
     }
 }
 
 /// The person's last sentence or restriction, when it has no end: a term
 /// runs out, and a letter dated after it must not ask as if it had not.
 fn open_ended_term(p: &Prisoner) -> Option<&Event> {
-    use crate::catalog::EventKind::*;
+    use crate::catalog::Status;
     let last = p.events.iter().rev().find(|e| e.kind.status().is_some())?;
     let term = matches!(
-        last.kind,
-        Sentenced | RestrictedFreedom | SuspendedSentence | Supervision | Ban
+        last.kind.status(),
+        Some(Status::Sentenced | Status::Restricted)
     );
     (term && last.until.is_none()).then_some(last)
 }
